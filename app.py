@@ -1,0 +1,14 @@
+"""Copilot ROI: the router. Page config, the shared sidebar, and every page with a title and icon."""
+
+import streamlit as st
+
+from ui.sidebar import shared_sidebar
+
+st.set_page_config(page_title="Copilot ROI", page_icon=":material/shield:", layout="wide")
+
+pages = [
+    st.Page("pages/capacity.py", title="Capacity & cost", icon=":material/payments:", default=True),
+]
+page = st.navigation(pages)
+shared_sidebar()
+page.run()

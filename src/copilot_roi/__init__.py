@@ -1,0 +1,1 @@
+"""Copilot ROI: Security Copilot cost, usage and value."""

@@ -1,0 +1,63 @@
+"""The ``copilot-roi`` command line: the same engine as the app, for scripts and checks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from copilot_roi.cli.errors import CliError
+
+# Each command module exposes ``register(subparsers)``; it sets ``handler`` on its parser.
+Handler = Callable[[argparse.Namespace], Any]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one clear line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"copilot-roi: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from copilot_roi.cli import pricing_commands
+
+    parser = _Parser(prog="copilot-roi", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    pricing_commands.register(sub)
+    for module_name in _OPTIONAL_COMMANDS:
+        module = __import__(f"copilot_roi.cli.{module_name}", fromlist=["register"])
+        module.register(sub)
+    return parser
+
+
+# Command groups added by later features; listed here so each owns its own module.
+_OPTIONAL_COMMANDS: tuple[str, ...] = ()
+
+
+def emit_json(payload: Any) -> None:
+    # allow_nan=False: a NaN in output would be a silently wrong number downstream.
+    sys.stdout.write(json.dumps(payload, indent=2, allow_nan=False) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        handler(args)
+    except CliError as error:
+        sys.stderr.write(f"copilot-roi: {error}\n")
+        return error.exit_code
+    except ValueError as error:
+        # Engine validation errors carry a sentence a user can act on.
+        sys.stderr.write(f"copilot-roi: error: {_first_line(error)}\n")
+        return 2
+    return 0
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,196 @@
+"""Capacity plans: how many SCUs are provisioned in each hour, overage settings and the E5/E7 pool."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from copilot_roi.hourly import BoolArray, FloatArray, HourlySeries
+
+OverageMode = Literal["none", "capped", "unlimited"]
+MAX_PROVISIONED_SCU = 100
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+def _check_level(value: int) -> int:
+    # 0 means no capacity at all (deleted); a capacity that exists holds 1..100 SCUs.
+    if not 0 <= value <= MAX_PROVISIONED_SCU:
+        raise ValueError(f"provisioned SCUs must be 0 (no capacity) or 1..{MAX_PROVISIONED_SCU}")
+    return value
+
+
+class Schedule(_Frozen):
+    """A weekly business-hours schedule in a time zone; holidays count as off-hours all day."""
+
+    timezone: str = "UTC"
+    business_days: tuple[int, ...] = Field(default=(0, 1, 2, 3, 4), description="Monday = 0")
+    business_start_hour: int = Field(default=8, ge=0, le=23)
+    business_end_hour: int = Field(default=18, ge=1, le=24)
+    business_scu: int = Field(default=3, ge=1, le=MAX_PROVISIONED_SCU)
+    off_hours_scu: int = Field(default=0, ge=0, le=MAX_PROVISIONED_SCU)
+    holidays: tuple[dt.date, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)") from error
+        return value
+
+    @field_validator("business_days")
+    @classmethod
+    def _days(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(d not in range(7) for d in value):
+            raise ValueError("business days are 0 (Monday) to 6 (Sunday)")
+        return tuple(sorted(set(value)))
+
+    @model_validator(mode="after")
+    def _window(self) -> Schedule:
+        if self.business_end_hour <= self.business_start_hour:
+            raise ValueError("business hours must end after they start")
+        return self
+
+    def business_mask(self, series: HourlySeries) -> BoolArray:
+        """True for each hour of ``series`` that falls inside business hours."""
+        local = series.index.tz_convert(self.timezone)
+        hour = local.hour.to_numpy()
+        in_window = (hour >= self.business_start_hour) & (hour < self.business_end_hour)
+        on_day = np.isin(local.dayofweek.to_numpy(), self.business_days)
+        mask = in_window & on_day
+        if self.holidays:
+            dates = local.tz_localize(None).normalize()
+            mask &= ~dates.isin(pd.DatetimeIndex([pd.Timestamp(d) for d in self.holidays]))
+        return np.asarray(mask, dtype=bool)
+
+    def describe(self) -> str:
+        days = _describe_days(self.business_days)
+        off = f"{self.off_hours_scu} SCU off-hours" if self.off_hours_scu else "no capacity off-hours"
+        hol = f", {len(self.holidays)} holidays off" if self.holidays else ""
+        return (
+            f"{self.business_scu} SCU {days} {self.business_start_hour:02d}:00-"
+            f"{self.business_end_hour:02d}:00 {self.timezone}, {off}{hol}"
+        )
+
+
+
+def _describe_days(days: tuple[int, ...]) -> str:
+    if days == (0, 1, 2, 3, 4):
+        return "Mon-Fri"
+    if days == tuple(range(7)):
+        return "every day"
+    return ",".join(DAY_NAMES[d] for d in days)
+
+
+class CapacityPlan(_Frozen):
+    """What the customer pays for: provisioned SCUs (flat or scheduled), overage, an E5/E7 pool.
+
+    Within each calendar month the E5/E7 pool is consumed first, then provisioned capacity, then
+    overage (if enabled, up to the cap); demand beyond that is throttled.
+    """
+
+    provisioned_scu: int = Field(default=1, description="24x7 level; ignored when a schedule is set")
+    schedule: Schedule | None = None
+    overage: OverageMode = "none"
+    overage_cap_scu_per_hour: float = Field(default=0.0, ge=0, le=100_000)
+    e5_licences: int = Field(default=0, ge=0, le=10_000_000)
+
+    @field_validator("provisioned_scu")
+    @classmethod
+    def _level(cls, value: int) -> int:
+        return _check_level(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CapacityPlan:
+        if self.overage == "capped" and self.overage_cap_scu_per_hour <= 0:
+            raise ValueError("a capped overage needs a cap above 0 SCU per hour")
+        return self
+
+    def overage_cap(self) -> float:
+        """SCUs of overage allowed per hour (infinite when unlimited)."""
+        if self.overage == "unlimited":
+            return float("inf")
+        if self.overage == "capped":
+            return self.overage_cap_scu_per_hour
+        return 0.0
+
+    def provisioned_levels(self, series: HourlySeries) -> FloatArray:
+        """SCUs provisioned (and billed) in each hour of ``series``."""
+        if self.schedule is None:
+            return np.full(series.hours, float(self.provisioned_scu))
+        mask = self.schedule.business_mask(series)
+        return np.where(mask, float(self.schedule.business_scu), float(self.schedule.off_hours_scu))
+
+    def describe(self) -> str:
+        if self.schedule is not None:
+            capacity = self.schedule.describe()
+        elif self.provisioned_scu:
+            capacity = f"{self.provisioned_scu} SCU 24x7"
+        else:
+            capacity = "no provisioned capacity"
+        overage = {
+            "none": "no overage",
+            "capped": f"overage up to {self.overage_cap_scu_per_hour:g} SCU/h",
+            "unlimited": "unlimited overage",
+        }[self.overage]
+        pool = f"E5/E7 pool ({self.e5_licences:,} licences), " if self.e5_licences else ""
+        return f"{pool}{capacity}, {overage}"
+
+
+def e5_allowance_scu_per_month(
+    licences: int, per_licence: float = 0.4, cap_scu: float = 10_000.0
+) -> float:
+    """Monthly SCUs included with E5/E7: 0.4 per licence, at most 10,000, no rollover.
+
+    >>> e5_allowance_scu_per_month(400), e5_allowance_scu_per_month(30_000)
+    (160.0, 10000.0)
+    """
+    if licences < 0:
+        raise ValueError("licences cannot be negative")
+    return float(min(cap_scu, round(per_licence * licences, 6)))
+
+
+def billed_units_per_hour(
+    events: list[tuple[pd.Timestamp, int]], start: pd.Timestamp, hours: int, initial_scu: int = 0
+) -> FloatArray:
+    """Provisioned SCUs billed per clock hour from a log of provisioning changes.
+
+    Each event sets the provisioned level at a moment. An hour bills the level it starts with
+    plus every SCU provisioned during it, so SCUs removed and added back inside one hour bill
+    twice (Learn's example: on at 9:05, off at 9:35, on at 9:45 bills 2 units for 9:00-10:00).
+
+    >>> t = pd.Timestamp("2026-01-05 09:00", tz="UTC")
+    >>> on, off = t + pd.Timedelta(minutes=5), t + pd.Timedelta(minutes=35)
+    >>> billed_units_per_hour([(on, 1), (off, 0), (t + pd.Timedelta(minutes=45), 1)], t, 2)
+    array([2., 1.])
+    """
+    start = pd.Timestamp(start)
+    billed = np.zeros(hours)
+    level = initial_scu
+    ordered = sorted(events, key=lambda e: e[0])
+    position = 0
+    for h in range(hours):
+        hour_start = start + pd.Timedelta(hours=h)
+        hour_end = hour_start + pd.Timedelta(hours=1)
+        # Changes before this hour only move the level carried into it.
+        while position < len(ordered) and ordered[position][0] < hour_start:
+            level = _check_level(ordered[position][1])
+            position += 1
+        units = float(level)
+        while position < len(ordered) and ordered[position][0] < hour_end:
+            new_level = _check_level(ordered[position][1])
+            units += max(0, new_level - level)
+            level = new_level
+            position += 1
+        billed[h] = units
+    return billed
