@@ -1,4 +1,4 @@
-"""The billing engine: what an hourly usage series costs under a capacity plan, hour by hour and month by month.
+"""The billing engine: what an hourly usage series costs under a plan, hour by hour and month by month.
 
 Conventions (from ``shared/reference/pricing.md``):
 
@@ -102,7 +102,9 @@ def bill(series: HourlySeries, plan: CapacityPlan, prices: Prices) -> BillingRes
     demand = series.units_scu
     month_ids, month_labels = series.month_ids()
     allowance = e5_allowance_scu_per_month(
-        plan.e5_licences, prices.e5_allowance_scu_per_licence_month, prices.e5_allowance_cap_scu_month
+        plan.e5_licences,
+        prices.e5_allowance_scu_per_licence_month,
+        prices.e5_allowance_cap_scu_month,
     )
     from_pool = pool_draw(demand, month_ids, allowance)
     rest = demand - from_pool

@@ -92,9 +92,9 @@ class HourlySeries:
             raise ValueError("no hours to bill")
         if index.tz is None:
             raise ValueError("the hourly index needs a time zone")
-        expected = pd.date_range(
-            index[0].tz_convert("UTC"), periods=len(index), freq="h"
-        ).tz_convert(index.tz)
+        expected = pd.date_range(index[0].tz_convert("UTC"), periods=len(index), freq="h").tz_convert(
+            index.tz
+        )
         if not index.equals(expected):
             raise ValueError("the hourly index must be consecutive clock hours")
         return cls(index[0], units.to_numpy(dtype=np.float64), month_basis)

@@ -45,7 +45,9 @@ class Schedule(_Frozen):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)") from error
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)"
+            ) from error
         return value
 
     @field_validator("business_days")
@@ -66,7 +68,7 @@ class Schedule(_Frozen):
         local = series.index.tz_convert(self.timezone)
         hour = local.hour.to_numpy()
         in_window = (hour >= self.business_start_hour) & (hour < self.business_end_hour)
-        on_day = np.isin(local.dayofweek.to_numpy(), self.business_days)
+        on_day = np.isin(local.day_of_week.to_numpy(), self.business_days)
         mask = in_window & on_day
         if self.holidays:
             dates = local.tz_localize(None).normalize()
@@ -81,7 +83,6 @@ class Schedule(_Frozen):
             f"{self.business_scu} SCU {days} {self.business_start_hour:02d}:00-"
             f"{self.business_end_hour:02d}:00 {self.timezone}, {off}{hol}"
         )
-
 
 
 def _describe_days(days: tuple[int, ...]) -> str:
@@ -147,9 +148,7 @@ class CapacityPlan(_Frozen):
         return f"{pool}{capacity}, {overage}"
 
 
-def e5_allowance_scu_per_month(
-    licences: int, per_licence: float = 0.4, cap_scu: float = 10_000.0
-) -> float:
+def e5_allowance_scu_per_month(licences: int, per_licence: float = 0.4, cap_scu: float = 10_000.0) -> float:
     """Monthly SCUs included with E5/E7: 0.4 per licence, at most 10,000, no rollover.
 
     >>> e5_allowance_scu_per_month(400), e5_allowance_scu_per_month(30_000)

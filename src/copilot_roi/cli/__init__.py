@@ -8,7 +8,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from copilot_roi.cli.errors import CliError
+from pydantic import ValidationError
+
+from copilot_roi.cli.errors import CliError, describe_validation_error
 
 # Each command module exposes ``register(subparsers)``; it sets ``handler`` on its parser.
 Handler = Callable[[argparse.Namespace], Any]
@@ -49,8 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler(args)
     except CliError as error:
-        sys.stderr.write(f"copilot-roi: {error}\n")
+        sys.stderr.write(f"copilot-roi: error: {error}\n")
         return error.exit_code
+    except ValidationError as error:
+        sys.stderr.write(f"copilot-roi: error: {describe_validation_error(error)}\n")
+        return 2
     except ValueError as error:
         # Engine validation errors carry a sentence a user can act on.
         sys.stderr.write(f"copilot-roi: error: {_first_line(error)}\n")

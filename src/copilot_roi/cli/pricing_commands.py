@@ -1,0 +1,308 @@
+"""CLI commands ``price`` and ``optimize``: quote a plan, or right-size one, with the billing engine."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from copilot_roi.billing import bill
+from copilot_roi.cli.errors import CliError, describe_validation_error
+from copilot_roi.estimate import EstimateInputs, build_profile
+from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
+from copilot_roi.optimizer import optimize
+from copilot_roi.plans import CapacityPlan, OverageMode, Schedule
+from copilot_roi.pricebook import PriceOverrides, Prices, effective_prices, load_price_book
+
+DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def register(sub: Any) -> None:
+    price = sub.add_parser("price", help="what a capacity plan costs")
+    _plan_arguments(price, scu_required=True)
+    price.add_argument("--months", type=_positive_int, default=12, help="billing months of 730 h")
+    _usage_arguments(price)
+    _price_arguments(price)
+    price.add_argument("--json", action="store_true", help="print JSON")
+    price.set_defaults(handler=run_price)
+
+    opt = sub.add_parser("optimize", help="recommend the cheapest plan for the usage")
+    _plan_arguments(opt, scu_required=False)
+    _usage_arguments(opt)
+    opt.add_argument(
+        "--estimate",
+        type=Path,
+        help="JSON of estimate assumptions (see EstimateInputs); default: the bundled sample profile",
+    )
+    opt.add_argument("--throttle-budget", type=_non_negative_float, default=0.0, metavar="SCU")
+    opt.add_argument("--growth", type=float, default=0.0, metavar="PCT", help="scale usage by +PCT %%")
+    _price_arguments(opt)
+    opt.add_argument("--json", action="store_true", help="print JSON")
+    opt.set_defaults(handler=run_optimize)
+
+
+def _plan_arguments(parser: argparse.ArgumentParser, scu_required: bool) -> None:
+    parser.add_argument(
+        "--scu",
+        type=_scu_level,
+        required=scu_required,
+        help="provisioned SCUs 24x7 (0 = no capacity); with --schedule, the business-hours level",
+    )
+    parser.add_argument(
+        "--overage",
+        type=_overage,
+        default=("none", 0.0),
+        metavar="none|unlimited|CAP",
+        help="overage off, unlimited, or capped at CAP SCUs per hour",
+    )
+    parser.add_argument("--e5-licenses", type=_non_negative_int, default=0, dest="e5_licences")
+    parser.add_argument(
+        "--schedule",
+        metavar="DAYS,HH-HH",
+        help="business hours, e.g. 'mon-fri,08-18'; other hours use --off-hours-scu",
+    )
+    parser.add_argument("--off-hours-scu", type=_scu_level, default=0)
+    parser.add_argument("--tz", default="UTC", help="time zone of the schedule and the usage export")
+
+
+def _usage_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--usage", nargs="+", type=Path, metavar="FILE", help="usage export(s)")
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        help="date the export was taken (YYYY-MM-DD); anchors the year; default today",
+    )
+
+
+def _price_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--price-per-scu-hour", type=_non_negative_float, metavar="USD")
+    parser.add_argument("--overage-price", type=_non_negative_float, metavar="USD")
+    parser.add_argument("--discount", type=_non_negative_float, default=0.0, metavar="PCT")
+    parser.add_argument("--currency", default="USD")
+    parser.add_argument("--fx-rate", type=float, default=1.0, help="units of --currency per USD")
+
+
+def prices_from_args(args: argparse.Namespace) -> Prices:
+    overrides = PriceOverrides(
+        provisioned_price_per_scu_hour_usd=args.price_per_scu_hour,
+        overage_price_per_scu_usd=args.overage_price,
+        discount_share=args.discount / 100,
+        currency=args.currency.upper(),
+        usd_to_currency_rate=args.fx_rate,
+    )
+    return effective_prices(load_price_book(), overrides)
+
+
+def plan_from_args(args: argparse.Namespace, scu: int) -> CapacityPlan:
+    mode, cap = args.overage
+    schedule = None
+    if args.schedule:
+        days, start, end = _parse_schedule(args.schedule)
+        schedule = Schedule(
+            timezone=args.tz,
+            business_days=days,
+            business_start_hour=start,
+            business_end_hour=end,
+            business_scu=max(scu, 1),
+            off_hours_scu=args.off_hours_scu,
+        )
+    return CapacityPlan(
+        provisioned_scu=scu,
+        schedule=schedule,
+        overage=mode,
+        overage_cap_scu_per_hour=cap,
+        e5_licences=args.e5_licences,
+    )
+
+
+def usage_from_args(args: argparse.Namespace) -> HourlySeries | None:
+    if not args.usage:
+        return None
+    try:
+        from copilot_roi.usage import UntrustedFileError, load_hourly_usage
+    except ImportError as error:  # pragma: no cover - the usage package ships with the app
+        raise CliError("reading usage exports is not available in this build") from error
+    for path in args.usage:
+        if not path.is_file():
+            raise CliError(f"{path}: no such file", exit_code=1)
+    try:
+        return load_hourly_usage(args.usage, as_of=args.as_of, timezone=args.tz)
+    except UntrustedFileError as error:
+        raise CliError(str(error), exit_code=1) from error
+
+
+def run_price(args: argparse.Namespace) -> None:
+    from copilot_roi.cli import emit_json
+
+    with _friendly_validation():
+        prices = prices_from_args(args)
+        plan = plan_from_args(args, args.scu)
+        series = usage_from_args(args) or HourlySeries.zeros(
+            args.months * HOURS_PER_BILLING_MONTH, timezone=args.tz
+        )
+    totals = bill(series, plan, prices).totals
+    payload = {
+        "plan": plan.describe(),
+        "hours": totals.hours,
+        "months": totals.months,
+        "consumed_units": totals.consumed_units,
+        "pool_allowance_units": totals.pool_allowance_units,
+        "pool_units_used": totals.pool_units_used,
+        "provisioned_scu_hours": totals.provisioned_scu_hours,
+        "provisioned_cost": round(totals.provisioned_cost, 2),
+        "overage_units": round(totals.overage_units, 1),
+        "overage_cost": round(totals.overage_cost, 2),
+        "throttled_units": round(totals.throttled_units, 3),
+        "total_cost": round(totals.total_cost, 2),
+        "currency": totals.currency,
+    }
+    if args.json:
+        emit_json(payload)
+        return
+    print(f"{payload['plan']} over {totals.hours:,} hours ({totals.months} billing months)")
+    print(f"  provisioned  {totals.provisioned_cost:>14,.2f} {totals.currency}")
+    print(
+        f"  overage      {totals.overage_cost:>14,.2f} {totals.currency}  ({totals.overage_units:,.1f} SCU)"
+    )
+    print(f"  total        {totals.total_cost:>14,.2f} {totals.currency}")
+    if totals.throttled_units:
+        print(f"  throttled    {totals.throttled_units:>14,.1f} SCU of demand refused")
+
+
+def run_optimize(args: argparse.Namespace) -> None:
+    from copilot_roi.cli import emit_json
+
+    with _friendly_validation():
+        prices = prices_from_args(args)
+        current = plan_from_args(args, args.scu) if args.scu is not None else None
+        series = usage_from_args(args) or build_profile(_estimate_inputs(args))
+    if args.growth:
+        if args.growth <= -100:
+            raise CliError("--growth must be above -100 (percent)")
+        series = HourlySeries(series.start, series.units_scu * (1 + args.growth / 100), series.month_basis)
+    result = optimize(
+        series,
+        prices,
+        current_plan=current,
+        throttle_budget_units=args.throttle_budget,
+        e5_licences=args.e5_licences,
+    )
+    payload = {
+        "hours": series.hours,
+        "currency": prices.currency,
+        "throttle_budget_units": args.throttle_budget,
+        "plans_considered": result.plans_considered,
+        "recommended": result.recommended.as_dict(),
+        "current": result.current.as_dict() if result.current else None,
+        "baseline": result.baseline.as_dict(),
+        "candidates": [c.as_dict() for c in result.candidates],
+    }
+    if args.json:
+        emit_json(payload)
+        return
+    rec = result.recommended
+    print(f"Recommended: {rec.description}")
+    print(
+        f"  total {rec.total_cost:,.2f} {prices.currency} over {series.hours:,} hours, "
+        f"throttled {rec.throttled_units:,.1f} SCU"
+    )
+    if result.current:
+        print(f"Current:     {result.current.description}: {result.current.total_cost:,.2f}")
+    print(f"24x7 peak baseline: {result.baseline.description}: {result.baseline.total_cost:,.2f}")
+
+
+def _estimate_inputs(args: argparse.Namespace) -> EstimateInputs:
+    if args.estimate is None:
+        return EstimateInputs(timezone=args.tz)
+    try:
+        text = args.estimate.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"{args.estimate}: cannot read ({error.strerror})", exit_code=1) from error
+    try:
+        return EstimateInputs.model_validate_json(text)
+    except ValidationError as error:
+        raise CliError(f"{args.estimate}: {describe_validation_error(error)}", exit_code=1) from error
+
+
+@contextmanager
+def _friendly_validation() -> Iterator[None]:
+    """Turn a pydantic error in argument-built models into one CLI line (exit code 2)."""
+    try:
+        yield
+    except ValidationError as error:
+        raise CliError(describe_validation_error(error)) from error
+
+
+def _parse_schedule(text: str) -> tuple[tuple[int, ...], int, int]:
+    try:
+        days_text, hours_text = text.lower().replace(" ", "").split(",")
+        start_text, end_text = hours_text.split("-")
+        if "-" in days_text:
+            first, last = (DAY_INDEX[d] for d in days_text.split("-"))
+            days = tuple(range(first, last + 1)) if first <= last else ()
+        else:
+            days = tuple(DAY_INDEX[d] for d in days_text.split("+"))
+        start, end = int(start_text), int(end_text)
+    except (ValueError, KeyError) as error:
+        raise CliError(
+            f"--schedule {text!r}: expected DAYS,HH-HH such as 'mon-fri,08-18' or 'sat+sun,10-16'"
+        ) from error
+    if not days:
+        raise CliError(f"--schedule {text!r}: no business days")
+    return days, start, end
+
+
+def _overage(text: str) -> tuple[OverageMode, float]:
+    lowered = text.strip().lower()
+    if lowered in ("none", "off"):
+        return ("none", 0.0)
+    if lowered == "unlimited":
+        return ("unlimited", 0.0)
+    cap = _non_negative_float(text)
+    return ("capped", cap) if cap > 0 else ("none", 0.0)
+
+
+def _scu_level(text: str) -> int:
+    value = _non_negative_int(text)
+    if value > 100:
+        raise argparse.ArgumentTypeError("provisioned SCUs are 0..100 per capacity")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from error
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value == 0 or value > 1200:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 1 and 1200")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from error
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
