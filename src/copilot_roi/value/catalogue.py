@@ -1,0 +1,155 @@
+"""The roles catalogue: who uses Security Copilot, default inputs per role and the evidence behind each.
+
+The data lives in ``data/roles.toml``; this module only validates and serves it. Every default is
+either tied to evidence entries (study, sample, result, caveat, reference) or labelled an assumption
+with a reason, so the page and the business case can show the source next to every number.
+
+>>> catalogue = load_catalogue()
+>>> catalogue.roles["soc"].time_saved_share.expected
+0.22
+>>> catalogue.roles["irm"].time_saved_share.basis
+'assumption'
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+RoleId = Literal["soc", "iam", "dlp", "irm", "ediscovery", "ciso", "it_admin"]
+ROLE_IDS: tuple[RoleId, ...] = get_args(RoleId)
+Basis = Literal["evidence", "assumption"]
+Confidence = Literal["documented", "reported"]
+PresetName = Literal["low", "expected", "high"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Evidence(_Frozen):
+    """One published measurement a default derives from."""
+
+    study: str = Field(min_length=1)
+    sample: str = Field(min_length=1)
+    result: str = Field(min_length=1)
+    caveat: str = Field(min_length=1)
+    reference: str = Field(min_length=1)
+    confidence: Confidence
+
+
+class CitedDefault(_Frozen):
+    """A default with its pessimistic (``low``) and optimistic (``high``) ends and its basis.
+
+    ``low`` / ``high`` are the value-pessimistic / value-optimistic ends, so for inputs where
+    fewer is better (months to full adoption, prices) ``low`` is the larger number.
+    """
+
+    low: float
+    expected: float
+    high: float
+    basis: Basis
+    evidence: tuple[str, ...] = ()
+    reason: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cited(self) -> CitedDefault:
+        if self.basis == "evidence" and not self.evidence:
+            raise ValueError("a default with basis 'evidence' must name its evidence entries")
+        if self.basis == "assumption" and self.evidence:
+            raise ValueError("an assumption cites no evidence; use basis 'evidence'")
+        lo, hi = sorted((self.low, self.high))
+        if not lo <= self.expected <= hi:
+            raise ValueError("the expected value must lie between low and high")
+        return self
+
+    def preset(self, name: PresetName) -> float:
+        return {"low": self.low, "expected": self.expected, "high": self.high}[name]
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(smallest, largest) of low and high, whichever is pessimistic."""
+        lo, hi = sorted((self.low, self.high))
+        return lo, hi
+
+
+class RoleDefaults(_Frozen):
+    label: str = Field(min_length=1)
+    tasks: tuple[str, ...] = Field(min_length=1)
+    headcount: CitedDefault
+    hours_per_week: CitedDefault
+    time_saved_share: CitedDefault
+    loaded_cost_per_hour: CitedDefault
+    scu_per_person_month: CitedDefault
+
+    @model_validator(mode="after")
+    def _ranges(self) -> RoleDefaults:
+        checks = {
+            "time_saved_share": (self.time_saved_share, 0.0, 0.9),
+            "hours_per_week": (self.hours_per_week, 0.0, 60.0),
+            "loaded_cost_per_hour": (self.loaded_cost_per_hour, 1.0, 2000.0),
+            "headcount": (self.headcount, 0.0, 100_000.0),
+            "scu_per_person_month": (self.scu_per_person_month, 0.0, 10_000.0),
+        }
+        for name, (default, lo, hi) in checks.items():
+            if not lo <= min(default.bounds) and max(default.bounds) <= hi:
+                raise ValueError(f"{name} defaults must lie in [{lo}, {hi}]")
+        return self
+
+    def cited_fields(self) -> dict[str, CitedDefault]:
+        return {
+            "headcount": self.headcount,
+            "hours_per_week": self.hours_per_week,
+            "time_saved_share": self.time_saved_share,
+            "loaded_cost_per_hour": self.loaded_cost_per_hour,
+            "scu_per_person_month": self.scu_per_person_month,
+        }
+
+
+class ScenarioDefaults(_Frozen):
+    adoption_starting_share: CitedDefault
+    adoption_months_to_full: CitedDefault
+    realisation_rate: CitedDefault
+    discount_rate_annual: CitedDefault
+    capacity_price_multiplier: CitedDefault
+    usage_multiplier: CitedDefault
+    enablement_cost: CitedDefault
+    training_cost: CitedDefault
+
+
+class Catalogue(_Frozen):
+    evidence: dict[str, Evidence]
+    roles: dict[RoleId, RoleDefaults]
+    defaults: ScenarioDefaults
+
+    @model_validator(mode="after")
+    def _complete(self) -> Catalogue:
+        missing = [r for r in ROLE_IDS if r not in self.roles]
+        if missing:
+            raise ValueError(f"the catalogue lacks roles: {', '.join(missing)}")
+        for role_id, role in self.roles.items():
+            for name, default in role.cited_fields().items():
+                unknown = [e for e in default.evidence if e not in self.evidence]
+                if unknown:
+                    raise ValueError(f"{role_id}.{name} cites unknown evidence {unknown}")
+        return self
+
+    def evidence_for(self, default: CitedDefault) -> list[Evidence]:
+        return [self.evidence[e] for e in default.evidence]
+
+
+def load_catalogue(text: str | None = None) -> Catalogue:
+    """The bundled catalogue (cached; it is immutable), or one given as TOML text."""
+    if text is None:
+        return _bundled()
+    return Catalogue.model_validate(tomllib.loads(text))
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> Catalogue:
+    text = resources.files("copilot_roi").joinpath("data/roles.toml").read_text("utf-8")
+    return Catalogue.model_validate(tomllib.loads(text))

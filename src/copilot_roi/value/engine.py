@@ -1,0 +1,249 @@
+"""The value engine: a scenario's monthly cash flows, NPV, ROI, payback and break-even.
+
+Per month ``m`` (1..horizon; conventions in ``copilot_roi.value.finance``):
+
+* adoption(m) per role: a linear ramp (``finance.adoption_curve``);
+* demand(m) = sum over roles of headcount x SCUs per person per month x adoption(m), spread
+  over working hours (``value.demand``) and priced by the billing engine
+  (``copilot_roi.billing.bill``) under the scenario's capacity plan;
+* cost(m) = capacity cost(m) + one-off costs (month 1 only);
+* hours freed(m) = sum over roles of headcount x hours per week x 52/12 x time-saved share x
+  adoption(m); realised value(m) = hours freed x loaded cost per hour x realisation rate.
+
+Hours freed and realised value are kept apart: only the realisation rate turns one into the other.
+
+>>> from copilot_roi.value.scenario import scenario_template
+>>> r = compute(scenario_template("expected"))
+>>> r.horizon_months, len(r.monthly), r.total_value < r.value_at_full_realisation
+(36, 36, True)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from copilot_roi.billing import BillingTotals, bill
+from copilot_roi.hourly import FloatArray
+from copilot_roi.pricebook import Prices, effective_prices, load_price_book
+from copilot_roi.value import finance
+from copilot_roi.value.catalogue import RoleId
+from copilot_roi.value.demand import demand_series, plan_timezone
+from copilot_roi.value.scenario import Scenario
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class MonthFlow(_Result):
+    """One month; money in the scenario currency, flows at the end of the month."""
+
+    month: int
+    capacity_cost: float
+    one_off_cost: float
+    cost: float
+    hours_freed: float
+    value: float
+    net: float
+    cumulative_net: float
+    demand_scu: float
+    throttled_scu: float
+
+
+class BreakEven(_Result):
+    """What must be true for the horizon's (undiscounted) net benefit to be zero.
+
+    ``time_saved_multiplier``: the factor on every role's time-saved share (equivalently on hours
+    or loaded cost) at which value equals cost; ``time_saved_share_by_role`` applies it.
+    ``realisation_rate``: the realisation rate at which value equals cost (above 1 means even
+    turning every freed hour into value would not pay). None where there is no value to scale.
+    """
+
+    time_saved_multiplier: float | None
+    time_saved_share_by_role: dict[RoleId, float] | None
+    realisation_rate: float | None
+    hours_freed_per_month_needed: float | None
+
+
+class ScenarioResult(_Result):
+    """Everything the page, the CLI and the business case show about one scenario."""
+
+    currency: str
+    price_book_name: str
+    plan_description: str
+    usage_source: str
+    horizon_months: int
+    discount_rate_annual: float
+    realisation_rate: float
+    monthly: tuple[MonthFlow, ...]
+    hours_freed_by_role: dict[RoleId, tuple[float, ...]]
+    value_by_role: dict[RoleId, tuple[float, ...]]
+    demand_by_role_scu: dict[RoleId, tuple[float, ...]]
+    total_capacity_cost: float
+    total_one_off_cost: float
+    total_cost: float
+    total_hours_freed: float
+    total_value: float
+    value_at_full_realisation: float
+    net_benefit: float
+    roi: float | None
+    npv: float
+    payback_month: int | None
+    break_even: BreakEven
+    billing: BillingTotals
+
+    def monthly_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([m.model_dump() for m in self.monthly])
+
+    def cli_payload(self) -> dict[str, Any]:
+        """The ``copilot-roi roi --json`` document."""
+        return {
+            "horizon_months": self.horizon_months,
+            "currency": self.currency,
+            "total_cost": round(self.total_cost, 2),
+            "total_hours_freed": round(self.total_hours_freed, 2),
+            "total_value": round(self.total_value, 2),
+            "net_benefit": round(self.net_benefit, 2),
+            "roi": None if self.roi is None else round(self.roi, 6),
+            "npv": round(self.npv, 2),
+            "discount_rate_annual": self.discount_rate_annual,
+            "payback_month": self.payback_month,
+            "break_even": self.break_even.model_dump(mode="json"),
+            "monthly": [
+                {
+                    "month": m.month,
+                    "cost": round(m.cost, 2),
+                    "hours_freed": round(m.hours_freed, 4),
+                    "value": round(m.value, 2),
+                    "net": round(m.net, 2),
+                    "cumulative_net": round(m.cumulative_net, 2),
+                }
+                for m in self.monthly
+            ],
+        }
+
+
+def scenario_prices(scenario: Scenario) -> Prices:
+    """The price book with the scenario's own overrides applied."""
+    return effective_prices(load_price_book(), scenario.prices)
+
+
+def role_adoption(scenario: Scenario) -> dict[RoleId, FloatArray]:
+    h = scenario.horizon_months
+    return {
+        r: finance.adoption_curve(role.adoption.starting_share, role.adoption.months_to_full, h).reshape(h)
+        for r, role in scenario.roles.items()
+    }
+
+
+def monthly_demand_scu(scenario: Scenario, adoption: dict[RoleId, FloatArray]) -> FloatArray:
+    """SCUs consumed in each month: headcount x SCUs per person per month x adoption, summed."""
+    total = np.zeros(scenario.horizon_months)
+    for r, role in scenario.roles.items():
+        total += role.headcount * scenario.capacity.scu_per_person_month[r] * adoption[r]
+    return total
+
+
+def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
+    """Price and value ``scenario`` month by month (see the module docstring for the rules).
+
+    ``prices`` defaults to the price book with ``scenario.prices`` applied.
+    """
+    prices = prices or scenario_prices(scenario)
+    h = scenario.horizon_months
+    adoption = role_adoption(scenario)
+    demand = monthly_demand_scu(scenario, adoption)
+    billing = bill(
+        demand_series(demand, plan_timezone(scenario.capacity.plan)), scenario.capacity.plan, prices
+    )
+    capacity_cost = billing.monthly["total_cost"].to_numpy(dtype=np.float64)
+    throttled = billing.monthly["throttled_scu"].to_numpy(dtype=np.float64)
+    one_off = np.zeros(h)
+    one_off[0] = scenario.one_off_costs.total
+    cost = capacity_cost + one_off
+
+    hours_by_role: dict[RoleId, FloatArray] = {}
+    value_by_role: dict[RoleId, FloatArray] = {}
+    for r, role in scenario.roles.items():
+        hours_by_role[r] = (
+            role.headcount
+            * role.hours_per_week_on_assisted_tasks
+            * finance.WEEKS_PER_MONTH
+            * role.time_saved_share
+            * adoption[r]
+        )
+        value_by_role[r] = hours_by_role[r] * role.loaded_cost_per_hour * scenario.realisation_rate
+    hours = np.sum(list(hours_by_role.values()), axis=0)
+    value = np.sum(list(value_by_role.values()), axis=0)
+    full_value = float(
+        sum(hours_by_role[r].sum() * role.loaded_cost_per_hour for r, role in scenario.roles.items())
+    )
+    net = value - cost
+    cumulative = np.cumsum(net)
+
+    total_cost = float(cost.sum())
+    total_value = float(value.sum())
+    net_benefit = total_value - total_cost
+    multiplier = finance.break_even_multiplier(total_cost, total_value)
+    realised_per_hour = total_value / float(hours.sum()) if hours.sum() > 0 else 0.0
+    order = scenario.role_ids()
+    break_even = BreakEven(
+        time_saved_multiplier=multiplier,
+        time_saved_share_by_role=None
+        if multiplier is None
+        else {r: scenario.roles[r].time_saved_share * multiplier for r in order},
+        realisation_rate=finance.break_even_multiplier(total_cost, full_value),
+        hours_freed_per_month_needed=(total_cost / h / realised_per_hour) if realised_per_hour > 0 else None,
+    )
+    monthly = tuple(
+        MonthFlow(
+            month=m + 1,
+            capacity_cost=float(capacity_cost[m]),
+            one_off_cost=float(one_off[m]),
+            cost=float(cost[m]),
+            hours_freed=float(hours[m]),
+            value=float(value[m]),
+            net=float(net[m]),
+            cumulative_net=float(cumulative[m]),
+            demand_scu=float(demand[m]),
+            throttled_scu=float(throttled[m]),
+        )
+        for m in range(h)
+    )
+    return ScenarioResult(
+        currency=prices.currency,
+        price_book_name=prices.price_book_name,
+        plan_description=scenario.capacity.plan.describe(),
+        usage_source=scenario.capacity.usage_source,
+        horizon_months=h,
+        discount_rate_annual=scenario.discount_rate_annual,
+        realisation_rate=scenario.realisation_rate,
+        monthly=monthly,
+        hours_freed_by_role={r: tuple(map(float, hours_by_role[r])) for r in order},
+        value_by_role={r: tuple(map(float, value_by_role[r])) for r in order},
+        demand_by_role_scu={
+            r: tuple(
+                map(
+                    float,
+                    scenario.roles[r].headcount * scenario.capacity.scu_per_person_month[r] * adoption[r],
+                )
+            )
+            for r in order
+        },
+        total_capacity_cost=float(capacity_cost.sum()),
+        total_one_off_cost=float(one_off.sum()),
+        total_cost=total_cost,
+        total_hours_freed=float(hours.sum()),
+        total_value=total_value,
+        value_at_full_realisation=full_value,
+        net_benefit=net_benefit,
+        roi=finance.roi(net_benefit, total_cost),
+        npv=finance.npv(net, scenario.discount_rate_annual),
+        payback_month=finance.payback_month(cumulative),
+        break_even=break_even,
+        billing=billing.totals,
+    )

@@ -1,0 +1,253 @@
+"""The scenario: every input of a value case, validated, and its portable JSON form.
+
+A scenario is what a workshop produces and what ``copilot-roi roi`` reads. Money is in the
+scenario's currency (``prices.currency``, USD by default); time in hours; usage in SCUs.
+Each uncertain input carries a ``Band`` (the low and high ends the tornado and the Monte Carlo
+use); a band must contain the value it surrounds.
+
+>>> s = scenario_template("expected")
+>>> Scenario.model_validate_json(s.model_dump_json()) == s
+True
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from copilot_roi.plans import CapacityPlan
+from copilot_roi.pricebook import PriceOverrides
+from copilot_roi.value.catalogue import (
+    ROLE_IDS,
+    Catalogue,
+    CitedDefault,
+    PresetName,
+    RoleId,
+    load_catalogue,
+)
+
+ScenarioPreset = Literal["low", "expected", "high", "custom"]
+UsageSource = Literal["estimate", "usage"]
+SCENARIO_FORMAT_VERSION: Literal[1] = 1
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Band(_Frozen):
+    """The pessimistic-to-optimistic range of one input, as two numbers ``low <= high``."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.low > self.high:
+            raise ValueError(f"band low ({self.low:g}) must not exceed high ({self.high:g})")
+        return self
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    def widened_to(self, value: float) -> Band:
+        """This band stretched (if needed) to include ``value``."""
+        return Band(low=min(self.low, value), high=max(self.high, value))
+
+
+class Adoption(_Frozen):
+    """A linear ramp: ``starting_share`` of the team in month 1, everyone from ``months_to_full``.
+
+    ``months_to_full = 1`` means everyone from month 1.
+    """
+
+    starting_share: float = Field(default=0.3, ge=0, le=1)
+    months_to_full: int = Field(default=6, ge=1, le=60)
+
+
+class RoleRanges(_Frozen):
+    headcount: Band
+    hours_per_week_on_assisted_tasks: Band
+    time_saved_share: Band
+    loaded_cost_per_hour: Band
+    adoption_months_to_full: Band
+
+
+class RoleScenario(_Frozen):
+    """One role's inputs. Hours are per person per week; cost per hour is fully loaded."""
+
+    headcount: int = Field(ge=0, le=100_000)
+    loaded_cost_per_hour: float = Field(ge=0, le=2_000)
+    hours_per_week_on_assisted_tasks: float = Field(ge=0, le=60)
+    time_saved_share: float = Field(ge=0, le=0.9)
+    adoption: Adoption = Adoption()
+    ranges: RoleRanges
+
+    @model_validator(mode="after")
+    def _bands_hold_values(self) -> RoleScenario:
+        pairs = {
+            "headcount": self.headcount,
+            "hours_per_week_on_assisted_tasks": self.hours_per_week_on_assisted_tasks,
+            "time_saved_share": self.time_saved_share,
+            "loaded_cost_per_hour": self.loaded_cost_per_hour,
+            "adoption_months_to_full": self.adoption.months_to_full,
+        }
+        for name, value in pairs.items():
+            band: Band = getattr(self.ranges, name)
+            if not band.contains(value):
+                raise ValueError(
+                    f"ranges.{name} [{band.low:g}, {band.high:g}] must contain the value {value:g}"
+                )
+        if self.ranges.time_saved_share.low < 0 or self.ranges.time_saved_share.high > 0.9:
+            raise ValueError("ranges.time_saved_share must lie within [0, 0.9]")
+        if self.ranges.adoption_months_to_full.low < 1:
+            raise ValueError("ranges.adoption_months_to_full must start at 1 month or later")
+        for name in ("headcount", "hours_per_week_on_assisted_tasks", "loaded_cost_per_hour"):
+            if getattr(self.ranges, name).low < 0:
+                raise ValueError(f"ranges.{name} cannot go below 0")
+        return self
+
+
+class CapacitySizing(_Frozen):
+    """The capacity plan and how demand is sized.
+
+    ``usage_source = "estimate"``: SCUs per person per month are assumptions (the catalogue's);
+    ``"usage"``: they were measured from the customer's usage export (calibrated).
+    """
+
+    plan: CapacityPlan = CapacityPlan(provisioned_scu=1, overage="unlimited")
+    usage_source: UsageSource = "estimate"
+    scu_per_person_month: dict[RoleId, float] = Field(default_factory=dict)
+    usage_multiplier: Band = Band(low=0.5, high=2.0)
+
+    @model_validator(mode="after")
+    def _usage(self) -> CapacitySizing:
+        for role_id, scu in self.scu_per_person_month.items():
+            if not 0 <= scu <= 10_000:
+                raise ValueError(f"scu_per_person_month.{role_id} must be in [0, 10000]")
+        if self.usage_multiplier.low <= 0 or not self.usage_multiplier.contains(1.0):
+            raise ValueError("usage_multiplier must be above 0 and contain 1 (the estimate)")
+        return self
+
+
+class OneOffCosts(_Frozen):
+    """Costs paid once, in month 1 (scenario currency)."""
+
+    enablement: float = Field(default=10_000, ge=0, le=100_000_000)
+    training: float = Field(default=5_000, ge=0, le=100_000_000)
+
+    @property
+    def total(self) -> float:
+        return self.enablement + self.training
+
+
+class ScenarioRanges(_Frozen):
+    realisation_rate: Band = Band(low=0.3, high=0.7)
+    discount_rate_annual: Band = Band(low=0.05, high=0.12)
+    capacity_price_multiplier: Band = Band(low=0.9, high=1.15)
+
+
+class Scenario(_Frozen):
+    """A complete value case. See the README's "Scenario JSON format" for every field."""
+
+    format_version: Literal[1] = 1
+    preset: ScenarioPreset = "expected"
+    roles: dict[RoleId, RoleScenario] = Field(min_length=1)
+    capacity: CapacitySizing = CapacitySizing()
+    realisation_rate: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of freed hours turned into value (Forrester-style 50 % recapture)",
+    )
+    horizon_months: int = Field(default=36, ge=1, le=120)
+    discount_rate_annual: float = Field(default=0.08, ge=0, le=1)
+    one_off_costs: OneOffCosts = OneOffCosts()
+    prices: PriceOverrides = PriceOverrides()
+    ranges: ScenarioRanges = ScenarioRanges()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        for name in ("realisation_rate", "discount_rate_annual"):
+            band: Band = getattr(self.ranges, name)
+            value = getattr(self, name)
+            if not band.contains(value):
+                raise ValueError(
+                    f"ranges.{name} [{band.low:g}, {band.high:g}] must contain the value {value:g}"
+                )
+        if self.ranges.realisation_rate.low < 0 or self.ranges.realisation_rate.high > 1:
+            raise ValueError("ranges.realisation_rate must lie within [0, 1]")
+        if self.ranges.discount_rate_annual.low < 0:
+            raise ValueError("ranges.discount_rate_annual cannot go below 0")
+        price = self.ranges.capacity_price_multiplier
+        if price.low <= 0 or not price.contains(1.0):
+            raise ValueError("ranges.capacity_price_multiplier must be above 0 and contain 1")
+        missing = [r for r in self.roles if r not in self.capacity.scu_per_person_month]
+        if missing:
+            raise ValueError(
+                f"capacity.scu_per_person_month needs a figure for every role: {', '.join(missing)}"
+            )
+        return self
+
+    def role_ids(self) -> list[RoleId]:
+        """Roles in catalogue order."""
+        return [r for r in ROLE_IDS if r in self.roles]
+
+
+def _band(default: CitedDefault) -> Band:
+    low, high = default.bounds
+    return Band(low=low, high=high)
+
+
+def scenario_template(preset: PresetName = "expected", catalogue: Catalogue | None = None) -> Scenario:
+    """A complete scenario with every role at the catalogue's ``preset`` values.
+
+    ``low`` is the pessimistic case for value (fewer hours saved, slower adoption, lower
+    realisation, more SCUs per person), ``high`` the optimistic one. Headcounts stay at the
+    expected figures in every preset: they are facts to collect, not uncertainties.
+
+    >>> low, high = scenario_template("low"), scenario_template("high")
+    >>> low.roles["soc"].time_saved_share < high.roles["soc"].time_saved_share
+    True
+    """
+    cat = catalogue or load_catalogue()
+    d = cat.defaults
+    months = round(d.adoption_months_to_full.preset(preset))
+    roles: dict[RoleId, RoleScenario] = {}
+    for role_id in ROLE_IDS:
+        role = cat.roles[role_id]
+        roles[role_id] = RoleScenario(
+            headcount=round(role.headcount.expected),
+            loaded_cost_per_hour=role.loaded_cost_per_hour.preset(preset),
+            hours_per_week_on_assisted_tasks=role.hours_per_week.preset(preset),
+            time_saved_share=role.time_saved_share.preset(preset),
+            adoption=Adoption(starting_share=d.adoption_starting_share.preset(preset), months_to_full=months),
+            ranges=RoleRanges(
+                headcount=_band(role.headcount),
+                hours_per_week_on_assisted_tasks=_band(role.hours_per_week),
+                time_saved_share=_band(role.time_saved_share),
+                loaded_cost_per_hour=_band(role.loaded_cost_per_hour),
+                adoption_months_to_full=_band(d.adoption_months_to_full),
+            ),
+        )
+    usage = d.usage_multiplier.preset(preset)
+    return Scenario(
+        preset=preset,
+        roles=roles,
+        capacity=CapacitySizing(
+            usage_source="estimate",
+            scu_per_person_month={r: cat.roles[r].scu_per_person_month.expected * usage for r in ROLE_IDS},
+            usage_multiplier=_band(d.usage_multiplier).widened_to(1.0),
+        ),
+        realisation_rate=d.realisation_rate.preset(preset),
+        discount_rate_annual=d.discount_rate_annual.preset(preset),
+        one_off_costs=OneOffCosts(
+            enablement=d.enablement_cost.preset(preset), training=d.training_cost.preset(preset)
+        ),
+        ranges=ScenarioRanges(
+            realisation_rate=_band(d.realisation_rate),
+            discount_rate_annual=_band(d.discount_rate_annual),
+            capacity_price_multiplier=_band(d.capacity_price_multiplier),
+        ),
+    )
