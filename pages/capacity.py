@@ -1,0 +1,107 @@
+"""Capacity & cost: what a plan costs against usage, and the cheapest plan that serves it."""
+
+import streamlit as st
+
+from copilot_roi.billing import bill
+from copilot_roi.capacity_report import hour_of_week, monthly_components
+from copilot_roi.charts.capacity_charts import hour_of_week_figure, level_curve_figure, monthly_cost_figure
+from copilot_roi.estimate import build_profile
+from copilot_roi.optimizer import optimize
+from ui.plan_inputs import TIMEZONES, estimate_inputs, plan_inputs
+from ui.sidebar import current_prices
+
+st.title("Capacity & cost")
+prices = current_prices()
+money = prices.currency
+
+usage_dataset = st.session_state.get("usage_dataset")
+sources = ["Estimate from assumptions"] + (["Uploaded usage"] if usage_dataset is not None else [])
+c1, c2 = st.columns([2, 1])
+source = c1.radio("Usage", sources, horizontal=True, key="cap_source", index=len(sources) - 1)
+timezone = c2.selectbox("Time zone", TIMEZONES, key="cap_tz")
+
+if source == "Uploaded usage" and usage_dataset is not None:
+    series = usage_dataset.hourly
+    st.caption(
+        f"Measured usage from the uploaded export(s): {series.hours:,} hours from {series.index[0]:%d %b %Y}."
+    )
+else:
+    with st.expander("Usage assumptions (sample: a mid-size SOC)", expanded=False):
+        inputs = estimate_inputs("cap_est", timezone)
+    if inputs is None:
+        st.stop()
+    series = build_profile(inputs)
+    st.caption(
+        "Estimated usage for one year (8,760 hours, billing months of 730 hours) from the "
+        "assumptions below. Every figure is an assumption until an export is uploaded."
+    )
+
+st.subheader("Your plan")
+plan = plan_inputs("cap_plan", timezone)
+if plan is None:
+    st.stop()
+result = bill(series, plan, prices)
+t = result.totals
+
+k = st.columns(3)
+k[0].metric("Total cost", f"{t.total_cost:,.0f} {money}", help=f"Over {t.hours:,} hours ({t.months} months)")
+k[1].metric("Per month", f"{t.total_cost / max(t.months, 1):,.0f} {money}")
+k[2].metric("Overage", f"{t.overage_units:,.1f} SCU", f"{t.overage_cost:,.0f} {money}", delta_color="off")
+k = st.columns(3)
+k[0].metric(
+    "Throttled demand",
+    f"{t.throttled_units:,.1f} SCU",
+    help="Demand above provisioned capacity plus the overage cap: work refused.",
+)
+k[1].metric("Hours above 90 % of capacity", f"{t.hours_over_warning:,}")
+k[2].metric("Peak hour", f"{t.peak_hour_units:,.1f} SCU")
+if t.throttled_units > 0:
+    st.warning(f"This plan throttles {t.throttled_units:,.1f} SCU of demand: analysts would be refused.")
+
+st.subheader("Right-sizing")
+budget = st.number_input(
+    "Throttling budget (SCU over the period)",
+    0.0,
+    1e6,
+    0.0,
+    key="cap_budget",
+    help="How much refused demand you accept; 0 recommends plans that throttle nothing.",
+)
+opt = optimize(series, prices, current_plan=plan, throttle_budget_units=budget, e5_licences=plan.e5_licences)
+rec = opt.recommended
+r = st.columns(3)
+r[0].metric(
+    "Recommended",
+    f"{rec.total_cost:,.0f} {money}",
+    f"{rec.total_cost - t.total_cost:+,.0f} vs your plan",
+    delta_color="inverse",
+)
+r[0].markdown(f"**{rec.description}**")
+r[1].metric("Your plan", f"{t.total_cost:,.0f} {money}")
+r[1].markdown(plan.describe())
+r[2].metric("24x7 at peak (calculator baseline)", f"{opt.baseline.total_cost:,.0f} {money}")
+r[2].markdown(opt.baseline.description)
+st.caption(f"{opt.plans_considered:,} plans priced. Cheapest of each kind:")
+st.dataframe(
+    [
+        {
+            "Plan": c.description,
+            f"Cost ({money})": round(c.total_cost),
+            "Overage SCU": round(c.overage_units, 1),
+            "Throttled SCU": round(c.throttled_units, 1),
+        }
+        for c in opt.candidates
+    ],
+    hide_index=True,
+    width="stretch",
+)
+
+best_flat = next((c.plan.provisioned_scu for c in opt.candidates if c.family == "24x7"), None)
+st.plotly_chart(monthly_cost_figure(monthly_components(result), money), theme="streamlit")
+st.plotly_chart(
+    level_curve_figure(
+        opt.level_curve, money, best_flat, plan.provisioned_scu if plan.schedule is None else None
+    ),
+    theme="streamlit",
+)
+st.plotly_chart(hour_of_week_figure(hour_of_week(result, timezone)), theme="streamlit")

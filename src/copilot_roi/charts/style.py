@@ -1,0 +1,28 @@
+"""Shared figure styling: large type for projectors and fixed semantic colours for cost parts."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# Semantic colours that must not change with the theme: money components and warnings.
+PROVISIONED_COLOUR = "#0f6cbd"
+OVERAGE_COLOUR = "#e8912d"
+THROTTLED_COLOUR = "#c50f1f"
+POOL_COLOUR = "#5c2e91"
+VALUE_COLOUR = "#107c10"
+NEUTRAL_COLOUR = "#8a8886"
+
+BASE_FONT_PX = 16
+
+
+def finish(figure: go.Figure, title: str, height_px: int = 420) -> go.Figure:
+    """Apply the house layout: readable title and fonts, legend on top, tight margins."""
+    figure.update_layout(
+        title={"text": title, "font": {"size": BASE_FONT_PX + 4}},
+        font={"size": BASE_FONT_PX},
+        height=height_px,
+        margin={"l": 60, "r": 20, "t": 70, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        hoverlabel={"font_size": BASE_FONT_PX},
+    )
+    return figure

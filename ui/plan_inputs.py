@@ -1,0 +1,144 @@
+"""Widgets that build a CapacityPlan and an estimate profile; shared by the capacity and value pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from copilot_roi.estimate import RULES_OF_THUMB, AgentUsage, EstimateInputs, PeopleUsage
+from copilot_roi.plans import DAY_NAMES, CapacityPlan, OverageMode, Schedule
+
+TIMEZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+OVERAGE_LABELS: dict[str, OverageMode] = {
+    "Off (throttle)": "none",
+    "Capped": "capped",
+    "Unlimited": "unlimited",
+}
+
+
+def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
+    """Draw the plan widgets; None (with the reason shown) when the inputs do not make a plan."""
+    kind = st.radio("Capacity", ["24x7", "Business-hours schedule"], horizontal=True, key=f"{prefix}_kind")
+    c1, c2, c3 = st.columns(3)
+    level = c1.number_input(
+        "Provisioned SCUs",
+        0,
+        100,
+        3,
+        key=f"{prefix}_scu",
+        help="0 = no purchased capacity (E5/E7 pool and overage only). Learn advises 3 to start.",
+    )
+    overage_label = c2.selectbox("Overage", list(OVERAGE_LABELS), index=2, key=f"{prefix}_overage")
+    cap = c2.number_input(
+        "Overage cap (SCU per hour)",
+        0.1,
+        1000.0,
+        5.0,
+        key=f"{prefix}_cap",
+        disabled=OVERAGE_LABELS[overage_label] != "capped",
+    )
+    licences = c3.number_input(
+        "Microsoft 365 E5/E7 licences",
+        0,
+        10_000_000,
+        0,
+        step=100,
+        key=f"{prefix}_e5",
+        help="0.4 SCU per licence per month, at most 10,000 SCU, no rollover.",
+    )
+    schedule = None
+    if kind == "Business-hours schedule":
+        s1, s2, s3 = st.columns(3)
+        days = s1.multiselect("Business days", DAY_NAMES, DAY_NAMES[:5], key=f"{prefix}_days")
+        start, end = s2.slider("Business hours", 0, 24, (8, 18), key=f"{prefix}_hours")
+        off = s3.number_input("Off-hours SCUs (0 = no capacity)", 0, 100, 0, key=f"{prefix}_off")
+        holidays = st.multiselect(
+            "Holidays (off-hours all day)",
+            _holiday_choices(),
+            key=f"{prefix}_holidays",
+            format_func=lambda d: d.strftime("%a %d %b %Y"),
+        )
+        try:
+            schedule = Schedule(
+                timezone=timezone,
+                business_days=tuple(DAY_NAMES.index(d) for d in days),
+                business_start_hour=start,
+                business_end_hour=end,
+                business_scu=max(1, level),
+                off_hours_scu=off,
+                holidays=tuple(holidays),
+            )
+        except ValidationError as error:
+            st.error(f"Schedule: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+            return None
+        if not days:
+            st.error("Pick at least one business day.")
+            return None
+    try:
+        return CapacityPlan(
+            provisioned_scu=level,
+            schedule=schedule,
+            overage=OVERAGE_LABELS[overage_label],
+            overage_cap_scu_per_hour=cap,
+            e5_licences=licences,
+        )
+    except ValidationError as error:
+        st.error(f"Plan: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+        return None
+
+
+def _holiday_choices() -> list[dt.date]:
+    # The next two years of weekdays is enough for any schedule a workshop discusses.
+    start = dt.date(2026, 1, 1)
+    return [start + dt.timedelta(days=i) for i in range(730) if (start + dt.timedelta(days=i)).weekday() < 5]
+
+
+def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
+    """Editable assumptions for a usage profile (defaults: the bundled sample, a mid-size SOC)."""
+    default = EstimateInputs()
+    st.caption("All of these are assumptions. Upload a usage export to replace them with measured usage.")
+    people = st.data_editor(
+        pd.DataFrame([p.model_dump() for p in default.people]),
+        num_rows="dynamic",
+        key=f"{prefix}_people",
+        width="stretch",
+        column_config={"scu_per_prompt": st.column_config.NumberColumn("SCU per prompt", min_value=0.0)},
+    )
+    agents = st.data_editor(
+        pd.DataFrame([a.model_dump() for a in default.agents]),
+        num_rows="dynamic",
+        key=f"{prefix}_agents",
+        width="stretch",
+    )
+    c1, c2 = st.columns(2)
+    start, end = c1.slider("Working hours", 0, 24, (8, 18), key=f"{prefix}_work_hours")
+    peak = c2.slider("Busiest hour / average working hour", 1.0, 4.0, 1.5, 0.1, key=f"{prefix}_peak")
+    with st.popover("Rules of thumb (assumptions)"):
+        st.dataframe(pd.DataFrame([r.model_dump() for r in RULES_OF_THUMB]), hide_index=True)
+    try:
+        return EstimateInputs(
+            people=tuple(PeopleUsage(**row) for row in people.dropna().to_dict("records")),
+            agents=tuple(AgentUsage(**row) for row in agents.dropna().to_dict("records")),
+            timezone=timezone,
+            work_start_hour=start,
+            work_end_hour=end,
+            peak_to_average=peak,
+        )
+    except (ValidationError, TypeError) as error:
+        message = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
+        st.error(f"Assumptions: {message}")
+        return None
