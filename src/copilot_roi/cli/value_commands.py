@@ -1,0 +1,86 @@
+"""CLI commands ``scenario-template`` and ``roi``: the portable scenario JSON and its value case."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from copilot_roi.cli.errors import CliError, describe_validation_error
+from copilot_roi.value.engine import compute
+from copilot_roi.value.scenario import Scenario, scenario_template
+
+# A scenario is a few kilobytes; refuse anything that is clearly not one before parsing it.
+MAX_SCENARIO_BYTES = 1_000_000
+
+
+def register(sub: Any) -> None:
+    template = sub.add_parser(
+        "scenario-template", help="print a complete value scenario as JSON (the portable format)"
+    )
+    template.add_argument(
+        "--preset",
+        choices=("low", "expected", "high"),
+        default="expected",
+        help="pessimistic, expected or optimistic defaults from the roles catalogue",
+    )
+    template.set_defaults(handler=run_scenario_template)
+
+    roi = sub.add_parser("roi", help="cost, value, NPV, payback and break-even of a scenario")
+    roi.add_argument("--scenario", type=Path, required=True, metavar="FILE.json")
+    roi.add_argument("--json", action="store_true", help="print JSON")
+    roi.set_defaults(handler=run_roi)
+
+
+def run_scenario_template(args: argparse.Namespace) -> None:
+    sys.stdout.write(scenario_template(args.preset).model_dump_json(indent=2) + "\n")
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario file; any problem is a CliError (exit 1) naming the field."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise CliError(
+                f"{path}: {size:,} bytes is too large for a scenario (limit {MAX_SCENARIO_BYTES:,})",
+                exit_code=1,
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error
+    try:
+        return Scenario.model_validate_json(raw)
+    except ValidationError as error:
+        raise CliError(f"{path}: {describe_validation_error(error)}", exit_code=1) from error
+
+
+def run_roi(args: argparse.Namespace) -> None:
+    from copilot_roi.cli import emit_json
+
+    result = compute(load_scenario(args.scenario))
+    payload = result.cli_payload()
+    if args.json:
+        emit_json(payload)
+        return
+    c = result.currency
+    be = result.break_even
+    lines = [
+        f"Horizon: {result.horizon_months} months; plan: {result.plan_description}",
+        f"Total cost:        {c} {result.total_cost:,.0f}",
+        f"Hours freed:       {result.total_hours_freed:,.0f} h",
+        f"Realised value:    {c} {result.total_value:,.0f} (realisation rate {result.realisation_rate:.0%})",
+        f"Net benefit:       {c} {result.net_benefit:,.0f}",
+        "ROI:               " + ("n/a" if result.roi is None else f"{result.roi:.0%}"),
+        f"NPV at {result.discount_rate_annual:.1%}:     {c} {result.npv:,.0f}",
+        "Payback month:     "
+        + ("none within the horizon" if result.payback_month is None else str(result.payback_month)),
+    ]
+    if be.time_saved_multiplier is not None and be.realisation_rate is not None:
+        lines.append(
+            f"Break-even: time saved x{be.time_saved_multiplier:.2f}, "
+            f"or a realisation rate of {be.realisation_rate:.0%}"
+        )
+    sys.stdout.write("\n".join(lines) + "\n")
