@@ -1,0 +1,51 @@
+"""Fixtures for the real-browser tests: one Streamlit server and one Chromium for the session.
+
+Every test gets a fresh browser context (its own cookies, so its own Streamlit session) with a tall
+viewport. The helpers live in ``e2ekit`` so the browser benchmark can use them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from e2ekit import TALL_VIEWPORT, Server, launch_chromium, start_streamlit, stop_process
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Iterator[Server]:
+    server = start_streamlit("streamlit-e2e")
+    try:
+        yield server
+    finally:
+        stop_process(server.proc)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    try:
+        chromium = launch_chromium(playwright_instance)
+    except Exception as exc:  # Playwright's own Error: no usable browser on this machine
+        pytest.skip(f"no Chromium could be launched (set COPILOT_ROI_CHROMIUM): {exc}")
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=TALL_VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(60_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
