@@ -96,7 +96,7 @@ class RoleDefaults(_Frozen):
             "scu_per_person_month": (self.scu_per_person_month, 0.0, 10_000.0),
         }
         for name, (default, lo, hi) in checks.items():
-            if not lo <= min(default.bounds) and max(default.bounds) <= hi:
+            if not (lo <= default.bounds[0] and default.bounds[1] <= hi):
                 raise ValueError(f"{name} defaults must lie in [{lo}, {hi}]")
         return self
 

@@ -33,7 +33,8 @@ SCENARIO_FORMAT_VERSION: Literal[1] = 1
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    # strict: "36" is not a number of months; a portable file must say what it means.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class Band(_Frozen):

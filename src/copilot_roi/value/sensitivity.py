@@ -1,10 +1,11 @@
 """Sensitivity of NPV: a tornado over each input's band and a vectorised Monte Carlo.
 
 Both evaluate many variants of one scenario at once with numpy (one row per variant). Value is
-computed exactly as in ``value.engine``. Capacity cost uses a cost curve: the cost of one
-730-hour month as a function of that month's SCU demand, priced with the billing engine's own
-pool and overage metering over month 1's hours and interpolated on a fine grid; a per-month
-correction makes the unperturbed scenario reproduce ``engine.compute``'s billed cost exactly.
+computed exactly as in ``value.engine``. Capacity cost: within a month demand keeps its hourly
+shape, so provisioned cost is fixed and overage is a piecewise-linear function of the month's
+total, evaluated exactly per month; metering to 0.1 SCU and the E5/E7 pool's time order are not
+modelled per variant, but a per-month correction makes the unperturbed scenario reproduce
+``engine.compute``'s billed cost exactly, so only the perturbation is approximate.
 
 Monte Carlo inputs are drawn independently from PERT distributions (low, value, high); real
 inputs co-move (a team that adopts fast also tends to save more), so the spread is understated
@@ -16,14 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from copilot_roi.billing import meter_overage, pool_draw
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray, HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
 from copilot_roi.value import finance
 from copilot_roi.value.catalogue import RoleId, load_catalogue
-from copilot_roi.value.demand import month_shares, plan_timezone
+from copilot_roi.value.demand import SERIES_START, month_shares, plan_timezone
 from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices
 from copilot_roi.value.scenario import Scenario
 
@@ -41,7 +42,6 @@ GLOBAL_FIELDS: tuple[tuple[str, str], ...] = (
     ("usage_multiplier", "SCUs per person (x estimate)"),
 )
 MONTE_CARLO_DRAWS = 10_000
-_GRID_POINTS = 257
 
 
 @dataclass(frozen=True)
@@ -138,42 +138,44 @@ class _Evaluator:
         self.one_off = scenario.one_off_costs.total
         self.starting_share = np.array([scenario.roles[r].adoption.starting_share for r in self.roles])
         self.scu_per_person = np.array([scenario.capacity.scu_per_person_month[r] for r in self.roles])
-        self.billed_cost = np.array([m.capacity_cost for m in result.monthly])
-        self.billed_demand = np.array([m.demand_scu for m in result.monthly])
-        self._curve_max = -1.0
-        self._grid = np.zeros(1)
-        self._grid_cost = np.zeros(1)
-
-    def base_row(self) -> FloatArray:
-        return np.array([p.value for p in self.params])
-
-    def _cost_curve(self, max_demand: float) -> None:
-        """Cost of month 1 at each demand on a grid up to ``max_demand`` (billing's own rules)."""
-        top = max(max_demand, float(self.billed_demand.max()), 1e-9) * 1.0001
-        if top <= self._curve_max:
-            return
-        plan, prices = self.scenario.capacity.plan, self.prices
-        shares = month_shares(1, plan_timezone(plan))[0]
-        grid = np.linspace(0.0, top, _GRID_POINTS)
-        demand = grid[:, None] * shares[None, :]
-        allowance = e5_allowance_scu_per_month(
+        plan = scenario.capacity.plan
+        zone = plan_timezone(plan)
+        self.shares = month_shares(self.horizon, zone)
+        series = HourlySeries(
+            pd.Timestamp(SERIES_START, tz=zone),
+            np.zeros(self.horizon * HOURS_PER_BILLING_MONTH),
+            "730h",
+        )
+        self.provisioned = plan.provisioned_levels(series).reshape(self.horizon, -1)
+        self.allowance = e5_allowance_scu_per_month(
             plan.e5_licences,
             prices.e5_allowance_scu_per_licence_month,
             prices.e5_allowance_cap_scu_month,
         )
-        month_ids = np.zeros(HOURS_PER_BILLING_MONTH, dtype=np.int64)
-        rest = demand - np.stack([pool_draw(row, month_ids, allowance) for row in demand])
-        reference = HourlySeries.zeros(HOURS_PER_BILLING_MONTH, timezone=plan_timezone(plan))
-        provisioned = plan.provisioned_levels(reference)
-        excess = np.maximum(rest - provisioned[None, :], 0.0)
-        overage = meter_overage(
-            np.minimum(excess, plan.overage_cap()), prices.overage_step_scu, prices.overage_rounding
-        )
-        self._grid = grid
-        self._grid_cost = (
-            provisioned.sum() * prices.provisioned_per_scu_hour + overage.sum(axis=1) * prices.overage_per_scu
-        )
-        self._curve_max = top
+        self._kinks = [
+            _Kinks.build(self.shares, self.provisioned),
+            _Kinks.build(self.shares, self.provisioned + plan.overage_cap()),
+        ]
+        billed = np.array([m.capacity_cost for m in result.monthly])
+        base_demand = np.array([m.demand_scu for m in result.monthly])
+        # What the approximation leaves out at the base case (metering to 0.1 SCU, and the
+        # pool's time order) is added back month by month, so the base case is billed exactly.
+        self.correction = billed - self.capacity_cost(base_demand[None, :])[0]
+
+    def base_row(self) -> FloatArray:
+        return np.array([p.value for p in self.params])
+
+    def capacity_cost(self, demand: FloatArray) -> FloatArray:
+        """Capacity cost of each month for demand ``(variants, months)`` in SCUs.
+
+        Within a month, demand keeps the month's hourly shape, so overage is piecewise linear in
+        the month's total: exact up to metering. An E5/E7 pool is taken off the month's total.
+        """
+        prices = self.prices
+        served = np.maximum(demand - self.allowance, 0.0) if self.allowance > 0 else demand
+        overage = self._kinks[0].excess(served) - self._kinks[1].excess(served)
+        fixed = self.provisioned.sum(axis=1) * prices.provisioned_per_scu_hour
+        return np.asarray(fixed[None, :] + overage * prices.overage_per_scu)
 
     def npv(self, rows: FloatArray) -> FloatArray:
         """NPV of each row of ``rows`` (columns in ``self.params`` order)."""
@@ -188,14 +190,48 @@ class _Evaluator:
         demand = np.einsum("nr,nrh->nh", headcount * self.scu_per_person[None, :], adoption)
         demand *= usage[:, None]
 
-        self._cost_curve(float(demand.max()))
-        curve = np.interp(demand, self._grid, self._grid_cost)
-        # Month-by-month correction so the unperturbed scenario matches the billed cost exactly.
-        correction = self.billed_cost - np.interp(self.billed_demand, self._grid, self._grid_cost)
-        capacity = (curve + correction[None, :]) * price[:, None]
+        capacity = (self.capacity_cost(demand) + self.correction[None, :]) * price[:, None]
         net = value - capacity
         net[:, 0] -= self.one_off
         return np.asarray((net * finance.discount_factors(discount, self.horizon)).sum(axis=1))
+
+
+@dataclass(frozen=True)
+class _Kinks:
+    """``excess(D) = sum over hours of max(D * share_h - threshold_h, 0)``, month by month.
+
+    Each hour starts to exceed its threshold when the month's total passes
+    ``threshold_h / share_h``; sorting those kinks makes the sum a lookup plus two cumulative sums.
+    """
+
+    kinks: FloatArray  # (months, hours), ascending per month
+    share_sum: FloatArray  # (months, hours + 1): shares of the hours past each kink
+    threshold_sum: FloatArray
+
+    @classmethod
+    def build(cls, shares: FloatArray, thresholds: FloatArray) -> _Kinks:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kinks = np.where(shares > 0, thresholds / np.where(shares > 0, shares, 1.0), np.inf)
+        order = np.argsort(kinks, axis=1)
+        kinks = np.take_along_axis(kinks, order, axis=1)
+        active = np.isfinite(kinks)
+        sorted_shares = np.where(active, np.take_along_axis(shares, order, axis=1), 0.0)
+        sorted_thresholds = np.take_along_axis(thresholds, order, axis=1)
+        sorted_thresholds = np.where(active, sorted_thresholds, 0.0)
+        zeros = np.zeros((len(kinks), 1))
+        return cls(
+            kinks=kinks,
+            share_sum=np.hstack([zeros, np.cumsum(sorted_shares, axis=1)]),
+            threshold_sum=np.hstack([zeros, np.cumsum(sorted_thresholds, axis=1)]),
+        )
+
+    def excess(self, demand: FloatArray) -> FloatArray:
+        out = np.empty_like(demand)
+        for month in range(demand.shape[1]):
+            column = demand[:, month]
+            past = np.searchsorted(self.kinks[month], column, side="left")
+            out[:, month] = column * self.share_sum[month, past] - self.threshold_sum[month, past]
+        return np.maximum(out, 0.0)
 
 
 def _pert(
@@ -245,7 +281,6 @@ def analyse(
     tornado_rows = np.repeat(base[None, :], 2 * count + 1, axis=0)
     tornado_rows[np.arange(count), np.arange(count)] = lows
     tornado_rows[count + np.arange(count), np.arange(count)] = highs
-    evaluator._cost_curve(0.0)
     npv_all = evaluator.npv(np.vstack([tornado_rows, sample]))
     at_low, at_high = npv_all[:count], npv_all[count : 2 * count]
     base_npv = float(npv_all[2 * count])

@@ -1,0 +1,201 @@
+"""Tornado and Monte Carlo: anchored on the engine, sorted, seeded, ordered percentiles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copilot_roi.plans import CapacityPlan
+from copilot_roi.value.engine import compute
+from copilot_roi.value.scenario import Band, Scenario, scenario_template
+from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, analyse, parameters
+
+
+def _set_role(scenario: Scenario, role: str, **update: object) -> Scenario:
+    roles = dict(scenario.roles)
+    roles[role] = roles[role].model_copy(update=update)  # type: ignore[index]
+    return scenario.model_copy(update={"roles": roles})
+
+
+@pytest.mark.parametrize("preset", ["low", "expected", "high"])
+def test_base_npv_equals_the_engine(preset: str) -> None:
+    scenario = scenario_template(preset)  # type: ignore[arg-type]
+    result = compute(scenario)
+    sensitivity = analyse(scenario, result=result, draws=500)
+    assert sensitivity.base_npv == pytest.approx(result.npv, abs=1e-6)
+
+
+def test_tornado_covers_every_input_and_is_sorted_by_swing() -> None:
+    scenario = scenario_template("expected")
+    tornado = analyse(scenario, draws=100).tornado
+    assert len(tornado) == 7 * 5 + 4 == len(parameters(scenario))
+    swings = [bar.swing for bar in tornado]
+    assert swings == sorted(swings, reverse=True)
+    keys = {bar.key for bar in tornado}
+    assert {"soc.time_saved_share", "ciso.loaded_cost_per_hour", "realisation_rate"} <= keys
+    assert {"discount_rate_annual", "capacity_price_multiplier", "usage_multiplier"} <= keys
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        ("soc.time_saved_share", "time_saved_share"),
+        ("iam.hours_per_week_on_assisted_tasks", "hours_per_week_on_assisted_tasks"),
+        ("dlp.loaded_cost_per_hour", "loaded_cost_per_hour"),
+    ],
+)
+def test_tornado_ends_equal_engine_recomputes_for_value_inputs(key: str, field: str) -> None:
+    scenario = scenario_template("expected")
+    bar = next(b for b in analyse(scenario, draws=100).tornado if b.key == key)
+    role = key.split(".")[0]
+    low = compute(_set_role(scenario, role, **{field: bar.low_input}))
+    high = compute(_set_role(scenario, role, **{field: bar.high_input}))
+    assert bar.npv_at_low == pytest.approx(low.npv, rel=1e-9)
+    assert bar.npv_at_high == pytest.approx(high.npv, rel=1e-9)
+
+
+def test_tornado_realisation_and_discount_ends_equal_engine() -> None:
+    scenario = scenario_template("expected")
+    bars = {b.key: b for b in analyse(scenario, draws=100).tornado}
+    for key in ("realisation_rate", "discount_rate_annual"):
+        bar = bars[key]
+        for value, npv in ((bar.low_input, bar.npv_at_low), (bar.high_input, bar.npv_at_high)):
+            assert compute(scenario.model_copy(update={key: value})).npv == pytest.approx(npv)
+
+
+def test_tornado_headcount_end_approximates_the_billed_engine() -> None:
+    # Headcount moves demand, priced through the cost curve: close to the billed figure.
+    scenario = scenario_template("expected")
+    bar = next(b for b in analyse(scenario, draws=100).tornado if b.key == "soc.headcount")
+    high = compute(_set_role(scenario, "soc", headcount=round(bar.high_input)))
+    assert bar.npv_at_high == pytest.approx(high.npv, abs=0.002 * high.total_cost)
+
+
+def test_tornado_capacity_price_scales_capacity_cost_only() -> None:
+    scenario = scenario_template("expected")
+    result = compute(scenario)
+    bar = next(b for b in analyse(scenario, draws=100).tornado if b.key == "capacity_price_multiplier")
+    # NPV change = -(multiplier - 1) x discounted capacity cost.
+    df = (1 + scenario.discount_rate_annual) ** (-np.arange(1, 37) / 12)
+    capacity_pv = float(np.array([m.capacity_cost for m in result.monthly]) @ df)
+    assert bar.npv_at_high == pytest.approx(result.npv - (bar.high_input - 1) * capacity_pv)
+
+
+def test_usage_multiplier_cost_curve_matches_billing_for_a_flat_plan() -> None:
+    scenario = scenario_template("expected")
+    bar = next(b for b in analyse(scenario, draws=100).tornado if b.key == "usage_multiplier")
+    doubled = scenario.model_copy(
+        update={
+            "capacity": scenario.capacity.model_copy(
+                update={
+                    "scu_per_person_month": {
+                        r: v * bar.high_input for r, v in scenario.capacity.scu_per_person_month.items()
+                    }
+                }
+            )
+        }
+    )
+    billed = compute(doubled)
+    # Only metering to 0.1 SCU per hour is left out of the perturbation: well under 0.2 % of cost.
+    assert bar.npv_at_high == pytest.approx(billed.npv, abs=0.002 * billed.total_cost)
+
+
+def test_monte_carlo_is_seeded_and_ordered() -> None:
+    scenario = scenario_template("expected")
+    a = analyse(scenario).monte_carlo
+    b = analyse(scenario).monte_carlo
+    c = analyse(scenario, seed=1).monte_carlo
+    assert a.draws == MONTE_CARLO_DRAWS == 10_000
+    assert np.array_equal(a.npv, b.npv)
+    assert not np.array_equal(a.npv, c.npv)
+    assert a.p10 < a.p50 < a.p90
+    assert a.probability_positive == pytest.approx(float((a.npv > 0).mean()))
+    assert np.isfinite(a.npv).all()
+
+
+def test_monte_carlo_with_collapsed_bands_is_the_base_case() -> None:
+    scenario = scenario_template("expected")
+    roles = {}
+    for role_id, role in scenario.roles.items():
+        values = {
+            "headcount": role.headcount,
+            "hours_per_week_on_assisted_tasks": role.hours_per_week_on_assisted_tasks,
+            "time_saved_share": role.time_saved_share,
+            "loaded_cost_per_hour": role.loaded_cost_per_hour,
+            "adoption_months_to_full": role.adoption.months_to_full,
+        }
+        ranges = role.ranges.model_copy(update={k: Band(low=v, high=v) for k, v in values.items()})
+        roles[role_id] = role.model_copy(update={"ranges": ranges})
+    fixed = scenario.model_copy(
+        update={
+            "roles": roles,
+            "ranges": scenario.ranges.model_copy(
+                update={
+                    "realisation_rate": Band(low=0.5, high=0.5),
+                    "discount_rate_annual": Band(low=0.08, high=0.08),
+                    "capacity_price_multiplier": Band(low=1, high=1),
+                }
+            ),
+            "capacity": scenario.capacity.model_copy(update={"usage_multiplier": Band(low=1, high=1)}),
+        }
+    )
+    mc = analyse(fixed, draws=200).monte_carlo
+    assert np.allclose(mc.npv, compute(fixed).npv)
+    assert all(bar.swing == pytest.approx(0, abs=1e-6) for bar in analyse(fixed, draws=10).tornado)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    realisation=st.floats(0.3, 0.7),
+    scu=st.integers(0, 20),
+)
+def test_percentiles_are_ordered_for_any_scenario(seed: int, realisation: float, scu: int) -> None:
+    base = scenario_template("expected")
+    scenario = base.model_copy(
+        update={
+            "realisation_rate": realisation,
+            "capacity": base.capacity.model_copy(
+                update={"plan": CapacityPlan(provisioned_scu=max(scu, 1), overage="unlimited")}
+            ),
+        }
+    )
+    mc = analyse(scenario, draws=500, seed=seed).monte_carlo
+    assert mc.p10 <= mc.p50 <= mc.p90
+    assert 0.0 <= mc.probability_positive <= 1.0
+
+
+def test_draws_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="at least one draw"):
+        analyse(scenario_template(), draws=0)
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        CapacityPlan(provisioned_scu=2, overage="capped", overage_cap_scu_per_hour=1.5),
+        CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=500),
+        CapacityPlan(provisioned_scu=3, overage="none"),
+    ],
+    ids=["capped", "e5-pool", "no-overage"],
+)
+def test_perturbed_capacity_cost_tracks_billing_for_other_plans(plan: CapacityPlan) -> None:
+    base = scenario_template("expected")
+    scenario = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
+    bar = next(b for b in analyse(scenario, draws=50).tornado if b.key == "usage_multiplier")
+    scaled = scenario.model_copy(
+        update={
+            "capacity": scenario.capacity.model_copy(
+                update={
+                    "scu_per_person_month": {
+                        r: v * bar.low_input for r, v in scenario.capacity.scu_per_person_month.items()
+                    }
+                }
+            )
+        }
+    )
+    billed = compute(scaled)
+    tolerance = 0.01 if plan.e5_licences else 0.002  # the pool's time order is approximated
+    assert bar.npv_at_low == pytest.approx(billed.npv, abs=tolerance * billed.total_cost)
