@@ -217,8 +217,9 @@ def test_break_even_conditions_make_net_benefit_zero(
     assert needed * scenario.horizon_months * 100 * realisation == pytest.approx(result.total_cost)
 
 
-def test_break_even_is_none_without_value() -> None:
-    result = compute(tiny(share=0.0))
+@pytest.mark.parametrize("share", [0.0, 5e-324])
+def test_break_even_is_none_without_value(share: float) -> None:
+    result = compute(tiny(share=share))
     assert result.break_even.time_saved_multiplier is None
     assert result.break_even.realisation_rate is None
 
@@ -237,17 +238,53 @@ def test_more_time_saved_never_lowers_value(a: float, b: float) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
+    flows=st.lists(st.floats(0.0, 1e6), min_size=1, max_size=60),
+    r1=st.floats(0.0, 0.5),
+    r2=st.floats(0.0, 0.5),
+)
+def test_higher_discount_rate_never_raises_npv_of_positive_flows(
+    flows: list[float], r1: float, r2: float
+) -> None:
+    lo, hi = sorted((r1, r2))
+    assert finance.npv(np.array(flows), hi) <= finance.npv(np.array(flows), lo) + 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(
     upfront=st.floats(1.0, 1e6),
     later=st.lists(st.floats(0.0, 1e6), min_size=1, max_size=60),
     r1=st.floats(0.0, 0.5),
     r2=st.floats(0.0, 0.5),
 )
-def test_higher_discount_rate_never_raises_npv_of_cost_then_gains(
+def test_a_cost_then_gains_case_positive_at_a_higher_rate_is_positive_at_a_lower_one(
     upfront: float, later: list[float], r1: float, r2: float
 ) -> None:
+    # The month-1 cost is discounted too, so NPV itself can rise with the rate (a lone cost
+    # shrinks); what cannot happen is a case that pays at a higher rate failing at a lower one.
     flows = np.array([-upfront, *later])
     lo, hi = sorted((r1, r2))
-    assert finance.npv(flows, hi) <= finance.npv(flows, lo) + 1e-6
+    if finance.npv(flows, hi) > 1e-6:
+        assert finance.npv(flows, lo) > 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(r1=st.floats(0.0, 0.5), r2=st.floats(0.0, 0.5))
+def test_engine_npv_falls_with_the_rate_when_every_month_gains(r1: float, r2: float) -> None:
+    lo, hi = sorted((r1, r2))
+    base = tiny(share=0.5, months=24)
+    at = [
+        compute(
+            base.model_copy(
+                update={
+                    "discount_rate_annual": r,
+                    "ranges": base.ranges.model_copy(update={"discount_rate_annual": Band(low=0, high=1)}),
+                }
+            )
+        )
+        for r in (lo, hi)
+    ]
+    assert all(m.net > 0 for m in at[0].monthly)
+    assert at[1].npv <= at[0].npv + 1e-6
 
 
 @settings(max_examples=60, deadline=None)

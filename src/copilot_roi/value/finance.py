@@ -103,4 +103,8 @@ def break_even_multiplier(total_cost: float, total_value: float) -> float | None
     >>> break_even_multiplier(3000.0, 6000.0)
     0.5
     """
-    return total_cost / total_value if total_value > 0 else None
+    if total_value <= 0:
+        return None
+    factor = total_cost / total_value
+    # A vanishing value makes the factor overflow: no finite multiple breaks even then.
+    return factor if np.isfinite(factor) else None
