@@ -147,15 +147,28 @@ class EstimateInputs(_Frozen):
 
 
 def _working_hour_weights(hours_in_day: int, peak_to_average: float) -> FloatArray:
-    """A smooth daily shape over the working hours, mean 1, max ``peak_to_average``."""
-    if hours_in_day == 1:
-        return np.ones(1)
+    """A smooth daily shape over the working hours, busiest mid-day: mean 1, max ``peak_to_average``.
+
+    The shape is sin^k, with k found by bisection; a short day that cannot peak that sharply
+    gets its sharpest shape (a 2-hour day is always flat).
+    """
     position = (np.arange(hours_in_day) + 0.5) / hours_in_day
-    bump = np.sin(np.pi * position)  # busiest mid-day
-    bump = bump / bump.mean()
-    # Blend a flat day with the bump so that the maximum hits peak_to_average exactly.
-    blend = (peak_to_average - 1) / (bump.max() - 1)
-    return np.asarray(1 + blend * (bump - 1), dtype=np.float64)
+    base = np.sin(np.pi * position)
+
+    def shape(k: float) -> FloatArray:
+        weights = base**k
+        return np.asarray(weights / weights.mean(), dtype=np.float64)
+
+    low, high = 0.0, 60.0
+    if shape(high).max() <= peak_to_average:
+        return shape(high)
+    for _ in range(60):
+        middle = (low + high) / 2
+        if shape(middle).max() < peak_to_average:
+            low = middle
+        else:
+            high = middle
+    return shape((low + high) / 2)
 
 
 def build_profile(

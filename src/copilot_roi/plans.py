@@ -181,8 +181,8 @@ def billed_units_per_hour(
     for h in range(hours):
         hour_start = start + pd.Timedelta(hours=h)
         hour_end = hour_start + pd.Timedelta(hours=1)
-        # Changes before this hour only move the level carried into it.
-        while position < len(ordered) and ordered[position][0] < hour_start:
+        # Changes up to the top of the hour only set the level the hour starts with.
+        while position < len(ordered) and ordered[position][0] <= hour_start:
             level = _check_level(ordered[position][1])
             position += 1
         units = float(level)

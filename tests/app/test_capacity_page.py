@@ -1,0 +1,73 @@
+"""AppTest of the capacity page: opens on the sample profile, reacts to the plan inputs."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from copilot_roi.billing import bill
+from copilot_roi.estimate import EstimateInputs, build_profile
+from copilot_roi.plans import CapacityPlan
+from copilot_roi.pricebook import list_prices
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def open_capacity() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_opens_on_sample_profile_with_engine_numbers() -> None:
+    at = open_capacity()
+    assert at.title[0].value == "Capacity & cost"
+    expected = bill(
+        build_profile(EstimateInputs()),
+        CapacityPlan(provisioned_scu=3, overage="unlimited"),
+        list_prices(),
+    ).totals
+    assert metric(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_changing_the_level_changes_the_cost() -> None:
+    at = open_capacity()
+    before = metric(at, "Total cost")
+    at.number_input(key="cap_plan_scu").set_value(6).run()
+    assert not at.exception
+    after = metric(at, "Total cost")
+    assert after != before
+    assert after.replace(",", "").split()[0].isdigit()
+
+
+def test_overage_off_shows_throttling_warning() -> None:
+    at = open_capacity()
+    at.number_input(key="cap_plan_scu").set_value(1)
+    at.selectbox(key="cap_plan_overage").set_value("Off (throttle)").run()
+    assert not at.exception
+    assert any("throttles" in w.value for w in at.warning)
+
+
+def test_schedule_inputs_build_a_schedule() -> None:
+    at = open_capacity()
+    at.radio(key="cap_plan_kind").set_value("Business-hours schedule").run()
+    assert not at.exception
+    assert any("Mon-Fri 08:00-18:00" in md.value for md in at.markdown)
+
+
+def test_discount_in_sidebar_flows_into_the_bill() -> None:
+    before = float(metric(open_capacity(), "Total cost").split()[0].replace(",", ""))
+    # AppTest (Streamlit 1.67) drops the entry script's sidebar on a rerun of a st.navigation app,
+    # so the shared widget is set through session state before the first run; a real browser keeps
+    # the sidebar (tests/e2e covers it).
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["shared_discount_pct"] = 50
+    at.run()
+    assert not at.exception
+    after = float(metric(at, "Total cost").split()[0].replace(",", ""))
+    assert abs(after - before / 2) <= 1

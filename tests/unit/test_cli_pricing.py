@@ -1,0 +1,109 @@
+"""CLI price/optimize: the documented figures, the same numbers as the engine, clean errors."""
+
+import json
+
+import pytest
+
+from copilot_roi.cli import main
+from copilot_roi.estimate import EstimateInputs, build_profile
+from copilot_roi.optimizer import optimize
+from copilot_roi.pricebook import list_prices
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_price_one_scu_for_a_year(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_json(capsys, "price", "--scu", "1", "--months", "12")
+    assert out["hours"] == 8760
+    assert out["total_cost"] == 35040.0
+    assert out["provisioned_cost"] == 35040.0
+    assert (out["overage_units"], out["overage_cost"], out["throttled_units"]) == (0.0, 0.0, 0.0)
+    assert out["currency"] == "USD"
+
+
+def test_price_one_scu_for_a_month_and_discount_and_currency(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_json(capsys, "price", "--scu", "1", "--months", "1")["total_cost"] == 2920.0
+    out = run_json(
+        capsys,
+        "price",
+        "--scu",
+        "1",
+        "--months",
+        "1",
+        "--discount",
+        "10",
+        "--currency",
+        "eur",
+        "--fx-rate",
+        "0.5",
+    )
+    assert out["total_cost"] == pytest.approx(2920 * 0.9 * 0.5)
+    assert out["currency"] == "EUR"
+
+
+def test_price_e5_pool_allowance(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_json(capsys, "price", "--scu", "0", "--months", "1", "--e5-licenses", "30000")
+    assert out["pool_allowance_units"] == 10000.0
+    assert out["total_cost"] == 0.0
+
+
+def test_optimize_matches_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_json(capsys, "optimize", "--scu", "3", "--overage", "unlimited")
+    engine = optimize(build_profile(EstimateInputs()), list_prices())
+    recommended = out["recommended"]
+    assert isinstance(recommended, dict)
+    assert recommended["description"] == engine.recommended.description
+    assert recommended["total_cost"] == round(engine.recommended.total_cost, 2)
+    assert recommended["throttled_units"] == 0
+    assert isinstance(out["candidates"], list) and len(out["candidates"]) >= 4
+    assert out["current"] is not None
+
+
+def test_optimize_growth_raises_cost(capsys: pytest.CaptureFixture[str]) -> None:
+    base = run_json(capsys, "optimize")["recommended"]
+    grown = run_json(capsys, "optimize", "--growth", "50")["recommended"]
+    assert isinstance(base, dict) and isinstance(grown, dict)
+    assert grown["total_cost"] > base["total_cost"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["price"], "--scu"),
+        (["price", "--scu", "101"], "0..100"),
+        (["price", "--scu", "two"], "whole number"),
+        (["price", "--scu", "1", "--months", "0"], "between 1 and 1200"),
+        (["price", "--scu", "1", "--overage", "lots"], "not a number"),
+        (["price", "--scu", "1", "--overage", "nan"], "finite"),
+        (["price", "--scu", "1", "--fx-rate", "2"], "USD exchange rate"),
+        (["price", "--scu", "1", "--schedule", "someday"], "DAYS,HH-HH"),
+        (["price", "--scu", "1", "--schedule", "mon-fri,18-08"], "end after"),
+        (["price", "--scu", "1", "--tz", "Nowhere/City", "--schedule", "mon-fri,08-18"], "time zone"),
+        (["optimize", "--throttle-budget", "-1"], "must be a finite number >= 0"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(argv)
+        raise SystemExit(code)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert fragment in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_estimate_file_errors_exit_1(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    bad = Path(str(tmp_path)) / "estimate.json"
+    bad.write_text('{"work_start_hour": 30}', encoding="utf-8")
+    assert main(["optimize", "--estimate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "work_start_hour" in err and len(err.strip().splitlines()) == 1
