@@ -1,0 +1,270 @@
+"""Validation: a raw table becomes typed rows plus a reason for every row that could not be used.
+
+Values are checked per distinct value (dates, units, names repeat heavily) and mapped back to rows
+with vectorised takes. Nothing is dropped silently: a row is used, rejected with (file, row,
+column, reason), or skipped as blank or as a trailing total row, and each count is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from copilot_roi.hourly import BoolArray, FloatArray
+from copilot_roi.usage.dates import parse_distinct
+from copilot_roi.usage.errors import UntrustedFileError
+from copilot_roi.usage.headers import TEXT_FIELDS
+from copilot_roi.usage.raw import RawTable
+
+# One session using more than this is a broken export, not usage (sessions use a few SCUs).
+MAX_UNITS_PER_ROW = 1000.0
+MAX_REJECTED_SHARE = 0.5
+REJECTION_COLUMNS = ["file", "row", "column", "reason"]
+_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_DECIMAL_COMMA = r"^[+-]?[0-9]*,[0-9]+$"
+_TOTAL = r"(?i)^\s*(grand\s+)?(total|sum|totals)\b"
+
+
+@dataclass(frozen=True)
+class ValidatedFile:
+    """Typed rows of one file and what happened to every other row."""
+
+    file_name: str
+    description: str
+    mapping: list[tuple[str, str]]
+    frame: pd.DataFrame
+    rejections: pd.DataFrame
+    rows_read: int
+    rows_rejected: int
+    blank_rows: int
+    total_rows: int
+    ambiguous_times: int
+    inferred_years: tuple[int, ...]
+
+
+def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
+    """Type the rows of ``raw``; raise :class:`UntrustedFileError` when too much is wrong."""
+    n = raw.rows
+    date_name = raw.mapping.column_for("started_at")
+    units_name = raw.mapping.column_for("units_scu")
+    assert date_name is not None and units_name is not None
+
+    date_codes, date_dict = _encode(_as_text(raw.columns[date_name]))
+    parsed = parse_distinct(date_dict, as_of, timezone)
+    date_ok = parsed.ok[date_codes] if n else np.zeros(0, dtype=bool)
+
+    units, units_ok, units_reasons = _units(raw.columns[units_name], raw.decimal_comma_allowed)
+
+    # Blank rows and trailing totals are skipped (and counted), not rejected.
+    date_empty = np.asarray(pc.equal(pc.utf8_trim_whitespace(date_dict), ""), dtype=bool)
+    blank = np.zeros(n, dtype=bool)
+    candidates = np.flatnonzero(date_empty[date_codes]) if n else np.zeros(0, dtype=np.int64)
+    if len(candidates):
+        blank[candidates] = _all_cells_empty(raw, candidates)
+    is_total_value = np.asarray(pc.match_substring_regex(date_dict, _TOTAL), dtype=bool)
+    total = np.zeros(n, dtype=bool)
+    good = date_ok & units_ok
+    if n and is_total_value.any():
+        last_good = int(np.flatnonzero(good)[-1]) if good.any() else -1
+        total = is_total_value[date_codes] & (np.arange(n) > last_good)
+    skipped = blank | total
+    used = good & ~skipped
+
+    reasons_by_code = np.array(parsed.reasons, dtype=object)
+    bad_date_rows = np.flatnonzero(~date_ok & ~skipped)
+    bad_unit_rows = np.flatnonzero(~units_ok & ~skipped)
+    parts = [
+        pd.DataFrame(
+            {
+                "file": raw.file_name,
+                "row": raw.row_numbers[bad_date_rows],
+                "column": raw.mapping.original[raw.mapping.names.index(date_name)],
+                "reason": reasons_by_code[date_codes[bad_date_rows]],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "file": raw.file_name,
+                "row": raw.row_numbers[bad_unit_rows],
+                "column": raw.mapping.original[raw.mapping.names.index(units_name)],
+                "reason": units_reasons[bad_unit_rows],
+            }
+        ),
+    ]
+    if raw.issues:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "file": raw.file_name,
+                    "row": [i.row for i in raw.issues],
+                    "column": [i.column for i in raw.issues],
+                    "reason": [i.reason for i in raw.issues],
+                }
+            )
+        )
+    rejections = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in REJECTION_COLUMNS})
+    )
+    rejections = rejections.astype({"row": np.int64}).sort_values(["row", "column"], kind="stable")
+    rejections = rejections.reset_index(drop=True)
+
+    rows_read = n + len(raw.issues)
+    rows_rejected = int((~good & ~skipped).sum()) + len(raw.issues)
+    considered = rows_read - int(skipped.sum())
+    if considered == 0:
+        raise UntrustedFileError(raw.file_name, "the file has a header but no usage rows")
+    if rows_rejected > MAX_REJECTED_SHARE * considered or not used.any():
+        first = rejections.iloc[0]
+        raise UntrustedFileError(
+            raw.file_name,
+            f"{rows_rejected:,} of {considered:,} rows cannot be used; first problem: {first['reason']}",
+            row=int(first["row"]),
+            column=str(first["column"]),
+        )
+
+    frame = _frame(raw, used, parsed.utc_ns[date_codes[used]], units[used], timezone)
+    years = parsed.year_inferred
+    inferred = sorted(
+        set(pd.DatetimeIndex(parsed.utc_ns[years], tz="UTC").tz_convert(timezone).year.tolist())
+    )
+    return ValidatedFile(
+        file_name=raw.file_name,
+        description=raw.describe(),
+        mapping=raw.mapping.rows(),
+        frame=frame,
+        rejections=rejections,
+        rows_read=rows_read,
+        rows_rejected=rows_rejected,
+        blank_rows=int(blank.sum()),
+        total_rows=int(total.sum()),
+        ambiguous_times=int(parsed.ambiguous[date_codes[used]].sum()),
+        inferred_years=tuple(int(y) for y in inferred),
+    )
+
+
+def _as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_timestamp(array.type):
+        return pc.strftime(array, format="%Y-%m-%d %H:%M:%S").fill_null("")
+    if pa.types.is_floating(array.type):
+        return pc.cast(array, pa.string()).fill_null("")
+    return array.fill_null("") if array.null_count else array
+
+
+def _encode(array: pa.Array) -> tuple[npt.NDArray[np.int64], pa.Array]:
+    """Dictionary codes (one per row) and the distinct values they point to."""
+    encoded = pc.dictionary_encode(array)
+    codes = np.asarray(encoded.indices, dtype=np.int64)
+    return codes, encoded.dictionary
+
+
+def _units(
+    column: pa.Array | pa.ChunkedArray, decimal_comma: bool
+) -> tuple[FloatArray, BoolArray, npt.NDArray[np.object_]]:
+    """Units per row, whether each is usable, and the reason for each that is not."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_floating(array.type) or pa.types.is_integer(array.type):
+        values = np.asarray(pc.cast(array, pa.float64()).fill_null(np.nan), dtype=np.float64)
+        ok = np.isfinite(values) & (values >= 0) & (values <= MAX_UNITS_PER_ROW)
+        reasons = np.full(len(values), None, dtype=object)
+        for i in np.flatnonzero(~ok):
+            text = "" if np.isnan(values[i]) else f"{values[i]:g}"
+            reasons[i] = _units_reason(text, float(values[i]), decimal_comma)
+        return values, ok, reasons
+    codes, dictionary = _encode(array)
+    trimmed = pc.utf8_trim_whitespace(dictionary)
+    if decimal_comma:
+        is_comma = pc.match_substring_regex(trimmed, _DECIMAL_COMMA)
+        trimmed = pc.if_else(is_comma, pc.replace_substring(trimmed, ",", "."), trimmed)
+    is_number = np.asarray(pc.match_substring_regex(trimmed, _NUMBER), dtype=bool)
+    safe = pc.if_else(pa.array(is_number), trimmed, "0")
+    distinct = np.where(is_number, np.asarray(pc.cast(safe, pa.float64()), dtype=np.float64), np.nan)
+    ok_distinct = np.isfinite(distinct) & (distinct >= 0) & (distinct <= MAX_UNITS_PER_ROW)
+    reasons = np.full(len(distinct), None, dtype=object)
+    bad = np.flatnonzero(~ok_distinct)
+    if len(bad):
+        texts = dictionary.take(pa.array(bad)).to_pylist()
+        for i, text in zip(bad, texts, strict=True):
+            reasons[i] = _units_reason(str(text), float(distinct[i]), decimal_comma)
+    return distinct[codes], ok_distinct[codes], reasons[codes]
+
+
+def _units_reason(text: str, value: float, decimal_comma: bool) -> str:
+    stripped = text.strip()
+    if stripped == "" or (np.isnan(value) and stripped.lower() in {"nan", "null", "none", "na"}):
+        return "missing units" if stripped == "" else f"units {stripped!r} is not a number"
+    if stripped.lower().lstrip("+-") in {"inf", "infinity"}:
+        return f"units {stripped!r} is infinite"
+    if np.isnan(value):
+        if "," in stripped and not decimal_comma:
+            return f"units {stripped!r}: a comma in a comma-separated file is ambiguous"
+        shown = stripped if len(stripped) <= 30 else stripped[:30] + "..."
+        return f"units {shown!r} is not a number"
+    if np.isinf(value):
+        return f"units {stripped!r} is infinite"
+    if value < 0:
+        return f"negative units {stripped!r}"
+    return f"units {stripped!r} above {MAX_UNITS_PER_ROW:g} in one row is not credible"
+
+
+def _all_cells_empty(raw: RawTable, rows: npt.NDArray[np.int64]) -> BoolArray:
+    empty = np.ones(len(rows), dtype=bool)
+    index = pa.array(rows)
+    for column in raw.columns.values():
+        taken = _as_text(column).take(index)
+        empty &= np.asarray(pc.equal(pc.utf8_trim_whitespace(taken), ""), dtype=bool)
+    return empty
+
+
+def _frame(
+    raw: RawTable,
+    used: BoolArray,
+    utc_ns: npt.NDArray[np.int64],
+    units: FloatArray,
+    timezone: str,
+) -> pd.DataFrame:
+    count = int(used.sum())
+    started = pd.DatetimeIndex(pd.to_datetime(utc_ns, unit="ns"), tz=None).tz_localize("UTC")
+    data: dict[str, object] = {
+        "started_at": started.tz_convert(timezone),
+        "units_scu": units,
+    }
+    mask = pa.array(used)
+    for field in TEXT_FIELDS:
+        name = raw.mapping.column_for(field)
+        if name is None:
+            data[field] = _from_codes(np.zeros(count, dtype=np.int64), [""])
+            continue
+        column = _as_text(raw.columns[name])
+        if field == "session_id":
+            data[field] = pd.arrays.ArrowExtensionArray(pc.utf8_trim_whitespace(column.filter(mask)))
+            continue
+        codes, dictionary = _encode(column)
+        categories = pc.utf8_trim_whitespace(dictionary).to_pylist()
+        data[field] = _categorical(codes[used], categories)
+    data["source_file"] = _from_codes(np.zeros(count, dtype=np.int64), [raw.file_name])
+    data["source_row"] = raw.row_numbers[used]
+    for name, mapped in zip(raw.mapping.names, raw.mapping.fields, strict=True):
+        if mapped is None:
+            data[f"extra: {name}"] = pd.arrays.ArrowExtensionArray(_as_text(raw.columns[name]).filter(mask))
+    return pd.DataFrame(data)
+
+
+def _categorical(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:
+    """Codes over possibly repeated categories (trimming can merge ' Ben' and 'Ben')."""
+    unique, inverse = np.unique(np.array(categories, dtype=object), return_inverse=True)
+    if len(unique) == len(categories):
+        return _from_codes(codes, categories)
+    return _from_codes(np.asarray(inverse, dtype=np.int64)[codes], [str(u) for u in unique])
+
+
+def _from_codes(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
