@@ -1,0 +1,193 @@
+"""Scenario page figures: cost against realised value, hours freed by role, tornado, Monte Carlo.
+
+Every builder takes engine results and returns a plotly Figure; ``big=True`` is the executive
+view's projector sizing (larger type, taller charts).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from copilot_roi.charts.style import (
+    BASE_FONT_PX,
+    NEUTRAL_COLOUR,
+    PROVISIONED_COLOUR,
+    THROTTLED_COLOUR,
+    VALUE_COLOUR,
+    finish,
+)
+from copilot_roi.value.catalogue import load_catalogue
+from copilot_roi.value.engine import ScenarioResult
+from copilot_roi.value.sensitivity import MonteCarlo, TornadoBar
+
+ROLE_COLOURS = {
+    "soc": "#0f6cbd",
+    "iam": "#5c2e91",
+    "dlp": "#e8912d",
+    "irm": "#c239b3",
+    "ediscovery": "#038387",
+    "ciso": "#8a8886",
+    "it_admin": "#498205",
+}
+HISTOGRAM_BINS = 60
+
+
+def _finish(figure: go.Figure, title: str, big: bool, height_px: int = 420) -> go.Figure:
+    figure = finish(figure, title, int(height_px * 1.25) if big else height_px)
+    if big:
+        size = BASE_FONT_PX + 8
+        figure.update_layout(
+            title={"font": {"size": size + 6}},
+            font={"size": size},
+            hoverlabel={"font_size": size},
+            margin={"l": 90, "r": 30, "t": 100, "b": 70},
+        )
+    return figure
+
+
+def _months(result: ScenarioResult) -> list[int]:
+    return [m.month for m in result.monthly]
+
+
+def _role_label(role_id: str) -> str:
+    return load_catalogue().roles[role_id].label  # type: ignore[index]
+
+
+def cumulative_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
+    """Cumulative cost and cumulative realised value by month, the payback month marked."""
+    months = _months(result)
+    cost = np.cumsum([m.cost for m in result.monthly])
+    value = np.cumsum([m.value for m in result.monthly])
+    c = result.currency
+    figure = go.Figure()
+    figure.add_scatter(
+        x=months, y=cost, name="Cumulative cost", mode="lines",
+        line={"color": PROVISIONED_COLOUR, "width": 5 if big else 3},
+        hovertemplate=f"Month %{{x}}<br>Cost %{{y:,.0f}} {c}<extra></extra>",
+    )  # fmt: skip
+    figure.add_scatter(
+        x=months, y=value, name="Cumulative realised value", mode="lines",
+        line={"color": VALUE_COLOUR, "width": 5 if big else 3},
+        hovertemplate=f"Month %{{x}}<br>Value %{{y:,.0f}} {c}<extra></extra>",
+    )  # fmt: skip
+    if result.payback_month is not None:
+        m = result.payback_month
+        figure.add_vline(x=m, line={"color": NEUTRAL_COLOUR, "dash": "dash"})
+        figure.add_scatter(
+            x=[m], y=[value[m - 1]], mode="markers+text", name="Break-even",
+            marker={"size": 18 if big else 12, "color": VALUE_COLOUR, "symbol": "diamond"},
+            text=[f"Pays back in month {m}"], textposition="top left", showlegend=False,
+        )  # fmt: skip
+    figure.update_layout(xaxis_title="Month", yaxis_title=f"{c}", yaxis_tickformat=",.0f")
+    title = (
+        f"Cost vs realised value: pays back in month {result.payback_month}"
+        if result.payback_month is not None
+        else "Cost vs realised value: no payback within the horizon"
+    )
+    return _finish(figure, title, big)
+
+
+def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
+    """Hours freed per month by role (stacked) against the hours that would pay the month's cost.
+
+    The break-even line converts each month's cost into hours at the scenario's average loaded
+    cost per hour times the realisation rate: bars above the line pay for their month.
+    """
+    months = _months(result)
+    figure = go.Figure()
+    for role_id, hours in result.hours_freed_by_role.items():
+        figure.add_bar(
+            x=months, y=list(hours), name=_role_label(role_id),
+            marker_color=ROLE_COLOURS.get(role_id, NEUTRAL_COLOUR),
+        )  # fmt: skip
+    realised_per_hour = result.total_value / result.total_hours_freed if result.total_hours_freed > 0 else 0.0
+    if realised_per_hour > 0:
+        needed = [m.cost / realised_per_hour for m in result.monthly]
+        figure.add_scatter(
+            x=months, y=needed, mode="lines", name="Hours that pay for the month's cost",
+            line={"color": THROTTLED_COLOUR, "width": 4 if big else 2, "dash": "dash"},
+            hovertemplate="Month %{x}<br>%{y:,.0f} h needed<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(barmode="stack", xaxis_title="Month", yaxis_title="Analyst hours")
+    note = f" (at {result.currency} {realised_per_hour:,.0f} realised per hour)"
+    return _finish(figure, "Monthly cost vs analyst hours saved" + note, big)
+
+
+def hours_by_role_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
+    """Hours freed over the horizon by role, realised value in the label."""
+    rows = sorted(
+        ((sum(hours), sum(result.value_by_role[r]), r) for r, hours in result.hours_freed_by_role.items()),
+        reverse=False,
+    )
+    figure = go.Figure()
+    figure.add_bar(
+        y=[_role_label(r) for _, _, r in rows],
+        x=[h for h, _, _ in rows],
+        orientation="h",
+        marker_color=[ROLE_COLOURS.get(r, NEUTRAL_COLOUR) for _, _, r in rows],
+        text=[f"{h:,.0f} h · {result.currency} {v:,.0f} realised" for h, v, _ in rows],
+        textposition="auto",
+        showlegend=False,
+    )
+    figure.update_layout(xaxis_title="Hours freed over the horizon")
+    return _finish(figure, "Hours freed by role", big)
+
+
+def tornado_figure(
+    bars: list[TornadoBar], base_npv: float, currency: str, top: int = 12, big: bool = False
+) -> go.Figure:
+    """NPV at each input's low and high end, widest swing on top."""
+    shown = list(reversed(bars[:top]))
+    labels = [b.label for b in shown]
+    figure = go.Figure()
+    figure.add_bar(
+        y=labels,
+        x=[b.npv_at_low - base_npv for b in shown],
+        base=base_npv,
+        orientation="h",
+        name="Input at its low end",
+        marker_color=THROTTLED_COLOUR,
+        customdata=[[b.low_input, b.npv_at_low] for b in shown],
+        hovertemplate="%{y}<br>input %{customdata[0]:,.3g}: NPV %{customdata[1]:,.0f}<extra></extra>",
+    )
+    figure.add_bar(
+        y=labels,
+        x=[b.npv_at_high - base_npv for b in shown],
+        base=base_npv,
+        orientation="h",
+        name="Input at its high end",
+        marker_color=VALUE_COLOUR,
+        customdata=[[b.high_input, b.npv_at_high] for b in shown],
+        hovertemplate="%{y}<br>input %{customdata[0]:,.3g}: NPV %{customdata[1]:,.0f}<extra></extra>",
+    )
+    figure.add_vline(x=base_npv, line={"color": NEUTRAL_COLOUR})
+    figure.update_layout(barmode="overlay", xaxis_title=f"NPV ({currency})", xaxis_tickformat=",.0f")
+    return _finish(figure, "What moves NPV most", big, height_px=max(420, 34 * len(shown) + 140))
+
+
+def monte_carlo_figure(mc: MonteCarlo, currency: str, big: bool = False) -> go.Figure:
+    """Histogram of simulated NPVs (binned here: a few dozen bars, not 10,000 points)."""
+    counts, edges = np.histogram(mc.npv, bins=HISTOGRAM_BINS)
+    centres = (edges[:-1] + edges[1:]) / 2
+    share = counts / max(mc.draws, 1)
+    figure = go.Figure()
+    figure.add_bar(
+        x=centres,
+        y=share,
+        width=np.diff(edges),
+        marker_color=np.where(centres >= 0, VALUE_COLOUR, THROTTLED_COLOUR).tolist(),
+        showlegend=False,
+        hovertemplate=f"NPV about %{{x:,.0f}} {currency}<br>%{{y:.1%}} of draws<extra></extra>",
+    )
+    for name, x in (("P10", mc.p10), ("P50", mc.p50), ("P90", mc.p90)):
+        figure.add_vline(
+            x=x, line={"color": NEUTRAL_COLOUR, "dash": "dot"},
+            annotation_text=name, annotation_position="top",
+        )  # fmt: skip
+    figure.update_layout(
+        xaxis_title=f"NPV ({currency})", yaxis_title="Share of draws",
+        xaxis_tickformat=",.0f", yaxis_tickformat=".0%", bargap=0,
+    )  # fmt: skip
+    title = f"{mc.draws:,} simulated futures: {mc.probability_positive:.0%} pay for themselves"
+    return _finish(figure, title, big)

@@ -1,0 +1,234 @@
+"""What the scenarios page needs besides the engine: widget keys and values, edits, plain words.
+
+The page only draws widgets and figures; turning widget values into a valid ``Scenario``, showing
+the evidence beside a default and phrasing the executive numbers happen here, where they can be
+tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from copilot_roi.pricebook import PriceOverrides, Prices
+from copilot_roi.value.catalogue import RoleId, load_catalogue
+from copilot_roi.value.engine import ScenarioResult
+from copilot_roi.value.scenario import Adoption, Scenario
+from copilot_roi.value.sensitivity import Sensitivity
+
+# Per-role widgets: (field, label, unit). Widget key: f"scn_{role}_{field}".
+ROLE_WIDGETS: tuple[tuple[str, str], ...] = (
+    ("headcount", "People"),
+    ("hours", "Hours/week on Copilot-assisted tasks"),
+    ("saved_pct", "Time saved on those tasks (%)"),
+    ("cost", "Loaded cost per hour"),
+    ("start_pct", "Using it in month 1 (%)"),
+    ("months", "Months to full adoption"),
+    ("scu", "SCUs per person per month"),
+)
+
+
+def role_key(role_id: str, field: str) -> str:
+    return f"scn_{role_id}_{field}"
+
+
+def widget_values(scenario: Scenario) -> dict[str, Any]:
+    """The page's widget values (by session key) that show ``scenario``."""
+    values: dict[str, Any] = {}
+    for r, role in scenario.roles.items():
+        values[role_key(r, "headcount")] = role.headcount
+        values[role_key(r, "hours")] = float(role.hours_per_week_on_assisted_tasks)
+        values[role_key(r, "saved_pct")] = round(role.time_saved_share * 100, 2)
+        values[role_key(r, "cost")] = float(role.loaded_cost_per_hour)
+        values[role_key(r, "start_pct")] = round(role.adoption.starting_share * 100)
+        values[role_key(r, "months")] = role.adoption.months_to_full
+        values[role_key(r, "scu")] = float(scenario.capacity.scu_per_person_month[r])
+    values["scn_realisation_pct"] = round(scenario.realisation_rate * 100)
+    values["scn_horizon"] = scenario.horizon_months
+    values["scn_discount_pct"] = round(scenario.discount_rate_annual * 100, 2)
+    values["scn_enablement"] = float(scenario.one_off_costs.enablement)
+    values["scn_training"] = float(scenario.one_off_costs.training)
+    return values
+
+
+def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
+    """``base`` with the widget values applied; a band widens to hold a value set outside it.
+
+    Raises ``pydantic.ValidationError`` (a ``ValueError``) naming the field when a value is invalid.
+    """
+    data = base.model_dump()
+    for r in base.roles:
+        role = data["roles"][r]
+        ranges = role["ranges"]
+        headcount = int(values.get(role_key(r, "headcount"), role["headcount"]))
+        hours = float(values.get(role_key(r, "hours"), role["hours_per_week_on_assisted_tasks"]))
+        share = float(values.get(role_key(r, "saved_pct"), role["time_saved_share"] * 100)) / 100
+        cost = float(values.get(role_key(r, "cost"), role["loaded_cost_per_hour"]))
+        months = int(values.get(role_key(r, "months"), role["adoption"]["months_to_full"]))
+        start = float(values.get(role_key(r, "start_pct"), role["adoption"]["starting_share"] * 100))
+        role.update(
+            headcount=headcount,
+            hours_per_week_on_assisted_tasks=hours,
+            time_saved_share=share,
+            loaded_cost_per_hour=cost,
+            adoption=Adoption(starting_share=start / 100, months_to_full=months).model_dump(),
+        )
+        for name, value in (
+            ("headcount", headcount),
+            ("hours_per_week_on_assisted_tasks", hours),
+            ("time_saved_share", share),
+            ("loaded_cost_per_hour", cost),
+            ("adoption_months_to_full", months),
+        ):
+            ranges[name] = _widen(ranges[name], value)
+        scu = values.get(role_key(r, "scu"))
+        if scu is not None:
+            data["capacity"]["scu_per_person_month"][r] = float(scu)
+    realisation = float(values.get("scn_realisation_pct", base.realisation_rate * 100)) / 100
+    discount = float(values.get("scn_discount_pct", base.discount_rate_annual * 100)) / 100
+    data["realisation_rate"] = realisation
+    data["discount_rate_annual"] = discount
+    data["ranges"]["realisation_rate"] = _widen(data["ranges"]["realisation_rate"], realisation)
+    data["ranges"]["discount_rate_annual"] = _widen(data["ranges"]["discount_rate_annual"], discount)
+    data["horizon_months"] = int(values.get("scn_horizon", base.horizon_months))
+    data["one_off_costs"] = {
+        "enablement": float(values.get("scn_enablement", base.one_off_costs.enablement)),
+        "training": float(values.get("scn_training", base.one_off_costs.training)),
+    }
+    if data != base.model_dump():
+        data["preset"] = "custom"
+    return Scenario.model_validate(data)
+
+
+def _widen(band: dict[str, float], value: float) -> dict[str, float]:
+    return {"low": min(float(band["low"]), value), "high": max(float(band["high"]), value)}
+
+
+def overrides_from_prices(prices: Prices, list_provisioned: float, list_overage: float) -> PriceOverrides:
+    """Overrides that reproduce ``prices`` from the price book (for the portable scenario).
+
+    >>> from copilot_roi.pricebook import effective_prices, load_price_book
+    >>> o = PriceOverrides(provisioned_price_per_scu_hour_usd=3.5, discount_share=0.1)
+    >>> p = effective_prices(load_price_book(), o)
+    >>> overrides_from_prices(p, 4.0, 6.0).provisioned_price_per_scu_hour_usd
+    3.5
+    """
+    factor = (1 - prices.discount_share) * prices.usd_to_currency_rate
+    provisioned = round(prices.provisioned_per_scu_hour / factor, 6)
+    overage = round(prices.overage_per_scu / factor, 6)
+    return PriceOverrides(
+        provisioned_price_per_scu_hour_usd=None if provisioned == list_provisioned else provisioned,
+        overage_price_per_scu_usd=None if overage == list_overage else overage,
+        discount_share=prices.discount_share,
+        currency=prices.currency,
+        usd_to_currency_rate=prices.usd_to_currency_rate,
+        overage_rounding=prices.overage_rounding,
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceNote:
+    """What the page shows beside a default."""
+
+    field: str
+    default: str
+    basis: str  # "evidence" or "assumption"
+    lines: tuple[str, ...]
+
+
+def evidence_notes(role_id: RoleId) -> list[EvidenceNote]:
+    """Each default of ``role_id`` with its source, sample and caveat, or its assumption reason."""
+    catalogue = load_catalogue()
+    role = catalogue.roles[role_id]
+    labels = {
+        "time_saved_share": ("Time saved", "{:.1%}"),
+        "hours_per_week": ("Hours/week", "{:g} h"),
+        "loaded_cost_per_hour": ("Cost/hour", "USD {:,.0f}"),
+        "scu_per_person_month": ("SCUs per person per month", "{:g} SCU"),
+    }
+    notes = []
+    for name, (label, fmt) in labels.items():
+        default = role.cited_fields()[name]
+        expected, low, high = (fmt.format(v) for v in (default.expected, default.low, default.high))
+        shown = f"{label}: {expected} (range {low} to {high})"
+        if default.basis == "evidence":
+            lines = tuple(
+                f"{e.study} ({e.sample}): {e.result}. Caveat: {e.caveat}. Source: {e.reference}"
+                for e in catalogue.evidence_for(default)
+            )
+            lines = (default.reason, *lines)
+        else:
+            lines = (f"Assumption: {default.reason}",)
+        notes.append(EvidenceNote(name, shown, default.basis, lines))
+    return notes
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    sentence: str
+
+
+def money(amount: float, currency: str) -> str:
+    """Compact money for big numbers: ``USD 1.2M``, ``USD 350k``, ``USD -40k``.
+
+    >>> money(1_234_567, "USD"), money(-40_200, "EUR"), money(512, "USD")
+    ('USD 1.2M', 'EUR -40k', 'USD 512')
+    """
+    size = abs(amount)
+    if size >= 1e6:
+        return f"{currency} {amount / 1e6:.1f}M"
+    if size >= 1e4:
+        return f"{currency} {amount / 1e3:.0f}k"
+    return f"{currency} {amount:,.0f}"
+
+
+def headlines(result: ScenarioResult, sensitivity: Sensitivity) -> list[Headline]:
+    """The executive view's four numbers, each with one plain sentence."""
+    c, years = result.currency, result.horizon_months / 12
+    mc = sensitivity.monte_carlo
+    payback = f"Month {result.payback_month}" if result.payback_month is not None else "Not within horizon"
+    return [
+        Headline(
+            "Cost",
+            money(result.total_cost, c),
+            f"Security Copilot capacity and one-off costs over {years:g} years.",
+        ),
+        Headline(
+            "Realised value",
+            money(result.total_value, c),
+            f"{result.total_hours_freed:,.0f} analyst hours freed, of which "
+            f"{result.realisation_rate:.0%} is counted as value.",
+        ),
+        Headline(
+            "NPV range (P10 to P90)",
+            f"{money(mc.p10, c)} to {money(mc.p90, c)}",
+            f"{mc.probability_positive:.0%} chance the case pays for itself "
+            f"({mc.draws:,} simulated futures).",
+        ),
+        Headline(
+            "Payback",
+            payback,
+            "The first month the cumulative value covers the cumulative cost."
+            if result.payback_month is not None
+            else "Cumulative value never catches up with cost over the horizon.",
+        ),
+    ]
+
+
+def break_even_sentence(result: ScenarioResult) -> str:
+    """ "What must be true", in one sentence."""
+    be = result.break_even
+    if be.time_saved_multiplier is None or be.realisation_rate is None:
+        return "No time is saved, so no assumption about value can cover the cost."
+    rate = be.realisation_rate
+    rate_text = (
+        f"at least {rate:.0%} of freed hours must turn into value"
+        if rate <= 1
+        else "even turning every freed hour into value would not cover the cost"
+    )
+    return (
+        f"To break even over {result.horizon_months} months, time saved must be at least "
+        f"{be.time_saved_multiplier:.0%} of what is assumed, or {rate_text}."
+    )
