@@ -219,7 +219,7 @@ def simulate(
                 follow_ups = 1 + int(rng.random() < 0.15) + int(rng.random() < 0.05)
                 for step in range(follow_ups):
                     units = round(
-                        float(rng.lognormal(-1.3, 0.6)) * (2.5 if category == "Promptbook" else 1.0), 1
+                        float(rng.lognormal(-1.6, 0.6)) * (2.5 if category == "Promptbook" else 1.0), 1
                     )
                     when = start + dt.timedelta(minutes=4 * step)
                     rows.append((when, units, name, session, category, "Prompt", exp, plugins))

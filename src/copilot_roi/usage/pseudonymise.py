@@ -1,0 +1,56 @@
+"""Pseudonymising users: stable aliases ("User 3FA2C91B") from a keyed hash, per session key.
+
+The same name always gets the same alias under one key (so aliases survive adding a file), and
+without the key an alias cannot be turned back into a name by hashing candidate names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import pandas as pd
+
+
+def new_key() -> bytes:
+    """A random key for one session (the page keeps it in its session state)."""
+    return secrets.token_bytes(32)
+
+
+def alias(name: str, key: bytes) -> str:
+    """The alias of ``name`` under ``key``.
+
+    >>> alias("Ben Heppard", b"k") == alias("Ben Heppard", b"k") != alias("Ben Heppard", b"j")
+    True
+    """
+    digest = hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"User {digest[:8].upper()}"
+
+
+def alias_map(names: list[str], key: bytes) -> dict[str, str]:
+    """Aliases of ``names``; a (very unlikely) collision gets a numbered suffix, in name order."""
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted(set(names)):
+        candidate = alias(name, key)
+        base, number = candidate, 2
+        while candidate in used:
+            candidate = f"{base}-{number}"
+            number += 1
+        used.add(candidate)
+        mapping[name] = candidate
+    return mapping
+
+
+def pseudonymise_frame(frame: pd.DataFrame, key: bytes, column: str = "user") -> pd.DataFrame:
+    """A copy of ``frame`` whose ``column`` holds aliases instead of names."""
+    out = frame.copy()
+    values = out[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        mapping = alias_map([str(c) for c in values.cat.categories], key)
+        out[column] = values.cat.rename_categories([mapping[str(c)] for c in values.cat.categories])
+    else:
+        mapping = alias_map([str(v) for v in values.unique()], key)
+        out[column] = values.astype(str).map(mapping)
+    return out
