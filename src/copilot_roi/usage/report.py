@@ -1,0 +1,53 @@
+"""The usage report as plain data: what ``copilot-roi usage --json`` prints and the page shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from copilot_roi.usage.analytics import summarise
+from copilot_roi.usage.ingest import UsageDataset
+from copilot_roi.usage.pseudonymise import alias_map
+
+
+def usage_payload(
+    dataset: UsageDataset, pseudonymise_key: bytes | None = None, rejection_limit: int = 1000
+) -> dict[str, Any]:
+    """Counts, period, peak hour and units per category, plugin, experience and user.
+
+    With ``pseudonymise_key`` users appear as stable aliases. Times are ISO 8601 with the
+    inferred year and the offset of the export's time zone.
+    """
+    quality = dataset.quality
+    summary = summarise(dataset.frame, dataset.hourly)
+    by_user = summary.by["user"]
+    if pseudonymise_key is not None:
+        aliases = alias_map(list(by_user), pseudonymise_key)
+        by_user = {aliases[name]: units for name, units in by_user.items()}
+    return {
+        "files": [f.file_name for f in quality.files],
+        "timezone": quality.timezone,
+        "as_of": quality.as_of.isoformat(),
+        "inferred_years": list(quality.inferred_years),
+        "rows_read": quality.rows_read,
+        "rows_used": quality.rows_used,
+        "rows_rejected": quality.rows_rejected,
+        "duplicates_removed": quality.duplicates_removed,
+        "blank_rows": quality.blank_rows,
+        "total_rows_skipped": quality.total_rows,
+        "sessions": summary.sessions,
+        "users": summary.users,
+        "total_units": summary.total_units,
+        "units_per_session": summary.units_per_session,
+        "first": summary.first.isoformat(),
+        "last": summary.last.isoformat(),
+        "period_hours": summary.period_hours,
+        "peak_hour": summary.peak_hour.isoformat(),
+        "peak_hour_units": summary.peak_hour_units,
+        "by_category": summary.by["category"],
+        "by_type": summary.by["type"],
+        "by_plugin": summary.by["plugins"],
+        "by_experience": summary.by["experience"],
+        "by_user": by_user,
+        "rejections": quality.rejection_records(rejection_limit),
+        "rejections_listed": min(len(quality.rejections), rejection_limit),
+    }
