@@ -8,6 +8,7 @@ st.set_page_config(page_title="Copilot ROI", page_icon=":material/shield:", layo
 
 pages = [
     st.Page("pages/capacity.py", title="Capacity & cost", icon=":material/payments:", default=True),
+    st.Page("pages/scenarios.py", title="Value scenarios", icon=":material/insights:"),
 ]
 page = st.navigation(pages)
 shared_sidebar()

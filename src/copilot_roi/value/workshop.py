@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from copilot_roi.hourly import HourlySeries
+from copilot_roi.plans import CapacityPlan, OverageMode
 from copilot_roi.pricebook import PriceOverrides, Prices
 from copilot_roi.value.catalogue import RoleId, load_catalogue
+from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.scenario import Adoption, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
@@ -48,7 +53,31 @@ def widget_values(scenario: Scenario) -> dict[str, Any]:
     values["scn_discount_pct"] = round(scenario.discount_rate_annual * 100, 2)
     values["scn_enablement"] = float(scenario.one_off_costs.enablement)
     values["scn_training"] = float(scenario.one_off_costs.training)
+    plan = scenario.capacity.plan
+    values["scn_plan_scu"] = plan.provisioned_scu
+    values["scn_plan_overage"] = plan.overage
+    values["scn_plan_cap"] = max(plan.overage_cap_scu_per_hour, 0.1)
+    values["scn_plan_e5"] = plan.e5_licences
     return values
+
+
+def plan_from_values(values: dict[str, Any]) -> CapacityPlan:
+    """A flat (24x7) plan from the page's plan widgets; ``ValidationError`` names the problem."""
+    overage: OverageMode = values["scn_plan_overage"]
+    return CapacityPlan(
+        provisioned_scu=int(values["scn_plan_scu"]),
+        overage=overage,
+        overage_cap_scu_per_hour=float(values["scn_plan_cap"]) if overage == "capped" else 0.0,
+        e5_licences=int(values["scn_plan_e5"]),
+    )
+
+
+def steady_state_demand(scenario: Scenario, months: int = 12) -> HourlySeries:
+    """Hourly demand once every team has fully adopted (the load a plan must be sized for)."""
+    monthly = sum(
+        role.headcount * scenario.capacity.scu_per_person_month[r] for r, role in scenario.roles.items()
+    )
+    return demand_series(np.full(months, float(monthly)), plan_timezone(scenario.capacity.plan))
 
 
 def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
@@ -91,6 +120,8 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
     data["ranges"]["realisation_rate"] = _widen(data["ranges"]["realisation_rate"], realisation)
     data["ranges"]["discount_rate_annual"] = _widen(data["ranges"]["discount_rate_annual"], discount)
     data["horizon_months"] = int(values.get("scn_horizon", base.horizon_months))
+    if "scn_plan_scu" in values:
+        data["capacity"]["plan"] = plan_from_values(values).model_dump()
     data["one_off_costs"] = {
         "enablement": float(values.get("scn_enablement", base.one_off_costs.enablement)),
         "training": float(values.get("scn_training", base.one_off_costs.training)),
@@ -232,3 +263,23 @@ def break_even_sentence(result: ScenarioResult) -> str:
         f"To break even over {result.horizon_months} months, time saved must be at least "
         f"{be.time_saved_multiplier:.0%} of what is assumed, or {rate_text}."
     )
+
+
+def assumption_rows(scenario: Scenario) -> list[dict[str, Any]]:
+    """Every role input of ``scenario`` with the basis of its time-saved default, one row a role."""
+    catalogue = load_catalogue()
+    return [
+        {
+            "Role": catalogue.roles[r].label,
+            "People": role.headcount,
+            "Hours/week assisted": role.hours_per_week_on_assisted_tasks,
+            "Time saved": f"{role.time_saved_share:.1%}",
+            "Time saved basis": catalogue.roles[r].time_saved_share.basis,
+            "Cost/hour": role.loaded_cost_per_hour,
+            "Month-1 adoption": f"{role.adoption.starting_share:.0%}",
+            "Full adoption from month": role.adoption.months_to_full,
+            "SCU/person/month": scenario.capacity.scu_per_person_month[r],
+            "SCU source": scenario.capacity.usage_source,
+        }
+        for r, role in scenario.roles.items()
+    ]

@@ -1,0 +1,188 @@
+"""Value scenarios: what Security Copilot costs against the analyst time it frees, role by role."""
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from copilot_roi.charts import value_charts as charts
+from copilot_roi.optimizer import optimize
+from copilot_roi.plans import CapacityPlan
+from copilot_roi.pricebook import Prices, load_price_book
+from copilot_roi.value.catalogue import ROLE_IDS, load_catalogue
+from copilot_roi.value.engine import ScenarioResult, compute
+from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.sensitivity import Sensitivity, analyse
+from copilot_roi.value.workshop import (
+    assumption_rows,
+    break_even_sentence,
+    evidence_notes,
+    headlines,
+    overrides_from_prices,
+    role_key,
+    scenario_from_values,
+    steady_state_demand,
+    widget_values,
+)
+from ui.sidebar import current_prices
+
+PRESETS = {"Pessimistic": "low", "Expected": "expected", "Optimistic": "high"}
+OVERAGE = {"none": "Off (throttle)", "unlimited": "Unlimited", "capped": "Capped"}
+
+
+def apply_preset() -> None:
+    preset = PRESETS[st.session_state.get("scn_preset") or "Expected"]
+    st.session_state["scn_base"] = scenario_template(preset)  # type: ignore[arg-type]
+    st.session_state.update(widget_values(st.session_state["scn_base"]))
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+def evaluate(scenario_json: str, prices_json: str) -> tuple[ScenarioResult, Sensitivity]:
+    scenario, prices = Scenario.model_validate_json(scenario_json), Prices.model_validate_json(prices_json)
+    result = compute(scenario, prices)
+    return result, analyse(scenario, prices, result)
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner="Right-sizing the plan...")
+def right_sized(scenario_json: str, prices_json: str) -> str:
+    scenario = Scenario.model_validate_json(scenario_json)
+    prices = Prices.model_validate_json(prices_json)
+    return optimize(steady_state_demand(scenario), prices).recommended.plan.model_dump_json()
+
+
+def role_inputs(role_id: str) -> None:
+    role = load_catalogue().roles[role_id]  # type: ignore[index]
+    with st.expander(f"{role.label}: {', '.join(role.tasks)}", expanded=role_id == "soc"):
+        left, right = st.columns([3, 2])
+        a, b = left.columns(2)
+        a.number_input("People", 0, 100_000, key=role_key(role_id, "headcount"))
+        b.slider("Hours/week on assisted tasks", 0.0, 40.0, step=0.5, key=role_key(role_id, "hours"))
+        a.slider("Time saved on those tasks (%)", 0.0, 90.0, step=0.5, key=role_key(role_id, "saved_pct"))
+        b.slider(f"Loaded cost per hour ({money})", 0.0, 500.0, step=5.0, key=role_key(role_id, "cost"))
+        a.slider("Using it in month 1 (%)", 0, 100, key=role_key(role_id, "start_pct"))
+        b.slider("Months to full adoption", 1, 36, key=role_key(role_id, "months"))
+        for note in evidence_notes(role_id):  # type: ignore[arg-type]
+            tag = "cited" if note.basis == "evidence" else "assumption"
+            right.markdown(f"**{note.default}** · _{tag}_")
+            right.caption("\n\n".join(note.lines))
+
+
+def plan_and_usage(scenario_base: Scenario) -> str:
+    with st.expander("Capacity plan and usage per person"):
+        mode = st.radio(
+            "Plan", ["As set here", "Right-size for this demand"], key="scn_plan_mode", horizontal=True
+        )
+        a, b, c, d = st.columns(4)
+        a.number_input("Provisioned SCUs (24x7)", 0, 100, key="scn_plan_scu")
+        b.selectbox("Overage", list(OVERAGE), format_func=OVERAGE.get, key="scn_plan_overage")
+        c.number_input("Overage cap (SCU/hour)", 0.1, 1000.0, key="scn_plan_cap")
+        d.number_input("E5/E7 licences", 0, 10_000_000, step=100, key="scn_plan_e5")
+        source = scenario_base.capacity.usage_source
+        st.caption(
+            "SCUs per person per month: "
+            + (
+                "measured from your usage export."
+                if source == "usage"
+                else "assumptions (see each role's note)."
+            )
+        )
+        cols = st.columns(len(ROLE_IDS))
+        for col, role_id in zip(cols, ROLE_IDS, strict=True):
+            col.number_input(
+                load_catalogue().roles[role_id].label, 0.0, 10_000.0, key=role_key(role_id, "scu")
+            )
+    return str(mode)
+
+
+st.title("Value scenarios")
+prices = current_prices()
+money = prices.currency
+if "scn_base" not in st.session_state or role_key("soc", "headcount") not in st.session_state:
+    st.session_state["scn_base"] = st.session_state.get("scenario") or scenario_template("expected")
+    st.session_state.update(widget_values(st.session_state["scn_base"]))
+
+
+@st.fragment
+def workshop() -> None:
+    top = st.columns([2, 2, 3])
+    top[0].segmented_control(
+        "Preset", list(PRESETS), key="scn_preset", default="Expected", on_change=apply_preset
+    )
+    view = top[1].segmented_control("View", ["Executive", "Analyst"], key="scn_view", default="Executive")
+    inputs, outputs = st.columns([2, 3], gap="large")
+    with inputs:
+        st.subheader("Teams")
+        for role_id in ROLE_IDS:
+            role_inputs(role_id)
+        st.subheader("Value and money")
+        a, b = st.columns(2)
+        a.slider("Realisation rate (%)", 0, 100, key="scn_realisation_pct",
+                 help="Share of freed hours that turns into value. Forrester-style studies count 50 %; "
+                      "most freed time is not reinvested, so keep it well below 100 %.")  # fmt: skip
+        b.slider("Horizon (months)", 1, 120, key="scn_horizon")
+        a.slider("Discount rate (% a year)", 0.0, 30.0, step=0.5, key="scn_discount_pct")
+        b.number_input(f"Enablement, one-off ({money})", 0.0, 1e8, step=1000.0, key="scn_enablement")
+        a.number_input(f"Training, one-off ({money})", 0.0, 1e8, step=1000.0, key="scn_training")
+        plan_mode = plan_and_usage(st.session_state["scn_base"])
+    try:
+        scenario = scenario_from_values(st.session_state["scn_base"], dict(st.session_state))
+        book = load_price_book()
+        overrides = overrides_from_prices(
+            prices, book.provisioned_price_per_scu_hour_usd.value, book.overage_price_per_scu_usd.value
+        )
+        scenario = scenario.model_copy(update={"prices": overrides})
+        if plan_mode != "As set here":
+            plan = CapacityPlan.model_validate_json(
+                right_sized(scenario.model_dump_json(), prices.model_dump_json())
+            )
+            scenario = scenario.model_copy(
+                update={"capacity": scenario.capacity.model_copy(update={"plan": plan})}
+            )
+    except ValidationError as error:
+        first = error.errors()[0]
+        outputs.error(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+        return
+    result, sensitivity = evaluate(scenario.model_dump_json(), prices.model_dump_json())
+    st.session_state["scenario"] = scenario
+    st.session_state["scenario_result"] = result
+    st.session_state["scenario_sensitivity"] = sensitivity
+    with outputs:
+        draw_outputs(scenario, result, sensitivity, big=view != "Analyst")
+
+
+def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
+    cols = st.columns(4)
+    for col, h in zip(cols, headlines(result, sensitivity), strict=True):
+        with col.container(border=True):
+            if big:
+                st.markdown(f"#### {h.label}\n## {h.value}")
+                st.caption(h.sentence)
+            else:
+                st.metric(h.label, h.value, help=h.sentence)
+    st.info(break_even_sentence(result))
+    st.caption(f"Plan: {result.plan_description}. Prices: {result.price_book_name}, {result.currency}.")
+    st.plotly_chart(charts.cumulative_figure(result, big), key="scn_fig_cumulative")
+    st.plotly_chart(charts.monthly_hours_figure(result, big), key="scn_fig_monthly")
+    if big:
+        return
+    st.plotly_chart(charts.hours_by_role_figure(result), key="scn_fig_roles")
+    st.plotly_chart(
+        charts.tornado_figure(sensitivity.tornado, sensitivity.base_npv, result.currency),
+        key="scn_fig_tornado",
+    )
+    st.plotly_chart(charts.monte_carlo_figure(sensitivity.monte_carlo, result.currency), key="scn_fig_mc")
+    st.caption(
+        "Monte Carlo: inputs drawn independently (PERT over each band), so co-moving inputs make "
+        "the real spread wider than shown."
+    )
+    m = st.columns(4)
+    m[0].metric("Net benefit", f"{result.net_benefit:,.0f} {result.currency}")
+    m[1].metric("ROI", "n/a" if result.roi is None else f"{result.roi:.0%}")
+    m[2].metric(f"NPV at {result.discount_rate_annual:.1%}", f"{result.npv:,.0f} {result.currency}")
+    m[3].metric("Throttled demand", f"{result.billing.throttled_units:,.1f} SCU")
+    st.subheader("Every assumption")
+    st.dataframe(pd.DataFrame(assumption_rows(scenario)), hide_index=True)
+    st.subheader("Month by month")
+    st.dataframe(result.monthly_frame().round(2), hide_index=True)
+
+
+workshop()
