@@ -9,6 +9,9 @@ st.set_page_config(page_title="Copilot ROI", page_icon=":material/shield:", layo
 pages = [
     st.Page("pages/capacity.py", title="Capacity & cost", icon=":material/payments:", default=True),
     st.Page("pages/scenarios.py", title="Value scenarios", icon=":material/insights:"),
+    st.Page("pages/usage.py", title="Usage analytics", icon=":material/monitoring:"),
+    st.Page("pages/chargeback.py", title="Chargeback", icon=":material/account_tree:"),
+    st.Page("pages/rightsizing.py", title="Right-sizing from usage", icon=":material/tune:"),
 ]
 page = st.navigation(pages)
 shared_sidebar()

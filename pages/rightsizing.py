@@ -1,0 +1,86 @@
+"""Right-sizing from observed usage: the cheapest plan for the export, growth what-ifs, E5 burn-down."""
+
+import pandas as pd
+import streamlit as st
+
+from copilot_roi.charts.usage_charts import burn_down_figure, plan_comparison_figure
+from copilot_roi.usage.burndown import pool_burn_down
+from copilot_roi.usage.rightsizing import right_size
+from ui.plan_inputs import plan_inputs
+from ui.sidebar import current_prices
+from ui.usage_state import current_dataset
+
+st.title("Right-sizing from observed usage")
+prices = current_prices()
+money = prices.currency
+dataset = current_dataset()
+series = dataset.hourly
+st.caption(
+    f"{series.hours:,} clock hours of observed usage ({dataset.quality.timezone}) from "
+    f"{', '.join(f.file_name for f in dataset.quality.files)}; each session counts in the hour "
+    "it started. Change the data on Usage analytics."
+)
+
+st.subheader("Your current plan")
+plan = plan_inputs("rs_plan", dataset.quality.timezone)
+if plan is None:
+    st.stop()
+c1, c2 = st.columns(2)
+growth = c1.slider("Usage growth (%)", -50, 200, 0, step=5, key="rs_growth")
+budget = c2.number_input(
+    "Throttling you accept (SCUs over the period)", 0.0, 1_000_000.0, 0.0, key="rs_budget"
+)
+sizing = right_size(series, prices, plan, float(growth), plan.e5_licences, budget)
+best = sizing.result.recommended
+current = sizing.result.current
+assert current is not None
+
+st.subheader("Recommendation")
+st.success(f"**{best.description}**")
+k = st.columns(4)
+k[0].metric("Recommended plan", f"{best.total_cost:,.0f} {money}")
+k[1].metric("Current plan", f"{current.total_cost:,.0f} {money}")
+saving = sizing.saving or 0.0
+k[2].metric(
+    "Saving", f"{saving:,.0f} {money}", f"{saving / current.total_cost:.0%}" if current.total_cost else None
+)
+k[3].metric(
+    "Throttled hours (current plan)",
+    f"{sizing.current_throttled_hours:,}",
+    f"{current.throttled_units:,.1f} SCU refused",
+    delta_color="inverse" if current.throttled_units else "off",
+)
+if current.throttled_units > 0:
+    st.warning(
+        f"At {growth:+d} % growth the current plan refuses {current.throttled_units:,.1f} SCUs "
+        f"in {sizing.current_throttled_hours:,} hours: analysts would be throttled."
+    )
+rows = pd.DataFrame(
+    [
+        {
+            "plan": "Current",
+            "provisioned_cost": current.provisioned_cost,
+            "overage_cost": current.overage_cost,
+        },
+        {"plan": "Recommended", "provisioned_cost": best.provisioned_cost, "overage_cost": best.overage_cost},
+    ]
+)
+st.plotly_chart(plan_comparison_figure(rows, money), key="rs_compare")
+with st.expander("Best plan of each kind"):
+    st.dataframe(
+        pd.DataFrame([c.as_dict() for c in sizing.result.candidates]).drop(columns=["plan"]),
+        hide_index=True,
+    )
+
+if plan.e5_licences:
+    st.subheader("E5/E7 pool burn-down")
+    burn = pool_burn_down(sizing.series, plan.e5_licences, prices)
+    st.plotly_chart(burn_down_figure(burn), key="rs_burn")
+    if burn.exhausted_on:
+        st.warning(f"The pool ran out on {burn.exhausted_on:%d %b %Y}.")
+    elif burn.runs_out_on:
+        st.warning(
+            f"At {burn.rate_scu_per_day:,.1f} SCUs a day the pool runs out on {burn.runs_out_on:%d %b %Y}."
+        )
+    else:
+        st.info(f"At {burn.rate_scu_per_day:,.1f} SCUs a day the pool lasts the month.")

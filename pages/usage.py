@@ -1,0 +1,169 @@
+"""Usage analytics: upload exports, check what was read, and see who used what, when."""
+
+import datetime as dt
+
+import streamlit as st
+
+from copilot_roi.charts.usage_charts import breakdown_figure, daily_trend_figure, heatmap_figure
+from copilot_roi.usage import IngestOptions, UntrustedFileError
+from copilot_roi.usage import analytics as ua
+from ui.plan_inputs import TIMEZONES
+from ui.usage_state import SAMPLE_EXPORT_TAKEN_ON, load_dataset, sample_files, shown_frame
+
+st.title("Usage analytics")
+uploads = st.file_uploader(
+    "Usage exports (CapacityUsage.xlsx or CSV; several files are merged)",
+    type=["xlsx", "csv", "tsv", "txt"],
+    accept_multiple_files=True,
+    key="usage_uploads",
+    help="Owner settings > Usage monitoring > Export. Files stay in this session's memory.",
+)
+c1, c2 = st.columns(2)
+as_of = c1.date_input(
+    "Export taken on",
+    value=dt.date.today(),
+    key="usage_as_of",
+    help="The export's dates have no year: each gets the latest year that is not after this day. "
+    f"The bundled sample was taken on {SAMPLE_EXPORT_TAKEN_ON:%d %b %Y}.",
+)
+timezone = c2.selectbox(
+    "Time zone of the export", TIMEZONES, key="usage_tz", help="The exporting user's time zone."
+)
+
+try:
+    if uploads:
+        dataset = load_dataset(
+            [(f.name, f.getvalue()) for f in uploads], IngestOptions(as_of=as_of, timezone=timezone)
+        )
+    else:
+        dataset = load_dataset(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON, timezone=timezone))
+        st.info("Showing the bundled sample exports (a made-up tenant). Upload yours above.")
+except UntrustedFileError as error:
+    st.error(f"This file cannot be trusted, so nothing was loaded: {error}")
+    st.stop()
+
+q = dataset.quality
+with st.expander(
+    f"Data quality: {q.rows_used:,} rows used of {q.rows_read:,} read, {q.rows_rejected:,} "
+    f"rejected, {q.duplicates_removed:,} duplicates removed",
+    expanded=q.rows_rejected > 0,
+):
+    k = st.columns(4)
+    k[0].metric("Rows read", f"{q.rows_read:,}")
+    k[1].metric("Rows used", f"{q.rows_used:,}")
+    k[2].metric("Rows rejected", f"{q.rows_rejected:,}")
+    k[3].metric("Duplicates removed", f"{q.duplicates_removed:,}")
+    years = "/".join(str(y) for y in q.inferred_years) or "given in the file"
+    st.write(
+        f"Dates from **{q.first:%d %b %Y %H:%M}** to **{q.last:%d %b %Y %H:%M}** ({q.timezone}); "
+        f"year inferred: **{years}** (export taken on {q.as_of:%d %b %Y})."
+    )
+    notes = []
+    if q.blank_rows:
+        notes.append(f"{q.blank_rows:,} blank rows skipped")
+    if q.total_rows:
+        notes.append(f"{q.total_rows:,} trailing total rows skipped")
+    if q.ambiguous_times:
+        notes.append(
+            f"{q.ambiguous_times:,} times fall in the repeated hour when clocks go back; "
+            "the first occurrence was used"
+        )
+    if notes:
+        st.caption("; ".join(notes) + ".")
+    st.dataframe(
+        [
+            {
+                "File": f.file_name,
+                "Read as": f.description,
+                "Rows read": f.rows_read,
+                "Used": f.rows_used,
+                "Rejected": f.rows_rejected,
+            }
+            for f in q.files
+        ],
+        hide_index=True,
+    )
+    st.dataframe(
+        [
+            {"File": f.file_name, "Header in the file": header, "Read as": field}
+            for f in q.files
+            for header, field in f.mapping
+        ],
+        hide_index=True,
+    )
+    if len(q.rejections):
+        st.write(f"Rejected rows ({len(q.rejections):,}; the first 500 are listed):")
+        st.dataframe(q.rejections.head(500), hide_index=True)
+
+frame = shown_frame(dataset.frame)
+with st.sidebar.expander("Usage filters", expanded=False):
+    days = st.date_input(
+        "Days",
+        value=(q.first.date(), q.last.date()),
+        min_value=q.first.date(),
+        max_value=q.last.date(),
+        key="usage_days",
+    )
+    chosen = ua.UsageFilter(
+        first_day=days[0] if len(days) > 0 else None,
+        last_day=days[1] if len(days) > 1 else None,
+        users=tuple(st.multiselect("Users", ua.options(frame, "user"), key="usage_f_users")),
+        plugins=tuple(st.multiselect("Plugins", ua.options(frame, "plugins"), key="usage_f_plugins")),
+        experiences=tuple(st.multiselect("Experiences", ua.options(frame, "experience"), key="usage_f_exp")),
+        categories=tuple(st.multiselect("Categories", ua.options(frame, "category"), key="usage_f_cat")),
+        actor=st.radio("Who", ["all", "people", "agents"], horizontal=True, key="usage_f_actor"),
+    )
+filtered = ua.apply_filter(frame, chosen)
+if filtered.empty:
+    st.warning("No usage rows match these filters.")
+    st.stop()
+series = ua.series_of(filtered, q.timezone)
+summary = ua.summarise(filtered, series)
+provisioned = st.number_input(
+    "Provisioned SCUs to compare with",
+    0,
+    100,
+    3,
+    key="usage_provisioned",
+    help="Your capacity's level; utilisation and hours above 90 % are measured against it.",
+)
+kpis = ua.capacity_kpis(series, float(provisioned))
+
+k = st.columns(4)
+k[0].metric("SCUs used", f"{summary.total_units:,.1f}")
+k[1].metric("Sessions", f"{summary.sessions:,}")
+k[2].metric("Users", f"{summary.users:,}")
+k[3].metric("SCUs per session", f"{summary.units_per_session:,.2f}")
+k = st.columns(3)
+k[0].metric(
+    "Busiest hour",
+    f"{kpis.busiest_hour_units:,.1f} SCU",
+    f"{kpis.busiest_hour:%a %d %b %H:00}",
+    delta_color="off",
+)
+k[1].metric(
+    "7-day average utilisation",
+    f"{kpis.utilisation_7d:.0%}" if kpis.utilisation_7d is not None else "n/a",
+    help="Mean SCUs per hour over the last 7 days, divided by the provisioned level.",
+)
+k[2].metric("Hours above 90 % of capacity", f"{kpis.hours_above_90pct:,}")
+
+st.plotly_chart(heatmap_figure(ua.hour_of_week(series)), key="usage_heatmap")
+st.plotly_chart(daily_trend_figure(ua.daily_trend(series), float(provisioned)), key="usage_daily")
+tabs = st.tabs(["Users", "Plugins", "Experiences", "Categories", "Type", "Agents vs people"])
+for tab, dimension, title in zip(
+    tabs,
+    ("user", "plugins", "experience", "category", "type", "actor"),
+    (
+        "SCUs by user",
+        "SCUs by plugin",
+        "SCUs by experience",
+        "SCUs by category",
+        "SCUs by type",
+        "SCUs: agents and people",
+    ),
+    strict=True,
+):
+    table = ua.breakdown(filtered, dimension)
+    tab.plotly_chart(breakdown_figure(table, title), key=f"usage_by_{dimension}")
+    tab.dataframe(table, hide_index=True)

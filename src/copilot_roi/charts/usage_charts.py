@@ -1,0 +1,132 @@
+"""Usage page figures: hour-of-week heatmap, daily trend, breakdowns, chargeback, pool burn-down.
+
+Every figure takes aggregated tables (7 x 24 cells, one point per day, one bar per name), never
+one trace or point per usage row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from copilot_roi.charts.style import (
+    NEUTRAL_COLOUR,
+    OVERAGE_COLOUR,
+    POOL_COLOUR,
+    PROVISIONED_COLOUR,
+    THROTTLED_COLOUR,
+    finish,
+)
+from copilot_roi.usage.burndown import BurnDown
+
+TOP_N = 15
+
+
+def heatmap_figure(table: pd.DataFrame) -> go.Figure:
+    """Mean SCUs for each hour of the week (rows Mon..Sun, columns 0..23)."""
+    figure = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=[f"{h:02d}:00" for h in table.columns],
+            y=list(table.index),
+            colorscale="Blues",
+            colorbar={"title": "SCU/h"},
+            hovertemplate="%{y} %{x}: %{z:.2f} SCU on average<extra></extra>",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    return finish(figure, "Average SCUs by hour of week", height_px=360)
+
+
+def daily_trend_figure(daily: pd.DataFrame, provisioned_scu: float | None = None) -> go.Figure:
+    """SCUs per day with the trailing 7-day mean (and a day at the provisioned level)."""
+    figure = go.Figure()
+    figure.add_bar(x=daily["day"], y=daily["units_scu"], name="SCUs per day", marker_color=POOL_COLOUR)
+    figure.add_scatter(
+        x=daily["day"],
+        y=daily["mean_7d_scu"],
+        name="7-day mean",
+        mode="lines",
+        line={"color": NEUTRAL_COLOUR, "width": 3},
+    )
+    if provisioned_scu:
+        figure.add_hline(
+            y=provisioned_scu * 24,
+            line={"color": PROVISIONED_COLOUR, "dash": "dot"},
+            annotation_text=f"{provisioned_scu:g} SCU x 24 h",
+        )
+    figure.update_layout(yaxis_title="SCUs")
+    return finish(figure, "Daily usage")
+
+
+def breakdown_figure(table: pd.DataFrame, title: str, top_n: int = TOP_N) -> go.Figure:
+    """Horizontal bars of units per name; beyond ``top_n`` names the rest is one 'Other' bar."""
+    shown = table.head(top_n)
+    rest = table.iloc[top_n:]
+    names = list(shown["name"]) + ([f"Other ({len(rest)})"] if len(rest) else [])
+    units = list(shown["units_scu"]) + ([float(rest["units_scu"].sum())] if len(rest) else [])
+    figure = go.Figure(
+        go.Bar(
+            x=units[::-1],
+            y=names[::-1],
+            orientation="h",
+            marker_color=PROVISIONED_COLOUR,
+            hovertemplate="%{y}: %{x:,.1f} SCU<extra></extra>",
+        )
+    )
+    figure.update_layout(xaxis_title="SCUs")
+    return finish(figure, title, height_px=max(260, 40 + 28 * len(names)))
+
+
+def chargeback_figure(table: pd.DataFrame, label_column: str, currency: str) -> go.Figure:
+    """Allocated cost per role, team or seniority."""
+    figure = go.Figure(
+        go.Bar(
+            x=table[label_column],
+            y=table["cost"],
+            marker_color=PROVISIONED_COLOUR,
+            customdata=table["units_scu"],
+            hovertemplate="%{x}: %{y:,.0f} " + currency + " (%{customdata:,.1f} SCU)<extra></extra>",
+        )
+    )
+    figure.update_layout(yaxis_title=f"Cost ({currency})")
+    return finish(figure, "Allocated cost")
+
+
+def burn_down_figure(burn: BurnDown) -> go.Figure:
+    """The month's pool: observed remaining SCUs, the projection at the current rate, run-out day."""
+    daily = burn.daily
+    figure = go.Figure()
+    figure.add_scatter(
+        x=daily["day"],
+        y=daily["remaining_scu"],
+        name="Remaining (observed)",
+        mode="lines+markers",
+        line={"color": POOL_COLOUR, "width": 3},
+    )
+    figure.add_scatter(
+        x=daily["day"],
+        y=daily["projected_remaining_scu"],
+        name=f"Projected at {burn.rate_scu_per_day:,.1f} SCU/day",
+        mode="lines",
+        line={"color": OVERAGE_COLOUR, "dash": "dash"},
+    )
+    if burn.runs_out_on is not None:
+        figure.add_vline(
+            x=pd.Timestamp(burn.runs_out_on).timestamp() * 1000,
+            line={"color": THROTTLED_COLOUR},
+            annotation_text=f"runs out {burn.runs_out_on:%d %b}",
+        )
+    figure.update_layout(yaxis_title="SCUs left in the pool", yaxis_rangemode="tozero")
+    return finish(figure, f"E5/E7 pool, {burn.month_label}: {burn.allowance_scu:,.0f} SCUs")
+
+
+def plan_comparison_figure(rows: pd.DataFrame, currency: str) -> go.Figure:
+    """Provisioned and overage cost of a few plans side by side (rows: plan, provisioned, overage)."""
+    figure = go.Figure()
+    figure.add_bar(
+        x=rows["plan"], y=rows["provisioned_cost"], name="Provisioned", marker_color=PROVISIONED_COLOUR
+    )
+    figure.add_bar(x=rows["plan"], y=rows["overage_cost"], name="Overage", marker_color=OVERAGE_COLOUR)
+    figure.update_layout(barmode="stack", yaxis_title=f"Cost over the period ({currency})")
+    return finish(figure, "Current plan against the recommendation")

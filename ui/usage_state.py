@@ -1,0 +1,77 @@
+"""Session state of the usage pages: the current dataset (sample by default) and the alias key.
+
+The dataset lives in ``st.session_state["usage_dataset"]`` so other pages (capacity, scenarios,
+business case) read the same numbers. Nothing is cached across sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from copilot_roi.usage import IngestOptions, UsageDataset, ingest_files
+from copilot_roi.usage.pseudonymise import alias_map, new_key, pseudonymise_frame
+from ui.sidebar import pseudonymise_on
+
+DATASET_KEY = "usage_dataset"
+_FINGERPRINT_KEY = "usage_dataset_fingerprint"
+_ALIAS_KEY = "usage_alias_key"
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_FILES = ("CapacityUsage.xlsx", "CapacityUsage_2026-10-01_EU.csv")
+SAMPLE_EXPORT_TAKEN_ON = dt.date(2026, 11, 21)
+
+
+def sample_files() -> list[tuple[str, bytes]]:
+    return [(name, (SAMPLE_DIR / name).read_bytes()) for name in SAMPLE_FILES]
+
+
+def load_dataset(files: list[tuple[str, bytes]], options: IngestOptions) -> UsageDataset:
+    """Ingest ``files`` unless the same files and options are already loaded in this session."""
+    digest = hashlib.sha256(options.model_dump_json().encode())
+    for name, data in files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    fingerprint = digest.hexdigest()
+    dataset = st.session_state.get(DATASET_KEY)
+    if isinstance(dataset, UsageDataset) and st.session_state.get(_FINGERPRINT_KEY) == fingerprint:
+        return dataset
+    with st.status(f"Reading {len(files)} file(s)...", expanded=False) as status:
+        bar = st.progress(0.0)
+
+        def progress(share: float, message: str) -> None:
+            bar.progress(min(max(share, 0.0), 1.0), text=message)
+
+        dataset = ingest_files(files, options, progress)
+        status.update(label=f"Read {dataset.quality.rows_used:,} usage rows", state="complete")
+    st.session_state[DATASET_KEY] = dataset
+    st.session_state[_FINGERPRINT_KEY] = fingerprint
+    return dataset
+
+
+def current_dataset() -> UsageDataset:
+    """The session's dataset; the bundled sample when nothing was uploaded yet."""
+    dataset = st.session_state.get(DATASET_KEY)
+    if isinstance(dataset, UsageDataset):
+        return dataset
+    return load_dataset(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON))
+
+
+def alias_key() -> bytes:
+    key = st.session_state.get(_ALIAS_KEY)
+    if not isinstance(key, bytes):
+        key = new_key()
+        st.session_state[_ALIAS_KEY] = key
+    return key
+
+
+def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as it may be displayed: aliases instead of names when pseudonymising."""
+    return pseudonymise_frame(frame, alias_key()) if pseudonymise_on() else frame
+
+
+def shown_names(names: list[str]) -> dict[str, str]:
+    """Name -> what to display (the alias when pseudonymising, else the name)."""
+    return alias_map(names, alias_key()) if pseudonymise_on() else {n: n for n in names}
