@@ -9,21 +9,32 @@ from copilot_roi.estimate import build_profile
 from copilot_roi.optimizer import optimize
 from ui.plan_inputs import TIMEZONES, estimate_inputs, plan_inputs
 from ui.sidebar import current_prices
+from ui.usage_state import DATASET_KEY, current_dataset
 
 st.title("Capacity & cost")
 prices = current_prices()
 money = prices.currency
 
-usage_dataset = st.session_state.get("usage_dataset")
-sources = ["Estimate from assumptions"] + (["Uploaded usage"] if usage_dataset is not None else [])
+uploaded = st.session_state.get(DATASET_KEY) is not None
+sources = ["Estimate from assumptions", "Usage export"]
 c1, c2 = st.columns([2, 1])
-source = c1.radio("Usage", sources, horizontal=True, key="cap_source", index=len(sources) - 1)
+source = c1.radio(
+    "Usage",
+    sources,
+    horizontal=True,
+    key="cap_source",
+    index=1 if uploaded else 0,
+    help="The usage export is the one loaded on the Usage page (the bundled sample until you upload).",
+)
 timezone = c2.selectbox("Time zone", TIMEZONES, key="cap_tz")
 
-if source == "Uploaded usage" and usage_dataset is not None:
-    series = usage_dataset.hourly
+if source == "Usage export":
+    dataset = current_dataset()
+    series = dataset.hourly
+    timezone = series.timezone
     st.caption(
-        f"Measured usage from the uploaded export(s): {series.hours:,} hours from {series.index[0]:%d %b %Y}."
+        f"Measured usage: {series.hours:,} clock hours from {series.index[0]:%d %b %Y} in {timezone}, "
+        f"{dataset.total_units:,.1f} SCU, billed in calendar months."
     )
 else:
     with st.expander("Usage assumptions (sample: a mid-size SOC)", expanded=False):

@@ -71,3 +71,16 @@ def test_discount_in_sidebar_flows_into_the_bill() -> None:
     assert not at.exception
     after = float(metric(at, "Total cost").split()[0].replace(",", ""))
     assert abs(after - before / 2) <= 1
+
+
+def test_usage_export_source_prices_the_sample_export() -> None:
+    at = open_capacity()
+    at.radio(key="cap_source").set_value("Usage export").run()
+    assert not at.exception
+    assert any("Measured usage" in c.value for c in at.caption)
+    from copilot_roi.usage import IngestOptions, ingest_files
+    from ui.usage_state import SAMPLE_EXPORT_TAKEN_ON, sample_files
+
+    dataset = ingest_files(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON))
+    expected = bill(dataset.hourly, CapacityPlan(provisioned_scu=3, overage="unlimited"), list_prices()).totals
+    assert metric(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
