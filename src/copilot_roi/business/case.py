@@ -1,0 +1,399 @@
+"""The business case model: a scenario, its result and sensitivity, the evidence and the usage facts.
+
+Every exporter (XLSX, PPTX, HTML) and the page render a ``BusinessCase``; none computes a number
+of its own, so the four agree. Build one with :func:`build_case`.
+
+Names from usage exports are pseudonymised here (when asked) before any exporter sees them, so
+no exporter can leak a real name by forgetting to.
+
+>>> from copilot_roi.value.scenario import scenario_template
+>>> case = build_case(scenario_template("expected"), draws=500)
+>>> case.result.npv == compute(case.scenario, case.prices).npv
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from copilot_roi.billing import bill
+from copilot_roi.pricebook import PriceBook, Prices, load_price_book
+from copilot_roi.usage.analytics import breakdown
+from copilot_roi.usage.chargeback import ChargebackResult, Roster, chargeback
+from copilot_roi.usage.ingest import UsageDataset
+from copilot_roi.usage.pseudonymise import alias_map, new_key
+from copilot_roi.value.catalogue import (
+    ROLE_IDS,
+    Catalogue,
+    CitedDefault,
+    RoleDefaults,
+    RoleId,
+    load_catalogue,
+)
+from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices
+from copilot_roi.value.scenario import Scenario
+from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, TornadoBar, analyse
+from copilot_roi.value.workshop import break_even_sentence
+
+TOP_ASSUMPTIONS = 6
+MAX_USAGE_ROWS_IN_EXPORTS = 200  # users / plugins listed per table; the rest are summed
+
+
+@dataclass(frozen=True)
+class AssumptionRow:
+    """One input of the case: where it sits, its value and unit, and its source."""
+
+    key: str  # stable id, e.g. "soc.headcount" or "realisation_rate"
+    section: str  # role label or "Scenario"
+    label: str
+    value: float
+    unit: str
+    basis: str  # "evidence", "assumption" or "customer data"
+    source: str
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    role: str
+    study: str
+    sample: str
+    result: str
+    caveat: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Range:
+    p10: float
+    p50: float
+    p90: float
+    probability_positive: float
+    draws: int
+
+
+@dataclass(frozen=True)
+class UsageFacts:
+    """What the usage exports show, names already pseudonymised when that is on."""
+
+    file_names: tuple[str, ...]
+    rows: int
+    users: int
+    total_units_scu: float
+    first: pd.Timestamp
+    last: pd.Timestamp
+    timezone: str
+    by_user: pd.DataFrame  # name, units_scu, rows, share
+    by_plugin: pd.DataFrame
+    chargeback_by_role: pd.DataFrame  # role_label, units_scu, sessions, share, cost
+    chargeback_by_user: pd.DataFrame  # user, role, team, units_scu, sessions, share, cost
+    cost_per_scu: float
+    pseudonymised: bool
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    customer_name: str
+    partner_name: str
+    prepared_on: dt.date
+    scenario: Scenario
+    prices: Prices
+    price_book: PriceBook
+    result: ScenarioResult
+    range: Range
+    tornado: list[TornadoBar]
+    verdict: str
+    recommendation: str
+    what_must_be_true: list[str]
+    assumptions: list[AssumptionRow]
+    evidence: list[EvidenceRow]
+    usage: UsageFacts | None = None
+    data_sources: list[str] = field(default_factory=list)
+
+    @property
+    def top_assumptions(self) -> list[TornadoBar]:
+        return self.tornado[:TOP_ASSUMPTIONS]
+
+    def price_book_label(self) -> str:
+        """Name and effective dates of the price book, e.g. for a footer."""
+        dates = sorted(c.effective_date for _, c in self.price_book.citations())
+        return f"{self.price_book.name}, entries effective {dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}"
+
+    def role_label(self, role_id: str) -> str:
+        return load_catalogue().roles[role_id].label if role_id in ROLE_IDS else role_id
+
+
+def build_case(
+    scenario: Scenario,
+    prices: Prices | None = None,
+    usage: UsageDataset | None = None,
+    *,
+    customer_name: str = "",
+    partner_name: str = "",
+    prepared_on: dt.date | None = None,
+    pseudonymise: bool = True,
+    pseudonym_key: bytes | None = None,
+    roster: Roster | None = None,
+    draws: int = MONTE_CARLO_DRAWS,
+) -> BusinessCase:
+    """Compute the scenario and its sensitivity and assemble everything a decision maker sees.
+
+    ``prices`` defaults to the scenario's own (price book plus its overrides). With
+    ``pseudonymise`` on, user names from ``usage`` are replaced by aliases under
+    ``pseudonym_key`` (a fresh key when none is given).
+    """
+    prices = prices or scenario_prices(scenario)
+    result = compute(scenario, prices)
+    sensitivity = analyse(scenario, prices, result, draws=draws)
+    mc = sensitivity.monte_carlo
+    case_range = Range(mc.p10, mc.p50, mc.p90, mc.probability_positive, mc.draws)
+    catalogue = load_catalogue()
+    verdict, recommendation = _recommend(result, case_range)
+    facts = None
+    if usage is not None:
+        facts = usage_facts(usage, scenario, prices, pseudonymise, pseudonym_key or new_key(), roster)
+    return BusinessCase(
+        customer_name=customer_name.strip(),
+        partner_name=partner_name.strip(),
+        prepared_on=prepared_on or dt.date.today(),
+        scenario=scenario,
+        prices=prices,
+        price_book=load_price_book(),
+        result=result,
+        range=case_range,
+        tornado=sensitivity.tornado,
+        verdict=verdict,
+        recommendation=recommendation,
+        what_must_be_true=_what_must_be_true(result, catalogue),
+        assumptions=assumption_rows(scenario, prices, catalogue),
+        evidence=_evidence(scenario, catalogue),
+        usage=facts,
+        data_sources=_data_sources(scenario, facts, catalogue),
+    )
+
+
+def _recommend(result: ScenarioResult, case_range: Range) -> tuple[str, str]:
+    """A verdict and one sentence, from the NPV and how much of its range is above zero."""
+    c = result.currency
+    npv = f"{c} {result.npv:,.0f}"
+    span = f"{c} {case_range.p10:,.0f} to {c} {case_range.p90:,.0f}"
+    if result.npv > 0 and case_range.p10 > 0:
+        return "Proceed", (
+            f"Proceed: the case pays back even at the pessimistic end (NPV {npv}; P10 to P90 {span})."
+        )
+    if result.npv > 0:
+        return "Proceed with a measured pilot", (
+            f"Proceed with a measured pilot: the expected NPV is {npv}, but the range ({span}) "
+            "includes a loss, so measure time saved and realisation in the first months."
+        )
+    if case_range.p90 > 0:
+        return "Pilot before committing", (
+            f"Pilot before committing: on these inputs the NPV is {npv}; it turns positive only in "
+            f"the optimistic part of the range ({span})."
+        )
+    return "Do not proceed on these assumptions", (
+        f"Do not proceed on these assumptions: the NPV is {npv} and even the optimistic end of the "
+        f"range ({span}) does not pay back."
+    )
+
+
+def _what_must_be_true(result: ScenarioResult, catalogue: Catalogue) -> list[str]:
+    lines = [break_even_sentence(result)]
+    shares = result.break_even.time_saved_share_by_role
+    if shares:
+        per_role = ", ".join(f"{catalogue.roles[r].label} {s:.0%}" for r, s in shares.items())
+        lines.append(f"Break-even time saved by role: {per_role}.")
+    be = result.break_even
+    if be.hours_freed_per_month_needed is not None:
+        lines.append(
+            f"About {be.hours_freed_per_month_needed:,.0f} freed analyst hours a month, on average, "
+            "at the realised rate per hour."
+        )
+    lines.append(
+        "Freed hours are reinvested in security work (the realisation rate says how much); "
+        "freed time that is not reinvested is not value."
+    )
+    return lines
+
+
+def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) -> list[AssumptionRow]:
+    """Every input of ``scenario`` with its unit and source (catalogue evidence or 'assumption')."""
+    rows: list[AssumptionRow] = []
+    measured = scenario.capacity.usage_source == "usage"
+    for r in scenario.role_ids():
+        role, defaults = scenario.roles[r], catalogue.roles[r]
+        label = defaults.label
+
+        def source(name: str, defaults: RoleDefaults = defaults) -> tuple[str, str]:
+            return _cited_source(catalogue, defaults.cited_fields()[name])
+
+        items: list[tuple[str, str, float, str, tuple[str, str]]] = [
+            ("headcount", "People", role.headcount, "people", source("headcount")),
+            (
+                "hours_per_week_on_assisted_tasks",
+                "Hours/week on assisted tasks",
+                role.hours_per_week_on_assisted_tasks,
+                "hours per person per week",
+                source("hours_per_week"),
+            ),
+            ("time_saved_share", "Time saved", role.time_saved_share, "share", source("time_saved_share")),
+            (
+                "loaded_cost_per_hour",
+                "Loaded cost per hour",
+                role.loaded_cost_per_hour,
+                f"{prices.currency} per hour",
+                source("loaded_cost_per_hour"),
+            ),
+            (
+                "adoption_starting_share",
+                "Using it in month 1",
+                role.adoption.starting_share,
+                "share",
+                ("assumption", catalogue.defaults.adoption_starting_share.reason),
+            ),
+            (
+                "adoption_months_to_full",
+                "Months to full adoption",
+                role.adoption.months_to_full,
+                "months",
+                ("assumption", catalogue.defaults.adoption_months_to_full.reason),
+            ),
+            (
+                "scu_per_person_month",
+                "SCUs per person per month",
+                scenario.capacity.scu_per_person_month[r],
+                "SCU",
+                ("customer data", "Measured from the customer's usage export")
+                if measured
+                else source("scu_per_person_month"),
+            ),
+        ]
+        for key, text, value, unit, (basis, why) in items:
+            rows.append(AssumptionRow(f"{r}.{key}", label, text, float(value), unit, basis, why))
+    d = catalogue.defaults
+    rows += [
+        AssumptionRow(
+            "realisation_rate", "Scenario", "Realisation rate", scenario.realisation_rate, "share",
+            "assumption", d.realisation_rate.reason,
+        ),
+        AssumptionRow(
+            "discount_rate_annual", "Scenario", "Discount rate (annual)", scenario.discount_rate_annual,
+            "share per year", "assumption", d.discount_rate_annual.reason,
+        ),
+        AssumptionRow(
+            "horizon_months", "Scenario", "Horizon", scenario.horizon_months, "months", "assumption",
+            "The period the case covers",
+        ),
+        AssumptionRow(
+            "enablement", "Scenario", "Enablement (one-off, month 1)", scenario.one_off_costs.enablement,
+            prices.currency, "assumption", d.enablement_cost.reason,
+        ),
+        AssumptionRow(
+            "training", "Scenario", "Training (one-off, month 1)", scenario.one_off_costs.training,
+            prices.currency, "assumption", d.training_cost.reason,
+        ),
+        AssumptionRow(
+            "provisioned_per_scu_hour", "Prices", "Provisioned price per SCU-hour",
+            prices.provisioned_per_scu_hour, f"{prices.currency} per SCU-hour", "price book",
+            load_price_book().provisioned_price_per_scu_hour_usd.source,
+        ),
+        AssumptionRow(
+            "overage_per_scu", "Prices", "Overage price per SCU", prices.overage_per_scu,
+            f"{prices.currency} per SCU", "price book", load_price_book().overage_price_per_scu_usd.source,
+        ),
+        AssumptionRow(
+            "discount_share", "Prices", "Negotiated discount", prices.discount_share, "share",
+            "assumption", "Entered in the sidebar (0 = list price)",
+        ),
+    ]  # fmt: skip
+    return rows
+
+
+def _cited_source(catalogue: Catalogue, default: CitedDefault) -> tuple[str, str]:
+    """(basis, source text) of a catalogue default."""
+    if default.basis == "evidence":
+        studies = "; ".join(e.study for e in catalogue.evidence_for(default))
+        return "evidence", f"{default.reason}. Studies: {studies}"
+    return "assumption", default.reason
+
+
+def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
+    rows: list[EvidenceRow] = []
+    for r in scenario.role_ids():
+        if scenario.roles[r].headcount == 0:
+            continue
+        default = catalogue.roles[r].time_saved_share
+        label = catalogue.roles[r].label
+        if default.basis == "assumption":
+            rows.append(
+                EvidenceRow(label, "No published measurement", "-", default.reason, "Assumption", "-")
+            )
+        for e in catalogue.evidence_for(default):
+            rows.append(EvidenceRow(label, e.study, e.sample, e.result, e.caveat, e.reference))
+    return rows
+
+
+def _data_sources(scenario: Scenario, facts: UsageFacts | None, catalogue: Catalogue) -> list[str]:
+    sources = [
+        "Roles catalogue: defaults tied to published Microsoft studies or labelled as assumptions",
+        f"Price book: {load_price_book().name} (see the Assumptions for each price's source and date)",
+    ]
+    if facts is not None:
+        sources.append(
+            f"Usage exports ({', '.join(facts.file_names)}): {facts.rows:,} rows from "
+            f"{facts.first:%d %b %Y} to {facts.last:%d %b %Y} ({facts.timezone})"
+            + (", user names pseudonymised" if facts.pseudonymised else "")
+        )
+    if scenario.capacity.usage_source == "usage":
+        sources.append("SCUs per person per month: measured from the customer's usage")
+    else:
+        sources.append("SCUs per person per month: estimated (no usage calibration)")
+    return sources
+
+
+def usage_facts(
+    usage: UsageDataset,
+    scenario: Scenario,
+    prices: Prices,
+    pseudonymise: bool,
+    pseudonym_key: bytes,
+    roster: Roster | None = None,
+) -> UsageFacts:
+    """Usage summary and chargeback for the exports; names replaced by aliases when asked.
+
+    Chargeback prices the observed usage under the scenario's plan and splits that bill pro rata
+    by SCUs (the blended cost per SCU).
+    """
+    frame = usage.frame
+    observed = bill(usage.hourly, scenario.capacity.plan, prices).totals
+    consumed = float(frame["units_scu"].sum())
+    cost_per_scu = observed.total_cost / consumed if consumed > 0 else 0.0
+    charge: ChargebackResult = chargeback(frame, roster, cost_per_scu, prices.currency)
+    by_user = breakdown(frame, "user")
+    by_plugin = breakdown(frame, "plugins")
+    cb_user = charge.by_user.drop(columns=["seniority", "source"], errors="ignore")
+    if pseudonymise:
+        aliases = alias_map([str(u) for u in frame["user"].astype(str).unique()], pseudonym_key)
+        by_user = by_user.assign(name=[aliases.get(str(n), str(n)) for n in by_user["name"]])
+        cb_user = cb_user.assign(user=[aliases.get(str(n), str(n)) for n in cb_user["user"]])
+    return UsageFacts(
+        file_names=tuple(f.file_name for f in usage.quality.files),
+        rows=len(frame),
+        users=int(frame["user"].astype(str).nunique()),
+        total_units_scu=consumed,
+        first=usage.quality.first,
+        last=usage.quality.last,
+        timezone=usage.timezone,
+        by_user=by_user.head(MAX_USAGE_ROWS_IN_EXPORTS).reset_index(drop=True),
+        by_plugin=by_plugin.head(MAX_USAGE_ROWS_IN_EXPORTS).reset_index(drop=True),
+        chargeback_by_role=charge.by_role[["role_label", "units_scu", "sessions", "share", "cost"]],
+        chargeback_by_user=cb_user.head(MAX_USAGE_ROWS_IN_EXPORTS).reset_index(drop=True),
+        cost_per_scu=cost_per_scu,
+        pseudonymised=pseudonymise,
+    )
+
+
+def role_ids_with_people(case: BusinessCase) -> list[RoleId]:
+    return [r for r in case.scenario.role_ids() if case.scenario.roles[r].headcount > 0]

@@ -1,0 +1,517 @@
+"""The business case as an Excel workbook whose value, totals, NPV and payback are live formulas.
+
+Layout (fixed cells, so formulas and tests can rely on them):
+
+* ``Assumptions``: one input per row from row 5 (column D holds the value), with its unit,
+  basis and source. Finance edits column D and the workbook recalculates.
+* ``Hours by role`` / ``Value by role``: month x role formulas over the assumptions (adoption
+  ramp, headcount, hours per week, 52/12 weeks per month, time saved, loaded cost, realisation).
+* ``Cash flow``: per month the capacity cost (an input computed by the engine's billing, since
+  hourly metering has no compact spreadsheet form), one-off costs, cost, hours freed, value, net,
+  cumulative net and the discount factor ``1 / (1 + annual rate) ^ (month / 12)`` (flows at the end
+  of each month, as in ``copilot_roi.value.finance``); totals, NPV, ROI and payback above the table.
+* ``Sensitivity``, ``Evidence``, ``Sources`` and, with usage loaded, ``Usage`` and ``Chargeback``:
+  values from the engine (they do not recalculate; the sheet says so).
+
+Every text cell goes through ``copilot_roi.safe_cells.neutralise_cell`` and is written as a string
+cell; numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from copilot_roi.business.case import BusinessCase
+from copilot_roi.safe_cells import neutralise_cell
+
+ASSUMPTIONS = "Assumptions"
+HOURS = "Hours by role"
+VALUE = "Value by role"
+CASH = "Cash flow"
+FIRST_INPUT_ROW = 4  # zero-based: row 5 in Excel
+CASH_HEADER_ROW = 12  # zero-based header row of the monthly table; months follow
+RESULT_ROWS = {  # label -> zero-based row of the Cash flow results block (value in column B)
+    "total_cost": 2,
+    "total_hours_freed": 3,
+    "total_value": 4,
+    "net_benefit": 5,
+    "roi": 6,
+    "npv": 7,
+    "payback_month": 8,
+    "value_at_full_realisation": 9,
+}
+CASH_COLUMNS = (
+    "Month",
+    "Capacity cost (engine)",
+    "One-off cost",
+    "Cost",
+    "Hours freed",
+    "Realised value",
+    "Net",
+    "Cumulative net",
+    "Cumulative cost",
+    "Cumulative value",
+    "Discount factor",
+    "Discounted net",
+    "Paid back (month)",
+)
+MONEY_COLUMNS = frozenset({"cost", "npv_at_low", "npv_at_high"})
+NOT_PAID_BACK = 9999  # sentinel in the helper column: this month has not paid back
+
+
+def quoted(sheet: str) -> str:
+    return f"'{sheet}'"
+
+
+def ref(sheet: str, row: int, col: int) -> str:
+    """An absolute reference like ``'Cash flow'!$B$3`` (zero-based row and column)."""
+    return f"{quoted(sheet)}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+
+
+@dataclass
+class _Formats:
+    title: Any
+    header: Any
+    wrap: Any
+    text: Any
+    money: Any
+    money_input: Any
+    hours: Any
+    share: Any
+    share_input: Any
+    number_input: Any
+    factor: Any
+    bold_money: Any
+    integer: Any
+    plain: Any
+
+
+def _formats(book: Workbook) -> _Formats:
+    base = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
+    inp = {"font_color": "#0000ff", "bg_color": "#fff2cc"}  # finance convention: inputs in blue
+    return _Formats(
+        title=book.add_format({**base, "bold": True, "font_size": 16}),
+        header=book.add_format({**base, "bold": True, "bg_color": "#dde7f3", "text_wrap": True, "border": 1}),
+        wrap=book.add_format({**base, "text_wrap": True}),
+        text=book.add_format(base),
+        money=book.add_format({**base, "num_format": "#,##0.00"}),
+        money_input=book.add_format({**base, **inp, "num_format": "#,##0.00"}),
+        hours=book.add_format({**base, "num_format": "#,##0.0"}),
+        share=book.add_format({**base, "num_format": "0.0%"}),
+        share_input=book.add_format({**base, **inp, "num_format": "0.0%"}),
+        number_input=book.add_format({**base, **inp, "num_format": "#,##0.####"}),
+        factor=book.add_format({**base, "num_format": "0.000000"}),
+        bold_money=book.add_format({**base, "bold": True, "num_format": "#,##0.00"}),
+        integer=book.add_format({**base, "num_format": "0"}),
+        plain=book.add_format({**base, "num_format": "#,##0.###"}),
+    )
+
+
+def write_text(ws: Worksheet, row: int, col: int, value: object, fmt: Any = None) -> None:
+    """Write ``value`` as a formula-safe string cell (the only way text reaches a sheet)."""
+    ws.write_string(row, col, str(neutralise_cell(str(value))), fmt)
+
+
+def write_frame(ws: Worksheet, row: int, frame: pd.DataFrame, headers: list[str], f: _Formats) -> int:
+    """Write a table: text cells neutralised, numbers numeric. Returns the next free row."""
+    for col, header in enumerate(headers):
+        write_text(ws, row, col, header, f.header)
+    for r, record in enumerate(frame.itertuples(index=False), start=row + 1):
+        for col, value in enumerate(record):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                write_text(ws, r, col, value, f.text)
+            else:
+                name = str(frame.columns[col])
+                fmt = f.share if name == "share" else f.money if name in MONEY_COLUMNS else f.plain
+                ws.write_number(r, col, float(value), fmt)
+    return row + len(frame) + 2
+
+
+def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
+    """The workbook as bytes.
+
+    ``cached_values`` stores the engine's numbers as each formula's last result, so viewers that
+    do not recalculate still show the right figures; False leaves them 0 (to prove a recalculation).
+    """
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book.set_properties({"title": "Security Copilot business case", "comments": "Generated by copilot-roi"})
+    book.set_calc_mode("auto")
+    f = _formats(book)
+    summary = book.add_worksheet("Summary")
+    cells = _assumptions(book.add_worksheet(ASSUMPTIONS), case, f)
+    _role_sheets(book, case, cells, f, cached_values)
+    _cash_flow(book.add_worksheet(CASH), case, cells, f, cached_values)
+    _summary(book, summary, case, f, cached_values)
+    _sensitivity(book.add_worksheet("Sensitivity"), case, f)
+    _evidence(book.add_worksheet("Evidence"), case, f)
+    if case.usage is not None:
+        _usage(book.add_worksheet("Usage"), case, f)
+        _chargeback(book.add_worksheet("Chargeback"), case, f)
+    _sources(book.add_worksheet("Sources"), case, f)
+    book.close()
+    return buffer.getvalue()
+
+
+def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, str]:
+    """Write every input; return key -> absolute cell reference of its value."""
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 22)
+    ws.set_column(2, 2, 30)
+    ws.set_column(3, 3, 14)
+    ws.set_column(4, 4, 22)
+    ws.set_column(5, 5, 14)
+    ws.set_column(6, 6, 90)
+    write_text(ws, 0, 0, "Assumptions: every input of the case (edit the blue cells)", f.title)
+    write_text(
+        ws, 1, 0,
+        "Shares are fractions (22 % = 0.22). Hours by role, value, totals, NPV and payback recalculate "
+        "from these cells. Capacity cost per month is computed by the engine's billing (Cash flow, "
+        "column B) and does not follow headcount or SCU edits here.",
+        f.text,
+    )  # fmt: skip
+    for col, header in enumerate(("Key", "Section", "Input", "Value", "Unit", "Basis", "Source")):
+        write_text(ws, FIRST_INPUT_ROW - 1, col, header, f.header)
+    cells: dict[str, str] = {}
+    row = FIRST_INPUT_ROW
+    for a in case.assumptions:
+        write_text(ws, row, 0, a.key, f.text)
+        write_text(ws, row, 1, a.section, f.text)
+        write_text(ws, row, 2, a.label, f.text)
+        fmt = f.share_input if a.unit.startswith("share") else f.number_input
+        if a.unit == case.prices.currency or "per hour" in a.unit or "per SCU" in a.unit:
+            fmt = f.money_input
+        ws.write_number(row, 3, a.value, fmt)
+        write_text(ws, row, 4, a.unit, f.text)
+        write_text(ws, row, 5, a.basis, f.text)
+        write_text(ws, row, 6, a.source, f.text)
+        cells[a.key] = ref(ASSUMPTIONS, row, 3)
+        row += 1
+    write_text(ws, row, 0, "weeks_per_month", f.text)
+    write_text(ws, row, 1, "Constants", f.text)
+    write_text(ws, row, 2, "Weeks per month", f.text)
+    ws.write_formula(row, 3, "=52/12", f.factor, 52 / 12)
+    write_text(ws, row, 4, "weeks", f.text)
+    write_text(ws, row, 5, "convention", f.text)
+    write_text(ws, row, 6, "52 weeks over 12 months, as in the engine", f.text)
+    cells["weeks_per_month"] = ref(ASSUMPTIONS, row, 3)
+    ws.freeze_panes(FIRST_INPUT_ROW, 0)
+    return cells
+
+
+def _adoption_formula(cells: dict[str, str], role: str, month_cell: str) -> str:
+    start = cells[f"{role}.adoption_starting_share"]
+    full = cells[f"{role}.adoption_months_to_full"]
+    # The engine's linear ramp (finance.adoption_curve): start in month 1, 1 from month `full`.
+    return f"IF({full}<=1,1,MIN(1,{start}+(1-{start})*MIN(1,({month_cell}-1)/({full}-1))))"
+
+
+def _role_sheets(
+    book: Workbook, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool
+) -> None:
+    roles = case.scenario.role_ids()
+    result = case.result
+    for sheet, title in (
+        (HOURS, "Hours freed per month by role (headcount x hours/week x 52/12 x time saved x adoption)"),
+        (VALUE, "Realised value per month by role (hours freed x loaded cost per hour x realisation rate)"),
+    ):
+        ws = book.add_worksheet(sheet)
+        ws.set_column(0, 0, 8)
+        ws.set_column(1, len(roles), 16)
+        write_text(ws, 0, 0, title, f.title)
+        write_text(ws, 2, 0, "Month", f.header)
+        for col, r in enumerate(roles, start=1):
+            write_text(ws, 2, col, case.role_label(r), f.header)
+        for m in range(result.horizon_months):
+            row = 3 + m
+            ws.write_number(row, 0, m + 1, f.integer)
+            month_cell = f"$A{row + 1}"
+            for col, r in enumerate(roles, start=1):
+                if sheet == HOURS:
+                    formula = (
+                        f"={cells[f'{r}.headcount']}*{cells[f'{r}.hours_per_week_on_assisted_tasks']}"
+                        f"*{cells['weeks_per_month']}*{cells[f'{r}.time_saved_share']}"
+                        f"*{_adoption_formula(cells, r, month_cell)}"
+                    )
+                    cached_value = result.hours_freed_by_role[r][m]
+                    fmt = f.hours
+                else:
+                    hours_cell = f"{quoted(HOURS)}!{xl_rowcol_to_cell(row, col)}"
+                    formula = (
+                        f"={hours_cell}*{cells[f'{r}.loaded_cost_per_hour']}*{cells['realisation_rate']}"
+                    )
+                    cached_value = result.value_by_role[r][m]
+                    fmt = f.money
+                ws.write_formula(row, col, formula, fmt, cached_value if cached else 0)
+        ws.freeze_panes(3, 1)
+
+
+def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool) -> None:
+    result = case.result
+    h = result.horizon_months
+    first = CASH_HEADER_ROW + 1  # zero-based first month row
+    last = first + h - 1
+    n_roles = len(case.scenario.role_ids())
+    last_role_col = xl_col_to_name(n_roles)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, len(CASH_COLUMNS) - 1, 15)
+    c = case.prices.currency
+    write_text(ws, 0, 0, f"Cash flow by month ({c}; flows at the end of each month)", f.title)
+
+    def col_range(col: int) -> str:
+        name = xl_col_to_name(col)
+        return f"${name}${first + 1}:${name}${last + 1}"
+
+    totals = {
+        "total_cost": (f"=SUM({col_range(3)})", result.total_cost, f.bold_money, f"Total cost ({c})"),
+        "total_hours_freed": (f"=SUM({col_range(4)})", result.total_hours_freed, f.hours, "Hours freed"),
+        "total_value": (f"=SUM({col_range(5)})", result.total_value, f.bold_money, f"Realised value ({c})"),
+        "net_benefit": (f"=B{RESULT_ROWS['total_value'] + 1}-B{RESULT_ROWS['total_cost'] + 1}",
+                        result.net_benefit, f.bold_money, f"Net benefit ({c})"),
+        "roi": (f"=IF(B{RESULT_ROWS['total_cost'] + 1}>0,B{RESULT_ROWS['net_benefit'] + 1}"
+                f"/B{RESULT_ROWS['total_cost'] + 1},\"n/a\")",
+                result.roi if result.roi is not None else "n/a", f.share, "ROI (net benefit / cost)"),
+        "npv": (f"=SUM({col_range(11)})", result.npv, f.bold_money, f"NPV ({c})"),
+        "payback_month": (f"=IF(MIN({col_range(12)})>={NOT_PAID_BACK},\"none\",MIN({col_range(12)}))",
+                          result.payback_month if result.payback_month is not None else "none",
+                          f.integer, "Payback month (first month cumulative net >= 0)"),
+        "value_at_full_realisation": (f"=SUMPRODUCT({col_range(5)})/{cells['realisation_rate']}",
+                                      result.value_at_full_realisation, f.money,
+                                      f"Value if every freed hour counted ({c})"),
+    }  # fmt: skip
+    if case.scenario.realisation_rate == 0:
+        del totals["value_at_full_realisation"]
+    for key, (formula, value, fmt, label) in totals.items():
+        row = RESULT_ROWS[key]
+        write_text(ws, row, 0, label, f.text)
+        ws.write_formula(row, 1, formula, fmt, value if cached else 0)
+    write_text(
+        ws, RESULT_ROWS["npv"], 2,
+        "Discounted at (1 + annual rate) ^ (month / 12): month 12 by a full year, nothing at t = 0",
+        f.text,
+    )  # fmt: skip
+    write_text(
+        ws, CASH_HEADER_ROW - 1, 0,
+        "Column B is the engine's billed capacity cost (an input: it does not follow edits to headcount "
+        "or SCUs); every other column is a formula.",
+        f.text,
+    )  # fmt: skip
+    for col, header in enumerate(CASH_COLUMNS):
+        write_text(ws, CASH_HEADER_ROW, col, header, f.header)
+    one_off = f"({cells['enablement']}+{cells['training']})"
+    rate = cells["discount_rate_annual"]
+    for m, flow in enumerate(result.monthly):
+        row = first + m
+        r1 = row + 1  # one-based
+        ws.write_number(row, 0, flow.month, f.integer)
+        ws.write_number(row, 1, flow.capacity_cost, f.money_input)
+        prev_cum = "0" if m == 0 else f"H{r1 - 1}"
+        prev_cost = "0" if m == 0 else f"I{r1 - 1}"
+        prev_value = "0" if m == 0 else f"J{r1 - 1}"
+        hours_row = 3 + m + 1
+        cum_cost = sum(x.cost for x in result.monthly[: m + 1])
+        cum_value = sum(x.value for x in result.monthly[: m + 1])
+        discount = (1 + case.scenario.discount_rate_annual) ** (-flow.month / 12)
+        formulas: list[tuple[int, str, float, Any]] = [
+            (2, f"=IF(A{r1}=1,{one_off},0)", flow.one_off_cost, f.money),
+            (3, f"=B{r1}+C{r1}", flow.cost, f.money),
+            (4, f"=SUM({quoted(HOURS)}!B{hours_row}:{last_role_col}{hours_row})", flow.hours_freed, f.hours),
+            (5, f"=SUM({quoted(VALUE)}!B{hours_row}:{last_role_col}{hours_row})", flow.value, f.money),
+            (6, f"=F{r1}-D{r1}", flow.net, f.money),
+            (7, f"={prev_cum}+G{r1}", flow.cumulative_net, f.money),
+            (8, f"={prev_cost}+D{r1}", cum_cost, f.money),
+            (9, f"={prev_value}+F{r1}", cum_value, f.money),
+            (10, f"=1/(1+{rate})^(A{r1}/12)", discount, f.factor),
+            (11, f"=G{r1}*K{r1}", flow.net * discount, f.money),
+            (12, f"=IF(H{r1}>=-0.000000001,A{r1},{NOT_PAID_BACK})",
+             flow.month if flow.cumulative_net >= -1e-9 else NOT_PAID_BACK, f.integer),
+        ]  # fmt: skip
+        for col, formula, value, fmt in formulas:
+            ws.write_formula(row, col, formula, fmt, value if cached else 0)
+    ws.freeze_panes(CASH_HEADER_ROW + 1, 1)
+
+
+def _line_chart(book: Workbook, case: BusinessCase, title: str, series: list[tuple[int, str]]) -> Any:
+    first = CASH_HEADER_ROW + 1
+    last = first + case.result.horizon_months - 1
+    chart = book.add_chart({"type": "line"})
+    for col, colour in series:
+        chart.add_series(
+            {
+                "name": [CASH, CASH_HEADER_ROW, col],
+                "categories": [CASH, first, 0, last, 0],
+                "values": [CASH, first, col, last, col],
+                "line": {"color": colour, "width": 2.25},
+            }
+        )
+    chart.set_title({"name": title, "name_font": {"size": 13}})
+    chart.set_x_axis({"name": "Month", "interval_unit": 3})
+    chart.set_y_axis(
+        {"name": case.prices.currency, "num_format": "#,##0", "major_gridlines": {"visible": True}}
+    )
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 340})
+    return chart
+
+
+def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cached: bool) -> None:
+    result = case.result
+    c = case.prices.currency
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 2, 70)
+    who = " for ".join(x for x in (case.partner_name, case.customer_name) if x)
+    write_text(ws, 0, 0, "Security Copilot business case", f.title)
+    write_text(ws, 1, 0, f"{who + ', ' if who else ''}prepared {case.prepared_on:%d %B %Y}", f.text)
+    write_text(ws, 3, 0, "Recommendation", f.header)
+    write_text(ws, 3, 1, case.verdict, f.header)
+    ws.merge_range(4, 0, 4, 2, None)
+    write_text(ws, 4, 0, case.recommendation, f.wrap)
+    ws.set_row(4, 48)
+    row = 6
+    for key, label in (
+        ("total_cost", f"Cost ({c})"),
+        ("total_value", f"Realised value ({c})"),
+        ("total_hours_freed", "Analyst hours freed"),
+        ("net_benefit", f"Net benefit ({c})"),
+        ("npv", f"NPV ({c})"),
+        ("roi", "ROI"),
+        ("payback_month", "Payback month"),
+    ):
+        write_text(ws, row, 0, label, f.text)
+        fmt = f.share if key == "roi" else f.hours if key == "total_hours_freed" else f.bold_money
+        fmt = f.integer if key == "payback_month" else fmt
+        value = getattr(result, key)
+        value = ("n/a" if key == "roi" else "none") if value is None else value
+        ws.write_formula(row, 1, f"={ref(CASH, RESULT_ROWS[key], 1)}", fmt, value if cached else 0)
+        row += 1
+    write_text(ws, row, 0, "Live formulas over the Assumptions sheet.", f.text)
+    row += 1
+    rng = case.range
+    write_text(ws, row, 0, f"NPV range P10 to P90 ({c})", f.text)
+    write_text(ws, row, 1, f"{rng.p10:,.0f} to {rng.p90:,.0f}", f.text)
+    write_text(
+        ws, row, 2,
+        f"Engine Monte Carlo ({rng.draws:,} draws, {rng.probability_positive:.0%} positive); "
+        "not recalculated in Excel",
+        f.text,
+    )  # fmt: skip
+    row += 2
+    write_text(ws, row, 0, "What must be true", f.header)
+    for line in case.what_must_be_true:
+        row += 1
+        ws.merge_range(row, 0, row, 2, None)
+        write_text(ws, row, 0, line, f.wrap)
+        ws.set_row(row, 32)
+    row += 2
+    blue, green = "#0f6cbd", "#107c10"
+    cumulative = _line_chart(book, case, "Cumulative cost vs realised value", [(8, blue), (9, green)])
+    ws.insert_chart(row, 0, cumulative)
+    monthly = _line_chart(book, case, "Monthly cost vs realised value", [(3, blue), (5, green)])
+    ws.insert_chart(row + 18, 0, monthly)
+
+
+def _sensitivity(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+    c = case.prices.currency
+    ws.set_column(0, 0, 46)
+    ws.set_column(1, 4, 16)
+    write_text(ws, 0, 0, f"Sensitivity of NPV ({c}): engine values, not recalculated", f.title)
+    rng = case.range
+    for i, (label, value) in enumerate(
+        (("P10", rng.p10), ("P50", rng.p50), ("P90", rng.p90), ("Base NPV", case.result.npv))
+    ):
+        write_text(ws, 2 + i, 0, label, f.text)
+        ws.write_number(2 + i, 1, value, f.money)
+    write_text(ws, 6, 0, "Probability NPV > 0", f.text)
+    ws.write_number(6, 1, rng.probability_positive, f.share)
+    frame = pd.DataFrame(
+        [(b.label, b.low_input, b.high_input, b.npv_at_low, b.npv_at_high) for b in case.tornado],
+        columns=["input", "low", "high", "npv_at_low", "npv_at_high"],
+    )
+    write_frame(ws, 8, frame, ["Input", "Low", "High", "NPV at low", "NPV at high"], f)
+
+
+def _evidence(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+    ws.set_column(0, 0, 20)
+    ws.set_column(1, 1, 45)
+    ws.set_column(2, 2, 25)
+    ws.set_column(3, 4, 60)
+    ws.set_column(5, 5, 40)
+    write_text(ws, 0, 0, "Evidence behind time saved (Microsoft studies; caveats apply)", f.title)
+    frame = pd.DataFrame([vars(e) for e in case.evidence])
+    write_frame(ws, 2, frame, ["Role", "Study", "Sample", "Result", "Caveat", "Reference"], f)
+
+
+def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+    u = case.usage
+    assert u is not None
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 3, 14)
+    write_text(ws, 0, 0, "Usage from the customer's exports", f.title)
+    facts = [
+        ("Files", ", ".join(u.file_names)),
+        ("Period", f"{u.first:%d %b %Y} to {u.last:%d %b %Y} ({u.timezone})"),
+        ("Rows used", f"{u.rows:,}"),
+        ("Users and agents", f"{u.users:,}"),
+        ("SCUs consumed", f"{u.total_units_scu:,.1f}"),
+        ("User names", "pseudonymised" if u.pseudonymised else "as in the export"),
+    ]
+    for i, (label, value) in enumerate(facts, start=2):
+        write_text(ws, i, 0, label, f.text)
+        write_text(ws, i, 1, value, f.text)
+    row = write_frame(ws, 9, u.by_user, ["User", "SCUs", "Rows", "Share"], f)
+    write_frame(ws, row, u.by_plugin, ["Plugin", "SCUs", "Rows", "Share"], f)
+
+
+def _chargeback(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+    u = case.usage
+    assert u is not None
+    c = case.prices.currency
+    ws.set_column(0, 3, 22)
+    ws.set_column(4, 6, 14)
+    write_text(ws, 0, 0, "Chargeback: the observed period's bill split pro rata by SCUs", f.title)
+    write_text(
+        ws, 1, 0,
+        f"Blended cost {u.cost_per_scu:,.4f} {c} per SCU under the scenario's plan "
+        f"({case.result.plan_description}).",
+        f.text,
+    )  # fmt: skip
+    row = write_frame(ws, 3, u.chargeback_by_role, ["Role", "SCUs", "Sessions", "Share", f"Cost ({c})"], f)
+    write_frame(
+        ws, row, u.chargeback_by_user,
+        ["User", "Role", "Team", "SCUs", "Sessions", "Share", f"Cost ({c})"], f,
+    )  # fmt: skip
+
+
+def _sources(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 3, 16)
+    ws.set_column(4, 4, 100)
+    write_text(ws, 0, 0, "Data sources and price book", f.title)
+    row = 2
+    for line in case.data_sources:
+        write_text(ws, row, 0, line, f.text)
+        row += 1
+    row += 1
+    write_text(ws, row, 0, case.price_book_label(), f.text)
+    row += 1
+    for col, header in enumerate(("Entry", "Value", "Effective", "Confidence", "Source")):
+        write_text(ws, row, col, header, f.header)
+    for name, cited in case.price_book.citations():
+        row += 1
+        write_text(ws, row, 0, name, f.text)
+        if isinstance(cited.value, str):
+            write_text(ws, row, 1, cited.value, f.text)
+        else:
+            ws.write_number(row, 1, cited.value, f.text)
+        write_text(ws, row, 2, cited.effective_date.isoformat(), f.text)
+        write_text(ws, row, 3, cited.confidence, f.text)
+        write_text(ws, row, 4, cited.source, f.text)
