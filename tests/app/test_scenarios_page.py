@@ -1,0 +1,155 @@
+"""AppTest of the value scenarios page: opens, both views, sliders move numbers, page = CLI = engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from copilot_roi.cli import main
+from copilot_roi.pricebook import PriceOverrides, effective_prices, load_price_book
+from copilot_roi.value.engine import compute
+from copilot_roi.value.scenario import Scenario
+from copilot_roi.value.sensitivity import analyse
+from copilot_roi.value.workshop import money
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+SHARED_PREFIXES = ("shared_", "cap_")  # the sidebar's and the capacity page's keys
+
+
+def open_scenarios() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page("pages/scenarios.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def headline(at: AppTest, label: str) -> str:
+    for block in at.markdown:
+        if block.value.startswith(f"#### {label}\n"):
+            return block.value.split("\n## ", 1)[1]
+    for m in at.metric:
+        if m.label == label:
+            return m.value
+    raise AssertionError(f"no headline {label!r}")
+
+
+def test_opens_on_the_expected_preset_with_engine_numbers() -> None:
+    at = open_scenarios()
+    assert at.title[0].value == "Value scenarios"
+    scenario = at.session_state["scenario"]
+    assert isinstance(scenario, Scenario)
+    assert scenario.preset == "expected"
+    result = compute(scenario)
+    assert at.session_state["scenario_result"] == result
+    assert headline(at, "Cost") == money(result.total_cost, "USD")
+    assert headline(at, "Realised value") == money(result.total_value, "USD")
+    assert headline(at, "Payback") == f"Month {result.payback_month}"
+    mc = analyse(scenario, result=result).monte_carlo
+    assert headline(at, "NPV range (P10 to P90)") == f"{money(mc.p10, 'USD')} to {money(mc.p90, 'USD')}"
+    # Executive view: few numbers, two big charts.
+    assert len(at.get("plotly_chart")) == 2
+    assert any("To break even" in i.value for i in at.info)
+
+
+def test_every_default_shows_its_evidence_or_assumption() -> None:
+    at = open_scenarios()
+    text = "\n".join(c.value for c in at.caption)
+    assert "147 security professionals" in text and "Caveat:" in text
+    assert "https://arxiv.org/abs/2411.01067" in text
+    assert "No published measurement for Insider Risk work" in text
+    tags = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert sum("_cited_" in t for t in tags) == 4  # SOC, IAM, DLP, IT admin time saved
+    assert sum("_assumption_" in t for t in tags) == 7 * 4 - 4
+
+
+def test_analyst_view_shows_every_chart_and_table() -> None:
+    at = open_scenarios()
+    at.segmented_control(key="scn_view").set_value("Analyst").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 5
+    assert len(at.dataframe) == 2
+    result = at.session_state["scenario_result"]
+    assert any(m.label.startswith("NPV at") and m.value == f"{result.npv:,.0f} USD" for m in at.metric)
+    at.segmented_control(key="scn_view").set_value("Executive").run()
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_moving_a_slider_changes_the_realised_value() -> None:
+    at = open_scenarios()
+    before = headline(at, "Realised value")
+    at.slider(key="scn_soc_saved_pct").set_value(35.0).run()
+    assert not at.exception
+    scenario = at.session_state["scenario"]
+    assert scenario.roles["soc"].time_saved_share == pytest.approx(0.35)
+    assert scenario.roles["soc"].ranges.time_saved_share.high == pytest.approx(0.35)  # widened
+    assert scenario.preset == "custom"
+    after = headline(at, "Realised value")
+    assert after != before
+    assert after == money(compute(scenario).total_value, "USD")
+
+
+def test_realisation_rate_moves_value_but_not_hours() -> None:
+    at = open_scenarios()
+    hours_before = at.session_state["scenario_result"].total_hours_freed
+    at.slider(key="scn_realisation_pct").set_value(25).run()
+    result = at.session_state["scenario_result"]
+    assert result.total_hours_freed == pytest.approx(hours_before)
+    assert result.realisation_rate == 0.25
+
+
+def test_presets_reset_the_sliders() -> None:
+    at = open_scenarios()
+    at.segmented_control(key="scn_preset").set_value("Pessimistic").run()
+    assert not at.exception
+    assert at.slider(key="scn_soc_saved_pct").value == pytest.approx(10.0)
+    assert at.session_state["scenario"].preset == "low"
+    assert headline(at, "Payback") == "Not within horizon"
+
+
+def test_the_page_and_the_cli_agree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    at = open_scenarios()
+    at.slider(key="scn_it_admin_hours").set_value(12.0).run()
+    scenario = at.session_state["scenario"]
+    path = tmp_path / "scenario.json"
+    path.write_text(scenario.model_dump_json(), encoding="utf-8")
+    assert main(["roi", "--scenario", str(path), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    result = at.session_state["scenario_result"]
+    assert payload["total_cost"] == pytest.approx(result.total_cost, abs=0.01)
+    assert payload["npv"] == pytest.approx(result.npv, abs=0.01)
+    assert headline(at, "Cost") == money(payload["total_cost"], "USD")
+
+
+def test_right_sizing_replaces_the_plan() -> None:
+    at = open_scenarios()
+    before = at.session_state["scenario"].capacity.plan
+    at.radio(key="scn_plan_mode").set_value("Right-size for this demand").run()
+    assert not at.exception
+    after = at.session_state["scenario"].capacity.plan
+    assert after != before
+    assert any(after.describe() in c.value for c in at.caption)
+
+
+def test_a_sidebar_discount_reaches_the_scenario() -> None:
+    at = open_scenarios()
+    cost = at.session_state["scenario_result"].total_capacity_cost
+    # The shared sidebar's discount slider, and the prices it stores for every page.
+    at.session_state["shared_discount_pct"] = 20
+    at.session_state["shared_prices"] = effective_prices(
+        load_price_book(), PriceOverrides(discount_share=0.2)
+    )
+    at.run()
+    scenario = at.session_state["scenario"]
+    assert scenario.prices.discount_share == pytest.approx(0.2)
+    assert at.session_state["scenario_result"].total_capacity_cost == pytest.approx(cost * 0.8, rel=1e-6)
+
+
+def test_page_keys_carry_the_page_prefix() -> None:
+    at = open_scenarios()
+    keys = [k for k in at.session_state if not k.startswith(SHARED_PREFIXES)]
+    foreign = [k for k in keys if not k.startswith("scn_") and not k.startswith("$$")]
+    assert set(foreign) <= {"scenario", "scenario_result", "scenario_sensitivity"}, foreign
