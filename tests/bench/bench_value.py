@@ -1,0 +1,98 @@
+"""Value engine speed: a full recompute of a 7-role, 36-month scenario, and the page's rerun.
+
+* Full recompute = the deterministic cash flows (billing engine over 26,280 hours) + a tornado
+  (39 inputs x 2 ends) + 10,000 Monte Carlo draws. Target < 100 ms. Baseline: the deterministic
+  cash flows alone (``engine.compute``), so the ratio is the price of the sensitivity analysis.
+* The scenarios page's rerun after a slider move, driven by AppTest (``set_value(...).run()``):
+  widgets, the recompute (session cache miss: each move is a new scenario) and the figures.
+  Baseline: AppTest re-running the page with nothing changed (cache hit).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from benchkit import BenchRow, median_ms
+from streamlit.testing.v1 import AppTest
+
+from copilot_roi.value.engine import compute
+from copilot_roi.value.scenario import scenario_template
+from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, analyse
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def _recompute_rows() -> list[BenchRow]:
+    scenario = scenario_template("expected")
+    assert len(scenario.roles) == 7 and scenario.horizon_months == 36
+
+    def full() -> None:
+        result = compute(scenario)
+        sensitivity = analyse(scenario, result=result)
+        assert sensitivity.monte_carlo.draws == MONTE_CARLO_DRAWS
+
+    cashflow = median_ms(lambda: compute(scenario), repeats=15, warmup=2)
+    result = compute(scenario)
+    return [
+        BenchRow(
+            "value: full recompute (7 roles, 36 months, tornado, 10k Monte Carlo)",
+            median_ms(full, repeats=15, warmup=2),
+            target="< 100 ms",
+            baseline_name="deterministic cash flows alone",
+            baseline_ms=cashflow,
+        ),
+        BenchRow(
+            "value: tornado + 10k Monte Carlo only",
+            median_ms(lambda: analyse(scenario, result=result), repeats=15, warmup=2),
+            notes="given the cash flows",
+        ),
+    ]
+
+
+def _page_rows() -> list[BenchRow]:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page("pages/scenarios.py").run()
+    assert not at.exception
+    # Each move sets a value not seen before, so the session cache cannot answer it.
+    values = itertools.cycle([v / 2 for v in range(20, 80)])
+
+    def move() -> None:
+        at.slider(key="scn_soc_saved_pct").set_value(next(values)).run()
+        assert not at.exception
+
+    def rerun() -> None:
+        at.run()
+
+    idle = median_ms(rerun, repeats=9, warmup=2)
+    executive = median_ms(move, repeats=9, warmup=2)
+    at.segmented_control(key="scn_view").set_value("Analyst").run()
+    analyst = median_ms(move, repeats=9, warmup=2)
+    return [
+        BenchRow(
+            "scenarios page: slider move, executive view (AppTest)",
+            executive,
+            target="no visible wait (< 500 ms)",
+            baseline_name="rerun, nothing changed",
+            baseline_ms=idle,
+            notes="whole-script rerun in AppTest; in the browser only the fragment reruns",
+        ),
+        BenchRow(
+            "scenarios page: slider move, analyst view (AppTest)",
+            analyst,
+            target="no visible wait (< 500 ms)",
+            baseline_name="rerun, nothing changed",
+            baseline_ms=idle,
+            notes="5 figures, 2 tables",
+        ),
+    ]
+
+
+def benchmarks() -> list[BenchRow]:
+    return _recompute_rows() + _page_rows()
+
+
+if __name__ == "__main__":
+    for row in benchmarks():
+        print(row.line())
