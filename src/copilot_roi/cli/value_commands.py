@@ -74,7 +74,7 @@ def run_roi(args: argparse.Namespace) -> None:
         f"Realised value:    {c} {result.total_value:,.0f} (realisation rate {result.realisation_rate:.0%})",
         f"Net benefit:       {c} {result.net_benefit:,.0f}",
         "ROI:               " + ("n/a" if result.roi is None else f"{result.roi:.0%}"),
-        f"NPV at {result.discount_rate_annual:.1%}:     {c} {result.npv:,.0f}",
+        f"{f'NPV at {result.discount_rate_annual:.1%}:':<19}{c} {result.npv:,.0f}",
         "Payback month:     "
         + ("none within the horizon" if result.payback_month is None else str(result.payback_month)),
     ]
