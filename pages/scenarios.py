@@ -5,9 +5,10 @@ import streamlit as st
 from pydantic import ValidationError
 
 from copilot_roi.charts import value_charts as charts
-from copilot_roi.optimizer import optimize
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices, load_price_book
+from copilot_roi.usage.chargeback import assign_roles
+from copilot_roi.value.calibration import measure_roles, size_plan
 from copilot_roi.value.catalogue import ROLE_IDS, load_catalogue
 from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import Scenario, scenario_template
@@ -20,7 +21,6 @@ from copilot_roi.value.workshop import (
     overrides_from_prices,
     role_key,
     scenario_from_values,
-    steady_state_demand,
     widget_values,
 )
 from ui.sidebar import current_prices
@@ -44,9 +44,8 @@ def evaluate(scenario_json: str, prices_json: str) -> tuple[ScenarioResult, Sens
 
 @st.cache_data(scope="session", max_entries=4, show_spinner="Right-sizing the plan...")
 def right_sized(scenario_json: str, prices_json: str) -> str:
-    scenario = Scenario.model_validate_json(scenario_json)
-    prices = Prices.model_validate_json(prices_json)
-    return optimize(steady_state_demand(scenario), prices).recommended.plan.model_dump_json()
+    scenario, prices = Scenario.model_validate_json(scenario_json), Prices.model_validate_json(prices_json)
+    return size_plan(scenario, prices).model_dump_json()
 
 
 def role_inputs(role_id: str) -> None:
@@ -66,30 +65,41 @@ def role_inputs(role_id: str) -> None:
             right.caption("\n\n".join(note.lines))
 
 
-def plan_and_usage(scenario_base: Scenario) -> str:
-    with st.expander("Capacity plan and usage per person"):
-        mode = st.radio(
-            "Plan", ["As set here", "Right-size for this demand"], key="scn_plan_mode", horizontal=True
+def apply_calibration() -> None:
+    dataset, base = st.session_state.get("usage_dataset"), st.session_state["scn_base"]
+    if st.session_state.get("scn_calibrate") and dataset is not None:
+        measured = measure_roles(assign_roles(dataset.frame, None), dataset.hourly.hours)
+        figures = {r: round(m.scu_per_person_month, 2) for r, m in measured.items()}
+        st.session_state.update(
+            scn_measured=figures, scn_measured_notes=[m.describe() for m in measured.values()]
         )
+        st.session_state.update({role_key(r, "scu"): v for r, v in figures.items()})
+        st.session_state["scn_plan_mode"] = "Right-size for this demand"
+    else:
+        st.session_state.update(scn_measured={}, scn_measured_notes=[], scn_plan_mode="As set here")
+        st.session_state.update(
+            {role_key(r, "scu"): v for r, v in base.capacity.scu_per_person_month.items()}
+        )
+
+
+def plan_and_usage() -> str:
+    with st.expander(
+        "Capacity plan and usage per person", expanded=bool(st.session_state.get("scn_calibrate"))
+    ):
+        if st.session_state.get("usage_dataset") is not None:
+            st.toggle("Use SCUs per person measured in the usage export, and size the plan on them",
+                      key="scn_calibrate", on_change=apply_calibration)  # fmt: skip
+        modes = ["As set here", "Right-size for this demand"]
+        mode = st.radio("Plan", modes, key="scn_plan_mode", horizontal=True)
         a, b, c, d = st.columns(4)
         a.number_input("Provisioned SCUs (24x7)", 0, 100, key="scn_plan_scu")
         b.selectbox("Overage", list(OVERAGE), format_func=OVERAGE.get, key="scn_plan_overage")
         c.number_input("Overage cap (SCU/hour)", 0.1, 1000.0, key="scn_plan_cap")
         d.number_input("E5/E7 licences", 0, 10_000_000, step=100, key="scn_plan_e5")
-        source = scenario_base.capacity.usage_source
-        st.caption(
-            "SCUs per person per month: "
-            + (
-                "measured from your usage export."
-                if source == "usage"
-                else "assumptions (see each role's note)."
-            )
-        )
-        cols = st.columns(len(ROLE_IDS))
-        for col, role_id in zip(cols, ROLE_IDS, strict=True):
-            col.number_input(
-                load_catalogue().roles[role_id].label, 0.0, 10_000.0, key=role_key(role_id, "scu")
-            )
+        st.caption("SCUs per person per month at full adoption (assumptions unless measured):")
+        for col, role_id in zip(st.columns(len(ROLE_IDS)), ROLE_IDS, strict=True):
+            label = load_catalogue().roles[role_id].label
+            col.number_input(label, 0.0, 10_000.0, key=role_key(role_id, "scu"))
     return str(mode)
 
 
@@ -122,7 +132,7 @@ def workshop() -> None:
         a.slider("Discount rate (% a year)", 0.0, 30.0, step=0.5, key="scn_discount_pct")
         b.number_input(f"Enablement, one-off ({money})", 0.0, 1e8, step=1000.0, key="scn_enablement")
         a.number_input(f"Training, one-off ({money})", 0.0, 1e8, step=1000.0, key="scn_training")
-        plan_mode = plan_and_usage(st.session_state["scn_base"])
+        plan_mode = plan_and_usage()
     try:
         scenario = scenario_from_values(st.session_state["scn_base"], dict(st.session_state))
         book = load_price_book()
@@ -160,6 +170,11 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
                 st.metric(h.label, h.value, help=h.sentence)
     st.info(break_even_sentence(result))
     st.caption(f"Plan: {result.plan_description}. Prices: {result.price_book_name}, {result.currency}.")
+    if scenario.capacity.measured_roles:
+        notes = "; ".join(st.session_state.get("scn_measured_notes") or [])
+        st.success(
+            f"From your usage export (roles by plugin rules): {notes}. Everything else is an assumption."
+        )
     st.plotly_chart(charts.cumulative_figure(result, big), key="scn_fig_cumulative")
     st.plotly_chart(charts.monthly_hours_figure(result, big), key="scn_fig_monthly")
     if big:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from copilot_roi.cli import main
 from copilot_roi.pricebook import PriceOverrides, effective_prices, load_price_book
 from copilot_roi.value.engine import compute
-from copilot_roi.value.scenario import Scenario
+from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.sensitivity import analyse
 from copilot_roi.value.workshop import money
 
@@ -153,3 +153,31 @@ def test_page_keys_carry_the_page_prefix() -> None:
     keys = [k for k in at.session_state if not k.startswith(SHARED_PREFIXES)]
     foreign = [k for k in keys if not k.startswith("scn_") and not k.startswith("$$")]
     assert set(foreign) <= {"scenario", "scenario_result", "scenario_sensitivity"}, foreign
+
+
+def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
+    from copilot_roi.usage import IngestOptions, ingest_files
+    from copilot_roi.usage.chargeback import assign_roles
+    from copilot_roi.value.calibration import measure_roles
+    from ui.usage_state import SAMPLE_EXPORT_TAKEN_ON, sample_files
+
+    dataset = ingest_files(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON))
+    at = open_scenarios()
+    assert not at.get("toggle") or all(t.key != "scn_calibrate" for t in at.toggle)
+    at.session_state["usage_dataset"] = dataset
+    at.run()
+    at.toggle(key="scn_calibrate").set_value(True).run()
+    assert not at.exception
+    scenario = at.session_state["scenario"]
+    measured = measure_roles(assign_roles(dataset.frame, None), dataset.hourly.hours)
+    assert scenario.capacity.usage_source == "usage"
+    assert set(scenario.capacity.measured_roles) == set(measured)
+    for role, m in measured.items():
+        assert scenario.capacity.scu_per_person_month[role] == round(m.scu_per_person_month, 2)
+    assert scenario.capacity.plan != scenario_template().capacity.plan  # sized by the optimizer
+    assert any("From your usage export" in s.value for s in at.success)
+    at.toggle(key="scn_calibrate").set_value(False).run()
+    back = at.session_state["scenario"]
+    assert back.capacity.usage_source == "estimate"
+    assert back.capacity.scu_per_person_month == scenario_template().capacity.scu_per_person_month
+    assert not at.success

@@ -120,6 +120,9 @@ class CapacitySizing(_Frozen):
     plan: CapacityPlan = CapacityPlan(provisioned_scu=1, overage="unlimited")
     usage_source: UsageSource = "estimate"
     scu_per_person_month: dict[RoleId, float] = Field(default_factory=dict)
+    measured_roles: list[RoleId] = Field(
+        default_factory=list, description="Roles whose SCUs per person come from the usage export"
+    )
     usage_multiplier: Band = Band(low=0.5, high=2.0)
 
     @model_validator(mode="after")
@@ -127,6 +130,11 @@ class CapacitySizing(_Frozen):
         for role_id, scu in self.scu_per_person_month.items():
             if not 0 <= scu <= 10_000:
                 raise ValueError(f"scu_per_person_month.{role_id} must be in [0, 10000]")
+        unknown = [r for r in self.measured_roles if r not in self.scu_per_person_month]
+        if unknown:
+            raise ValueError(f"measured_roles {unknown} have no scu_per_person_month figure")
+        if self.measured_roles and self.usage_source != "usage":
+            raise ValueError("measured_roles need usage_source 'usage'")
         if self.usage_multiplier.low <= 0 or not self.usage_multiplier.contains(1.0):
             raise ValueError("usage_multiplier must be above 0 and contain 1 (the estimate)")
         return self

@@ -120,6 +120,9 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
     data["ranges"]["realisation_rate"] = _widen(data["ranges"]["realisation_rate"], realisation)
     data["ranges"]["discount_rate_annual"] = _widen(data["ranges"]["discount_rate_annual"], discount)
     data["horizon_months"] = int(values.get("scn_horizon", base.horizon_months))
+    capacity = data["capacity"]
+    capacity["measured_roles"] = measured_roles(base, capacity["scu_per_person_month"], values)
+    capacity["usage_source"] = "usage" if capacity["measured_roles"] else "estimate"
     if "scn_plan_scu" in values:
         data["capacity"]["plan"] = plan_from_values(values).model_dump()
     data["one_off_costs"] = {
@@ -129,6 +132,20 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
     if data != base.model_dump():
         data["preset"] = "custom"
     return Scenario.model_validate(data)
+
+
+def measured_roles(base: Scenario, scu: dict[str, float], values: dict[str, Any]) -> list[RoleId]:
+    """Roles whose SCUs per person still equal a measured figure (from this upload or ``base``)."""
+    measured = values.get("scn_measured") or {}
+    kept = []
+    for r in base.role_ids():
+        from_upload = r in measured and abs(float(measured[r]) - scu[r]) < 1e-9
+        from_base = (
+            r in base.capacity.measured_roles and abs(base.capacity.scu_per_person_month[r] - scu[r]) < 1e-9
+        )
+        if from_upload or from_base:
+            kept.append(r)
+    return kept
 
 
 def _widen(band: dict[str, float], value: float) -> dict[str, float]:

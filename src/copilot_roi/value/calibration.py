@@ -1,0 +1,106 @@
+"""Calibration from usage: each role's measured SCUs per person per month, and a plan sized on them.
+
+Input is plain data (one row per usage record with ``user``, ``role``, ``units_scu`` and
+``session_id``, e.g. the chargeback's role assignment), so this is testable without the ingest.
+"Per person" means per user seen in the export for that role: the scenario then assumes that
+when a whole team has adopted, each member consumes what today's users do.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from copilot_roi.hourly import HOURS_PER_BILLING_MONTH
+from copilot_roi.optimizer import optimize
+from copilot_roi.plans import CapacityPlan
+from copilot_roi.pricebook import Prices
+from copilot_roi.value.catalogue import ROLE_IDS, RoleId, load_catalogue
+from copilot_roi.value.scenario import Scenario
+
+_ROLE_BY_NAME: dict[str, RoleId] = {r: r for r in ROLE_IDS}
+
+
+class MeasuredRole(BaseModel):
+    """One role's consumption in the export."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    role: RoleId
+    users: int = Field(ge=1)
+    units_scu: float = Field(ge=0)
+    sessions: int = Field(ge=0)
+    months: float = Field(gt=0)
+
+    @property
+    def scu_per_person_month(self) -> float:
+        return self.units_scu / self.users / self.months
+
+    @property
+    def sessions_per_person_month(self) -> float:
+        return self.sessions / self.users / self.months
+
+    def describe(self) -> str:
+        """One line for the page; counts only, never a user name."""
+        label = load_catalogue().roles[self.role].label
+        return (
+            f"{label} {self.scu_per_person_month:,.1f} SCU and {self.sessions_per_person_month:,.1f} "
+            f"sessions per person per month ({self.users:,} users)"
+        )
+
+
+def measure_roles(assigned: pd.DataFrame, period_hours: int) -> dict[RoleId, MeasuredRole]:
+    """Per-role users, SCUs and sessions over an export covering ``period_hours`` clock hours.
+
+    Rows whose role is not a catalogue role (e.g. ``unassigned``) are left out.
+
+    >>> rows = pd.DataFrame({"user": ["a", "a", "b", "c"], "role": ["soc", "soc", "soc", "unassigned"],
+    ...                      "units_scu": [3.0, 1.0, 2.0, 9.0], "session_id": ["s1", "s2", "s3", "s4"]})
+    >>> m = measure_roles(rows, period_hours=1460)["soc"]
+    >>> m.users, m.units_scu, m.sessions, m.months, m.scu_per_person_month
+    (2, 6.0, 3, 2.0, 1.5)
+    """
+    if period_hours <= 0:
+        raise ValueError("the usage export covers no hours")
+    known = assigned[assigned["role"].isin(list(_ROLE_BY_NAME))]
+    grouped = known.groupby("role", sort=True).agg(
+        users=("user", "nunique"), units_scu=("units_scu", "sum"), sessions=("session_id", "nunique")
+    )
+    months = period_hours / HOURS_PER_BILLING_MONTH
+    measured: dict[RoleId, MeasuredRole] = {}
+    for name, row in grouped.iterrows():
+        role = _ROLE_BY_NAME[str(name)]
+        measured[role] = MeasuredRole(
+            role=role,
+            users=int(row["users"]),
+            units_scu=float(row["units_scu"]),
+            sessions=int(row["sessions"]),
+            months=months,
+        )
+    return measured
+
+
+def calibrated(scenario: Scenario, measured: dict[RoleId, float]) -> Scenario:
+    """``scenario`` with measured SCUs per person per month for the roles in ``measured``.
+
+    Roles absent from the export keep their estimate; ``capacity.measured_roles`` lists the
+    measured ones and ``usage_source`` becomes ``usage`` when there is at least one.
+    """
+    scu = dict(scenario.capacity.scu_per_person_month)
+    roles = [r for r in scenario.role_ids() if r in measured]
+    for r in roles:
+        scu[r] = float(measured[r])
+    data = scenario.model_dump()
+    data["capacity"]["scu_per_person_month"] = scu
+    data["capacity"]["measured_roles"] = roles
+    data["capacity"]["usage_source"] = "usage" if roles else "estimate"
+    return Scenario.model_validate(data)
+
+
+def size_plan(scenario: Scenario, prices: Prices) -> CapacityPlan:
+    """The optimizer's cheapest plan for the scenario's demand once every team has adopted."""
+    from copilot_roi.value.workshop import steady_state_demand
+
+    return optimize(
+        steady_state_demand(scenario), prices, e5_licences=scenario.capacity.plan.e5_licences
+    ).recommended.plan
