@@ -117,12 +117,16 @@ class BusinessCase:
         return self.tornado[:TOP_ASSUMPTIONS]
 
     def price_book_label(self) -> str:
-        """Name and effective dates of the price book, e.g. for a footer."""
-        dates = sorted(c.effective_date for _, c in self.price_book.citations())
-        return f"{self.price_book.name}, entries effective {dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}"
+        return price_book_label(self.price_book)
 
     def role_label(self, role_id: str) -> str:
         return load_catalogue().roles[role_id].label if role_id in ROLE_IDS else role_id
+
+
+def price_book_label(book: PriceBook) -> str:
+    """Name and effective dates of a price book, e.g. for a footer."""
+    dates = sorted(c.effective_date for _, c in book.citations())
+    return f"{book.name}, entries effective {dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}"
 
 
 def build_case(
@@ -338,7 +342,7 @@ def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
 def _data_sources(scenario: Scenario, facts: UsageFacts | None, catalogue: Catalogue) -> list[str]:
     sources = [
         "Roles catalogue: defaults tied to published Microsoft studies or labelled as assumptions",
-        f"Price book: {load_price_book().name} (see the Assumptions for each price's source and date)",
+        f"Price book: {price_book_label(load_price_book())}",
     ]
     if facts is not None:
         sources.append(

@@ -127,7 +127,7 @@ def write_frame(ws: Worksheet, row: int, frame: pd.DataFrame, headers: list[str]
     for r, record in enumerate(frame.itertuples(index=False), start=row + 1):
         for col, value in enumerate(record):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                write_text(ws, r, col, value, f.text)
+                write_text(ws, r, col, value, f.wrap)
             else:
                 name = str(frame.columns[col])
                 fmt = f.share if name == "share" else f.money if name in MONEY_COLUMNS else f.plain
@@ -157,6 +157,11 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
         _usage(book.add_worksheet("Usage"), case, f)
         _chargeback(book.add_worksheet("Chargeback"), case, f)
     _sources(book.add_worksheet("Sources"), case, f)
+    for sheet in book.worksheets():
+        # Printable as delivered: landscape A4, every column on one page width.
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
     book.close()
     return buffer.getvalue()
 
@@ -169,7 +174,7 @@ def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, st
     ws.set_column(3, 3, 14)
     ws.set_column(4, 4, 22)
     ws.set_column(5, 5, 14)
-    ws.set_column(6, 6, 90)
+    ws.set_column(6, 6, 80)
     write_text(ws, 0, 0, "Assumptions: every input of the case (edit the blue cells)", f.title)
     write_text(
         ws, 1, 0,
@@ -192,7 +197,7 @@ def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, st
         ws.write_number(row, 3, a.value, fmt)
         write_text(ws, row, 4, a.unit, f.text)
         write_text(ws, row, 5, a.basis, f.text)
-        write_text(ws, row, 6, a.source, f.text)
+        write_text(ws, row, 6, a.source, f.wrap)
         cells[a.key] = ref(ASSUMPTIONS, row, 3)
         row += 1
     write_text(ws, row, 0, "weeks_per_month", f.text)
@@ -227,6 +232,7 @@ def _role_sheets(
         ws.set_column(0, 0, 8)
         ws.set_column(1, len(roles), 16)
         write_text(ws, 0, 0, title, f.title)
+        ws.set_row(2, 32)
         write_text(ws, 2, 0, "Month", f.header)
         for col, r in enumerate(roles, start=1):
             write_text(ws, 2, col, case.role_label(r), f.header)
@@ -304,6 +310,7 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
         "or SCUs); every other column is a formula.",
         f.text,
     )  # fmt: skip
+    ws.set_row(CASH_HEADER_ROW, 32)
     for col, header in enumerate(CASH_COLUMNS):
         write_text(ws, CASH_HEADER_ROW, col, header, f.header)
     one_off = f"({cells['enablement']}+{cells['training']})"

@@ -1,0 +1,299 @@
+"""The business case as a self-contained HTML one-pager: interactive charts, printable on A4 and Letter.
+
+Self-contained: plotly.js is inlined from the installed plotly package (no CDN, no fonts, no
+images fetched), so the file opens offline and a browser makes no request for it. Every string
+that can come from a user or an upload (customer and partner names, user aliases or names,
+plugin and file names) is HTML-escaped; none is put into a chart.
+
+Print: ``@page`` leaves the paper size to the printer (``size: auto``) with 12 mm margins; the
+content is at most 186 mm wide (A4 is 210 mm, Letter 216 mm) and charts have fixed pixel sizes,
+so the page lays out the same on both and fits on two sheets.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from copilot_roi.business.case import BusinessCase, role_ids_with_people
+from copilot_roi.charts import value_charts
+from copilot_roi.value.workshop import money
+
+CHART_WIDTH_PX = 700  # 186 mm at 96 px per inch, the printable width on A4 and Letter
+HALF_WIDTH_PX = 345
+USAGE_ROWS_SHOWN = 5
+
+CSS = """
+:root { --ink: #1b1b1b; --muted: #605e5c; --line: #d2d0ce; --blue: #0f6cbd; --green: #107c10;
+        --red: #c50f1f; }
+* { box-sizing: border-box; }
+body { font-family: "Segoe UI", system-ui, -apple-system, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); margin: 0; background: #f5f5f5; font-size: 10pt; line-height: 1.3; }
+main { max-width: 186mm; margin: 0 auto; background: #fff; padding: 8mm 0; }
+@media screen { main { padding: 10mm 12mm; max-width: calc(186mm + 24mm); } }
+h1 { font-size: 19pt; margin: 0 0 1mm; }
+h2 { font-size: 12.5pt; margin: 3mm 0 1.5mm; border-bottom: 1px solid var(--line); padding-bottom: 1mm; }
+.who { color: var(--muted); margin: 0 0 3mm; }
+.verdict { display: inline-block; padding: 1mm 3mm; border-radius: 2mm; font-weight: 600;
+           background: #dff6dd; color: var(--green); }
+.verdict.caution { background: #fff4ce; color: #8a5a00; }
+.verdict.stop { background: #fde7e9; color: var(--red); }
+.kpis { display: grid; grid-template-columns: repeat(5, 1fr); gap: 2mm; margin: 3mm 0; }
+.kpi { border: 1px solid var(--line); border-radius: 2mm; padding: 2mm; }
+.kpi .label { color: var(--muted); font-size: 8.5pt; }
+.kpi .value { font-size: 14pt; font-weight: 700; }
+.kpi .note { font-size: 8pt; color: var(--muted); }
+ul { margin: 1mm 0; padding-left: 5mm; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 1mm 0 2mm; }
+th, td { border-bottom: 1px solid var(--line); padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.charts { display: flex; gap: 2mm; flex-wrap: wrap; }
+table.evidence { font-size: 7.5pt; }
+table.evidence td:nth-child(1) { width: 17%; }
+table.evidence td:nth-child(2) { width: 24%; }
+table.evidence td:nth-child(3) { width: 36%; }
+.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
+.chart { break-inside: avoid; }
+.small { font-size: 8pt; color: var(--muted); }
+footer { margin-top: 3mm; font-size: 8pt; color: var(--muted); border-top: 1px solid var(--line);
+         padding-top: 1.5mm; }
+@page { size: auto; margin: 12mm; }
+@media print {
+  body { background: #fff; }
+  main { padding: 0; }
+  h2 { break-after: avoid; }
+  tr, .kpis, .chart { break-inside: avoid; }
+}
+"""
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value (quotes too): the only way dynamic text reaches the page."""
+    return html.escape(str(value), quote=True)
+
+
+def html_bytes(case: BusinessCase) -> bytes:
+    return render(case).encode("utf-8")
+
+
+def render(case: BusinessCase) -> str:
+    r, c = case.result, case.prices.currency
+    who = " · ".join(
+        x
+        for x in (
+            f"Prepared for {esc(case.customer_name)}" if case.customer_name else "",
+            f"by {esc(case.partner_name)}" if case.partner_name else "",
+            f"{case.prepared_on:%d %B %Y}",
+        )
+        if x
+    )
+    verdict_class = {"Proceed": "", "Proceed with a measured pilot": "caution"}.get(case.verdict, "stop")
+    if case.verdict == "Pilot before committing":
+        verdict_class = "caution"
+    payback = f"Month {r.payback_month}" if r.payback_month is not None else "Not within horizon"
+    kpis = [
+        ("Cost", money(r.total_cost, c), f"capacity and one-off, {r.horizon_months} months"),
+        ("Realised value", money(r.total_value, c), f"{r.realisation_rate:.0%} of freed hours counted"),
+        ("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", "kept apart from value"),
+        ("NPV", money(r.npv, c), f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}"),
+        ("Payback", payback, f"{case.range.probability_positive:.0%} of {case.range.draws:,} futures pay"),
+    ]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # No external requests: nothing may be loaded from anywhere but this file.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; "
+        'font-src data:">',
+        f"<title>{esc(_title(case))}</title>",
+        f"<style>{CSS}</style>",
+        f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        "</head><body><main>",
+        "<h1>Security Copilot business case</h1>",
+        f'<p class="who">{who}</p>',
+        f'<p><span class="verdict {verdict_class}">{esc(case.verdict)}</span> {esc(case.recommendation)}</p>',
+        '<div class="kpis">',
+        *(
+            f'<div class="kpi"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div>'
+            f'<div class="note">{esc(note)}</div></div>'
+            for label, value, note in kpis
+        ),
+        "</div>",
+        "<h2>What must be true</h2>",
+        _list(case.what_must_be_true),
+        '<div class="chart">',
+        _figure(_cumulative(case), "bc-cumulative"),
+        "</div>",
+        "<h2>Where the value comes from and what moves it</h2>",
+        '<div class="charts">',
+        f'<div class="chart">{_figure(_by_role(case), "bc-roles")}</div>',
+        f'<div class="chart">{_figure(_tornado(case), "bc-tornado")}</div>',
+        "</div>",
+        "<h2>Assumptions</h2>",
+        _assumptions(case),
+        "<h2>Evidence behind time saved</h2>",
+        _evidence(case),
+        _usage(case),
+        "<footer>",
+        f"<div>Prepared {case.prepared_on:%d %B %Y}; plan {esc(r.plan_description)}; currency {esc(c)}. "
+        f"Data sources: {'; '.join(esc(s) for s in case.data_sources)}.</div>",
+        "<div>Flows fall at the end of each month; NPV discounts month m by "
+        f"(1 + {case.scenario.discount_rate_annual:.1%})^(m/12); payback is the first month the "
+        "cumulative net is at least zero.</div>",
+        "</footer>",
+        "</main></body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _title(case: BusinessCase) -> str:
+    suffix = f" - {case.customer_name}" if case.customer_name else ""
+    return f"Security Copilot business case{suffix}"
+
+
+def _list(lines: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: set[int]) -> str:
+    head = "".join(f'<th class="{"n" if i in numeric else ""}">{esc(h)}</th>' for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="{"n" if i in numeric else ""}">{esc(v)}</td>' for i, v in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _assumptions(case: BusinessCase) -> str:
+    s, c = case.scenario, case.prices.currency
+    basis = {a.key: a.basis for a in case.assumptions}
+    rows = []
+    for r in role_ids_with_people(case):
+        role = s.roles[r]
+        rows.append(
+            (
+                case.role_label(r),
+                f"{role.headcount:,}",
+                f"{role.hours_per_week_on_assisted_tasks:g}",
+                f"{role.time_saved_share:.1%}",
+                "study" if basis.get(f"{r}.time_saved_share") == "evidence" else "assumption",
+                f"{role.loaded_cost_per_hour:,.0f}",
+                f"{role.adoption.starting_share:.0%} → {role.adoption.months_to_full} mo",
+                f"{s.capacity.scu_per_person_month[r]:g}",
+            )
+        )
+    table = _table(
+        ("Role", "People", "Hours/wk", "Time saved", "Source", f"Cost/h ({c})", "Adoption", "SCU/person/mo"),
+        rows,
+        {1, 2, 3, 5, 7},
+    )
+    scenario_line = (
+        f"Realisation rate {s.realisation_rate:.0%} (assumption: share of freed hours turned into value); "
+        f"discount rate {s.discount_rate_annual:.1%} a year; horizon {s.horizon_months} months; one-off "
+        f"costs {money(s.one_off_costs.total, c)} in month 1; capacity plan {case.result.plan_description}."
+    )
+    return f'{table}<p class="small">{esc(scenario_line)}</p>'
+
+
+def _evidence(case: BusinessCase) -> str:
+    """One row per study, with every role that draws on it (studies repeat across roles)."""
+    by_study: dict[tuple[str, str, str], list[str]] = {}
+    for e in case.evidence:
+        key = (e.study, e.result if e.study != "No published measurement" else "", e.caveat)
+        if e.study == "No published measurement":
+            key = (e.study, "No study; the default time saved is a conservative assumption", "Assumption")
+        roles = by_study.setdefault(key, [])
+        if e.role not in roles:
+            roles.append(e.role)
+    rows = [(", ".join(roles), study, result, caveat) for (study, result, caveat), roles in by_study.items()]
+    return _table(("Roles", "Study", "Result", "Caveat"), rows, set()).replace(
+        "<table>", '<table class="evidence">', 1
+    )
+
+
+def _usage(case: BusinessCase) -> str:
+    u = case.usage
+    if u is None:
+        return ""
+    c = case.prices.currency
+    names = "pseudonymised" if u.pseudonymised else "as exported"
+    intro = (
+        f"{u.rows:,} usage rows from {', '.join(u.file_names)}, {u.first:%d %b %Y} to {u.last:%d %b %Y} "
+        f"({u.timezone}); {u.total_units_scu:,.1f} SCUs by {u.users:,} users and agents (names {names}). "
+        f"Chargeback splits the observed period's bill pro rata at {u.cost_per_scu:,.2f} {c} per SCU."
+    )
+    top_users = u.chargeback_by_user.head(USAGE_ROWS_SHOWN)
+    users = _table(
+        ("Top users", "SCUs", "Share", f"Cost ({c})"),
+        [
+            (row.user, f"{row.units_scu:,.1f}", f"{row.share:.1%}", f"{row.cost:,.0f}")
+            for row in top_users.itertuples(index=False)
+        ],
+        {1, 2, 3},
+    )
+    roles = _table(
+        ("Role", "SCUs", "Share", f"Cost ({c})"),
+        [
+            (row.role_label, f"{row.units_scu:,.1f}", f"{row.share:.1%}", f"{row.cost:,.0f}")
+            for row in u.chargeback_by_role.itertuples(index=False)
+        ],
+        {1, 2, 3},
+    )
+    return (
+        f'<h2>Measured usage and chargeback</h2><p class="small">{esc(intro)}</p>'
+        f'<div class="columns"><div>{roles}</div><div>{users}</div></div>'
+    )
+
+
+def _compact(figure: go.Figure, width: int, height: int) -> go.Figure:
+    figure.update_layout(
+        width=width,
+        height=height,
+        autosize=False,
+        font={"size": 11},
+        title={"font": {"size": 13}},
+        margin={"l": 60, "r": 10, "t": 45, "b": 35},
+        legend={"font": {"size": 10}},
+    )
+    return figure
+
+
+def _cumulative(case: BusinessCase) -> go.Figure:
+    figure = value_charts.cumulative_figure(case.result)
+    figure.update_traces(textposition="bottom right", selector={"mode": "markers+text"})
+    return _compact(figure, CHART_WIDTH_PX, 230)
+
+
+def _by_role(case: BusinessCase) -> go.Figure:
+    figure = value_charts.hours_by_role_figure(case.result)
+    figure.update_traces(textfont={"size": 9})
+    figure = _compact(figure, HALF_WIDTH_PX, 230)
+    figure.update_layout(margin={"l": 120})
+    return figure
+
+
+def _tornado(case: BusinessCase) -> go.Figure:
+    bars = case.top_assumptions
+    figure = value_charts.tornado_figure(bars, case.result.npv, case.prices.currency, top=len(bars))
+    figure = _compact(figure, HALF_WIDTH_PX, 230)
+    figure.update_layout(
+        margin={"l": 150}, yaxis={"tickfont": {"size": 9}}, legend={"y": -0.35, "yanchor": "top"}
+    )
+    return figure
+
+
+def _figure(figure: go.Figure, div_id: str) -> str:
+    return str(
+        figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=div_id,
+            config={"displaylogo": False, "responsive": False, "displayModeBar": False},
+        )
+    )

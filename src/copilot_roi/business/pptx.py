@@ -1,0 +1,330 @@
+"""The business case as a short deck with native, editable charts (python-pptx's default theme).
+
+Slides: title; recommendation; cost vs analyst time saved; value by role; sensitivity (tornado);
+assumptions and sources; next steps. Chart series hold the engine's numbers, so a reader can
+click a chart in PowerPoint and see (and edit) the data behind it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pptx import Presentation
+from pptx.chart.chart import Chart
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.text import PP_ALIGN
+from pptx.presentation import Presentation as Deck
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from copilot_roi.business.case import BusinessCase, role_ids_with_people
+from copilot_roi.value.workshop import money
+
+SLIDE_TITLES = (
+    "Security Copilot business case",
+    "Recommendation",
+    "Cost vs analyst time saved",
+    "Realised value by role",
+    "What moves the answer",
+    "Assumptions and sources",
+    "Next steps",
+)
+BLUE = RGBColor(0x0F, 0x6C, 0xBD)
+GREEN = RGBColor(0x10, 0x7C, 0x10)
+GREY = RGBColor(0x8A, 0x88, 0x86)
+RED = RGBColor(0xC5, 0x0F, 0x1F)
+BODY_PT = 18
+SMALL_PT = 12
+WIDTH = Inches(13.333)
+HEIGHT = Inches(7.5)
+MAX_TEXT = 160  # characters of any one upload- or user-derived string on a slide
+
+
+def deck_bytes(case: BusinessCase) -> bytes:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    deck.core_properties.title = "Security Copilot business case"
+    _title_slide(deck, case)
+    _recommendation(deck, case)
+    _cost_vs_time(deck, case)
+    _value_by_role(deck, case)
+    _tornado(deck, case)
+    _assumptions(deck, case)
+    _next_steps(deck, case)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _clip(text: str) -> str:
+    """One line of at most MAX_TEXT characters, without the control characters XML cannot hold."""
+    text = " ".join(_xml_safe(text).split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _xml_safe(text: str) -> str:
+    return "".join(ch if ch in "\t\n" or ord(ch) >= 0x20 else " " for ch in text)
+
+
+def _slide(deck: Deck, title: str) -> Slide:
+    slide: Slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+    shape = slide.shapes.title
+    assert shape is not None  # layout 5 has a title placeholder
+    shape.left, shape.top = Inches(0.6), Inches(0.3)
+    shape.width, shape.height = Emu(WIDTH - Inches(1.2)), Inches(1)
+    shape.text = title
+    paragraph = shape.text_frame.paragraphs[0]
+    paragraph.font.size = Pt(32)
+    paragraph.font.bold = True
+    paragraph.alignment = PP_ALIGN.LEFT
+    return slide
+
+
+def _bullets(
+    slide: Slide,
+    lines: list[str],
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    size: int = BODY_PT,
+) -> None:
+    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = _xml_safe(line)
+        paragraph.font.size = Pt(size)
+        paragraph.space_after = Pt(8)
+
+
+def _title_slide(deck: Deck, case: BusinessCase) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    slide.shapes.title.text = SLIDE_TITLES[0]
+    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(40)
+    who = []
+    if case.customer_name:
+        who.append(f"Prepared for {_clip(case.customer_name)}")
+    if case.partner_name:
+        who.append(f"by {_clip(case.partner_name)}")
+    subtitle = slide.placeholders[1]
+    subtitle.text = " ".join(who) or "Value scenario"
+    extra = subtitle.text_frame.add_paragraph()
+    extra.text = f"{case.prepared_on:%d %B %Y}"
+    for paragraph in subtitle.text_frame.paragraphs:
+        paragraph.font.size = Pt(22)
+
+
+def _recommendation(deck: Deck, case: BusinessCase) -> None:
+    slide = _slide(deck, f"{SLIDE_TITLES[1]}: {case.verdict}")
+    r, c = case.result, case.prices.currency
+    payback = f"month {r.payback_month}" if r.payback_month is not None else "not within the horizon"
+    kpis = [
+        ("Cost", money(r.total_cost, c), f"capacity and one-off, {r.horizon_months} months"),
+        ("Realised value", money(r.total_value, c), f"{r.realisation_rate:.0%} of freed hours counted"),
+        ("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", "time freed is not value until reinvested"),
+        ("NPV", money(r.npv, c), f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}"),
+        ("Payback", payback, f"{case.range.probability_positive:.0%} of simulated futures pay back"),
+    ]
+    width = (WIDTH - Inches(1.2)) / len(kpis)
+    for i, (label, value, note) in enumerate(kpis):
+        left = Inches(0.6) + int(width * i)
+        box = slide.shapes.add_textbox(Emu(left), Inches(1.4), Emu(int(width) - Inches(0.1)), Inches(1.8))
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.paragraphs[0].text = label
+        frame.paragraphs[0].font.size = Pt(14)
+        frame.paragraphs[0].font.color.rgb = GREY
+        p = frame.add_paragraph()
+        p.text = value
+        p.font.size = Pt(28)
+        p.font.bold = True
+        p = frame.add_paragraph()
+        p.text = note
+        p.font.size = Pt(SMALL_PT)
+    lines = [case.recommendation, "What must be true:", *case.what_must_be_true[:3]]
+    _bullets(slide, lines, Inches(0.6), Inches(3.4), WIDTH - Inches(1.2), Inches(3.8), size=16)
+
+
+def _chart_frame(slide: Slide, kind: XL_CHART_TYPE, data: CategoryChartData) -> Chart:
+    top = Inches(1.5)
+    graphic: Any = slide.shapes.add_chart(
+        kind, Inches(0.6), top, Emu(WIDTH - Inches(1.2)), Emu(HEIGHT - top - Inches(0.3)), data
+    )
+    chart: Chart = graphic.chart
+    chart.font.size = Pt(14)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.value_axis.tick_labels.number_format = "#,##0"
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    return chart
+
+
+def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
+    slide = _slide(deck, SLIDE_TITLES[2])
+    r, c = case.result, case.prices.currency
+    data = CategoryChartData(number_format="#,##0")
+    data.categories = [str(m.month) for m in r.monthly]
+    cumulative_cost, cumulative_value, running_cost, running_value = [], [], 0.0, 0.0
+    for m in r.monthly:
+        running_cost += m.cost
+        running_value += m.value
+        cumulative_cost.append(round(running_cost, 2))
+        cumulative_value.append(round(running_value, 2))
+    data.add_series(f"Cumulative cost ({c})", cumulative_cost)
+    data.add_series(f"Cumulative realised value ({c})", cumulative_value)
+    data.add_series(
+        f"Cumulative hours freed x loaded cost, all counted ({c})",
+        _cumulative_full_value(case),
+    )
+    chart = _chart_frame(slide, XL_CHART_TYPE.LINE, data)
+    for series, colour in zip(chart.plots[0].series, (BLUE, GREEN, GREY), strict=True):
+        series.format.line.color.rgb = colour
+        series.format.line.width = Pt(3)
+        series.smooth = False
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    chart.value_axis.has_major_gridlines = True
+    note = (
+        f"Break-even in month {r.payback_month}."
+        if r.payback_month is not None
+        else "Value does not catch up with cost within the horizon."
+    )
+    _bullets(
+        slide,
+        [f"{note} Grey: freed hours at full loaded cost, before the realisation rate."],
+        Inches(0.6),
+        Inches(1.0),
+        WIDTH - Inches(1.2),
+        Inches(0.4),
+        size=SMALL_PT,
+    )
+
+
+def _cumulative_full_value(case: BusinessCase) -> list[float]:
+    rate = case.result.realisation_rate
+    out, running = [], 0.0
+    for m in case.result.monthly:
+        running += m.value / rate if rate > 0 else 0.0
+        out.append(round(running, 2))
+    return out
+
+
+def _value_by_role(deck: Deck, case: BusinessCase) -> None:
+    slide = _slide(deck, SLIDE_TITLES[3])
+    c = case.prices.currency
+    roles = role_ids_with_people(case)
+    data = CategoryChartData(number_format="#,##0")
+    data.categories = [case.role_label(r) for r in roles]
+    values = [sum(case.result.value_by_role[r]) for r in roles]
+    data.add_series(f"Realised value over the horizon ({c})", values)
+    chart = _chart_frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
+    chart.has_legend = False
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = "#,##0"
+    plot.data_labels.number_format_is_linked = False
+    plot.series[0].format.fill.solid()
+    plot.series[0].format.fill.fore_color.rgb = GREEN
+    chart.category_axis.reverse_order = True
+    hours = sum(sum(case.result.hours_freed_by_role[r]) for r in roles)
+    _bullets(
+        slide,
+        [f"{hours:,.0f} analyst hours freed in total; value = hours x loaded cost x realisation rate."],
+        Inches(0.6),
+        Inches(1.0),
+        WIDTH - Inches(1.2),
+        Inches(0.4),
+        size=SMALL_PT,
+    )
+
+
+def _tornado(deck: Deck, case: BusinessCase) -> None:
+    slide = _slide(deck, SLIDE_TITLES[4])
+    c = case.prices.currency
+    bars = case.top_assumptions
+    base = case.result.npv
+    data = CategoryChartData(number_format="#,##0")
+    data.categories = [_clip(b.label) for b in bars]
+    data.add_series(f"NPV at the low input, vs base ({c})", [round(b.npv_at_low - base, 2) for b in bars])
+    data.add_series(f"NPV at the high input, vs base ({c})", [round(b.npv_at_high - base, 2) for b in bars])
+    chart = _chart_frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
+    plot = chart.plots[0]
+    plot.overlap = 100
+    plot.gap_width = 40
+    for series, colour in zip(plot.series, (RED, BLUE), strict=True):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = colour
+        series.invert_if_negative = False
+    chart.category_axis.reverse_order = True
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    _bullets(
+        slide,
+        [
+            f"Base NPV {money(base, c)}; each bar moves one input to the low or high end of its range. "
+            f"P10 to P90 over {case.range.draws:,} simulated futures: {money(case.range.p10, c)} to "
+            f"{money(case.range.p90, c)}."
+        ],
+        Inches(0.6),
+        Inches(1.0),
+        WIDTH - Inches(1.2),
+        Inches(0.4),
+        size=SMALL_PT,
+    )
+
+
+def _assumptions(deck: Deck, case: BusinessCase) -> None:
+    slide = _slide(deck, SLIDE_TITLES[5])
+    roles = role_ids_with_people(case)
+    s = case.scenario
+    rows = [("Role", "People", "Hours/week", "Time saved", "Cost/hour", "Basis of time saved")]
+    for r in roles:
+        role = s.roles[r]
+        basis = next(a.basis for a in case.assumptions if a.key == f"{r}.time_saved_share")
+        rows.append(
+            (
+                case.role_label(r),
+                f"{role.headcount:,}",
+                f"{role.hours_per_week_on_assisted_tasks:g}",
+                f"{role.time_saved_share:.1%}",
+                f"{role.loaded_cost_per_hour:,.0f}",
+                "published study" if basis == "evidence" else "assumption (no study)",
+            )
+        )
+    height = Emu(Inches(0.36) * len(rows))
+    shape = slide.shapes.add_table(len(rows), len(rows[0]), Inches(0.6), Inches(1.3), Inches(8.4), height)
+    table = shape.table
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = value
+            cell.text_frame.paragraphs[0].font.size = Pt(SMALL_PT)
+    studies = sorted({e.study for e in case.evidence if e.study != "No published measurement"})
+    lines = [
+        f"Realisation rate {s.realisation_rate:.0%}; discount rate {s.discount_rate_annual:.1%} a year; "
+        f"horizon {s.horizon_months} months; "
+        f"one-off costs {money(s.one_off_costs.total, case.prices.currency)}.",
+        f"Price book: {case.price_book_label()}.",
+        *[_clip(x) for x in case.data_sources[2:]],
+        "Studies behind time saved:",
+        *[_clip(x) for x in studies],
+    ]
+    _bullets(slide, lines, Inches(9.2), Inches(1.3), Inches(3.6), Inches(5.8), size=11)
+
+
+def _next_steps(deck: Deck, case: BusinessCase) -> None:
+    slide = _slide(deck, SLIDE_TITLES[6])
+    steps = [
+        "Replace placeholder headcounts, hours and loaded costs with your own figures.",
+        "Run a 60 to 90 day pilot with the roles that carry most of the value; measure time saved per task.",
+        "Upload the pilot's usage export to size capacity from measured SCUs instead of estimates.",
+        "Agree how freed hours are reinvested (the realisation rate) and who tracks it.",
+        "Revisit the case with the measured numbers before committing to the full horizon.",
+    ]
+    if case.usage is not None:
+        steps[2] = "Capacity is sized from the uploaded usage; keep uploading monthly exports to track it."
+    _bullets(slide, steps, Inches(0.6), Inches(1.4), WIDTH - Inches(1.2), Inches(5.5))
