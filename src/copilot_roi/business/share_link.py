@@ -1,0 +1,181 @@
+"""Shareable links: the main scenario inputs as short URL query parameters, and back, never trusted.
+
+A link carries the preset, each role's people, hours per week, time saved (%) and loaded cost
+per hour, the realisation rate (%), the horizon and the discount rate (% a year). Everything else
+(adoption ramps, SCUs per person, one-off costs, ranges) comes from the preset's template, so a
+link reopens the same view of the main inputs; the scenario JSON carries the rest.
+
+Format: ``v=1&preset=expected&soc=10_15_22_75&...&real=50&h=36&disc=8``. A role value is
+``people_hours_timesavedpct_cost``. Decoding accepts plain decimals only (no exponents, NaN or
+infinity), bounds every field, ignores parameters it does not know and reports each bad one as
+a problem instead of applying it; the result is validated by the ``Scenario`` model.
+
+>>> from copilot_roi.value.scenario import scenario_template
+>>> s = scenario_template("expected")
+>>> params = encode(s)
+>>> params["soc"], params["real"]
+('10_15_22_75', '50')
+>>> restored, problems = scenario_from_params(params)
+>>> problems, restored == s
+([], True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from pydantic import ValidationError
+
+from copilot_roi.value.catalogue import ROLE_IDS, PresetName
+from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.workshop import role_key, scenario_from_values
+
+LINK_VERSION = "1"
+MAX_PARAM_CHARS = 80
+MAX_PARAMS = 64
+_NUMBER = re.compile(r"^\d{1,9}(\.\d{1,6})?$")  # no sign, exponent, NaN or infinity
+
+
+@dataclass(frozen=True)
+class _Field:
+    widget: str  # workshop widget field (role) or scenario widget key
+    label: str
+    low: float
+    high: float
+    whole: bool = False
+
+
+ROLE_PARTS: tuple[_Field, ...] = (
+    _Field("headcount", "people", 0, 100_000, whole=True),
+    _Field("hours", "hours per week", 0, 60),
+    _Field("saved_pct", "time saved (%)", 0, 90),
+    _Field("cost", "loaded cost per hour", 0, 2_000),
+)
+SCENARIO_PARTS: dict[str, _Field] = {
+    "real": _Field("scn_realisation_pct", "realisation rate (%)", 0, 100),
+    "h": _Field("scn_horizon", "horizon (months)", 1, 120, whole=True),
+    "disc": _Field("scn_discount_pct", "discount rate (% a year)", 0, 100),
+}
+KNOWN_KEYS = frozenset({"v", "preset", *ROLE_IDS, *SCENARIO_PARTS})
+
+
+@dataclass(frozen=True)
+class DecodedLink:
+    """What a link asks for: a preset, widget values by session key, and what was refused."""
+
+    preset: PresetName | None
+    values: dict[str, float | int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.preset is None and not self.values
+
+
+def _num(value: float) -> str:
+    """Shortest plain decimal (no exponent) that round-trips to 6 decimal places."""
+    text = f"{round(value, 6):.6f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def encode(scenario: Scenario) -> dict[str, str]:
+    """The query parameters of ``scenario``'s main inputs."""
+    params = {"v": LINK_VERSION, "preset": scenario.preset}
+    for r in scenario.role_ids():
+        role = scenario.roles[r]
+        parts = (
+            role.headcount,
+            role.hours_per_week_on_assisted_tasks,
+            role.time_saved_share * 100,
+            role.loaded_cost_per_hour,
+        )
+        params[r] = "_".join(_num(p) for p in parts)
+    params["real"] = _num(scenario.realisation_rate * 100)
+    params["h"] = str(scenario.horizon_months)
+    params["disc"] = _num(scenario.discount_rate_annual * 100)
+    return params
+
+
+def _first(value: str | list[str] | tuple[str, ...]) -> str:
+    if isinstance(value, list | tuple):
+        return str(value[0]) if value else ""
+    return str(value)
+
+
+def _parse(text: str, spec: _Field, where: str) -> float | int | str:
+    """The number, or a problem sentence (a str) naming the field."""
+    if not _NUMBER.match(text):
+        return f"{where}: {spec.label} must be a plain number, not {text[:20]!r}"
+    number = float(text)
+    if spec.whole and not number.is_integer():
+        return f"{where}: {spec.label} must be a whole number, not {text}"
+    if not spec.low <= number <= spec.high:
+        return f"{where}: {spec.label} must be between {spec.low:g} and {spec.high:g}, not {text}"
+    return int(number) if spec.whole else number
+
+
+def decode(params: Mapping[str, Any]) -> DecodedLink:
+    """Read query parameters without trusting them (see the module docstring)."""
+    relevant = {k: _first(v) for k, v in params.items() if k in KNOWN_KEYS}
+    if not relevant:
+        return DecodedLink(None)
+    if len(params) > MAX_PARAMS:
+        return DecodedLink(None, problems=[f"the link has more than {MAX_PARAMS} parameters; ignored"])
+    problems: list[str] = []
+    if relevant.get("v", LINK_VERSION) != LINK_VERSION:
+        return DecodedLink(None, problems=[f"link version {relevant['v'][:10]!r} is not supported; ignored"])
+    preset_text = relevant.get("preset")
+    preset: PresetName | None = None
+    if preset_text is not None:
+        if preset_text in ("low", "expected", "high"):
+            preset = cast(PresetName, preset_text)
+        elif preset_text != "custom":
+            problems.append(f"preset must be one of low, expected, high, custom, not {preset_text[:20]!r}")
+    values: dict[str, float | int] = {}
+    for key, text in relevant.items():
+        if len(text) > MAX_PARAM_CHARS:
+            problems.append(f"{key}: value longer than {MAX_PARAM_CHARS} characters; ignored")
+            continue
+        if key in ROLE_IDS:
+            parts = text.split("_")
+            if len(parts) != len(ROLE_PARTS):
+                problems.append(f"{key}: expected {len(ROLE_PARTS)} numbers (people_hours_saved_cost)")
+                continue
+            parsed = [_parse(p, spec, key) for p, spec in zip(parts, ROLE_PARTS, strict=True)]
+            bad = [p for p in parsed if isinstance(p, str)]
+            if bad:
+                problems.extend(bad)
+                continue
+            for spec, number in zip(ROLE_PARTS, parsed, strict=True):
+                values[role_key(key, spec.widget)] = cast(float | int, number)
+        elif key in SCENARIO_PARTS:
+            spec = SCENARIO_PARTS[key]
+            number = _parse(text, spec, key)
+            if isinstance(number, str):
+                problems.append(number)
+            else:
+                values[spec.widget] = number
+    return DecodedLink(preset, values, problems)
+
+
+def scenario_from_params(
+    params: Mapping[str, Any], base: Scenario | None = None
+) -> tuple[Scenario, list[str]]:
+    """The scenario a link describes (on ``base``, or the link's preset template) and its problems.
+
+    An invalid combination leaves the base scenario unchanged and says why.
+    """
+    link = decode(params)
+    template = base or scenario_template(link.preset or "expected")
+    if not link.values:
+        return template, link.problems
+    try:
+        scenario = scenario_from_values(template, link.values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "scenario"
+        return template, [*link.problems, f"{where}: {first['msg']}"]
+    return scenario, link.problems

@@ -1,0 +1,85 @@
+"""CLI command ``report``: the business case files (XLSX, PPTX, HTML, scenario JSON) in one go."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from copilot_roi.business.bundle import render_all
+from copilot_roi.business.case import build_case
+from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.value_commands import load_scenario
+from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
+from copilot_roi.value.engine import scenario_prices
+from copilot_roi.value.scenario import scenario_template
+
+MAX_NAME_CHARS = 120
+
+
+def register(sub: Any) -> None:
+    report = sub.add_parser(
+        "report",
+        help="write the business case: business-case.xlsx/.pptx/.html and scenario.json",
+        description="Write the business case of a scenario (the expected template by default), "
+        "with usage and chargeback sheets when usage exports are given.",
+    )
+    report.add_argument("--scenario", type=Path, metavar="FILE.json", help="portable scenario JSON")
+    report.add_argument("--usage", type=Path, nargs="+", metavar="FILE", help="usage exports (.xlsx/.csv)")
+    report.add_argument(
+        "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
+    )
+    report.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of the exports' clock times")
+    report.add_argument("--pseudonymise", action="store_true", help="replace user names with aliases")
+    report.add_argument("--customer", default="", metavar="NAME", help="customer name for the title")
+    report.add_argument("--partner", default="", metavar="NAME", help="partner name for the title")
+    report.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write to")
+    report.set_defaults(handler=run_report)
+
+
+def _name(value: str, flag: str) -> str:
+    if len(value) > MAX_NAME_CHARS:
+        raise CliError(f"{flag}: at most {MAX_NAME_CHARS} characters")
+    return value
+
+
+def _usage(args: argparse.Namespace) -> UsageDataset | None:
+    if not args.usage:
+        return None
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz)  # a bad zone is a bad argument (2)
+    try:
+        return ingest_paths(args.usage, options)
+    except UntrustedFileError as error:
+        raise CliError(str(error), exit_code=1) from error
+    except ValueError as error:
+        raise CliError(f"usage: {error}", exit_code=1) from error
+
+
+def run_report(args: argparse.Namespace) -> None:
+    scenario = load_scenario(args.scenario) if args.scenario else scenario_template("expected")
+    usage = _usage(args)
+    case = build_case(
+        scenario,
+        scenario_prices(scenario),
+        usage,
+        customer_name=_name(args.customer, "--customer"),
+        partner_name=_name(args.partner, "--partner"),
+        pseudonymise=args.pseudonymise,
+    )
+    files = render_all(case)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (args.out / name).write_bytes(data)
+    except OSError as error:
+        raise CliError(f"{args.out}: cannot write ({error.strerror})", exit_code=1) from error
+    r, c = case.result, case.prices.currency
+    payback = "none within the horizon" if r.payback_month is None else f"month {r.payback_month}"
+    lines = [
+        f"{case.verdict}: cost {c} {r.total_cost:,.2f}, realised value {c} {r.total_value:,.2f}, "
+        f"NPV {c} {r.npv:,.2f}, payback {payback}",
+        *(f"wrote {args.out / name}" for name in files),
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
