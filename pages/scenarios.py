@@ -48,7 +48,7 @@ def right_sized(scenario_json: str, prices_json: str) -> str:
     return size_plan(scenario, prices).model_dump_json()
 
 
-def role_inputs(role_id: str) -> None:
+def role_inputs(role_id: str, brief: bool) -> None:
     role = load_catalogue().roles[role_id]  # type: ignore[index]
     with st.expander(f"{role.label}: {', '.join(role.tasks)}", expanded=role_id == "soc"):
         left, right = st.columns([3, 2])
@@ -62,7 +62,7 @@ def role_inputs(role_id: str) -> None:
         for note in evidence_notes(role_id):  # type: ignore[arg-type]
             tag = "cited" if note.basis == "evidence" else "assumption"
             right.markdown(f"**{note.default}** · _{tag}_")
-            right.caption("\n\n".join(note.lines))
+            right.caption(note.summary if brief else "\n\n".join(note.lines))
 
 
 def apply_calibration() -> None:
@@ -122,7 +122,7 @@ def workshop() -> None:
     with inputs:
         st.subheader("Teams")
         for role_id in ROLE_IDS:
-            role_inputs(role_id)
+            role_inputs(role_id, brief=view != "Analyst")
         st.subheader("Value and money")
         a, b = st.columns(2)
         a.slider("Realisation rate (%)", 0, 100, key="scn_realisation_pct",

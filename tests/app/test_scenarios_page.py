@@ -49,7 +49,8 @@ def test_opens_on_the_expected_preset_with_engine_numbers() -> None:
     assert headline(at, "Realised value") == money(result.total_value, "USD")
     assert headline(at, "Payback") == f"Month {result.payback_month}"
     mc = analyse(scenario, result=result).monte_carlo
-    assert headline(at, "NPV range (P10 to P90)") == f"{money(mc.p10, 'USD')} to {money(mc.p90, 'USD')}"
+    p90 = money(mc.p90, "USD").removeprefix("USD ")
+    assert headline(at, "NPV range (P10 to P90)") == f"{money(mc.p10, 'USD')} to {p90}"
     # Executive view: few numbers, two big charts.
     assert len(at.get("plotly_chart")) == 2
     assert any("To break even" in i.value for i in at.info)
@@ -57,6 +58,9 @@ def test_opens_on_the_expected_preset_with_engine_numbers() -> None:
 
 def test_every_default_shows_its_evidence_or_assumption() -> None:
     at = open_scenarios()
+    brief = "\n".join(c.value for c in at.caption)
+    assert "(147 security professionals). Caveat: Lab tasks" in brief
+    at.segmented_control(key="scn_view").set_value("Analyst").run()
     text = "\n".join(c.value for c in at.caption)
     assert "147 security professionals" in text and "Caveat:" in text
     assert "https://arxiv.org/abs/2411.01067" in text

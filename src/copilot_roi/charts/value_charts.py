@@ -33,16 +33,28 @@ ROLE_COLOURS = {
 HISTOGRAM_BINS = 60
 
 
-def _finish(figure: go.Figure, title: str, big: bool, height_px: int = 420) -> go.Figure:
-    figure = finish(figure, title, int(height_px * 1.25) if big else height_px)
-    if big:
-        size = BASE_FONT_PX + 8
-        figure.update_layout(
-            title={"font": {"size": size + 6}},
-            font={"size": size},
-            hoverlabel={"font_size": size},
-            margin={"l": 90, "r": 30, "t": 100, "b": 70},
-        )
+def _finish(
+    figure: go.Figure, title: str, big: bool, height_px: int = 420, legend_below: bool = False
+) -> go.Figure:
+    figure = finish(figure, title, int(height_px * 1.3) if big else height_px)
+    # Sizes are set on every text element: Streamlit's chart theme would otherwise shrink ticks
+    # and legends to its own defaults, unreadable on a projector.
+    size = BASE_FONT_PX + 8 if big else BASE_FONT_PX
+    axis = {"tickfont": {"size": size - 2}, "title": {"font": {"size": size}}}
+    figure.update_xaxes(**axis)
+    figure.update_yaxes(**axis)
+    legend: dict[str, object] = {"font": {"size": size - 2}}
+    if legend_below:
+        legend |= {"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0}
+    figure.update_layout(
+        title={"font": {"size": size + 4}},
+        font={"size": size},
+        hoverlabel={"font_size": size},
+        legend=legend,
+        margin={"l": 90 if big else 60, "r": 30, "t": 90 if big else 70, "b": 70},
+    )
+    if legend_below:
+        figure.update_layout(margin={"b": 170 if big else 130})
     return figure
 
 
@@ -75,17 +87,15 @@ def cumulative_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
         m = result.payback_month
         figure.add_vline(x=m, line={"color": NEUTRAL_COLOUR, "dash": "dash"})
         figure.add_scatter(
-            x=[m], y=[value[m - 1]], mode="markers+text", name="Break-even",
-            marker={"size": 18 if big else 12, "color": VALUE_COLOUR, "symbol": "diamond"},
-            text=[f"Pays back in month {m}"], textposition="top left", showlegend=False,
+            x=[m], y=[value[m - 1]], mode="markers", name="Break-even", showlegend=False,
+            marker={"size": 20 if big else 12, "color": VALUE_COLOUR, "symbol": "diamond"},
+        )  # fmt: skip
+        figure.add_annotation(
+            x=m, y=value[m - 1], text=f"Pays back in month {m}", showarrow=True, arrowhead=2,
+            ax=70, ay=-60, xanchor="left", font={"size": (BASE_FONT_PX + 8) if big else BASE_FONT_PX},
         )  # fmt: skip
     figure.update_layout(xaxis_title="Month", yaxis_title=f"{c}", yaxis_tickformat=",.0f")
-    title = (
-        f"Cost vs realised value: pays back in month {result.payback_month}"
-        if result.payback_month is not None
-        else "Cost vs realised value: no payback within the horizon"
-    )
-    return _finish(figure, title, big)
+    return _finish(figure, "Cumulative cost vs realised value", big)
 
 
 def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
@@ -105,13 +115,14 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
     if realised_per_hour > 0:
         needed = [m.cost / realised_per_hour for m in result.monthly]
         figure.add_scatter(
-            x=months, y=needed, mode="lines", name="Hours that pay for the month's cost",
+            x=months, y=needed, mode="lines",
+            name=f"Break-even: the month's cost in hours at {result.currency} "
+            f"{realised_per_hour:,.0f} realised per hour",
             line={"color": THROTTLED_COLOUR, "width": 4 if big else 2, "dash": "dash"},
             hovertemplate="Month %{x}<br>%{y:,.0f} h needed<extra></extra>",
         )  # fmt: skip
-    figure.update_layout(barmode="stack", xaxis_title="Month", yaxis_title="Analyst hours")
-    note = f" (at {result.currency} {realised_per_hour:,.0f} realised per hour)"
-    return _finish(figure, "Monthly cost vs analyst hours saved" + note, big)
+    figure.update_layout(barmode="stack", xaxis_title="Month", yaxis_title="Analyst hours a month")
+    return _finish(figure, "Monthly cost vs analyst hours saved", big, legend_below=True)
 
 
 def hours_by_role_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
@@ -189,5 +200,5 @@ def monte_carlo_figure(mc: MonteCarlo, currency: str, big: bool = False) -> go.F
         xaxis_title=f"NPV ({currency})", yaxis_title="Share of draws",
         xaxis_tickformat=",.0f", yaxis_tickformat=".0%", bargap=0,
     )  # fmt: skip
-    title = f"{mc.draws:,} simulated futures: {mc.probability_positive:.0%} pay for themselves"
+    title = f"NPV in {mc.draws:,} simulated futures ({mc.probability_positive:.0%} positive)"
     return _finish(figure, title, big)

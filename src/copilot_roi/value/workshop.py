@@ -182,6 +182,7 @@ class EvidenceNote:
     default: str
     basis: str  # "evidence" or "assumption"
     lines: tuple[str, ...]
+    summary: str  # one line for the executive view: the main source and its caveat
 
 
 def evidence_notes(role_id: RoleId) -> list[EvidenceNote]:
@@ -200,14 +201,17 @@ def evidence_notes(role_id: RoleId) -> list[EvidenceNote]:
         expected, low, high = (fmt.format(v) for v in (default.expected, default.low, default.high))
         shown = f"{label}: {expected} (range {low} to {high})"
         if default.basis == "evidence":
+            cited = catalogue.evidence_for(default)
             lines = tuple(
                 f"{e.study} ({e.sample}): {e.result}. Caveat: {e.caveat}. Source: {e.reference}"
-                for e in catalogue.evidence_for(default)
+                for e in cited
             )
             lines = (default.reason, *lines)
+            summary = f"{cited[0].study} ({cited[0].sample}). Caveat: {cited[0].caveat}."
         else:
             lines = (f"Assumption: {default.reason}",)
-        notes.append(EvidenceNote(name, shown, default.basis, lines))
+            summary = lines[0]
+        notes.append(EvidenceNote(name, shown, default.basis, lines, summary))
     return notes
 
 
@@ -251,7 +255,7 @@ def headlines(result: ScenarioResult, sensitivity: Sensitivity) -> list[Headline
         ),
         Headline(
             "NPV range (P10 to P90)",
-            f"{money(mc.p10, c)} to {money(mc.p90, c)}",
+            f"{money(mc.p10, c)} to {money(mc.p90, c).removeprefix(c + ' ')}",
             f"{mc.probability_positive:.0%} chance the case pays for itself "
             f"({mc.draws:,} simulated futures).",
         ),
