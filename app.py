@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.query_state import restore_scenario_from_url
 from ui.sidebar import shared_sidebar
 
 st.set_page_config(page_title="Copilot ROI", page_icon=":material/shield:", layout="wide")
@@ -12,7 +13,9 @@ pages = [
     st.Page("pages/usage.py", title="Usage analytics", icon=":material/monitoring:"),
     st.Page("pages/chargeback.py", title="Chargeback", icon=":material/account_tree:"),
     st.Page("pages/rightsizing.py", title="Right-sizing from usage", icon=":material/tune:"),
+    st.Page("pages/business_case.py", title="Business case", icon=":material/description:"),
 ]
 page = st.navigation(pages)
 shared_sidebar()
+restore_scenario_from_url()
 page.run()

@@ -1,0 +1,205 @@
+"""Business case: the decision for a CFO on one page, the files that carry it, portable scenarios."""
+
+import datetime as dt
+import hashlib
+import re
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from copilot_roi.business.bundle import HTML_NAME, MIME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, scenario_json
+from copilot_roi.business.case import BusinessCase, build_case
+from copilot_roi.business.html import html_bytes
+from copilot_roi.business.pptx import deck_bytes
+from copilot_roi.business.xlsx import workbook_bytes
+from copilot_roi.charts import value_charts
+from copilot_roi.cli.errors import describe_validation_error
+from copilot_roi.pricebook import Prices
+from copilot_roi.usage import UsageDataset
+from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.workshop import money
+from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
+from ui.sidebar import current_prices, pseudonymise_on
+from ui.usage_state import alias_key
+
+MAX_SCENARIO_UPLOAD_BYTES = 1_000_000
+VERDICT_BOX = {"Proceed": st.success, "Proceed with a measured pilot": st.info}
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner="Building the business case...")
+def business_case(
+    scenario_json_text: str,
+    prices_json: str,
+    customer: str,
+    partner: str,
+    prepared_on: dt.date,
+    pseudonymise: bool,
+    usage_fingerprint: str,
+    _usage: UsageDataset | None,
+    _alias_key: bytes,
+) -> BusinessCase:
+    return build_case(
+        Scenario.model_validate_json(scenario_json_text),
+        Prices.model_validate_json(prices_json),
+        _usage,
+        customer_name=customer,
+        partner_name=partner,
+        prepared_on=prepared_on,
+        pseudonymise=pseudonymise,
+        pseudonym_key=_alias_key,
+    )
+
+
+def fingerprint(usage: UsageDataset | None) -> str:
+    if usage is None:
+        return ""
+    q = usage.quality
+    return f"{q.rows_used}|{q.first}|{q.last}|{usage.total_units:.6f}|{[f.file_name for f in q.files]}"
+
+
+def load_uploaded_scenario() -> None:
+    upload = st.session_state.get("bc_load")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    if st.session_state.get("bc_loaded_digest") == digest:
+        return
+    st.session_state["bc_loaded_digest"] = digest
+    if len(data) > MAX_SCENARIO_UPLOAD_BYTES:
+        st.session_state["bc_load_error"] = "That file is too large to be a scenario (limit 1 MB)."
+        return
+    try:
+        loaded = Scenario.model_validate_json(data)
+    except ValidationError as error:
+        # Field names can come from the file: keep markdown link and emphasis syntax out of them.
+        reason = re.sub(r"[\[\]()`*#_!<>{}|~\\]", " ", describe_validation_error(error))[:300]
+        st.session_state["bc_load_error"] = f"Not a valid scenario: {reason}"
+        return
+    st.session_state.pop("bc_load_error", None)
+    use_scenario(loaded)
+    st.session_state["bc_loaded_note"] = "Scenario loaded; the Value scenarios page now shows it."
+
+
+def reset() -> None:
+    use_scenario(None)
+    for key in [k for k in st.session_state if str(k).startswith(("scn_", "bc_"))]:
+        del st.session_state[key]
+    clear_url()
+
+
+st.title("Business case")
+show_link_problems()
+scenario = st.session_state.get("scenario")
+if not isinstance(scenario, Scenario):
+    scenario = scenario_template("expected")
+    st.info(
+        "No scenario from the Value scenarios page yet: this is the expected template. "
+        "Adjust it there, or load a saved scenario below."
+    )
+prices = current_prices()
+usage = st.session_state.get("usage_dataset")
+usage = usage if isinstance(usage, UsageDataset) else None
+pseudonymise = pseudonymise_on()
+
+names = st.columns(2)
+customer = names[0].text_input("Customer name", key="bc_customer", max_chars=120)
+partner = names[1].text_input("Partner name", key="bc_partner", max_chars=120)
+case = business_case(
+    scenario.model_dump_json(),
+    prices.model_dump_json(),
+    customer,
+    partner,
+    dt.date.today(),
+    pseudonymise,
+    fingerprint(usage),
+    usage,
+    alias_key(),
+)
+sync_url(scenario)
+r, c = case.result, case.prices.currency
+
+VERDICT_BOX.get(case.verdict, st.warning)(case.recommendation)
+k = st.columns(5)
+k[0].metric("Cost", money(r.total_cost, c), help=f"Capacity and one-off costs over {r.horizon_months} months")
+k[1].metric(
+    "Realised value", money(r.total_value, c), help=f"{r.realisation_rate:.0%} of freed hours counted"
+)
+k[2].metric("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", help="Time freed, before realisation")
+k[3].metric(
+    "NPV",
+    money(r.npv, c),
+    help=f"P10 to P90: {money(case.range.p10, c)} to {money(case.range.p90, c)} "
+    f"({case.range.draws:,} simulated futures)",
+)
+k[4].metric("Payback", f"Month {r.payback_month}" if r.payback_month else "Not within horizon")
+st.caption(
+    f"NPV range P10 to P90: {money(case.range.p10, c)} to {money(case.range.p90, c)}; "
+    f"{case.range.probability_positive:.0%} of simulated futures pay back. "
+    f"Price book: {case.price_book_label()}. Plan: {r.plan_description}."
+)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.plotly_chart(value_charts.cumulative_figure(r), key="bc_fig_cumulative")
+with right:
+    st.subheader("What must be true")
+    st.markdown("\n".join(f"- {line}" for line in case.what_must_be_true))
+
+st.subheader("The assumptions that matter most")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Input": b.label,
+                "Range": f"{b.low_input:,.3g} to {b.high_input:,.3g}",
+                f"NPV at low ({c})": round(b.npv_at_low),
+                f"NPV at high ({c})": round(b.npv_at_high),
+                f"Swing ({c})": round(b.swing),
+            }
+            for b in case.top_assumptions
+        ]
+    ),
+    hide_index=True,
+)
+with st.expander("The evidence behind them"):
+    st.dataframe(pd.DataFrame([vars(e) for e in case.evidence]), hide_index=True)
+with st.expander("Every input and its source"):
+    st.dataframe(pd.DataFrame([vars(a) for a in case.assumptions]), hide_index=True)
+if case.usage is not None:
+    u = case.usage
+    st.caption(
+        f"Usage loaded: {u.rows:,} rows, {u.total_units_scu:,.1f} SCUs, {u.first:%d %b %Y} to "
+        f"{u.last:%d %b %Y}; the spreadsheet adds usage and chargeback sheets"
+        + (" with pseudonymised names." if u.pseudonymised else ".")
+    )
+
+st.subheader("Files for the decision maker")
+st.caption("Each file is generated when you click it. Nothing is stored on the server.")
+d = st.columns(4)
+downloads = (
+    ("Spreadsheet (XLSX)", XLSX_NAME, workbook_bytes, ":material/table:"),
+    ("Deck (PPTX)", PPTX_NAME, deck_bytes, ":material/slideshow:"),
+    ("One-pager (HTML)", HTML_NAME, html_bytes, ":material/article:"),
+    ("Scenario (JSON)", SCENARIO_NAME, scenario_json, ":material/data_object:"),
+)
+for col, (label, name, render, icon) in zip(d, downloads, strict=True):
+    col.download_button(
+        label, partial(render, case), file_name=name, mime=MIME[name], key=f"bc_dl_{name}",
+        icon=icon, on_click="ignore",
+    )  # fmt: skip
+
+st.subheader("Portable scenario")
+p = st.columns([3, 1])
+p[0].file_uploader(
+    "Load a saved scenario (JSON)", type=["json"], key="bc_load", on_change=load_uploaded_scenario,
+    help="A scenario.json saved from this page or written by `copilot-roi scenario-template`.",
+)  # fmt: skip
+if st.session_state.get("bc_load_error"):
+    st.error(st.session_state["bc_load_error"])
+if note := st.session_state.pop("bc_loaded_note", None):
+    st.success(note)
+p[1].button("Reset to the expected template", on_click=reset, key="bc_reset", icon=":material/restart_alt:")
+st.caption("The main inputs are in this page's address: copy it from the browser to share the same view.")

@@ -1,0 +1,73 @@
+"""The scenario's main inputs in the URL: restore them once per session, keep the URL in step, reset.
+
+The codec (``copilot_roi.business.share_link``) validates everything; this module only moves
+values between ``st.query_params`` and the session. The scenarios page and the business case page
+read ``st.session_state["scenario"]``, so a restored link reaches both.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from copilot_roi.business.share_link import KNOWN_KEYS, decode, encode, scenario_from_params
+from copilot_roi.value.scenario import Scenario
+
+SCENARIO_KEY = "scenario"
+RESULT_KEY = "scenario_result"
+_RESTORED_KEY = "qs_restored"
+_PROBLEMS_KEY = "qs_problems"
+
+
+def restore_scenario_from_url() -> None:
+    """On a session's first run, turn the URL's inputs into ``st.session_state["scenario"]``.
+
+    Runs once per session (the router calls it before the page), so later reruns never undo a
+    slider move. A link with no usable values changes nothing; refused values are kept for
+    :func:`show_link_problems`.
+    """
+    if st.session_state.get(_RESTORED_KEY):
+        return
+    st.session_state[_RESTORED_KEY] = True
+    params = st.query_params.to_dict()
+    link = decode(params)
+    if link.problems:
+        st.session_state[_PROBLEMS_KEY] = link.problems
+    if link.empty:
+        return
+    scenario, problems = scenario_from_params(params)
+    st.session_state[_PROBLEMS_KEY] = problems
+    use_scenario(scenario)
+
+
+def use_scenario(scenario: Scenario | None) -> None:
+    """Make ``scenario`` the session's scenario (None: none) and let the scenarios page redraw it."""
+    if scenario is None:
+        st.session_state.pop(SCENARIO_KEY, None)
+    else:
+        st.session_state[SCENARIO_KEY] = scenario
+    st.session_state.pop(RESULT_KEY, None)
+    # The scenarios page re-reads its widgets from the session's scenario when its base is gone.
+    st.session_state.pop("scn_base", None)
+
+
+def sync_url(scenario: Scenario) -> None:
+    """Write ``scenario``'s main inputs to the URL (only when they changed; other params stay)."""
+    wanted = encode(scenario)
+    current = {k: v for k, v in st.query_params.to_dict().items() if k in KNOWN_KEYS}
+    if current == wanted:
+        return
+    for key in current:
+        del st.query_params[key]
+    st.query_params.update(wanted)
+
+
+def clear_url() -> None:
+    for key in [k for k in st.query_params.to_dict() if k in KNOWN_KEYS]:
+        del st.query_params[key]
+
+
+def show_link_problems() -> None:
+    """Say (once) which values of the opening link were refused and why."""
+    problems = st.session_state.pop(_PROBLEMS_KEY, None)
+    if problems:
+        st.warning("Some values in the link were not used: " + "; ".join(problems[:6]))
