@@ -38,7 +38,7 @@ def hourly_series(started_at: pd.DatetimeIndex, units_scu: FloatArray, timezone:
     if start != start.floor("h"):
         start = start.floor("h")
     hours = int(-(-(end.value - start.value) // _HOUR_NS))
-    utc_ns = local.tz_convert("UTC").tz_localize(None).as_unit("ns").asi8
+    utc_ns = local.as_unit("ns").asi8  # tz-aware asi8 is nanoseconds since the epoch (UTC)
     position = (utc_ns - start.value) // _HOUR_NS
     totals = np.bincount(position, weights=np.asarray(units_scu, dtype=np.float64), minlength=hours)
     return HourlySeries(start, totals[:hours].astype(np.float64), month_basis="calendar")

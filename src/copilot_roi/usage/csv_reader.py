@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -15,6 +16,7 @@ from copilot_roi.usage.raw import (
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
     MAX_ROWS,
+    Blob,
     RawTable,
     RowIssue,
     consecutive_rows,
@@ -24,51 +26,55 @@ DELIMITERS = (",", ";", "\t")
 _HEAD_BYTES = 64 * 1024
 
 
-def read_text_export(file_name: str, data: bytes) -> RawTable:
+def read_text_export(file_name: str, data: Blob) -> RawTable:
     """Read a delimited text export into a :class:`RawTable` (every value kept as text)."""
-    body, encoding = _to_arrow_bytes(file_name, data)
+    body, encoding, label = _arrow_body(file_name, data)
     head_text = _head_text(body, encoding)
     header_index, delimiter, mapping = _find_header(file_name, head_text)
-    return _read_body(file_name, body, encoding, header_index, delimiter, mapping)
+    return _read_body(file_name, body, encoding, label, header_index, delimiter, mapping)
 
 
-def _to_arrow_bytes(file_name: str, data: bytes) -> tuple[bytes, str]:
-    """Bytes pyarrow can read and their encoding ('utf8' or 'cp1252'); UTF-16 is transcoded."""
-    if not data.strip():
+def _arrow_body(file_name: str, data: Blob) -> tuple[pa.Buffer, str, str]:
+    """A zero-copy buffer pyarrow can read, its encoding ('utf8'/'cp1252') and a label.
+
+    UTF-16 is transcoded to UTF-8 (Excel's "Unicode text"); other files are not copied.
+    """
+    head = bytes(data[:_HEAD_BYTES])
+    if not head or (len(data) <= _HEAD_BYTES and head.isspace()):
         raise UntrustedFileError(file_name, "the file is empty")
     utf16 = None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         utf16 = "utf-16"
-    elif len(data) >= 4 and data[1:20:2].count(0) >= 8 and data[0:20:2].count(0) == 0:
+    elif len(head) >= 4 and head[1:20:2].count(0) >= 8 and head[0:20:2].count(0) == 0:
         utf16 = "utf-16-le"
-    elif len(data) >= 4 and data[0:20:2].count(0) >= 8 and data[1:20:2].count(0) == 0:
+    elif len(head) >= 4 and head[0:20:2].count(0) >= 8 and head[1:20:2].count(0) == 0:
         utf16 = "utf-16-be"
     if utf16:
         try:
-            text = data.decode(utf16)
+            text = bytes(data).decode(utf16)
         except UnicodeDecodeError as error:
             raise UntrustedFileError(file_name, f"broken UTF-16 text ({error.reason})") from None
         if "\x00" in text:
             raise UntrustedFileError(file_name, "the text contains NUL characters")
-        return text.lstrip("\ufeff").encode("utf-8"), "utf8"
-    if b"\x00" in data:
+        return pa.py_buffer(text.lstrip("\ufeff").encode("utf-8")), "utf8", "UTF-16"
+    if data.find(b"\x00") != -1:
         raise UntrustedFileError(file_name, "the file contains NUL bytes: it is binary, not a text export")
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :], "utf8"
-    head = data[:_HEAD_BYTES]
+    buffer = pa.py_buffer(data)
+    if head.startswith(codecs.BOM_UTF8):
+        return buffer.slice(len(codecs.BOM_UTF8)), "utf8", "UTF-8 with BOM"
     try:
         # Cut at the last newline so a multi-byte character is never split.
         head[: head.rfind(b"\n") + 1 or len(head)].decode("utf-8")
     except UnicodeDecodeError:
-        return data, "cp1252"
-    return data, "utf8"
+        return buffer, "cp1252", "Windows-1252"
+    return buffer, "utf8", "UTF-8"
 
 
-def _head_text(body: bytes, encoding: str) -> str:
-    head = body[:_HEAD_BYTES]
-    if len(body) > _HEAD_BYTES:
+def _head_text(body: pa.Buffer, encoding: str) -> str:
+    head = body.slice(0, min(body.size, _HEAD_BYTES)).to_pybytes()
+    if body.size > _HEAD_BYTES:
         head = head[: head.rfind(b"\n") + 1 or len(head)]
-    return head.decode("utf-8" if encoding == "utf8" else "cp1252", errors="replace")
+    return str(head.decode("utf-8" if encoding == "utf8" else "cp1252", errors="replace"))
 
 
 def _find_header(file_name: str, head_text: str) -> tuple[int, str, HeaderMapping]:
@@ -97,16 +103,13 @@ def _find_header(file_name: str, head_text: str) -> tuple[int, str, HeaderMappin
 
 def _read_body(
     file_name: str,
-    body: bytes,
+    body: pa.Buffer,
     encoding: str,
+    label: str,
     header_index: int,
     delimiter: str,
     mapping: HeaderMapping,
 ) -> RawTable:
-    if body.count(b'"') % 2:
-        raise UntrustedFileError(
-            file_name, "a quote is opened and never closed; the rest of the file would be misread"
-        )
     names = list(mapping.names)
     ragged: list[tuple[int | None, int, int]] = []
 
@@ -116,13 +119,13 @@ def _read_body(
 
     def read(use_threads: bool) -> pa.Table:
         return pacsv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(body),
             read_options=pacsv.ReadOptions(
                 skip_rows=header_index + 1,
                 column_names=names,
                 encoding=encoding,
                 use_threads=use_threads,
-                block_size=16 * 2**20,
+                block_size=4 * 2**20,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -131,7 +134,7 @@ def _read_body(
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: _column_type(n, mapping) for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -147,7 +150,7 @@ def _read_body(
             table = read(use_threads=False)
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         if encoding == "utf8" and "utf8" in str(error).lower().replace("-", ""):
-            return _read_body(file_name, body, "cp1252", header_index, delimiter, mapping)
+            return _read_body(file_name, body, "cp1252", "Windows-1252", header_index, delimiter, mapping)
         raise UntrustedFileError(file_name, f"unreadable text ({_short(error)})") from None
     if table.num_rows > MAX_ROWS:
         raise UntrustedFileError(file_name, f"{table.num_rows:,} rows (at most {MAX_ROWS:,})")
@@ -155,15 +158,13 @@ def _read_body(
     first_data_row = header_index + 2
     skipped = sorted(int(n) for n, _, _ in ragged if n is not None)
     row_numbers = consecutive_rows(first_data_row, table.num_rows, skipped)
-    newline = b"\n" if b"\n" in body else b"\r"
-    lines = body.count(newline) + (0 if body.endswith(newline) else 1)
-    if table.num_rows + len(ragged) + header_index + 1 != lines:
-        # A value swallowed a line break: misplaced quotes. Name the first affected row.
+    if _has_line_break(table) or _last_line_quote_open(body):
+        # A value swallowed a line break: a misplaced quote. Name the first affected row.
         row = _first_multiline_row(table, row_numbers)
         raise UntrustedFileError(
             file_name,
             "a quoted value runs across lines (misplaced quote); the rest of the file would be misread",
-            row=row,
+            row=row if row is not None else (int(row_numbers[-1]) if len(row_numbers) else None),
         )
     issues = [
         RowIssue(n, "(row)", f"{actual} fields where the header has {expected}; row skipped")
@@ -177,17 +178,47 @@ def _read_body(
         columns={name: table.column(name) for name in names},
         row_numbers=row_numbers,
         decimal_comma_allowed=delimiter != ",",
-        encoding="UTF-8" if encoding == "utf8" else "Windows-1252",
+        encoding=label,
         delimiter=delimiter,
         issues=issues,
     )
+
+
+def _has_line_break(table: pa.Table) -> bool:
+    """True when any value holds CR or LF (scans the value buffers, no per-row work)."""
+    for column in table.columns:
+        for chunk in column.chunks:
+            array = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+            data = array.buffers()[2]
+            if data is None or data.size == 0:
+                continue
+            raw = np.frombuffer(data, dtype=np.uint8)
+            if np.count_nonzero((raw == 10) | (raw == 13)):
+                return True
+    return False
+
+
+def _last_line_quote_open(body: pa.Buffer) -> bool:
+    """An odd number of quotes on the last line: a quote opened there never closes."""
+    tail = body.slice(max(0, body.size - _HEAD_BYTES)).to_pybytes().rstrip(b"\r\n")
+    cut = max(tail.rfind(b"\n"), tail.rfind(b"\r"))
+    return bool(tail[cut + 1 :].count(b'"') % 2 == 1)
+
+
+def _column_type(name: str, mapping: HeaderMapping) -> pa.DataType:
+    # Dates and units repeat heavily: reading them dictionary-encoded lets validation parse
+    # each distinct value once, and the encoding happens in the parallel parse.
+    if mapping.column_for("started_at") == name or mapping.column_for("units_scu") == name:
+        return pa.dictionary(pa.int32(), pa.string())
+    return pa.string()
 
 
 def _first_multiline_row(table: pa.Table, row_numbers: object) -> int | None:
     import pyarrow.compute as pc
 
     for column in table.columns:
-        hits = pc.match_substring_regex(column, r"[\r\n]")
+        text = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+        hits = pc.match_substring_regex(text, r"[\r\n]")
         index = pc.index(hits, True).as_py()
         if index is not None and index >= 0:
             return int(row_numbers[index])  # type: ignore[index]

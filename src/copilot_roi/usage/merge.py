@@ -7,7 +7,6 @@ is kept as many times as the file that holds it most often holds it, never more.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
@@ -41,9 +40,9 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def drop_overlap(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Remove records repeated across files; returns the frame and how many rows were dropped."""
-    files = frame["source_file"].cat.codes.to_numpy()
-    if len(np.unique(files)) < 2:
+    if len(frame["source_file"].cat.categories) < 2:
         return frame, 0
+    files = frame["source_file"].cat.codes.to_numpy()
     group = frame.groupby(list(DEDUPE_KEY), sort=False, observed=True, dropna=False).ngroup()
     group_ids = group.to_numpy()
     counts = pd.DataFrame({"g": group_ids, "f": files}).value_counts().rename("n").reset_index()

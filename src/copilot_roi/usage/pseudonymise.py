@@ -46,11 +46,7 @@ def alias_map(names: list[str], key: bytes) -> dict[str, str]:
 def pseudonymise_frame(frame: pd.DataFrame, key: bytes, column: str = "user") -> pd.DataFrame:
     """A copy of ``frame`` whose ``column`` holds aliases instead of names."""
     out = frame.copy()
-    values = out[column]
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        mapping = alias_map([str(c) for c in values.cat.categories], key)
-        out[column] = values.cat.rename_categories([mapping[str(c)] for c in values.cat.categories])
-    else:
-        mapping = alias_map([str(v) for v in values.unique()], key)
-        out[column] = values.astype(str).map(mapping)
+    values = out[column].astype(str).astype("category")
+    mapping = alias_map([str(c) for c in values.cat.categories], key)
+    out[column] = values.cat.rename_categories([mapping[str(c)] for c in values.cat.categories])
     return out

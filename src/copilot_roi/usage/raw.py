@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +16,8 @@ MAX_FILE_BYTES = 300 * 2**20
 MAX_ROWS = 5_000_000
 MAX_COLUMNS = 100
 HEADER_SEARCH_ROWS = 30
+# File content: bytes from an upload, or a read-only memory map of a file on disk (no copy).
+Blob = bytes | mmap.mmap
 
 
 @dataclass(frozen=True)

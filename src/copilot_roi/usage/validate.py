@@ -59,7 +59,7 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
     parsed = parse_distinct(date_dict, as_of, timezone)
     date_ok = parsed.ok[date_codes] if n else np.zeros(0, dtype=bool)
 
-    units, units_ok, units_reasons = _units(raw.columns[units_name], raw.decimal_comma_allowed)
+    units, units_ok, units_reasons, units_codes = _units(raw.columns[units_name], raw.decimal_comma_allowed)
 
     # Blank rows and trailing totals are skipped (and counted), not rejected.
     date_empty = np.asarray(pc.equal(pc.utf8_trim_whitespace(date_dict), ""), dtype=bool)
@@ -93,7 +93,7 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
                 "file": raw.file_name,
                 "row": raw.row_numbers[bad_unit_rows],
                 "column": raw.mapping.original[raw.mapping.names.index(units_name)],
-                "reason": units_reasons[bad_unit_rows],
+                "reason": units_reasons[units_codes[bad_unit_rows]],
             }
         ),
     ]
@@ -150,36 +150,45 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
     )
 
 
-def _as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+def _as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text values (dictionary-encoded columns stay encoded)."""
+    kind = column.type
+    if pa.types.is_dictionary(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column.fill_null("") if column.null_count else column
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if pa.types.is_timestamp(array.type):
+    if pa.types.is_timestamp(kind):
         return pc.strftime(array, format="%Y-%m-%d %H:%M:%S").fill_null("")
-    if pa.types.is_floating(array.type):
-        return pc.cast(array, pa.string()).fill_null("")
-    return array.fill_null("") if array.null_count else array
+    return pc.cast(array, pa.string()).fill_null("")
 
 
-def _encode(array: pa.Array) -> tuple[npt.NDArray[np.int64], pa.Array]:
+def _encode(column: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], pa.Array]:
     """Dictionary codes (one per row) and the distinct values they point to."""
-    encoded = pc.dictionary_encode(array)
-    codes = np.asarray(encoded.indices, dtype=np.int64)
-    return codes, encoded.dictionary
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    chunks = column.unify_dictionaries().chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), pa.array([], pa.string())
+    codes = np.concatenate([np.asarray(c.indices, dtype=np.int64) for c in chunks])
+    dictionary = chunks[0].dictionary
+    if dictionary.null_count:
+        dictionary = dictionary.fill_null("")
+    return codes, dictionary
 
 
 def _units(
     column: pa.Array | pa.ChunkedArray, decimal_comma: bool
-) -> tuple[FloatArray, BoolArray, npt.NDArray[np.object_]]:
-    """Units per row, whether each is usable, and the reason for each that is not."""
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if pa.types.is_floating(array.type) or pa.types.is_integer(array.type):
+) -> tuple[FloatArray, BoolArray, npt.NDArray[np.object_], npt.NDArray[np.int64]]:
+    """Units and usability per row; reasons per distinct value and each row's distinct value."""
+    if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         values = np.asarray(pc.cast(array, pa.float64()).fill_null(np.nan), dtype=np.float64)
         ok = np.isfinite(values) & (values >= 0) & (values <= MAX_UNITS_PER_ROW)
         reasons = np.full(len(values), None, dtype=object)
         for i in np.flatnonzero(~ok):
             text = "" if np.isnan(values[i]) else f"{values[i]:g}"
             reasons[i] = _units_reason(text, float(values[i]), decimal_comma)
-        return values, ok, reasons
-    codes, dictionary = _encode(array)
+        return values, ok, reasons, np.arange(len(values), dtype=np.int64)
+    codes, dictionary = _encode(_as_text(column))
     trimmed = pc.utf8_trim_whitespace(dictionary)
     if decimal_comma:
         is_comma = pc.match_substring_regex(trimmed, _DECIMAL_COMMA)
@@ -194,7 +203,7 @@ def _units(
         texts = dictionary.take(pa.array(bad)).to_pylist()
         for i, text in zip(bad, texts, strict=True):
             reasons[i] = _units_reason(str(text), float(distinct[i]), decimal_comma)
-    return distinct[codes], ok_distinct[codes], reasons[codes]
+    return distinct[codes], ok_distinct[codes], reasons, codes
 
 
 def _units_reason(text: str, value: float, decimal_comma: bool) -> str:
@@ -220,6 +229,8 @@ def _all_cells_empty(raw: RawTable, rows: npt.NDArray[np.int64]) -> BoolArray:
     index = pa.array(rows)
     for column in raw.columns.values():
         taken = _as_text(column).take(index)
+        if pa.types.is_dictionary(taken.type):
+            taken = taken.cast(pa.string())
         empty &= np.asarray(pc.equal(pc.utf8_trim_whitespace(taken), ""), dtype=bool)
     return empty
 
@@ -232,38 +243,29 @@ def _frame(
     timezone: str,
 ) -> pd.DataFrame:
     count = int(used.sum())
-    started = pd.DatetimeIndex(pd.to_datetime(utc_ns, unit="ns"), tz=None).tz_localize("UTC")
+    started = pd.DatetimeIndex(np.asarray(utc_ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
     data: dict[str, object] = {
         "started_at": started.tz_convert(timezone),
         "units_scu": units,
     }
+    all_used = bool(used.all())
     mask = pa.array(used)
+
+    def text(name: str) -> pd.api.extensions.ExtensionArray:
+        column = _as_text(raw.columns[name])
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(pa.string())
+        return pd.arrays.ArrowExtensionArray(column if all_used else column.filter(mask))
+
     for field in TEXT_FIELDS:
         name = raw.mapping.column_for(field)
-        if name is None:
-            data[field] = _from_codes(np.zeros(count, dtype=np.int64), [""])
-            continue
-        column = _as_text(raw.columns[name])
-        if field == "session_id":
-            data[field] = pd.arrays.ArrowExtensionArray(pc.utf8_trim_whitespace(column.filter(mask)))
-            continue
-        codes, dictionary = _encode(column)
-        categories = pc.utf8_trim_whitespace(dictionary).to_pylist()
-        data[field] = _categorical(codes[used], categories)
+        data[field] = _from_codes(np.zeros(count, dtype=np.int64), [""]) if name is None else text(name)
     data["source_file"] = _from_codes(np.zeros(count, dtype=np.int64), [raw.file_name])
     data["source_row"] = raw.row_numbers[used]
     for name, mapped in zip(raw.mapping.names, raw.mapping.fields, strict=True):
         if mapped is None:
             data[f"extra: {name}"] = pd.arrays.ArrowExtensionArray(_as_text(raw.columns[name]).filter(mask))
     return pd.DataFrame(data)
-
-
-def _categorical(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:
-    """Codes over possibly repeated categories (trimming can merge ' Ben' and 'Ben')."""
-    unique, inverse = np.unique(np.array(categories, dtype=object), return_inverse=True)
-    if len(unique) == len(categories):
-        return _from_codes(codes, categories)
-    return _from_codes(np.asarray(inverse, dtype=np.int64)[codes], [str(u) for u in unique])
 
 
 def _from_codes(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:

@@ -20,7 +20,7 @@ import python_calamine
 
 from copilot_roi.usage.errors import UntrustedFileError
 from copilot_roi.usage.headers import looks_like_header, map_headers
-from copilot_roi.usage.raw import HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, RawTable
+from copilot_roi.usage.raw import HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, Blob, RawTable
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,13 +32,14 @@ _ROW_TAG = re.compile(rb'<(?:\w+:)?row r="(\d{1,7})"')
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s>/]")
 
 
-def sniff_kind(data: bytes) -> str:
-    """'xlsx' for a zip, 'text' for anything else we may read as delimited text; raises otherwise."""
-    if data.startswith(ZIP_MAGIC):
+def sniff_kind(data: Blob) -> str:
+    """'xlsx' (a zip), 'ole' (legacy Office), 'binary' (programs, archives) or 'text'."""
+    head = bytes(data[:16])
+    if head.startswith(ZIP_MAGIC):
         return "xlsx"
-    if data.startswith(OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         return "ole"
-    if data.startswith((b"MZ", b"\x7fELF", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")):
+    if head.startswith((b"MZ", b"\x7fELF", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")):
         return "binary"
     return "text"
 
@@ -140,8 +141,9 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def read_workbook(file_name: str, data: bytes) -> RawTable:
+def read_workbook(file_name: str, blob: Blob) -> RawTable:
     """Read the first sheet that holds a usage header into a :class:`RawTable`."""
+    data = blob if isinstance(blob, bytes) else blob[:]
     archive = check_workbook_zip(file_name, data)
     check_sheet_bounds(file_name, archive)
     try:
