@@ -113,7 +113,11 @@ def _read_body(
     names = list(mapping.names)
     ragged: list[tuple[int | None, int, int]] = []
 
+    swallowed: list[int | None] = []
+
     def on_invalid(row: pacsv.InvalidRow) -> str:
+        if "\n" in row.text or "\r" in row.text:
+            swallowed.append(row.number)  # a quote ran over line ends: rows merged
         ragged.append((row.number, row.actual_columns, row.expected_columns))
         return "skip"
 
@@ -147,6 +151,7 @@ def _read_body(
         if ragged and any(number is None for number, _, _ in ragged):
             # Multi-threaded reads do not number invalid rows; read again to report them exactly.
             ragged.clear()
+            swallowed.clear()
             table = read(use_threads=False)
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         if encoding == "utf8" and "utf8" in str(error).lower().replace("-", ""):
@@ -155,6 +160,12 @@ def _read_body(
     if table.num_rows > MAX_ROWS:
         raise UntrustedFileError(file_name, f"{table.num_rows:,} rows (at most {MAX_ROWS:,})")
 
+    if swallowed:
+        raise UntrustedFileError(
+            file_name,
+            "a quoted value runs across lines (misplaced quote); the rest of the file would be misread",
+            row=swallowed[0],
+        )
     first_data_row = header_index + 2
     skipped = sorted(int(n) for n, _, _ in ragged if n is not None)
     row_numbers = consecutive_rows(first_data_row, table.num_rows, skipped)
