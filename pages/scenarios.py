@@ -135,10 +135,7 @@ def workshop() -> None:
         plan_mode = plan_and_usage()
     try:
         scenario = scenario_from_values(st.session_state["scn_base"], dict(st.session_state))
-        book = load_price_book()
-        overrides = overrides_from_prices(
-            prices, book.provisioned_price_per_scu_hour_usd.value, book.overage_price_per_scu_usd.value
-        )
+        overrides = overrides_from_prices(prices, load_price_book())
         scenario = scenario.model_copy(update={"prices": overrides})
         if plan_mode != "As set here":
             plan = CapacityPlan.model_validate_json(
@@ -163,11 +160,8 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
     cols = st.columns(4)
     for col, h in zip(cols, headlines(result, sensitivity), strict=True):
         with col.container(border=True):
-            if big:
-                st.markdown(f"#### {h.label}\n## {h.value}")
-                st.caption(h.sentence)
-            else:
-                st.metric(h.label, h.value, help=h.sentence)
+            st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
+            st.caption(h.sentence)
     st.info(break_even_sentence(result))
     st.caption(f"Plan: {result.plan_description}. Prices: {result.price_book_name}, {result.currency}.")
     if scenario.capacity.measured_roles:
@@ -177,6 +171,7 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
         )
     st.plotly_chart(charts.cumulative_figure(result, big), key="scn_fig_cumulative")
     st.plotly_chart(charts.monthly_hours_figure(result, big), key="scn_fig_monthly")
+    st.caption("Dashed line: the hours whose realised value pays for that month's cost. Bars above it pay.")
     if big:
         return
     st.plotly_chart(charts.hours_by_role_figure(result), key="scn_fig_roles")
@@ -189,7 +184,7 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
         "Monte Carlo: inputs drawn independently (PERT over each band), so co-moving inputs make "
         "the real spread wider than shown."
     )
-    m = st.columns(4)
+    m = [*st.columns(2), *st.columns(2)]
     m[0].metric("Net benefit", f"{result.net_benefit:,.0f} {result.currency}")
     m[1].metric("ROI", "n/a" if result.roi is None else f"{result.roi:.0%}")
     m[2].metric(f"NPV at {result.discount_rate_annual:.1%}", f"{result.npv:,.0f} {result.currency}")

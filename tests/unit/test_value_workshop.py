@@ -67,8 +67,9 @@ def test_overrides_reproduce_the_prices() -> None:
         PriceOverrides(provisioned_price_per_scu_hour_usd=3.1, currency="EUR", usd_to_currency_rate=0.92),
     ):
         prices = effective_prices(book, overrides)
-        back = overrides_from_prices(prices, 4.0, 6.0)
+        back = overrides_from_prices(prices, book)
         assert effective_prices(book, back) == prices
+        assert back == overrides
 
 
 def test_evidence_notes_cite_or_label() -> None:

@@ -34,7 +34,7 @@ HISTOGRAM_BINS = 60
 
 
 def _finish(
-    figure: go.Figure, title: str, big: bool, height_px: int = 420, legend_below: bool = False
+    figure: go.Figure, title: str, big: bool, height_px: int = 420, legend_right: bool = False
 ) -> go.Figure:
     figure = finish(figure, title, int(height_px * 1.3) if big else height_px)
     # Sizes are set on every text element: Streamlit's chart theme would otherwise shrink ticks
@@ -44,8 +44,8 @@ def _finish(
     figure.update_xaxes(**axis)
     figure.update_yaxes(**axis)
     legend: dict[str, object] = {"font": {"size": size - 2}}
-    if legend_below:
-        legend |= {"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0}
+    if legend_right:
+        legend |= {"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.02}
     figure.update_layout(
         title={"font": {"size": size + 4}},
         font={"size": size},
@@ -53,8 +53,6 @@ def _finish(
         legend=legend,
         margin={"l": 90 if big else 60, "r": 30, "t": 90 if big else 70, "b": 70},
     )
-    if legend_below:
-        figure.update_layout(margin={"b": 170 if big else 130})
     return figure
 
 
@@ -92,7 +90,8 @@ def cumulative_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
         )  # fmt: skip
         figure.add_annotation(
             x=m, y=value[m - 1], text=f"Pays back in month {m}", showarrow=True, arrowhead=2,
-            ax=70, ay=-60, xanchor="left", font={"size": (BASE_FONT_PX + 8) if big else BASE_FONT_PX},
+            ax=70, ay=-60, xanchor="left",
+            font={"size": (BASE_FONT_PX + 8) if big else BASE_FONT_PX, "color": "#242424"},
         )  # fmt: skip
     figure.update_layout(xaxis_title="Month", yaxis_title=f"{c}", yaxis_tickformat=",.0f")
     return _finish(figure, "Cumulative cost vs realised value", big)
@@ -116,13 +115,13 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
         needed = [m.cost / realised_per_hour for m in result.monthly]
         figure.add_scatter(
             x=months, y=needed, mode="lines",
-            name=f"Break-even: the month's cost in hours at {result.currency} "
-            f"{realised_per_hour:,.0f} realised per hour",
+            name="Break-even hours",
             line={"color": THROTTLED_COLOUR, "width": 4 if big else 2, "dash": "dash"},
-            hovertemplate="Month %{x}<br>%{y:,.0f} h needed<extra></extra>",
+            hovertemplate="Month %{x}<br>%{y:,.0f} h pay for the month's cost at "
+            f"{result.currency} {realised_per_hour:,.0f} realised per hour<extra></extra>",
         )  # fmt: skip
     figure.update_layout(barmode="stack", xaxis_title="Month", yaxis_title="Analyst hours a month")
-    return _finish(figure, "Monthly cost vs analyst hours saved", big, legend_below=True)
+    return _finish(figure, "Monthly cost vs analyst hours saved", big, legend_right=True)
 
 
 def hours_by_role_figure(result: ScenarioResult, big: bool = False) -> go.Figure:

@@ -14,7 +14,7 @@ import numpy as np
 
 from copilot_roi.hourly import HourlySeries
 from copilot_roi.plans import CapacityPlan, OverageMode
-from copilot_roi.pricebook import PriceOverrides, Prices
+from copilot_roi.pricebook import PriceBook, PriceOverrides, Prices
 from copilot_roi.value.catalogue import RoleId, load_catalogue
 from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.engine import ScenarioResult
@@ -152,25 +152,30 @@ def _widen(band: dict[str, float], value: float) -> dict[str, float]:
     return {"low": min(float(band["low"]), value), "high": max(float(band["high"]), value)}
 
 
-def overrides_from_prices(prices: Prices, list_provisioned: float, list_overage: float) -> PriceOverrides:
-    """Overrides that reproduce ``prices`` from the price book (for the portable scenario).
+def overrides_from_prices(prices: Prices, book: PriceBook) -> PriceOverrides:
+    """Overrides that reproduce ``prices`` from ``book`` (for the portable scenario); what equals
+    the book stays unset, so an untouched sidebar gives the template's ``prices``.
 
     >>> from copilot_roi.pricebook import effective_prices, load_price_book
+    >>> book = load_price_book()
     >>> o = PriceOverrides(provisioned_price_per_scu_hour_usd=3.5, discount_share=0.1)
-    >>> p = effective_prices(load_price_book(), o)
-    >>> overrides_from_prices(p, 4.0, 6.0).provisioned_price_per_scu_hour_usd
-    3.5
+    >>> overrides_from_prices(effective_prices(book, o), book) == o
+    True
     """
     factor = (1 - prices.discount_share) * prices.usd_to_currency_rate
     provisioned = round(prices.provisioned_per_scu_hour / factor, 6)
     overage = round(prices.overage_per_scu / factor, 6)
     return PriceOverrides(
-        provisioned_price_per_scu_hour_usd=None if provisioned == list_provisioned else provisioned,
-        overage_price_per_scu_usd=None if overage == list_overage else overage,
+        provisioned_price_per_scu_hour_usd=None
+        if provisioned == book.provisioned_price_per_scu_hour_usd.value
+        else provisioned,
+        overage_price_per_scu_usd=None if overage == book.overage_price_per_scu_usd.value else overage,
         discount_share=prices.discount_share,
         currency=prices.currency,
         usd_to_currency_rate=prices.usd_to_currency_rate,
-        overage_rounding=prices.overage_rounding,
+        overage_rounding=None
+        if prices.overage_rounding == book.overage_rounding.value
+        else prices.overage_rounding,
     )
 
 
