@@ -8,7 +8,8 @@ link reopens the same view of the main inputs; the scenario JSON carries the res
 Format: ``v=1&preset=expected&soc=10_15_22_75&...&real=50&h=36&disc=8``. A role value is
 ``people_hours_timesavedpct_cost``. Decoding accepts plain decimals only (no exponents, NaN or
 infinity), bounds every field, ignores parameters it does not know and reports each bad one as
-a problem instead of applying it; the result is validated by the ``Scenario`` model.
+a problem instead of applying it (problems never echo text from the URL, only digits already
+checked); the result is validated by the ``Scenario`` model.
 
 >>> from copilot_roi.value.scenario import scenario_template
 >>> s = scenario_template("expected")
@@ -108,7 +109,7 @@ def _first(value: str | list[str] | tuple[str, ...]) -> str:
 def _parse(text: str, spec: _Field, where: str) -> float | int | str:
     """The number, or a problem sentence (a str) naming the field."""
     if not _NUMBER.match(text):
-        return f"{where}: {spec.label} must be a plain number, not {text[:20]!r}"
+        return f"{where}: {spec.label} must be a plain number"
     number = float(text)
     if spec.whole and not number.is_integer():
         return f"{where}: {spec.label} must be a whole number, not {text}"
@@ -126,14 +127,14 @@ def decode(params: Mapping[str, Any]) -> DecodedLink:
         return DecodedLink(None, problems=[f"the link has more than {MAX_PARAMS} parameters; ignored"])
     problems: list[str] = []
     if relevant.get("v", LINK_VERSION) != LINK_VERSION:
-        return DecodedLink(None, problems=[f"link version {relevant['v'][:10]!r} is not supported; ignored"])
+        return DecodedLink(None, problems=["this link's version is not supported; ignored"])
     preset_text = relevant.get("preset")
     preset: PresetName | None = None
     if preset_text is not None:
         if preset_text in ("low", "expected", "high"):
             preset = cast(PresetName, preset_text)
         elif preset_text != "custom":
-            problems.append(f"preset must be one of low, expected, high, custom, not {preset_text[:20]!r}")
+            problems.append("preset must be one of low, expected, high, custom")
     values: dict[str, float | int] = {}
     for key, text in relevant.items():
         if len(text) > MAX_PARAM_CHARS:

@@ -1,0 +1,240 @@
+"""The business-case workbook: its formulas, evaluated by a formula engine, reproduce the value engine.
+
+The ``formulas`` package recalculates the workbook from its inputs (the cached results are written
+as 0 so nothing is read back from the engine), and the totals, NPV and payback must equal
+``compute()`` to the cent. Editing an input in the workbook model must move the case exactly as
+editing the scenario moves the engine. A LibreOffice round trip checks the same in the
+application people use, when soffice is installed.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import formulas
+import openpyxl
+import pytest
+
+from copilot_roi.business.case import BusinessCase, build_case
+from copilot_roi.business.xlsx import CASH, CASH_HEADER_ROW, RESULT_ROWS, workbook_bytes
+from copilot_roi.value.engine import ScenarioResult, compute
+from copilot_roi.value.scenario import Scenario, scenario_template
+
+CENT = 0.005
+
+
+def custom_scenario() -> Scenario:
+    """A scenario away from the template: other numbers, a slow ramp, a 24-month horizon."""
+    base = scenario_template("expected")
+    data = base.model_dump()
+    data["horizon_months"] = 24
+    data["discount_rate_annual"] = 0.1
+    data["ranges"]["discount_rate_annual"] = {"low": 0.05, "high": 0.12}
+    data["realisation_rate"] = 0.4
+    soc = data["roles"]["soc"]
+    soc.update(headcount=12, hours_per_week_on_assisted_tasks=18.5, time_saved_share=0.25)
+    soc["adoption"] = {"starting_share": 0.2, "months_to_full": 9}
+    soc["ranges"]["headcount"] = {"low": 8, "high": 14}
+    soc["ranges"]["adoption_months_to_full"] = {"low": 3, "high": 12}
+    data["roles"]["ciso"]["adoption"] = {"starting_share": 0.5, "months_to_full": 1}
+    data["roles"]["ciso"]["ranges"]["adoption_months_to_full"] = {"low": 1, "high": 12}
+    data["one_off_costs"] = {"enablement": 25_000.0, "training": 7_500.0}
+    return Scenario.model_validate(data)
+
+
+class Workbook:
+    """A workbook recalculated by ``formulas``; cells addressed as (sheet, "B3")."""
+
+    def __init__(self, data: bytes, directory: Path, name: str = "case.xlsx") -> None:
+        self.path = directory / name
+        self.path.write_bytes(data)
+        self.name = name
+        self.model = formulas.ExcelModel().loads(str(self.path)).finish()
+        self.solution = self.model.calculate()
+        self.book = openpyxl.load_workbook(io.BytesIO(data))
+
+    def key(self, sheet: str, cell: str) -> str:
+        return f"'[{self.name}]{sheet.upper()}'!{cell}"
+
+    def value(self, sheet: str, cell: str, solution: Any = None) -> Any:
+        found = (solution or self.solution)[self.key(sheet, cell)].value
+        return found[0, 0] if hasattr(found, "shape") else found
+
+    def result(self, name: str, solution: Any = None) -> Any:
+        return self.value(CASH, f"B{RESULT_ROWS[name] + 1}", solution)
+
+    def input_cell(self, key: str) -> str:
+        sheet = self.book["Assumptions"]
+        for row in sheet.iter_rows(min_row=1, max_col=4):
+            if row[0].value == key:
+                return f"D{row[0].row}"
+        raise KeyError(key)
+
+    def recalculate(self, **changes: float) -> Any:
+        cells = {self.input_cell(k.replace("__", ".")): v for k, v in changes.items()}
+        inputs = {self.key("Assumptions", cell): v for cell, v in cells.items()}
+        return self.model.calculate(inputs=inputs)
+
+
+def assert_matches(book: Workbook, result: ScenarioResult, solution: Any = None) -> None:
+    for name in ("total_cost", "total_hours_freed", "total_value", "net_benefit", "npv"):
+        assert book.result(name, solution) == pytest.approx(getattr(result, name), abs=CENT), name
+    assert book.result("roi", solution) == pytest.approx(result.roi, abs=1e-9)
+    payback = book.result("payback_month", solution)
+    assert (None if payback == "none" else int(payback)) == result.payback_month
+    first = CASH_HEADER_ROW + 2  # one-based first month row
+    for m, flow in enumerate(result.monthly):
+        row = first + m
+        assert book.value(CASH, f"F{row}", solution) == pytest.approx(flow.value, abs=CENT)
+        assert book.value(CASH, f"H{row}", solution) == pytest.approx(flow.cumulative_net, abs=CENT)
+
+
+@pytest.fixture(scope="module")
+def custom_case() -> BusinessCase:
+    return build_case(custom_scenario(), draws=300)
+
+
+@pytest.fixture(scope="module")
+def custom_book(custom_case: BusinessCase, tmp_path_factory: pytest.TempPathFactory) -> Workbook:
+    return Workbook(workbook_bytes(custom_case, cached_values=False), tmp_path_factory.mktemp("xlsx"))
+
+
+def test_formulas_reproduce_the_engine_to_the_cent(custom_case: BusinessCase, custom_book: Workbook) -> None:
+    assert_matches(custom_book, custom_case.result)
+
+
+def test_template_scenario_too(tmp_path: Path) -> None:
+    case = build_case(scenario_template("expected"), draws=200)
+    assert_matches(Workbook(workbook_bytes(case, cached_values=False), tmp_path), case.result)
+
+
+def test_editing_an_input_recalculates_like_the_engine(custom_book: Workbook) -> None:
+    before = custom_book.result("total_value")
+    solution = custom_book.recalculate(soc__headcount=20, realisation_rate=0.6, discount_rate_annual=0.05)
+    after = custom_book.result("total_value", solution)
+    assert after > before
+
+    # The same edit in the scenario: value and NPV follow exactly; capacity cost is the engine's
+    # input row, so it stays at the unedited scenario's figures (the workbook says so).
+    data = custom_scenario().model_dump()
+    data["roles"]["soc"]["headcount"] = 20
+    data["roles"]["soc"]["ranges"]["headcount"] = {"low": 8, "high": 20}
+    data["realisation_rate"] = 0.6
+    data["discount_rate_annual"] = 0.05
+    edited = compute(Scenario.model_validate(data))
+    original = compute(custom_scenario())
+    assert after == pytest.approx(edited.total_value, abs=CENT)
+    hours = custom_book.result("total_hours_freed", solution)
+    assert hours == pytest.approx(edited.total_hours_freed, abs=1e-6)
+    assert custom_book.result("total_cost", solution) == pytest.approx(original.total_cost, abs=CENT)
+    pairs = zip(edited.monthly, original.monthly, strict=True)
+    expected_npv = sum((v.value - o.cost) / 1.05 ** (v.month / 12) for v, o in pairs)
+    assert custom_book.result("npv", solution) == pytest.approx(expected_npv, abs=CENT)
+
+
+def test_ramp_and_one_off_edits_flow_through(custom_book: Workbook) -> None:
+    solution = custom_book.recalculate(
+        soc__adoption_months_to_full=1, enablement=0, training=0, ciso__time_saved_share=0
+    )
+    data = custom_scenario().model_dump()
+    data["roles"]["soc"]["adoption"]["months_to_full"] = 1
+    data["roles"]["soc"]["ranges"]["adoption_months_to_full"] = {"low": 1, "high": 12}
+    data["roles"]["ciso"]["time_saved_share"] = 0.0
+    data["roles"]["ciso"]["ranges"]["time_saved_share"] = {"low": 0.0, "high": 0.2}
+    data["one_off_costs"] = {"enablement": 0.0, "training": 0.0}
+    edited = compute(Scenario.model_validate(data))
+    original = compute(custom_scenario())
+    assert custom_book.result("total_value", solution) == pytest.approx(edited.total_value, abs=CENT)
+    # No one-off costs now; capacity cost stays the engine's input row.
+    assert custom_book.result("total_cost", solution) == pytest.approx(original.total_capacity_cost, abs=CENT)
+    cumulative, payback = 0.0, None
+    for v, o in zip(edited.monthly, original.monthly, strict=True):
+        cumulative += v.value - o.capacity_cost
+        if payback is None and cumulative >= 0:
+            payback = v.month
+    assert custom_book.result("payback_month", solution) == payback
+    assert payback != original.payback_month
+
+
+def test_no_payback_reads_none(tmp_path: Path) -> None:
+    data = scenario_template("expected").model_dump()
+    data["realisation_rate"] = 0.05
+    data["ranges"]["realisation_rate"] = {"low": 0.05, "high": 0.7}
+    case = build_case(Scenario.model_validate(data), draws=200)
+    assert case.result.payback_month is None
+    book = Workbook(workbook_bytes(case, cached_values=False), tmp_path)
+    assert book.result("payback_month") == "none"
+    assert book.result("npv") == pytest.approx(case.result.npv, abs=CENT)
+
+
+def test_cached_values_are_the_engines(custom_case: BusinessCase) -> None:
+    """Viewers that do not recalculate show the engine's numbers."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(custom_case)), data_only=True)
+    sheet = book[CASH]
+    assert sheet[f"B{RESULT_ROWS['npv'] + 1}"].value == pytest.approx(custom_case.result.npv, abs=CENT)
+    assert book["Summary"]["B7"].value == pytest.approx(custom_case.result.total_cost, abs=CENT)
+
+
+def test_value_columns_are_formulas_over_the_assumptions(custom_case: BusinessCase) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(custom_case)))
+    cash, hours = book[CASH], book["Hours by role"]
+    first = CASH_HEADER_ROW + 2
+    assert isinstance(cash[f"B{first}"].value, float)  # capacity cost: the engine's input row
+    for column in "CDEFGHIJKLM":
+        assert str(cash[f"{column}{first}"].value).startswith("="), column
+    formula = str(hours["B4"].value)
+    for needed in ("Assumptions", "MIN(", "IF("):
+        assert needed in formula
+    assert str(book["Value by role"]["B4"].value).startswith("='Hours by role'!B4*")
+
+
+def test_assumptions_list_every_input_with_a_source(custom_case: BusinessCase) -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(custom_case)))["Assumptions"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=5) if r[0].value}
+    for role in custom_case.scenario.role_ids():
+        for field in ("headcount", "hours_per_week_on_assisted_tasks", "time_saved_share"):
+            row = rows[f"{role}.{field}"]
+            assert isinstance(row[3].value, int | float)
+            assert row[5].value in ("evidence", "assumption", "customer data")
+            assert row[6].value
+    assert rows["soc.time_saved_share"][5].value == "evidence"
+    assert rows["irm.time_saved_share"][5].value == "assumption"
+
+
+def test_native_charts_reference_the_cash_flow(custom_case: BusinessCase) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(custom_case))) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        xml = archive.read(charts[0]).decode()
+    assert "'Cash flow'!$I$" in xml and "'Cash flow'!$J$" in xml
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_recalculates_to_the_engine(custom_case: BusinessCase, tmp_path: Path) -> None:
+    source = tmp_path / "case.xlsx"
+    source.write_bytes(workbook_bytes(custom_case, cached_values=False))
+    profile = tmp_path / "profile" / "user"
+    profile.mkdir(parents=True)
+    # Recalculate on load (xlsx from other writers otherwise keeps the stored results).
+    (profile / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><oor:items xmlns:oor="http://openoffice.org/2001/registry">'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
+        'oor:op="fuse"><value>0</value></prop></item></oor:items>'
+    )
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    book = openpyxl.load_workbook(tmp_path / "out" / "case.xlsx", data_only=True)
+    sheet = book[CASH]
+    r = custom_case.result
+    assert sheet[f"B{RESULT_ROWS['total_value'] + 1}"].value == pytest.approx(r.total_value, abs=CENT)
+    assert sheet[f"B{RESULT_ROWS['npv'] + 1}"].value == pytest.approx(r.npv, abs=CENT)
+    assert sheet[f"B{RESULT_ROWS['payback_month'] + 1}"].value == r.payback_month
