@@ -32,7 +32,7 @@ OVERAGE = {"none": "Off (throttle)", "unlimited": "Unlimited", "capped": "Capped
 def apply_preset() -> None:
     preset = PRESETS[st.session_state.get("scn_preset") or "Expected"]
     st.session_state["scn_base"] = scenario_template(preset)  # type: ignore[arg-type]
-    st.session_state.update(widget_values(st.session_state["scn_base"]))
+    st.session_state.update(widget_values(st.session_state["scn_base"]), scn_plan_mode="As set here")
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
@@ -108,7 +108,7 @@ prices = current_prices()
 money = prices.currency
 if "scn_base" not in st.session_state or role_key("soc", "headcount") not in st.session_state:
     st.session_state["scn_base"] = st.session_state.get("scenario") or scenario_template("expected")
-    st.session_state.update(widget_values(st.session_state["scn_base"]))
+    st.session_state.update(widget_values(st.session_state["scn_base"]), scn_plan_mode="As set here")
 
 
 @st.fragment

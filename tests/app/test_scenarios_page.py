@@ -187,3 +187,23 @@ def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
     assert back.capacity.usage_source == "estimate"
     assert back.capacity.scu_per_person_month == scenario_template().capacity.scu_per_person_month
     assert not at.success
+
+
+def test_a_scenario_put_in_the_session_is_shown_as_loaded() -> None:
+    from copilot_roi.plans import CapacityPlan, Schedule
+
+    base = scenario_template("high")
+    plan = CapacityPlan(schedule=Schedule(business_scu=2), overage="unlimited")
+    roles = dict(base.roles)
+    roles["soc"] = roles["soc"].model_copy(update={"headcount": 11})
+    loaded = base.model_copy(
+        update={"roles": roles, "capacity": base.capacity.model_copy(update={"plan": plan})}
+    )
+    at = open_scenarios()
+    at.session_state["scenario"] = loaded  # what the business case page does on a JSON load
+    del at.session_state["scn_base"]
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="scn_soc_headcount").value == 11
+    assert at.session_state["scenario"] == loaded
+    assert at.session_state["scenario_result"] == compute(loaded)

@@ -161,3 +161,16 @@ def test_size_plan_serves_the_steady_state_demand() -> None:
     assert result.billing.throttled_units == 0
     # The optimizer's plan is never dearer than the template's 1 SCU 24x7 + unlimited overage.
     assert result.total_capacity_cost <= compute(scenario).total_capacity_cost + 1e-6
+
+
+def test_a_scheduled_plan_survives_the_flat_plan_widgets_until_they_change() -> None:
+    from copilot_roi.plans import Schedule
+
+    base = scenario_template()
+    plan = CapacityPlan(schedule=Schedule(business_scu=4), overage="unlimited")
+    scheduled = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
+    values = widget_values(scheduled)
+    assert scenario_from_values(scheduled, values).capacity.plan == plan
+    edited = scenario_from_values(scheduled, values | {"scn_plan_e5": 1000})
+    assert edited.capacity.plan.schedule is None
+    assert edited.capacity.plan.e5_licences == 1000

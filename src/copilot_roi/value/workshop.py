@@ -123,8 +123,11 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
     capacity = data["capacity"]
     capacity["measured_roles"] = measured_roles(base, capacity["scu_per_person_month"], values)
     capacity["usage_source"] = "usage" if capacity["measured_roles"] else "estimate"
-    if "scn_plan_scu" in values:
-        data["capacity"]["plan"] = plan_from_values(values).model_dump()
+    # The plan widgets describe a flat plan; a scheduled plan (from a file or the optimizer) is
+    # kept until one of them is changed.
+    shown_plan = {k: v for k, v in widget_values(base).items() if k.startswith("scn_plan_")}
+    if any(k in values and values[k] != v for k, v in shown_plan.items()):
+        data["capacity"]["plan"] = plan_from_values(shown_plan | values).model_dump()
     data["one_off_costs"] = {
         "enablement": float(values.get("scn_enablement", base.one_off_costs.enablement)),
         "training": float(values.get("scn_training", base.one_off_costs.training)),
