@@ -102,7 +102,7 @@ def to_csv(rows: list[list[object]], encoding: str = "utf-8", **kwargs: object) 
 
 def to_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True})
     for name, rows in sheets.items():
         sheet = workbook.add_worksheet(name)
         for r, row in enumerate(rows):
