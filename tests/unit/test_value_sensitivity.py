@@ -199,3 +199,34 @@ def test_perturbed_capacity_cost_tracks_billing_for_other_plans(plan: CapacityPl
     billed = compute(scaled)
     tolerance = 0.01 if plan.e5_licences else 0.002  # the pool's time order is approximated
     assert bar.npv_at_low == pytest.approx(billed.npv, abs=tolerance * billed.total_cost)
+
+
+def test_fractional_adoption_band_ends_use_the_exact_ramp() -> None:
+    # Whole months come from a lookup table; a fractional band end must take the general path.
+    scenario = scenario_template("expected")
+    soc = scenario.roles["soc"]
+    ranges = soc.ranges.model_copy(update={"adoption_months_to_full": Band(low=2.5, high=9.5)})
+    roles = dict(scenario.roles) | {"soc": soc.model_copy(update={"ranges": ranges})}
+    fractional = scenario.model_copy(update={"roles": roles})
+    bar = next(b for b in analyse(fractional, draws=50).tornado if b.key == "soc.adoption_months_to_full")
+    assert bar.low_input == 2.5
+    # Between the whole-month neighbours, and not equal to either.
+    bars = {}
+    for months in (2, 3):
+        ranges_m = soc.ranges.model_copy(update={"adoption_months_to_full": Band(low=months, high=12)})
+        roles_m = dict(scenario.roles) | {"soc": soc.model_copy(update={"ranges": ranges_m})}
+        s = scenario.model_copy(update={"roles": roles_m})
+        bars[months] = next(
+            b for b in analyse(s, draws=50).tornado if b.key == "soc.adoption_months_to_full"
+        ).npv_at_low
+    assert min(bars.values()) < bar.npv_at_low < max(bars.values())
+
+
+def test_tornado_adoption_ends_track_the_engine() -> None:
+    scenario = scenario_template("expected")
+    bar = next(b for b in analyse(scenario, draws=50).tornado if b.key == "soc.adoption_months_to_full")
+    soc = scenario.roles["soc"]
+    for months, npv in ((bar.low_input, bar.npv_at_low), (bar.high_input, bar.npv_at_high)):
+        adoption = soc.adoption.model_copy(update={"months_to_full": int(months)})
+        billed = compute(_set_role(scenario, "soc", adoption=adoption))
+        assert npv == pytest.approx(billed.npv, abs=0.002 * billed.total_cost)

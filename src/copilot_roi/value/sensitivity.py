@@ -177,6 +177,25 @@ class _Evaluator:
         fixed = self.provisioned.sum(axis=1) * prices.provisioned_per_scu_hour
         return np.asarray(fixed[None, :] + overage * prices.overage_per_scu)
 
+    def _adoption(self, months: FloatArray) -> FloatArray:
+        """Adoption ramps ``(variants, roles, months)``; whole months come from a lookup table."""
+        whole = np.rint(months)
+        integral = np.all(months == whole, axis=1)
+        out = np.empty((*months.shape, self.horizon))
+        if integral.any():
+            # One ramp per role and month count, gathered: far cheaper than 10,000 x 7 ramps.
+            longest = int(whole[integral].max())
+            table = finance.adoption_curve(
+                self.starting_share[:, None], np.arange(1.0, longest + 1.0)[None, :], self.horizon
+            )
+            picks = whole[integral].astype(np.int64) - 1
+            out[integral] = table[np.arange(len(self.roles))[None, :], picks]
+        if not integral.all():
+            out[~integral] = finance.adoption_curve(
+                self.starting_share[None, :], months[~integral], self.horizon
+            )
+        return out
+
     def npv(self, rows: FloatArray) -> FloatArray:
         """NPV of each row of ``rows`` (columns in ``self.params`` order)."""
         n_roles = len(self.roles)
@@ -184,7 +203,7 @@ class _Evaluator:
         headcount, hours, share, cost_per_hour, months = (per_role[:, :, i] for i in range(5))
         realisation, discount, price, usage = (rows[:, 5 * n_roles + i] for i in range(4))
 
-        adoption = finance.adoption_curve(self.starting_share[None, :], months, self.horizon)
+        adoption = self._adoption(months)
         freed_value_weight = headcount * hours * finance.WEEKS_PER_MONTH * share * cost_per_hour
         value = np.einsum("nr,nrh->nh", freed_value_weight, adoption) * realisation[:, None]
         demand = np.einsum("nr,nrh->nh", headcount * self.scu_per_person[None, :], adoption)
