@@ -230,3 +230,42 @@ def test_tornado_adoption_ends_track_the_engine() -> None:
         adoption = soc.adoption.model_copy(update={"months_to_full": int(months)})
         billed = compute(_set_role(scenario, "soc", adoption=adoption))
         assert npv == pytest.approx(billed.npv, abs=0.002 * billed.total_cost)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    base = scenario_template(draw(st.sampled_from(["low", "expected", "high"])))
+    chosen = draw(st.lists(st.sampled_from(list(base.roles)), min_size=1, max_size=7, unique=True))
+    roles = {}
+    for role_id in chosen:
+        role = base.roles[role_id]
+        headcount = draw(st.integers(0, 40))
+        ranges = role.ranges.model_copy(update={"headcount": role.ranges.headcount.widened_to(headcount)})
+        roles[role_id] = role.model_copy(update={"headcount": headcount, "ranges": ranges})
+    plan = draw(
+        st.sampled_from(
+            [
+                CapacityPlan(provisioned_scu=1, overage="unlimited"),
+                CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=2000),
+                CapacityPlan(provisioned_scu=2, overage="none"),
+                CapacityPlan(provisioned_scu=1, overage="capped", overage_cap_scu_per_hour=0.5),
+            ]
+        )
+    )
+    data = base.model_dump()
+    data["roles"] = {r: v.model_dump() for r, v in roles.items()}
+    data["capacity"]["plan"] = plan.model_dump()
+    data["capacity"]["scu_per_person_month"] = {r: draw(st.floats(0, 200)) for r in roles}
+    data["horizon_months"] = draw(st.integers(1, 60))
+    return Scenario.model_validate(data)
+
+
+@settings(max_examples=25, deadline=None)
+@given(scenario=scenarios())
+def test_any_scenario_analyses_consistently(scenario: Scenario) -> None:
+    result = compute(scenario)
+    sensitivity = analyse(scenario, result=result, draws=300, seed=3)
+    assert sensitivity.base_npv == pytest.approx(result.npv, abs=1e-6 * max(1.0, result.total_cost))
+    assert np.isfinite(sensitivity.monte_carlo.npv).all()
+    assert sensitivity.monte_carlo.p10 <= sensitivity.monte_carlo.p90
+    assert len(sensitivity.tornado) == 5 * len(scenario.roles) + 4
