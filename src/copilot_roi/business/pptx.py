@@ -17,6 +17,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as Deck
+from pptx.shapes.autoshape import Shape
+from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -54,9 +56,32 @@ def deck_bytes(case: BusinessCase) -> bytes:
     _tornado(deck, case)
     _assumptions(deck, case)
     _next_steps(deck, case)
+    for slide in deck.slides:
+        _fonts_on_runs(slide)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _fonts_on_runs(slide: Slide) -> None:
+    """Copy each paragraph's font settings onto its runs: PowerPoint honours run properties,
+    while paragraph defaults are ignored by some viewers."""
+    frames = []
+    for shape in slide.shapes:
+        if isinstance(shape, GraphicFrame) and shape.has_table:
+            frames += [cell.text_frame for row in shape.table.rows for cell in row.cells]
+        elif isinstance(shape, Shape) and shape.has_text_frame:
+            frames.append(shape.text_frame)
+    for frame in frames:
+        for paragraph in frame.paragraphs:
+            default = paragraph.font
+            for run in paragraph.runs:
+                if default.size is not None and run.font.size is None:
+                    run.font.size = default.size
+                if default.bold is not None and run.font.bold is None:
+                    run.font.bold = default.bold
+                if default.color.type is not None and run.font.color.type is None:
+                    run.font.color.rgb = default.color.rgb
 
 
 def _clip(text: str) -> str:

@@ -1,0 +1,138 @@
+"""The business-case deck: seven slides, titled, with native charts holding the engine's numbers."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+
+from copilot_roi.business.case import BusinessCase, build_case, role_ids_with_people
+from copilot_roi.business.pptx import SLIDE_TITLES, deck_bytes
+from copilot_roi.value.scenario import Scenario, scenario_template
+
+
+@pytest.fixture(scope="module")
+def case() -> BusinessCase:
+    data = scenario_template("expected").model_dump()
+    data["roles"]["ciso"]["headcount"] = 0  # a role without people has no bar
+    data["roles"]["ciso"]["ranges"]["headcount"] = {"low": 0, "high": 1}
+    return build_case(
+        Scenario.model_validate(data),
+        customer_name="Contoso Bank",
+        partner_name="Fabrikam Partners",
+        draws=500,
+    )
+
+
+@pytest.fixture(scope="module")
+def deck(case: BusinessCase):  # type: ignore[no-untyped-def]
+    return Presentation(io.BytesIO(deck_bytes(case)))
+
+
+def charts(slide):  # type: ignore[no-untyped-def]
+    return [shape.chart for shape in slide.shapes if shape.has_chart]
+
+
+def test_slides_and_titles(deck) -> None:  # type: ignore[no-untyped-def]
+    assert len(deck.slides) == len(SLIDE_TITLES) == 7
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles[0] == SLIDE_TITLES[0]
+    for title, expected in zip(titles[1:], SLIDE_TITLES[1:], strict=True):
+        assert title.startswith(expected)
+
+
+def test_title_slide_names_customer_partner_and_date(deck, case: BusinessCase) -> None:  # type: ignore[no-untyped-def]
+    text = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert "Contoso Bank" in text and "Fabrikam Partners" in text
+    assert f"{case.prepared_on:%d %B %Y}" in text
+
+
+def test_recommendation_slide_states_the_verdict(deck, case: BusinessCase) -> None:  # type: ignore[no-untyped-def]
+    slide = deck.slides[1]
+    assert case.verdict in slide.shapes.title.text
+    text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert case.recommendation in text
+    assert f"{case.result.total_hours_freed:,.0f} h" in text
+
+
+def test_cost_vs_time_chart_holds_the_engine_series(deck, case: BusinessCase) -> None:  # type: ignore[no-untyped-def]
+    (chart,) = charts(deck.slides[2])
+    assert chart.chart_type == XL_CHART_TYPE.LINE
+    series = {s.name: list(s.values) for s in chart.plots[0].series}
+    cost = next(v for k, v in series.items() if k.startswith("Cumulative cost"))
+    value = next(v for k, v in series.items() if k.startswith("Cumulative realised value"))
+    r = case.result
+    assert len(cost) == r.horizon_months
+    assert cost[-1] == pytest.approx(r.total_cost, abs=0.01)
+    assert value[-1] == pytest.approx(r.total_value, abs=0.01)
+    assert cost[0] == pytest.approx(r.monthly[0].cost, abs=0.01)
+
+
+def test_value_by_role_is_a_native_bar_chart(deck, case: BusinessCase) -> None:  # type: ignore[no-untyped-def]
+    (chart,) = charts(deck.slides[3])
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    plot = chart.plots[0]
+    roles = role_ids_with_people(case)
+    assert "ciso" not in roles
+    assert list(plot.categories) == [case.role_label(r) for r in roles]
+    assert list(plot.series[0].values) == pytest.approx([sum(case.result.value_by_role[r]) for r in roles])
+
+
+def test_tornado_is_a_native_bar_chart_of_npv_swings(deck, case: BusinessCase) -> None:  # type: ignore[no-untyped-def]
+    (chart,) = charts(deck.slides[4])
+    plot = chart.plots[0]
+    bars = case.top_assumptions
+    assert list(plot.categories) == [b.label for b in bars]
+    low, high = (list(s.values) for s in plot.series)
+    assert low == pytest.approx([b.npv_at_low - case.result.npv for b in bars], abs=0.01)
+    assert high == pytest.approx([b.npv_at_high - case.result.npv for b in bars], abs=0.01)
+
+
+def test_assumptions_slide_lists_roles_and_sources(deck, case: BusinessCase) -> None:  # type: ignore[no-untyped-def]
+    slide = deck.slides[5]
+    table = next(s.table for s in slide.shapes if s.has_table)
+    first_column = [table.cell(i, 0).text for i in range(1, len(table.rows))]
+    assert first_column == [case.role_label(r) for r in role_ids_with_people(case)]
+    text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert case.price_book.name in text
+    assert "Microsoft RCT" in text
+
+
+def test_readable_font_sizes(deck) -> None:  # type: ignore[no-untyped-def]
+    sizes = [
+        run.font.size.pt
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+        if run.font.size is not None
+    ]
+    assert sizes and min(sizes) >= 11
+
+
+def test_control_characters_in_names_do_not_break_the_deck() -> None:
+    case = build_case(
+        scenario_template("expected"), customer_name="A\x00B\x0bC", partner_name="\x1f", draws=50
+    )
+    deck = Presentation(io.BytesIO(deck_bytes(case)))
+    assert "A B C" in deck.slides[0].placeholders[1].text_frame.text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_renders_every_slide(case: BusinessCase, tmp_path: Path) -> None:
+    source = tmp_path / "deck.pptx"
+    source.write_bytes(deck_bytes(case))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = (tmp_path / "deck.pdf").read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 7
