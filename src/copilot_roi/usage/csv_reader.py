@@ -23,6 +23,7 @@ from copilot_roi.usage.raw import (
 )
 
 DELIMITERS = (",", ";", "\t")
+_NUL_REASON = "the file contains NUL bytes: it is binary, not a text export"
 _HEAD_BYTES = 64 * 1024
 
 
@@ -57,8 +58,9 @@ def _arrow_body(file_name: str, data: Blob) -> tuple[pa.Buffer, str, str]:
         if "\x00" in text:
             raise UntrustedFileError(file_name, "the text contains NUL characters")
         return pa.py_buffer(text.lstrip("\ufeff").encode("utf-8")), "utf8", "UTF-16"
-    if data.find(b"\x00") != -1:
-        raise UntrustedFileError(file_name, "the file contains NUL bytes: it is binary, not a text export")
+    # NUL bytes past the head are caught in the parsed values (_control_bytes), without a scan.
+    if b"\x00" in head:
+        raise UntrustedFileError(file_name, _NUL_REASON)
     buffer = pa.py_buffer(data)
     if head.startswith(codecs.BOM_UTF8):
         return buffer.slice(len(codecs.BOM_UTF8)), "utf8", "UTF-8 with BOM"
@@ -154,7 +156,7 @@ def _read_body(
             swallowed.clear()
             table = read(use_threads=False)
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        if encoding == "utf8" and "utf8" in str(error).lower().replace("-", ""):
+        if encoding == "utf8" and not _valid_utf8(body):
             return _read_body(file_name, body, "cp1252", "Windows-1252", header_index, delimiter, mapping)
         raise UntrustedFileError(file_name, f"unreadable text ({_short(error)})") from None
     if table.num_rows > MAX_ROWS:
@@ -169,7 +171,10 @@ def _read_body(
     first_data_row = header_index + 2
     skipped = sorted(int(n) for n, _, _ in ragged if n is not None)
     row_numbers = consecutive_rows(first_data_row, table.num_rows, skipped)
-    if _has_line_break(table) or _last_line_quote_open(body):
+    control = _control_bytes(table)
+    if 0 in control:
+        raise UntrustedFileError(file_name, _NUL_REASON)
+    if control & {10, 13} or _last_line_quote_open(body):
         # A value swallowed a line break: a misplaced quote. Name the first affected row.
         row = _first_multiline_row(table, row_numbers)
         raise UntrustedFileError(
@@ -195,8 +200,22 @@ def _read_body(
     )
 
 
-def _has_line_break(table: pa.Table) -> bool:
-    """True when any value holds CR or LF (scans the value buffers, no per-row work)."""
+def _valid_utf8(body: pa.Buffer) -> bool:
+    """Whether the whole buffer is UTF-8 (checked only after a read failed)."""
+    offsets = pa.py_buffer(np.array([0, body.size], dtype=np.int32))
+    try:
+        pa.Array.from_buffers(pa.string(), 1, [None, offsets, body]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _control_bytes(table: pa.Table) -> set[int]:
+    """Which of NUL, LF and CR occur inside any value (scans the value buffers, not the rows).
+
+    A line break inside a value means a quote swallowed the rows after it.
+    """
+    found: set[int] = set()
     for column in table.columns:
         for chunk in column.chunks:
             array = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
@@ -204,9 +223,10 @@ def _has_line_break(table: pa.Table) -> bool:
             if data is None or data.size == 0:
                 continue
             raw = np.frombuffer(data, dtype=np.uint8)
-            if np.count_nonzero((raw == 10) | (raw == 13)):
-                return True
-    return False
+            if raw.min() > 13:  # fast path: no control byte at all
+                continue
+            found |= {byte for byte in (0, 10, 13) if np.count_nonzero(raw == byte)}
+    return found
 
 
 def _last_line_quote_open(body: pa.Buffer) -> bool:
