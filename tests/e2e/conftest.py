@@ -11,12 +11,23 @@ from typing import Any
 
 import pytest
 from e2ekit import TALL_VIEWPORT, Server, launch_chromium, start_streamlit, stop_process
+from wsclient import StreamlitSession, run_async
+
+
+async def visit_home(url: str) -> None:
+    async with StreamlitSession(url) as session:
+        run = await session.run()
+        assert run.status == 0 and not run.errors, run
 
 
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[Server]:
     server = start_streamlit("streamlit-e2e")
     try:
+        # One visit to the home page first, as after any deploy someone opens it: it imports the
+        # engine once, and it puts Streamlit in st.navigation mode, which a deep link on a fresh
+        # server does not (see test_deep_links.py).
+        run_async(visit_home(server.url))
         yield server
     finally:
         stop_process(server.proc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -246,3 +247,34 @@ def screenshot(page: Any, name: str) -> Path:
     target = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
     return target
+
+
+# --- reading and driving pages ----------------------------------------------------------------
+
+
+def metric(page: Any, label: str) -> Any:
+    """The value locator of the st.metric labelled ``label``."""
+    return (
+        page.locator('[data-testid="stMetric"]')
+        .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+        .first.locator('[data-testid="stMetricValue"]')
+    )
+
+
+def upload(page: Any, paths: list[Path], uploader_index: int = 0) -> None:
+    """Put ``paths`` into the page's file uploader (as a person choosing files would)."""
+    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(uploader_index)
+    dropzone.set_input_files([str(p) for p in paths])
+
+
+def cli_json(*args: str) -> dict[str, Any]:
+    """Run the project's CLI (same engine as the pages) and parse its JSON output."""
+    run = subprocess.run(
+        [sys.executable, "-m", "copilot_roi", *args, "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return dict(json.loads(run.stdout))
