@@ -187,3 +187,22 @@ def test_only_allowed_file_names() -> None:
 def test_crlf_line_endings() -> None:
     dataset = ingest(to_csv(ROWS, line_end="\r\n"))
     assert dataset.quality.rows_used == len(ROWS)
+
+
+def test_cp1252_detected_late_in_a_large_file_with_a_ragged_row() -> None:
+    # The first 64 KiB are plain ASCII, so the head looks like UTF-8; a later accented name in
+    # cp1252 fails the UTF-8 read and the file is read again as cp1252, row numbers intact.
+    ascii_rows = [
+        record(dt.datetime(2026, 11, 2, 8) + dt.timedelta(minutes=i), 0.1, session=f"a{i}")
+        for i in range(1200)
+    ]
+    text = (
+        to_text(ascii_rows)
+        + "Nov 3,1\n"
+        + to_text([record(dt.datetime(2026, 11, 3, 9), 0.5, user="Zoë Müller")]).split("\n", 1)[1]
+    )
+    dataset = ingest(text.encode("cp1252"))
+    assert "Windows-1252" in dataset.quality.files[0].description
+    assert "Zoë Müller" in set(dataset.frame["user"].astype(str))
+    assert [r["row"] for r in dataset.quality.rejection_records()] == [1202]
+    assert int(dataset.frame["source_row"].max()) == 1203

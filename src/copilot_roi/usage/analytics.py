@@ -215,7 +215,7 @@ def capacity_kpis(series: HourlySeries, provisioned_scu: float) -> CapacityKpis:
 def hour_of_week(series: HourlySeries) -> pd.DataFrame:
     """Mean SCUs per clock hour of the week: 7 rows (Mon..Sun) x 24 columns (0..23)."""
     index = series.index
-    frame = pd.DataFrame({"day": index.dayofweek, "hour": index.hour, "units_scu": series.units_scu})
+    frame = pd.DataFrame({"day": index.day_of_week, "hour": index.hour, "units_scu": series.units_scu})
     table = frame.pivot_table(index="day", columns="hour", values="units_scu", aggfunc="mean", fill_value=0.0)
     table = table.reindex(index=range(7), columns=range(24), fill_value=0.0)
     table.index = pd.Index(DAY_NAMES, name="day")
