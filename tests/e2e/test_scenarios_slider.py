@@ -1,0 +1,50 @@
+"""Move a role slider on the scenarios page and see the numbers and the chart change."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from e2ekit import Server, open_page, page_errors, page_url, require_page, wait_for_script
+
+pytestmark = pytest.mark.e2e
+
+CHART_DATA = "document.querySelector('.js-plotly-plot').data.map(t => Array.from(t.y || []))"
+
+
+def realised_value(page: Any) -> str:
+    """The figure under the "Realised value" headline."""
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    match = re.search(r"Realised value\s*\n\s*(\S[^\n]*)", text)
+    assert match, "no Realised value headline"
+    return match.group(1)
+
+
+def test_moving_a_role_slider_redraws_numbers_and_chart(app_server: Server, page: Any) -> None:
+    scenarios = require_page("scenarios")
+    open_page(page, page_url(app_server.url, scenarios))
+    page.wait_for_selector(".js-plotly-plot")
+    before_text = page.locator('[data-testid="stMain"]').inner_text()
+    before_chart = page.evaluate(CHART_DATA)
+    before_value = realised_value(page)
+
+    widget = page.locator('[data-testid="stSlider"]').filter(has_text="Time saved on those tasks").first
+    slider = widget.get_by_role("slider")
+    shown_value = widget.locator('[data-testid="stSliderThumbValue"]')
+    value_before = shown_value.inner_text()
+    slider.focus()
+    for _ in range(10):
+        slider.press("ArrowRight")
+    page.wait_for_function(
+        "before => document.querySelector('[data-testid=\"stMain\"]').innerText !== before", arg=before_text
+    )
+    wait_for_script(page)
+    page.wait_for_function(
+        f"before => JSON.stringify({CHART_DATA}) !== JSON.stringify(before)", arg=before_chart
+    )
+
+    assert float(shown_value.inner_text()) == pytest.approx(float(value_before) + 5.0)  # 10 steps of 0.5
+    assert page.evaluate(CHART_DATA) != before_chart, "the cost vs value chart did not change"
+    assert realised_value(page) != before_value, "more time saved must mean more realised value"
+    assert page_errors(page) == []
