@@ -1,0 +1,126 @@
+"""`copilot-roi usage`: same numbers as the engine the page calls; untrusted files exit 1 cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from copilot_roi.cli import main
+from copilot_roi.usage import IngestOptions, ingest_paths
+from copilot_roi.usage.analytics import summarise
+from copilot_roi.usage.report import usage_payload
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+FILES = [str(SAMPLES / "CapacityUsage.xlsx"), str(SAMPLES / "CapacityUsage_2026-10-01_EU.csv")]
+ARGS = ["--as-of", "2026-11-21", "--tz", "Europe/Paris"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_matches_the_engine_the_page_calls(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "usage", *FILES, *ARGS, "--json")
+    assert code == 0, err
+    printed = json.loads(out)
+    dataset = ingest_paths(FILES, IngestOptions(as_of=dt.date(2026, 11, 21), timezone="Europe/Paris"))
+    assert printed == json.loads(json.dumps(usage_payload(dataset)))
+    summary = summarise(dataset.frame, dataset.hourly)  # what the page's KPI row shows
+    assert printed["total_units"] == summary.total_units
+    assert printed["sessions"] == summary.sessions
+    assert printed["users"] == summary.users
+    assert printed["peak_hour_units"] == summary.peak_hour_units
+    for key in (
+        "rows_read",
+        "rows_used",
+        "rows_rejected",
+        "duplicates_removed",
+        "first",
+        "last",
+        "period_hours",
+        "by_category",
+        "by_plugin",
+        "by_experience",
+        "by_user",
+        "rejections",
+    ):
+        assert key in printed
+    assert printed["first"] == "2026-08-17T00:02:00+02:00"
+    assert printed["last"].endswith("+01:00")  # after the clocks went back
+    assert printed["duplicates_removed"] > 0
+    assert sum(printed["by_plugin"].values()) == pytest.approx(printed["total_units"])
+    assert printed["by_user"]["NA"] > 0  # a user called NA is a user
+
+
+def test_pseudonymised_json_hides_names_but_keeps_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    _, plain, _ = run(capsys, "usage", FILES[0], *ARGS, "--json")
+    code, hidden, _ = run(capsys, "usage", FILES[0], *ARGS, "--json", "--pseudonymise")
+    assert code == 0
+    plain_payload, hidden_payload = json.loads(plain), json.loads(hidden)
+    assert "Ben Heppard" in plain and "Ben Heppard" not in hidden
+    assert sorted(plain_payload["by_user"].values()) == sorted(hidden_payload["by_user"].values())
+    assert all(name.startswith("User ") for name in hidden_payload["by_user"])
+    assert hidden_payload["total_units"] == plain_payload["total_units"]
+
+
+def test_human_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "usage", *FILES, *ARGS)
+    assert code == 0
+    assert out.startswith("Files: CapacityUsage.xlsx, CapacityUsage_2026-10-01_EU.csv")
+    assert "duplicates removed" in out and "By plugin:" in out
+
+
+def test_rejections_are_listed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text('Date,Units used\n"Nov 2, 09:00 AM",1\n"Nov 2, 10:00 AM",-3\n"Nov 2, 11:00 AM",2\n')
+    code, out, _ = run(capsys, "usage", str(path), *ARGS, "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["rejections"] == [
+        {"file": "u.csv", "row": 3, "column": "Units used", "reason": "negative units '-3'"}
+    ]
+    assert (payload["rows_read"], payload["rows_used"], payload["rows_rejected"]) == (3, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"MZ\x90\x00binary", "binary file"),
+        (b"Date,Units used\n" + b'"Nov 2, 09:00 AM",x\n' * 3, "3 of 3 rows cannot be used"),
+        (b"", "empty"),
+    ],
+)
+def test_untrusted_file_exits_1_with_one_line_and_no_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "usage", str(path), "--json")
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "export.csv" in err and reason in err
+
+
+def test_missing_file_and_bad_zone(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "usage", "/nonexistent/usage.csv")
+    assert code == 1 and "no such file" in err
+    code, _, err = run(capsys, "usage", FILES[0], "--tz", "Mars/Olympus")
+    assert code == 2 and "unknown time zone" in err
+
+
+def test_price_reads_the_same_hourly_series(capsys: pytest.CaptureFixture[str]) -> None:
+    """The lead's --usage flag goes through load_hourly_usage: hours and units match the page."""
+    code, out, err = run(capsys, "price", "--scu", "3", "--usage", *FILES, *ARGS, "--json")
+    assert code == 0, err
+    priced = json.loads(out)
+    usage = usage_payload(
+        ingest_paths(FILES, IngestOptions(as_of=dt.date(2026, 11, 21), timezone="Europe/Paris"))
+    )
+    assert priced["consumed_units"] == pytest.approx(usage["total_units"])
+    assert priced["hours"] == usage["period_hours"]
