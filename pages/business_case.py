@@ -75,7 +75,7 @@ def load_uploaded_scenario() -> None:
         loaded = Scenario.model_validate_json(data)
     except ValidationError as error:
         # Field names can come from the file: keep markdown link and emphasis syntax out of them.
-        reason = re.sub(r"[\[\]()`*#_!<>{}|~\\]", " ", describe_validation_error(error))[:300]
+        reason = re.sub(r"[\[\]()`*#!<>{}|~\\]", " ", describe_validation_error(error))[:300]
         st.session_state["bc_load_error"] = f"Not a valid scenario: {reason}"
         return
     st.session_state.pop("bc_load_error", None)

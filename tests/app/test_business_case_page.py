@@ -1,0 +1,132 @@
+"""AppTest of the business case page: the engine's numbers, links, scenario files, reset, downloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from copilot_roi.business.xlsx import CASH, RESULT_ROWS
+from copilot_roi.cli import main
+from copilot_roi.pricebook import list_prices
+from copilot_roi.value.engine import ScenarioResult, compute
+from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.workshop import money
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+PAGE = "pages/business_case.py"
+
+
+def open_page(query: dict[str, str] | None = None, scenario: Scenario | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    if query:
+        # A link opens the app (any page) with its parameters; switching pages then drops them,
+        # as st.switch_page does, so the link must already be in the session by then.
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+    if scenario is not None:
+        at.session_state["scenario"] = scenario
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def assert_shows(at: AppTest, result: ScenarioResult) -> None:
+    c = result.currency
+    assert metric(at, "Cost") == money(result.total_cost, c)
+    assert metric(at, "Realised value") == money(result.total_value, c)
+    assert metric(at, "Analyst hours freed") == f"{result.total_hours_freed:,.0f} h"
+    assert metric(at, "NPV") == money(result.npv, c)
+    payback = f"Month {result.payback_month}" if result.payback_month else "Not within horizon"
+    assert metric(at, "Payback") == payback
+
+
+def custom() -> Scenario:
+    data = json.loads(scenario_template("expected").model_dump_json())
+    data["roles"]["soc"]["headcount"] = 12
+    data["realisation_rate"] = 0.35
+    return Scenario.model_validate(data)
+
+
+def test_opens_on_the_template_and_says_so() -> None:
+    at = open_page()
+    assert at.title[0].value == "Business case"
+    assert any("expected template" in i.value for i in at.info)
+    assert_shows(at, compute(scenario_template("expected"), list_prices()))
+    assert len(at.get("download_button")) == 4
+    assert at.query_params["soc"] == "10_15_22_75"  # the view's inputs are in the URL
+
+
+def test_shows_the_session_scenario_with_the_same_numbers_as_the_cli(tmp_path: Path) -> None:
+    scenario = custom()
+    at = open_page(scenario=scenario)
+    result = compute(scenario, list_prices())
+    assert_shows(at, result)
+    assert not any("expected template" in i.value for i in at.info)
+    source = tmp_path / "scenario.json"
+    source.write_text(scenario.model_dump_json())
+    assert main(["report", "--scenario", str(source), "--out", str(tmp_path / "out")]) == 0
+    cash = openpyxl.load_workbook(tmp_path / "out" / "business-case.xlsx", data_only=True)[CASH]
+    cli_npv = cash[f"B{RESULT_ROWS['npv'] + 1}"].value
+    cli_cost = cash[f"B{RESULT_ROWS['total_cost'] + 1}"].value
+    assert metric(at, "NPV") == money(cli_npv, result.currency)
+    assert metric(at, "Cost") == money(cli_cost, result.currency)
+    assert cli_npv == pytest.approx(result.npv, abs=0.005)
+
+
+def test_a_link_reopens_the_same_inputs() -> None:
+    at = open_page({"v": "1", "preset": "expected", "soc": "25_20_30_90", "real": "60", "h": "24"})
+    shown = at.session_state["scenario"]
+    soc = shown.roles["soc"]
+    assert (soc.headcount, soc.hours_per_week_on_assisted_tasks, soc.loaded_cost_per_hour) == (25, 20.0, 90.0)
+    assert soc.time_saved_share == pytest.approx(0.30)
+    assert (shown.realisation_rate, shown.horizon_months) == (0.6, 24)
+    assert shown.roles["iam"] == scenario_template("expected").roles["iam"]
+    assert_shows(at, compute(shown, list_prices()))
+    assert at.query_params["soc"] == "25_20_30_90"
+
+
+def test_a_bad_link_is_refused_with_the_reason() -> None:
+    at = open_page({"soc": "1e309_15_22_75", "h": "999"})
+    warning = " ".join(w.value for w in at.warning)
+    assert "soc: people must be a plain number" in warning
+    assert "h: horizon (months) must be between 1 and 120" in warning
+    assert_shows(at, compute(scenario_template("expected"), list_prices()))
+
+
+def test_loading_a_scenario_file_applies_it() -> None:
+    at = open_page()
+    scenario = custom()
+    at.file_uploader(key="bc_load").upload("scenario.json", scenario.model_dump_json().encode()).run()
+    assert not at.exception
+    assert at.session_state["scenario"] == scenario
+    assert_shows(at, compute(scenario, list_prices()))
+    assert any("Scenario loaded" in s.value for s in at.success)
+
+
+def test_an_invalid_scenario_file_names_the_field() -> None:
+    at = open_page()
+    data = json.loads(scenario_template("expected").model_dump_json())
+    data["horizon_months"] = 500
+    at.file_uploader(key="bc_load").upload("scenario.json", json.dumps(data).encode()).run()
+    assert not at.exception
+    assert any("horizon_months" in e.value for e in at.error)
+    assert "scenario" not in at.session_state
+
+
+def test_reset_returns_to_the_template() -> None:
+    at = open_page(scenario=custom())
+    at.text_input(key="bc_customer").set_value("Contoso").run()
+    at.button(key="bc_reset").click().run()
+    assert not at.exception
+    assert "scenario" not in at.session_state
+    assert at.text_input(key="bc_customer").value == ""
+    assert_shows(at, compute(scenario_template("expected"), list_prices()))
