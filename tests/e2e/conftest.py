@@ -20,6 +20,16 @@ async def visit_home(url: str) -> None:
         assert run.status == 0 and not run.errors, run
 
 
+E2E_TEST_TIMEOUT_S = 300
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Bound every browser test in time (pytest-timeout), so a hung page cannot stall CI."""
+    for item in items:
+        if item.get_closest_marker("e2e") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(E2E_TEST_TIMEOUT_S))
+
+
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[Server]:
     server = start_streamlit("streamlit-e2e")
