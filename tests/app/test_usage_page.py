@@ -1,0 +1,123 @@
+"""AppTest of the usage pages: analytics, chargeback and right-sizing open on the bundled samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from copilot_roi.plans import CapacityPlan
+from copilot_roi.pricebook import list_prices
+from copilot_roi.usage import IngestOptions, UsageDataset
+from copilot_roi.usage import analytics as ua
+from copilot_roi.usage.rightsizing import right_size
+from ui.usage_state import SAMPLE_EXPORT_TAKEN_ON, sample_files
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture(scope="module")
+def sample() -> UsageDataset:
+    from copilot_roi.usage import ingest_files
+
+    return ingest_files(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON, timezone="UTC"))
+
+
+def shown_text(at: AppTest) -> str:
+    return " ".join(df.value.to_csv() for df in at.dataframe)
+
+
+def test_usage_page_shows_the_engine_numbers_for_the_sample(sample: UsageDataset) -> None:
+    at = open_page("pages/usage.py")
+    summary = ua.summarise(sample.frame, sample.hourly)
+    assert metric(at, "SCUs used") == f"{summary.total_units:,.1f}"
+    assert metric(at, "Sessions") == f"{summary.sessions:,}"
+    assert metric(at, "Users") == f"{summary.users:,}"
+    assert metric(at, "Rows read") == f"{sample.quality.rows_read:,}"
+    assert metric(at, "Duplicates removed") == f"{sample.quality.duplicates_removed:,}"
+    kpis = ua.capacity_kpis(sample.hourly, 3.0)
+    assert metric(at, "Hours above 90 % of capacity") == f"{kpis.hours_above_90pct:,}"
+    assert isinstance(at.session_state["usage_dataset"], UsageDataset)
+    assert at.session_state["usage_dataset"].quality.rows_used == sample.quality.rows_used
+    assert len(at.get("plotly_chart")) == 8  # heatmap, daily trend, six breakdowns
+    assert any("bundled sample" in i.value for i in at.info)
+
+
+def test_pseudonymise_switch_controls_every_table() -> None:
+    at = open_page("pages/usage.py")
+    assert "Ben Heppard" not in shown_text(at)
+    assert "User " in shown_text(at)
+    # The switch lives in the shared sidebar (app.py); AppTest drops the entry script's sidebar
+    # from its element tree after switch_page, so set the switch through its session key.
+    at.session_state["shared_pseudonymise"] = False
+    at.run()
+    assert not at.exception
+    assert "Ben Heppard" in shown_text(at)
+
+
+def test_filters_apply_to_the_kpis(sample: UsageDataset) -> None:
+    at = open_page("pages/usage.py")
+    at.radio(key="usage_f_actor").set_value("agents").run()
+    assert not at.exception
+    agents = ua.apply_filter(sample.frame, ua.UsageFilter(actor="agents"))
+    assert metric(at, "SCUs used") == f"{agents['units_scu'].sum():,.1f}"
+    before = metric(at, "7-day average utilisation")
+    at.number_input(key="usage_provisioned").set_value(10).run()
+    assert metric(at, "7-day average utilisation") != before
+
+
+def test_time_zone_setting_is_applied(sample: UsageDataset) -> None:
+    at = open_page("pages/usage.py")
+    at.selectbox(key="usage_tz").set_value("America/New_York").run()
+    assert not at.exception
+    dataset = at.session_state["usage_dataset"]
+    assert dataset.timezone == "America/New_York"
+    assert str(dataset.hourly.start.tz) == "America/New_York"
+    assert metric(at, "SCUs used") == f"{sample.total_units:,.1f}"
+
+
+def test_chargeback_page_allocates_every_scu_and_offers_a_safe_download(sample: UsageDataset) -> None:
+    at = open_page("pages/chargeback.py")
+    shares = [metric(at, label) for label in ("From the roster", "From rules", "Unassigned")]
+    assert sum(int(s.split("%")[0]) for s in shares) in (99, 100, 101)  # rounded shares
+    assert "Ben Heppard" not in shown_text(at)
+    by_role = next(df.value for df in at.dataframe if "role_label" in df.value.columns)
+    assert by_role["units_scu"].sum() == pytest.approx(sample.total_units)
+    assert len(at.get("download_button")) == 1
+
+
+def test_rightsizing_page_matches_the_optimizer(sample: UsageDataset) -> None:
+    at = open_page("pages/rightsizing.py")
+    expected = right_size(sample.hourly, list_prices(), CapacityPlan(provisioned_scu=3, overage="unlimited"))
+    assert metric(at, "Recommended plan") == f"{expected.result.recommended.total_cost:,.0f} USD"
+    assert expected.result.current is not None
+    assert metric(at, "Current plan") == f"{expected.result.current.total_cost:,.0f} USD"
+    at.slider(key="rs_growth").set_value(50).run()
+    assert not at.exception
+    grown = right_size(
+        sample.hourly, list_prices(), CapacityPlan(provisioned_scu=3, overage="unlimited"), 50.0
+    )
+    assert metric(at, "Recommended plan") == f"{grown.result.recommended.total_cost:,.0f} USD"
+
+
+def test_rightsizing_shows_the_e5_burn_down() -> None:
+    at = open_page("pages/rightsizing.py")
+    charts_before = len(at.get("plotly_chart"))
+    at.number_input(key="rs_plan_e5").set_value(5000).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == charts_before + 1
+    assert any("pool" in w.value for w in [*at.warning, *at.info])
