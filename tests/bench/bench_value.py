@@ -6,11 +6,16 @@
 * The scenarios page's rerun after a slider move, driven by AppTest (``set_value(...).run()``):
   widgets, the recompute (session cache miss: each move is a new scenario) and the figures.
   Baseline: AppTest re-running the page with nothing changed (cache hit).
+* The same move in a real browser (``streamlit run`` + Chromium, where only the fragment reruns):
+  from the key press on the slider to the "Realised value" headline showing the new number.
 """
 
 from __future__ import annotations
 
 import itertools
+import statistics
+import sys
+import time
 from pathlib import Path
 
 from benchkit import BenchRow, median_ms
@@ -89,8 +94,56 @@ def _page_rows() -> list[BenchRow]:
     ]
 
 
+_HEADLINE_JS = """old => {
+    const label = document.querySelector('h4#realised-value');
+    const next = label && label.parentElement.nextElementSibling;
+    const value = next && next.querySelector('h2');
+    return value && value.innerText !== old;
+}"""
+
+
+def _browser_rows(moves: int = 9) -> list[BenchRow]:
+    sys.path.insert(0, str(APP.parent / "tests" / "e2e"))
+    try:
+        from e2ekit import launch_chromium, start_streamlit, stop_process, wait_for_script
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        print(f"  (browser row skipped: {error})")
+        return []
+    server = start_streamlit("bench-value")
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_context(viewport={"width": 1600, "height": 1200}).new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"{server.url}/scenarios", wait_until="domcontentloaded")
+            wait_for_script(page)
+            value = page.locator("xpath=//h4[@id='realised-value']/../following-sibling::*[1]//h2")
+            thumb = page.get_by_role("slider", name="Time saved on those tasks (%)").first
+            times = []
+            for _ in range(moves + 1):
+                before = value.inner_text()
+                thumb.focus()
+                start = time.perf_counter()
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(_HEADLINE_JS, arg=before, polling=10)
+                times.append((time.perf_counter() - start) * 1000)
+                wait_for_script(page)
+            browser.close()
+    finally:
+        stop_process(server.proc)
+    return [
+        BenchRow(
+            "scenarios page: slider move to new headline, real browser (fragment rerun)",
+            statistics.median(times[1:]),
+            target="no visible wait (< 500 ms)",
+            notes=f"median of {moves} key presses; Chromium and the server share the machine",
+        )
+    ]
+
+
 def benchmarks() -> list[BenchRow]:
-    return _recompute_rows() + _page_rows()
+    return _recompute_rows() + _page_rows() + _browser_rows()
 
 
 if __name__ == "__main__":
