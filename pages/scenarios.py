@@ -163,6 +163,10 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
             st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
             st.caption(h.sentence)
     st.info(break_even_sentence(result))
+    if (refused := result.billing.throttled_units) > 0:
+        share = refused / max(result.billing.consumed_units, 1e-9)
+        st.warning(f"This plan refuses {refused:,.0f} SCU ({share:.0%} of demand); the value assumes every "
+                   "prompt is served. Raise the plan or allow overage.")  # fmt: skip
     st.caption(f"Plan: {result.plan_description}. Prices: {result.price_book_name}, {result.currency}.")
     if scenario.capacity.measured_roles:
         notes = "; ".join(st.session_state.get("scn_measured_notes") or [])

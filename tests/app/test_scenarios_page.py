@@ -207,3 +207,13 @@ def test_a_scenario_put_in_the_session_is_shown_as_loaded() -> None:
     assert at.number_input(key="scn_soc_headcount").value == 11
     assert at.session_state["scenario"] == loaded
     assert at.session_state["scenario_result"] == compute(loaded)
+
+
+def test_a_plan_that_throttles_demand_is_flagged() -> None:
+    at = open_scenarios()
+    assert not at.warning
+    at.selectbox(key="scn_plan_overage").set_value("none").run()
+    assert not at.exception
+    result = at.session_state["scenario_result"]
+    assert result.billing.throttled_units > 0
+    assert any("refuses" in w.value for w in at.warning)
