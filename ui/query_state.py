@@ -51,7 +51,14 @@ def use_scenario(scenario: Scenario | None) -> None:
 
 
 def sync_url(scenario: Scenario) -> None:
-    """Write ``scenario``'s main inputs to the URL (only when they changed; other params stay)."""
+    """Write ``scenario``'s main inputs to the URL (only when they changed; other params stay).
+
+    Nothing is written before the router has read the opening link: a page run without the
+    router (Streamlit can serve a deep link that way to the first visitor after a restart)
+    must not overwrite the link it was opened with.
+    """
+    if not st.session_state.get(_RESTORED_KEY):
+        return
     wanted = encode(scenario)
     current = {k: v for k, v in st.query_params.to_dict().items() if k in KNOWN_KEYS}
     if current == wanted:
