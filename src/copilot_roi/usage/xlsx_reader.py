@@ -102,8 +102,9 @@ def check_sheet_bounds(file_name: str, archive: zipfile.ZipFile) -> None:
         if found is None:
             continue
         prefix = re.escape(found.group(1) or b"")
-        rows = _ROW_TAG.findall(xml)
-        max_row = max((int(r) for r in rows), default=0) if len(rows) < 2_000_000 else 2_000_000
+        # The last <row> tag bounds the sheet; any cell placed beyond it is refused below.
+        last = _ROW_TAG.match(xml, max(xml.rfind(b"<" + (found.group(1) or b"") + b"row "), 0))
+        max_row = int(last.group(1)) if last else 0
         if max_row > MAX_ROWS:
             raise UntrustedFileError(file_name, f"sheet rows reach {max_row:,} (at most {MAX_ROWS:,})")
         # One scan for any cell that is positioned oddly: no r attribute first, a column past
@@ -184,7 +185,10 @@ def _table(file_name: str, sheet: str, rows: list[list[Any]], header_index: int)
         raise UntrustedFileError(file_name, mapping, row=header_index + 1)
     body = rows[header_index + 1 :]
     width = len(header)
-    columns_values = list(zip(*[(r + [""] * width)[:width] for r in body], strict=True)) if body else []
+    if not body or min(map(len, body)) >= width:  # calamine pads rows to the sheet's width
+        columns_values = list(zip(*body, strict=True))[:width] if body else []
+    else:
+        columns_values = list(zip(*[(r + [""] * width)[:width] for r in body], strict=True))
     if not columns_values:
         columns_values = [() for _ in range(width)]
     columns = {
@@ -211,12 +215,17 @@ def _text(value: Any) -> str:
 
 
 def _to_arrow(values: list[Any]) -> pa.Array:
-    """Typed when the column is uniformly numeric or datetime, text otherwise."""
-    kinds = set(map(type, values))
-    if kinds and kinds <= {float, int}:
-        return pa.array(values, pa.float64())
-    if kinds == {dt.datetime}:
-        return pa.array(values, pa.timestamp("us"))
+    """Typed when the column is uniformly text, numeric or datetime; mixed columns become text.
+
+    Each attempt fails on the first value of another type, so a uniform column costs one pass.
+    """
+    for kind in (pa.string(), pa.float64(), pa.timestamp("us")):
+        try:
+            array = pa.array(values, kind)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+            continue
+        if kind != pa.float64() or not any(type(v) is bool for v in values[:1]):
+            return array
     return pa.array([v if isinstance(v, str) else _cell_text(v) for v in values], pa.string())
 
 
