@@ -22,12 +22,11 @@ PAGE = "pages/business_case.py"
 
 def open_page(query: dict[str, str] | None = None, scenario: Scenario | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120)
-    if query:
-        # A link opens the app (any page) with its parameters; switching pages then drops them,
-        # as st.switch_page does, so the link must already be in the session by then.
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.run()
+    # The router runs first (as when the app opens); a link's parameters are read then, and
+    # switching pages drops them (as st.switch_page does), so they must be in the session already.
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
     if scenario is not None:
         at.session_state["scenario"] = scenario
     at.switch_page(PAGE).run()
