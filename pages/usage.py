@@ -8,7 +8,7 @@ from copilot_roi.charts.usage_charts import breakdown_figure, daily_trend_figure
 from copilot_roi.usage import IngestOptions, UntrustedFileError
 from copilot_roi.usage import analytics as ua
 from ui.plan_inputs import TIMEZONES
-from ui.usage_state import SAMPLE_EXPORT_TAKEN_ON, load_dataset, sample_files, shown_frame
+from ui.usage_state import SAMPLE_EXPORT_TAKEN_ON, load_dataset, load_sample, shown_frame, widget_suffix
 
 st.title("Usage analytics")
 uploads = st.file_uploader(
@@ -33,13 +33,17 @@ timezone = c2.selectbox(
 try:
     if uploads:
         dataset = load_dataset(
-            [(f.name, f.getvalue()) for f in uploads], IngestOptions(as_of=as_of, timezone=timezone)
+            [f"{f.file_id}:{f.name}:{f.size}" for f in uploads],
+            lambda: [(f.name, f.getvalue()) for f in uploads],
+            IngestOptions(as_of=as_of, timezone=timezone),
         )
     else:
-        dataset = load_dataset(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON, timezone=timezone))
+        dataset = load_sample(timezone)
         st.info("Showing the bundled sample exports (a made-up tenant). Upload yours above.")
 except UntrustedFileError as error:
-    st.error(f"This file cannot be trusted, so nothing was loaded: {error}")
+    st.error(
+        f"This file cannot be trusted, so nothing was loaded (other pages keep the data they had): {error}"
+    )
     st.stop()
 
 q = dataset.quality
@@ -96,21 +100,28 @@ with st.expander(
         st.dataframe(q.rejections.head(500), hide_index=True)
 
 frame = shown_frame(dataset.frame)
+suffix = widget_suffix()
 with st.sidebar.expander("Usage filters", expanded=False):
     days = st.date_input(
         "Days",
         value=(q.first.date(), q.last.date()),
         min_value=q.first.date(),
         max_value=q.last.date(),
-        key="usage_days",
+        key=f"usage_days_{suffix}",
     )
     chosen = ua.UsageFilter(
         first_day=days[0] if len(days) > 0 else None,
         last_day=days[1] if len(days) > 1 else None,
-        users=tuple(st.multiselect("Users", ua.options(frame, "user"), key="usage_f_users")),
-        plugins=tuple(st.multiselect("Plugins", ua.options(frame, "plugins"), key="usage_f_plugins")),
-        experiences=tuple(st.multiselect("Experiences", ua.options(frame, "experience"), key="usage_f_exp")),
-        categories=tuple(st.multiselect("Categories", ua.options(frame, "category"), key="usage_f_cat")),
+        users=tuple(st.multiselect("Users", ua.options(frame, "user"), key=f"usage_f_users_{suffix}")),
+        plugins=tuple(
+            st.multiselect("Plugins", ua.options(frame, "plugins"), key=f"usage_f_plugins_{suffix}")
+        ),
+        experiences=tuple(
+            st.multiselect("Experiences", ua.options(frame, "experience"), key=f"usage_f_exp_{suffix}")
+        ),
+        categories=tuple(
+            st.multiselect("Categories", ua.options(frame, "category"), key=f"usage_f_cat_{suffix}")
+        ),
         actor=st.radio("Who", ["all", "people", "agents"], horizontal=True, key="usage_f_actor"),
     )
 filtered = ua.apply_filter(frame, chosen)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -29,15 +30,27 @@ def sample_files() -> list[tuple[str, bytes]]:
     return [(name, (SAMPLE_DIR / name).read_bytes()) for name in SAMPLE_FILES]
 
 
-def load_dataset(files: list[tuple[str, bytes]], options: IngestOptions) -> UsageDataset:
-    """Ingest ``files`` unless the same files and options are already loaded in this session."""
-    digest = hashlib.sha256(options.model_dump_json().encode())
-    for name, data in files:
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-    fingerprint = digest.hexdigest()
+def load_sample(timezone: str = "UTC") -> UsageDataset:
+    return load_dataset(
+        ["bundled sample", *SAMPLE_FILES],
+        sample_files,
+        IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON, timezone=timezone),
+    )
+
+
+def load_dataset(
+    identity: list[str], read: Callable[[], list[tuple[str, bytes]]], options: IngestOptions
+) -> UsageDataset:
+    """Ingest the files ``read`` returns, unless the same files and options are loaded already.
+
+    ``identity`` names the files cheaply (upload ids, names, sizes) so a rerun does not hash
+    or re-read large uploads.
+    """
+    fingerprint = hashlib.sha256("\0".join([options.model_dump_json(), *identity]).encode()).hexdigest()
     dataset = st.session_state.get(DATASET_KEY)
     if isinstance(dataset, UsageDataset) and st.session_state.get(_FINGERPRINT_KEY) == fingerprint:
         return dataset
+    files = read()
     with st.status(f"Reading {len(files)} file(s)...", expanded=False) as status:
         bar = st.progress(0.0)
 
@@ -51,12 +64,18 @@ def load_dataset(files: list[tuple[str, bytes]], options: IngestOptions) -> Usag
     return dataset
 
 
+def widget_suffix() -> str:
+    """A key suffix that changes with the data and the alias switch, so filters never hold
+    values (names or aliases) that the current data does not have."""
+    return str(st.session_state.get(_FINGERPRINT_KEY, ""))[:12] + ("a" if pseudonymise_on() else "n")
+
+
 def current_dataset() -> UsageDataset:
     """The session's dataset; the bundled sample when nothing was uploaded yet."""
     dataset = st.session_state.get(DATASET_KEY)
     if isinstance(dataset, UsageDataset):
         return dataset
-    return load_dataset(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON))
+    return load_sample()
 
 
 def alias_key() -> bytes:

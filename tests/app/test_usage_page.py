@@ -121,3 +121,56 @@ def test_rightsizing_shows_the_e5_burn_down() -> None:
     assert not at.exception
     assert len(at.get("plotly_chart")) == charts_before + 1
     assert any("pool" in w.value for w in [*at.warning, *at.info])
+
+
+SAMPLES = APP.parent / "sample_data"
+
+
+def test_uploading_two_overlapping_exports_merges_them_like_the_cli() -> None:
+    import datetime as dt
+
+    from copilot_roi.usage import ingest_paths
+    from copilot_roi.usage.report import usage_payload
+
+    at = open_page("pages/usage.py")
+    at.date_input(key="usage_as_of").set_value(dt.date(2026, 11, 21))
+    at.file_uploader(key="usage_uploads").set_value(
+        [
+            ("CapacityUsage.xlsx", (SAMPLES / "CapacityUsage.xlsx").read_bytes(), "application/octet-stream"),
+            ("eu.csv", (SAMPLES / "CapacityUsage_2026-10-01_EU.csv").read_bytes(), "text/csv"),
+        ]
+    ).run()
+    assert not at.exception, at.exception
+    expected = usage_payload(
+        ingest_paths(
+            [SAMPLES / "CapacityUsage.xlsx", SAMPLES / "CapacityUsage_2026-10-01_EU.csv"],
+            IngestOptions(as_of=dt.date(2026, 11, 21)),
+        )
+    )
+    assert metric(at, "SCUs used") == f"{expected['total_units']:,.1f}"
+    assert metric(at, "Sessions") == f"{expected['sessions']:,}"
+    assert metric(at, "Duplicates removed") == f"{expected['duplicates_removed']:,}"
+    assert not any("bundled sample" in i.value for i in at.info)
+
+
+def test_an_untrusted_upload_shows_a_clear_error_and_no_traceback() -> None:
+    at = open_page("pages/usage.py")
+    at.file_uploader(key="usage_uploads").set_value(
+        [("CapacityUsage.xlsx", b"MZ\x90\x00 not a workbook", "application/octet-stream")]
+    ).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "cannot be trusted" in at.error[0].value and "binary file" in at.error[0].value
+
+
+def test_uploads_with_rejected_rows_list_them() -> None:
+    text = (
+        "Date,Units used,Initiated by\n"
+        '"Nov 2, 09:00 AM",1,Ben\n"Nov 2, 10:00 AM",inf,Ann\n"Nov 2, 11:00 AM",2,Ann\n'
+    )
+    at = open_page("pages/usage.py")
+    at.file_uploader(key="usage_uploads").set_value([("u.csv", text.encode(), "text/csv")]).run()
+    assert not at.exception
+    assert metric(at, "Rows rejected") == "1"
+    rejected = next(df.value for df in at.dataframe if "reason" in df.value.columns)
+    assert rejected.iloc[0]["row"] == 3 and "infinite" in rejected.iloc[0]["reason"]
