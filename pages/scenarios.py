@@ -18,6 +18,7 @@ from copilot_roi.value.workshop import (
     break_even_sentence,
     evidence_notes,
     headlines,
+    measured_summary,
     overrides_from_prices,
     role_key,
     scenario_from_values,
@@ -121,6 +122,10 @@ def workshop() -> None:
     inputs, outputs = st.columns([2, 3], gap="large")
     with inputs:
         st.subheader("Teams")
+        if money != "USD":
+            st.caption(
+                f"Costs are in {money}; the catalogue's defaults are USD figures: convert or replace them."
+            )
         for role_id in ROLE_IDS:
             role_inputs(role_id, brief=view != "Analyst")
         st.subheader("Value and money")
@@ -169,7 +174,7 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
                    "prompt is served. Raise the plan or allow overage.")  # fmt: skip
     st.caption(f"Plan: {result.plan_description}. Prices: {result.price_book_name}, {result.currency}.")
     if scenario.capacity.measured_roles:
-        notes = "; ".join(st.session_state.get("scn_measured_notes") or [])
+        notes = "; ".join(st.session_state.get("scn_measured_notes") or measured_summary(scenario))
         st.success(
             f"From your usage export (roles by plugin rules): {notes}. Everything else is an assumption."
         )

@@ -217,3 +217,15 @@ def test_a_plan_that_throttles_demand_is_flagged() -> None:
     result = at.session_state["scenario_result"]
     assert result.billing.throttled_units > 0
     assert any("refuses" in w.value for w in at.warning)
+
+
+def test_a_loaded_calibrated_scenario_still_says_what_was_measured() -> None:
+    from copilot_roi.value.calibration import calibrated
+
+    at = open_scenarios()
+    at.session_state["scenario"] = calibrated(scenario_template(), {"soc": 52.25})
+    del at.session_state["scn_base"]
+    at.run()
+    assert not at.exception
+    assert at.session_state["scenario"].capacity.measured_roles == ["soc"]
+    assert any("SOC analyst 52.2 SCU per person per month" in s.value for s in at.success)

@@ -312,3 +312,18 @@ def assumption_rows(scenario: Scenario) -> list[dict[str, Any]]:
         }
         for r, role in scenario.roles.items()
     ]
+
+
+def measured_summary(scenario: Scenario) -> list[str]:
+    """The measured SCUs per person, one line per measured role (when no upload details are kept).
+
+    >>> from copilot_roi.value.calibration import calibrated
+    >>> from copilot_roi.value.scenario import scenario_template
+    >>> measured_summary(calibrated(scenario_template(), {"soc": 52.25}))
+    ['SOC analyst 52.2 SCU per person per month']
+    """
+    catalogue, scu = load_catalogue(), scenario.capacity.scu_per_person_month
+    return [
+        f"{catalogue.roles[r].label} {scu[r]:,.1f} SCU per person per month"
+        for r in scenario.capacity.measured_roles
+    ]
