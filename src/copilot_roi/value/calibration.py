@@ -8,14 +8,16 @@ when a whole team has adopted, each member consumes what today's users do.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot_roi.hourly import HOURS_PER_BILLING_MONTH
+from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
 from copilot_roi.optimizer import optimize
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices
 from copilot_roi.value.catalogue import ROLE_IDS, RoleId, load_catalogue
+from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.scenario import Scenario
 
 _ROLE_BY_NAME: dict[str, RoleId] = {r: r for r in ROLE_IDS}
@@ -99,8 +101,14 @@ def calibrated(scenario: Scenario, measured: dict[RoleId, float]) -> Scenario:
 
 def size_plan(scenario: Scenario, prices: Prices) -> CapacityPlan:
     """The optimizer's cheapest plan for the scenario's demand once every team has adopted."""
-    from copilot_roi.value.workshop import steady_state_demand
-
     return optimize(
         steady_state_demand(scenario), prices, e5_licences=scenario.capacity.plan.e5_licences
     ).recommended.plan
+
+
+def steady_state_demand(scenario: Scenario, months: int = 12) -> HourlySeries:
+    """Hourly demand once every team has fully adopted (the load a plan must be sized for)."""
+    monthly = sum(
+        role.headcount * scenario.capacity.scu_per_person_month[r] for r, role in scenario.roles.items()
+    )
+    return demand_series(np.full(months, float(monthly)), plan_timezone(scenario.capacity.plan))

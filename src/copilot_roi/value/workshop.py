@@ -10,13 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from copilot_roi.hourly import HourlySeries
 from copilot_roi.plans import CapacityPlan, OverageMode
 from copilot_roi.pricebook import PriceBook, PriceOverrides, Prices
 from copilot_roi.value.catalogue import RoleId, load_catalogue
-from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.scenario import Adoption, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
@@ -70,14 +66,6 @@ def plan_from_values(values: dict[str, Any]) -> CapacityPlan:
         overage_cap_scu_per_hour=float(values["scn_plan_cap"]) if overage == "capped" else 0.0,
         e5_licences=int(values["scn_plan_e5"]),
     )
-
-
-def steady_state_demand(scenario: Scenario, months: int = 12) -> HourlySeries:
-    """Hourly demand once every team has fully adopted (the load a plan must be sized for)."""
-    monthly = sum(
-        role.headcount * scenario.capacity.scu_per_person_month[r] for r, role in scenario.roles.items()
-    )
-    return demand_series(np.full(months, float(monthly)), plan_timezone(scenario.capacity.plan))
 
 
 def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
