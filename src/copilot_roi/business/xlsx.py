@@ -20,6 +20,7 @@ cell; numbers are written as numbers.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,8 @@ CASH_COLUMNS = (
     "Paid back (month)",
 )
 MONEY_COLUMNS = frozenset({"cost", "npv_at_low", "npv_at_high"})
-NOT_PAID_BACK = 9999  # sentinel in the helper column: this month has not paid back
+NOT_PAID_BACK = 9999
+SOURCE_WIDTH = 80  # sentinel in the helper column: this month has not paid back
 
 
 def quoted(sheet: str) -> str:
@@ -120,11 +122,31 @@ def write_text(ws: Worksheet, row: int, col: int, value: object, fmt: Any = None
     ws.write_string(row, col, str(neutralise_cell(str(value))), fmt)
 
 
-def write_frame(ws: Worksheet, row: int, frame: pd.DataFrame, headers: list[str], f: _Formats) -> int:
-    """Write a table: text cells neutralised, numbers numeric. Returns the next free row."""
+def row_height(texts_and_widths: list[tuple[str, float]]) -> float:
+    """A row height (points) that shows wrapped text whole: viewers do not grow rows on their own."""
+    lines = max(math.ceil(len(text) / max(width, 1.0)) for text, width in texts_and_widths)
+    return 15.0 * max(lines, 1)
+
+
+def write_frame(
+    ws: Worksheet,
+    row: int,
+    frame: pd.DataFrame,
+    headers: list[str],
+    f: _Formats,
+    widths: list[float] | None = None,
+) -> int:
+    """Write a table: text cells neutralised, numbers numeric. Returns the next free row.
+
+    ``widths`` (characters per column) sets the columns and grows rows to fit wrapped text.
+    """
     for col, header in enumerate(headers):
         write_text(ws, row, col, header, f.header)
+    for col, width in enumerate(widths or []):
+        ws.set_column(col, col, width)
     for r, record in enumerate(frame.itertuples(index=False), start=row + 1):
+        if widths:
+            ws.set_row(r, row_height([(str(v), w) for v, w in zip(record, widths, strict=False)]))
         for col, value in enumerate(record):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 write_text(ws, r, col, value, f.wrap)
@@ -174,7 +196,7 @@ def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, st
     ws.set_column(3, 3, 14)
     ws.set_column(4, 4, 22)
     ws.set_column(5, 5, 14)
-    ws.set_column(6, 6, 80)
+    ws.set_column(6, 6, SOURCE_WIDTH)
     write_text(ws, 0, 0, "Assumptions: every input of the case (edit the blue cells)", f.title)
     write_text(
         ws, 1, 0,
@@ -198,6 +220,7 @@ def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, st
         write_text(ws, row, 4, a.unit, f.text)
         write_text(ws, row, 5, a.basis, f.text)
         write_text(ws, row, 6, a.source, f.wrap)
+        ws.set_row(row, row_height([(a.source, SOURCE_WIDTH), (a.label, 30)]))
         cells[a.key] = ref(ASSUMPTIONS, row, 3)
         row += 1
     write_text(ws, row, 0, "weeks_per_month", f.text)
@@ -419,6 +442,7 @@ def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cac
         write_text(ws, row, 0, line, f.wrap)
         ws.set_row(row, 32)
     row += 2
+    ws.set_h_pagebreaks([row])  # the charts print together on their own page
     blue, green = "#0f6cbd", "#107c10"
     cumulative = _line_chart(book, case, "Cumulative cost vs realised value", [(8, blue), (9, green)])
     ws.insert_chart(row, 0, cumulative)
@@ -447,14 +471,10 @@ def _sensitivity(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
 
 
 def _evidence(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
-    ws.set_column(0, 0, 20)
-    ws.set_column(1, 1, 45)
-    ws.set_column(2, 2, 25)
-    ws.set_column(3, 4, 60)
-    ws.set_column(5, 5, 40)
     write_text(ws, 0, 0, "Evidence behind time saved (Microsoft studies; caveats apply)", f.title)
     frame = pd.DataFrame([vars(e) for e in case.evidence])
-    write_frame(ws, 2, frame, ["Role", "Study", "Sample", "Result", "Caveat", "Reference"], f)
+    headers = ["Role", "Study", "Sample", "Result", "Caveat", "Reference"]
+    write_frame(ws, 2, frame, headers, f, widths=[20, 40, 25, 60, 50, 40])
 
 
 def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
