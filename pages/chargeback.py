@@ -17,7 +17,7 @@ from copilot_roi.usage.chargeback import (
     read_roster,
 )
 from ui.sidebar import current_prices, pseudonymise_on
-from ui.usage_state import SAMPLE_DIR, SAMPLE_FILES, current_dataset, shown_names
+from ui.usage_state import SAMPLE_DIR, SAMPLE_FILES, current_dataset, plain, shown_names
 
 st.title("Chargeback by role")
 prices = current_prices()
@@ -25,7 +25,7 @@ dataset = current_dataset()
 using_sample = [f.file_name for f in dataset.quality.files] == list(SAMPLE_FILES)
 st.caption(
     f"Usage: {dataset.quality.rows_used:,} rows from "
-    f"{', '.join(f.file_name for f in dataset.quality.files)} (change it on Usage analytics)."
+    f"{plain(', '.join(f.file_name for f in dataset.quality.files))} (change it on Usage analytics)."
 )
 
 upload = st.file_uploader(
@@ -42,11 +42,11 @@ try:
         roster = read_roster("roster.csv", (SAMPLE_DIR / "roster.csv").read_bytes())
         st.info("Using the bundled sample roster. Upload yours above.")
 except UntrustedFileError as error:
-    st.error(f"Roster not used: {error}")
+    st.error(f"Roster not used: {plain(error)}")
 if roster is not None and roster.rejections:
     st.warning(
         f"{len(roster.rejections)} roster rows were not used: "
-        + "; ".join(f"row {row}: {why}" for row, why in roster.rejections[:10])
+        + plain("; ".join(f"row {row}: {why}" for row, why in roster.rejections[:10]))
     )
 
 with st.expander("Rules for users not in the roster (first match wins)", expanded=roster is None):
@@ -66,7 +66,7 @@ for number, row in enumerate(edited.to_dict("records"), start=1):
     try:
         rules.append(RoleRule(**{k: row.get(k) for k in ("field", "contains", "role")}))
     except ValidationError as error:
-        st.warning(f"Rule {number} ignored: {error.errors()[0]['msg']}")
+        st.warning(f"Rule {number} ignored: {plain(error.errors()[0]['msg'])}")
 
 level = st.number_input(
     "Provisioned SCUs (the cost per SCU is this plan's blended cost, unlimited overage)",

@@ -8,7 +8,14 @@ from copilot_roi.charts.usage_charts import breakdown_figure, daily_trend_figure
 from copilot_roi.usage import IngestOptions, UntrustedFileError
 from copilot_roi.usage import analytics as ua
 from ui.plan_inputs import TIMEZONES
-from ui.usage_state import SAMPLE_EXPORT_TAKEN_ON, load_dataset, load_sample, shown_frame, widget_suffix
+from ui.usage_state import (
+    SAMPLE_EXPORT_TAKEN_ON,
+    load_dataset,
+    load_sample,
+    plain,
+    shown_frame,
+    widget_suffix,
+)
 
 st.title("Usage analytics")
 uploads = st.file_uploader(
@@ -42,7 +49,8 @@ try:
         st.info("Showing the bundled sample exports (a made-up tenant). Upload yours above.")
 except UntrustedFileError as error:
     st.error(
-        f"This file cannot be trusted, so nothing was loaded (other pages keep the data they had): {error}"
+        "This file cannot be trusted, so nothing was loaded (other pages keep the data they had): "
+        + plain(error)
     )
     st.stop()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,6 +77,18 @@ def current_dataset() -> UsageDataset:
     if isinstance(dataset, UsageDataset):
         return dataset
     return load_sample()
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def plain(text: object) -> str:
+    """Text from an upload, escaped so Streamlit's Markdown shows it literally.
+
+    File names, user names and cell values reach captions and alerts; unescaped, a name like
+    ``![x](https://host/pixel)`` would render an image fetched from elsewhere.
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def alias_key() -> bytes:

@@ -6,6 +6,8 @@ one trace or point per usage row.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -63,7 +65,8 @@ def breakdown_figure(table: pd.DataFrame, title: str, top_n: int = TOP_N) -> go.
     """Horizontal bars of units per name; beyond ``top_n`` names the rest is one 'Other' bar."""
     shown = table.head(top_n)
     rest = table.iloc[top_n:]
-    names = list(shown["name"]) + ([f"Other ({len(rest)})"] if len(rest) else [])
+    # Plotly renders a few HTML tags in labels; names come from uploads, so they are escaped.
+    names = [html.escape(str(n)) for n in shown["name"]] + ([f"Other ({len(rest)})"] if len(rest) else [])
     units = list(shown["units_scu"]) + ([float(rest["units_scu"].sum())] if len(rest) else [])
     figure = go.Figure(
         go.Bar(
@@ -82,7 +85,7 @@ def chargeback_figure(table: pd.DataFrame, label_column: str, currency: str) -> 
     """Allocated cost per role, team or seniority."""
     figure = go.Figure(
         go.Bar(
-            x=table[label_column],
+            x=[html.escape(str(v)) for v in table[label_column]],
             y=table["cost"],
             marker_color=PROVISIONED_COLOUR,
             customdata=table["units_scu"],
