@@ -16,10 +16,10 @@ from copilot_roi.business.pptx import deck_bytes
 from copilot_roi.business.xlsx import workbook_bytes
 from copilot_roi.charts import value_charts
 from copilot_roi.cli.errors import describe_validation_error
-from copilot_roi.pricebook import Prices
+from copilot_roi.pricebook import Prices, load_price_book
 from copilot_roi.usage import UsageDataset
 from copilot_roi.value.scenario import Scenario, scenario_template
-from copilot_roi.value.workshop import money
+from copilot_roi.value.workshop import money, overrides_from_prices
 from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
 from ui.sidebar import current_prices, pseudonymise_on
 from ui.usage_state import alias_key
@@ -100,6 +100,10 @@ if not isinstance(scenario, Scenario):
         "Adjust it there, or load a saved scenario below."
     )
 prices = current_prices()
+# The exported scenario carries the sidebar's prices, so `copilot-roi report` on the saved JSON
+# gives the same numbers as this page.
+scenario = scenario.model_copy(update={"prices": overrides_from_prices(prices, load_price_book())})
+st.session_state["bc_exported_scenario"] = scenario
 usage = st.session_state.get("usage_dataset")
 usage = usage if isinstance(usage, UsageDataset) else None
 pseudonymise = pseudonymise_on()

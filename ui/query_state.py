@@ -46,6 +46,7 @@ def use_scenario(scenario: Scenario | None) -> None:
     else:
         st.session_state[SCENARIO_KEY] = scenario
     st.session_state.pop(RESULT_KEY, None)
+    st.session_state.pop("scenario_sensitivity", None)
     # The scenarios page re-reads its widgets from the session's scenario when its base is gone.
     st.session_state.pop("scn_base", None)
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from copilot_roi.business.xlsx import CASH, RESULT_ROWS
 from copilot_roi.cli import main
-from copilot_roi.pricebook import list_prices
+from copilot_roi.pricebook import PriceOverrides, effective_prices, list_prices, load_price_book
 from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.workshop import money
@@ -79,6 +79,26 @@ def test_shows_the_session_scenario_with_the_same_numbers_as_the_cli(tmp_path: P
     assert metric(at, "NPV") == money(cli_npv, result.currency)
     assert metric(at, "Cost") == money(cli_cost, result.currency)
     assert cli_npv == pytest.approx(result.npv, abs=0.005)
+
+
+def test_sidebar_prices_travel_with_the_saved_scenario(tmp_path: Path) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    # What the shared sidebar stores for a 20 % discount (AppTest's switch_page runs the page alone).
+    discounted = effective_prices(load_price_book(), PriceOverrides(discount_share=0.2))
+    at.session_state["shared_prices"] = discounted
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    exported = at.session_state["bc_exported_scenario"]
+    assert exported.prices.discount_share == pytest.approx(0.2)
+    source = tmp_path / "scenario.json"
+    source.write_text(exported.model_dump_json())
+    assert main(["report", "--scenario", str(source), "--out", str(tmp_path / "out")]) == 0
+    cash = openpyxl.load_workbook(tmp_path / "out" / "business-case.xlsx", data_only=True)[CASH]
+    cli_cost = cash[f"B{RESULT_ROWS['total_cost'] + 1}"].value
+    assert metric(at, "Cost") == money(cli_cost, "USD")
+    assert cli_cost < compute(scenario_template("expected")).total_cost  # the discount applied
+    assert metric(at, "NPV") == money(cash[f"B{RESULT_ROWS['npv'] + 1}"].value, "USD")
 
 
 def test_a_link_reopens_the_same_inputs() -> None:
