@@ -183,6 +183,6 @@ for tab, dimension, title in zip(
     ),
     strict=True,
 ):
-    table = ua.breakdown(filtered, dimension)
+    table = summary.tables[dimension]
     tab.plotly_chart(breakdown_figure(table, title), key=f"usage_by_{dimension}")
     tab.dataframe(table, hide_index=True)

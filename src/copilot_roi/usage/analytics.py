@@ -13,6 +13,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from copilot_roi.hourly import HourlySeries
@@ -38,13 +40,26 @@ class UsageFilter(BaseModel):
     actor: Actor = "all"
 
 
+def text_array(series: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as an Arrow string array (categoricals decoded), for vectorised work."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = pa.array(series.cat.codes.to_numpy(), mask=series.isna().to_numpy())
+        categories = pa.array([str(c) for c in series.cat.categories], pa.string())
+        array = pa.DictionaryArray.from_arrays(codes, categories)
+    else:
+        array = pa.array(series)
+    if pa.types.is_dictionary(array.type):
+        array = array.cast(pa.string())
+    if not pa.types.is_string(array.type):
+        array = pc.cast(array, pa.string())
+    return array.fill_null("") if array.null_count else array
+
+
 def actor_kind(frame: pd.DataFrame) -> pd.Series:
     """'Agent' for rows whose type says agent, 'Person' otherwise."""
-    types = frame["type"].astype("category")
-    is_agent = pd.Series([("agent" in str(c).lower()) for c in types.cat.categories], dtype=bool).to_numpy()
-    codes = types.cat.codes.to_numpy()
-    agent = np.zeros(len(frame), dtype=bool) if len(is_agent) == 0 else is_agent[codes]
-    return pd.Series(np.where(agent, "Agent", "Person"), index=frame.index, name="actor").astype("category")
+    agent = np.asarray(pc.match_substring(text_array(frame["type"]), "agent", ignore_case=True), dtype=bool)
+    kinds = pd.Categorical.from_codes(agent.astype(np.int8), categories=pd.Index(["Person", "Agent"]))
+    return pd.Series(kinds, index=frame.index, name="actor")
 
 
 def plugin_names(cell: str) -> list[str]:
@@ -86,7 +101,7 @@ def apply_filter(frame: pd.DataFrame, usage_filter: UsageFilter) -> pd.DataFrame
 
 def options(frame: pd.DataFrame, column: str) -> list[str]:
     """Distinct values of a column for a filter widget (plugins split per plugin)."""
-    values = frame[column].astype("category").cat.categories
+    values = pc.unique(text_array(frame[column])).to_pylist()
     if column == "plugins":
         return sorted({p for c in values for p in plugin_names(str(c))})
     return sorted(str(v) for v in values)
@@ -94,15 +109,21 @@ def options(frame: pd.DataFrame, column: str) -> list[str]:
 
 def breakdown(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
     """Units, rows and share per value of ``dimension`` (largest first)."""
-    keys = actor_kind(frame) if dimension == "actor" else frame[dimension].astype("category")
-    grouped = (
-        pd.DataFrame({"key": keys.to_numpy(), "units_scu": frame["units_scu"].to_numpy()})
-        .groupby("key", observed=True)["units_scu"]
-        .agg(["sum", "size"])
+    keys = actor_kind(frame) if dimension == "actor" else frame[dimension]
+    table_in = pa.table(
+        {"key": text_array(keys), "units": pa.array(frame["units_scu"].to_numpy(dtype=float))}
+    )
+    grouped_table = table_in.group_by("key").aggregate([("units", "sum"), ("units", "count")])
+    grouped = pd.DataFrame(
+        {
+            "sum": grouped_table.column("units_sum").to_numpy(),
+            "size": grouped_table.column("units_count").to_numpy(),
+        },
+        index=pd.Index(grouped_table.column("key").to_pylist(), dtype=object),
     )
     if dimension == "plugins":
         rows: dict[str, list[float]] = {}
-        for cell, (units, count) in grouped.iterrows():
+        for cell, (units, count) in zip(grouped.index, grouped.to_numpy(), strict=True):
             names = plugin_names(str(cell))
             for name in names:
                 entry = rows.setdefault(name, [0.0, 0.0])
@@ -139,13 +160,15 @@ class UsageSummary:
     peak_hour_units: float
     peak_hour: pd.Timestamp
     by: dict[str, dict[str, float]]
+    tables: dict[str, pd.DataFrame]  # the breakdown table of each dimension
 
 
 def count_sessions(frame: pd.DataFrame) -> int:
     """Distinct session ids; a row without an id counts as its own session."""
-    ids = frame["session_id"].astype("string")
-    blank = ids.fillna("").str.strip() == ""
-    return int(ids[~blank].nunique() + blank.sum())
+    ids = text_array(frame["session_id"])
+    blank = pc.equal(ids, "")
+    distinct = pc.count_distinct(ids.filter(pc.invert(blank))).as_py()
+    return int(distinct + pc.sum(blank.cast(pa.int64())).as_py()) if len(ids) else 0
 
 
 def summarise(frame: pd.DataFrame, series: HourlySeries) -> UsageSummary:
@@ -155,17 +178,17 @@ def summarise(frame: pd.DataFrame, series: HourlySeries) -> UsageSummary:
     sessions = count_sessions(frame)
     total = _tidy(frame["units_scu"].sum())
     peak_position = int(np.argmax(series.units_scu))
+    tables = {dimension: breakdown(frame, dimension) for dimension in DIMENSIONS}
     by = {
         dimension: {
-            str(name): _tidy(units)
-            for name, units in breakdown(frame, dimension)[["name", "units_scu"]].itertuples(index=False)
+            str(name): _tidy(units) for name, units in table[["name", "units_scu"]].itertuples(index=False)
         }
-        for dimension in DIMENSIONS
+        for dimension, table in tables.items()
     }
     return UsageSummary(
         rows=len(frame),
         sessions=sessions,
-        users=int(frame["user"].astype(str).nunique()),
+        users=int(pc.count_distinct(text_array(frame["user"])).as_py()),
         total_units=total,
         units_per_session=_tidy(total / sessions) if sessions else 0.0,
         first=frame["started_at"].min(),
@@ -174,6 +197,7 @@ def summarise(frame: pd.DataFrame, series: HourlySeries) -> UsageSummary:
         peak_hour_units=_tidy(series.units_scu[peak_position]),
         peak_hour=series.index[peak_position],
         by=by,
+        tables=tables,
     )
 
 
