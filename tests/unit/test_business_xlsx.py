@@ -160,6 +160,14 @@ def test_ramp_and_one_off_edits_flow_through(custom_book: Workbook) -> None:
     assert payback != original.payback_month
 
 
+def test_capacity_cost_multiplier_scales_the_billed_cost(custom_book: Workbook) -> None:
+    original = compute(custom_scenario())
+    solution = custom_book.recalculate(capacity_cost_multiplier=0.9)
+    expected = 0.9 * original.total_capacity_cost + original.total_one_off_cost
+    assert custom_book.result("total_cost", solution) == pytest.approx(expected, abs=CENT)
+    assert custom_book.result("total_value", solution) == pytest.approx(original.total_value, abs=CENT)
+
+
 def test_no_payback_reads_none(tmp_path: Path) -> None:
     data = scenario_template("expected").model_dump()
     data["realisation_rate"] = 0.05

@@ -231,6 +231,21 @@ def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, st
     write_text(ws, row, 5, "convention", f.text)
     write_text(ws, row, 6, "52 weeks over 12 months, as in the engine", f.text)
     cells["weeks_per_month"] = ref(ASSUMPTIONS, row, 3)
+    row += 1
+    write_text(ws, row, 0, "capacity_cost_multiplier", f.text)
+    write_text(ws, row, 1, "Prices", f.text)
+    write_text(ws, row, 2, "Capacity cost multiplier", f.text)
+    ws.write_number(row, 3, 1.0, f.number_input)
+    write_text(ws, row, 4, "x engine's capacity cost", f.text)
+    write_text(ws, row, 5, "assumption", f.text)
+    write_text(
+        ws, row, 6,
+        "Scales the engine's billed capacity cost per month (Cash flow, column B): 0.9 models a further "
+        "10 % price cut. 1 = the prices above.",
+        f.wrap,
+    )  # fmt: skip
+    ws.set_row(row, 30)
+    cells["capacity_cost_multiplier"] = ref(ASSUMPTIONS, row, 3)
     ws.freeze_panes(FIRST_INPUT_ROW, 0)
     return cells
 
@@ -330,7 +345,7 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
     write_text(
         ws, CASH_HEADER_ROW - 1, 0,
         "Column B is the engine's billed capacity cost (an input: it does not follow edits to headcount "
-        "or SCUs); every other column is a formula.",
+        "or SCUs; scale it with the capacity cost multiplier); every other column is a formula.",
         f.text,
     )  # fmt: skip
     ws.set_row(CASH_HEADER_ROW, 32)
@@ -352,7 +367,7 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
         discount = (1 + case.scenario.discount_rate_annual) ** (-flow.month / 12)
         formulas: list[tuple[int, str, float, Any]] = [
             (2, f"=IF(A{r1}=1,{one_off},0)", flow.one_off_cost, f.money),
-            (3, f"=B{r1}+C{r1}", flow.cost, f.money),
+            (3, f"=B{r1}*{cells['capacity_cost_multiplier']}+C{r1}", flow.cost, f.money),
             (4, f"=SUM({quoted(HOURS)}!B{hours_row}:{last_role_col}{hours_row})", flow.hours_freed, f.hours),
             (5, f"=SUM({quoted(VALUE)}!B{hours_row}:{last_role_col}{hours_row})", flow.value, f.money),
             (6, f"=F{r1}-D{r1}", flow.net, f.money),
