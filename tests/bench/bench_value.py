@@ -113,7 +113,11 @@ def _browser_rows(moves: int = 9) -> list[BenchRow]:
     server = start_streamlit("bench-value")
     try:
         with sync_playwright() as playwright:
-            browser = launch_chromium(playwright)
+            try:
+                browser = launch_chromium(playwright)
+            except Exception as error:  # Playwright's own Error: no usable Chromium here
+                print(f"  (browser row skipped: {error})")
+                return []
             page = browser.new_context(viewport={"width": 1600, "height": 1200}).new_page()
             page.set_default_timeout(60_000)
             page.goto(f"{server.url}/scenarios", wait_until="domcontentloaded")
