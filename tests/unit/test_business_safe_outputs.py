@@ -14,6 +14,7 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -199,6 +200,16 @@ def test_pseudonymised_files_hold_no_real_name(sample_usage: UsageDataset) -> No
     ]
     assert leaks == []
     assert any(b"User " in data for member, data in texts.items() if "sharedStrings" in member)
+
+
+def test_a_file_named_after_a_user_is_renamed_when_pseudonymising() -> None:
+    usage = hostile_usage()
+    files = [replace(f, file_name="export of javascript:alert(1).csv") for f in usage.quality.files]
+    named = replace(usage, quality=replace(usage.quality, files=files))
+    case = build_case(scenario_template("expected"), usage=named, pseudonymise=True, draws=50)
+    assert case.usage is not None
+    assert "javascript:alert(1)" not in " ".join(case.usage.file_names)
+    assert any("User " in f for f in case.usage.file_names)
 
 
 def test_the_leak_check_finds_names_when_pseudonymisation_is_off(sample_usage: UsageDataset) -> None:

@@ -378,12 +378,14 @@ def usage_facts(
     by_user = breakdown(frame, "user")
     by_plugin = breakdown(frame, "plugins")
     cb_user = charge.by_user.drop(columns=["seniority", "source"], errors="ignore")
+    file_names = [f.file_name for f in usage.quality.files]
     if pseudonymise:
         aliases = alias_map([str(u) for u in frame["user"].astype(str).unique()], pseudonym_key)
         by_user = by_user.assign(name=[aliases.get(str(n), str(n)) for n in by_user["name"]])
         cb_user = cb_user.assign(user=[aliases.get(str(n), str(n)) for n in cb_user["user"]])
+        file_names = [_without_names(f, aliases) for f in file_names]
     return UsageFacts(
-        file_names=tuple(f.file_name for f in usage.quality.files),
+        file_names=tuple(file_names),
         rows=len(frame),
         users=int(frame["user"].astype(str).nunique()),
         total_units_scu=consumed,
@@ -397,6 +399,19 @@ def usage_facts(
         cost_per_scu=cost_per_scu,
         pseudonymised=pseudonymise,
     )
+
+
+def _without_names(text: str, aliases: dict[str, str]) -> str:
+    """``text`` with every user name in it replaced by its alias (a file named after a person).
+
+    >>> _without_names("usage Ben Heppard.csv", {"Ben Heppard": "User 1A"})
+    'usage User 1A.csv'
+    """
+    # Longest names first, so "Ben Heppard-Smith" is not half-replaced by "Ben Heppard".
+    for name in sorted(aliases, key=len, reverse=True):
+        if len(name) >= 3 and name in text:
+            text = text.replace(name, aliases[name])
+    return text
 
 
 def role_ids_with_people(case: BusinessCase) -> list[RoleId]:
