@@ -136,6 +136,21 @@ def test_opens_offline_and_prints_on_a4_and_letter(browser: Any, page: str, tmp_
 
 
 @pytest.mark.e2e
+def test_without_usage_and_with_long_names_still_two_pages(browser: Any, tmp_path: Path) -> None:
+    case = build_case(
+        scenario_template("low"), customer_name="Contoso " * 14, partner_name="Fabrikam " * 14, draws=200
+    )
+    path = tmp_path / "plain.html"
+    path.write_text(render(case), encoding="utf-8")
+    tab = browser.new_page()
+    tab.goto(path.as_uri())
+    tab.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 3")
+    for paper in ("A4", "Letter"):
+        assert 1 <= pdf_pages(tab.pdf(format=paper)) <= 2, paper
+    tab.close()
+
+
+@pytest.mark.e2e
 def test_hostile_name_runs_no_script(browser: Any, tmp_path: Path) -> None:
     case = build_case(
         scenario_template("expected"),
