@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from copilot_roi.safe_cells import neutralise_frame
+from copilot_roi.usage.analytics import text_array
 from copilot_roi.usage.errors import UntrustedFileError
 from copilot_roi.usage.headers import normalise
 
@@ -161,44 +165,73 @@ class ChargebackResult:
     by_user: pd.DataFrame
 
 
+def _distinct(series: pd.Series) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """Distinct values of a text column and each row's index into them (vectorised)."""
+    encoded = pc.dictionary_encode(text_array(series))
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if isinstance(encoded, pa.ChunkedArray):
+        chunks = encoded.unify_dictionaries().chunks
+    if not chunks:
+        return [], np.zeros(0, dtype=np.int64)
+    codes = np.concatenate([np.asarray(c.indices, dtype=np.int64) for c in chunks])
+    return [str(v) for v in chunks[0].dictionary.to_pylist()], codes
+
+
+def _labels(codes: npt.NDArray[np.int64], labels: list[str]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(labels, pa.string()))
+
+
 def assign_roles(
     frame: pd.DataFrame, roster: Roster | None, rules: tuple[RoleRule, ...] = DEFAULT_RULES
 ) -> pd.DataFrame:
-    """Role, team, seniority and where the role came from ('roster', 'rule', 'none') per row."""
+    """Role, team, seniority and where the role came from ('roster', 'rule', 'none') per row.
+
+    Works on distinct users, plugins and experiences, never row by row.
+    """
+    roles = list(ROLE_LABELS)  # role ids, 'unassigned' last
+    sources = ["none", "rule", "roster"]
     n = len(frame)
-    role = np.full(n, "unassigned", dtype=object)
-    source = np.full(n, "none", dtype=object)
+    role = np.full(n, roles.index("unassigned"), dtype=np.int64)
+    source = np.zeros(n, dtype=np.int64)
     for rule in reversed(rules):  # earlier rules win: apply them last
-        cells = frame[rule.field].astype("category")
-        hits = np.array([rule.contains.lower() in str(c).lower() for c in cells.cat.categories])
-        if len(hits) == 0:
+        values, codes = _distinct(frame[rule.field])
+        hits = np.array([rule.contains.lower() in v.lower() for v in values], dtype=bool)
+        if not hits.any():
             continue
-        mask = hits[cells.cat.codes.to_numpy()]
-        role[mask] = rule.role
-        source[mask] = "rule"
-    team = np.full(n, NO_TEAM, dtype=object)
-    seniority = np.full(n, NO_SENIORITY, dtype=object)
-    if roster is not None and roster.entries:
-        listed = roster.by_user()
-        users = frame["user"].astype(str).to_numpy()
-        for name in set(users) & set(listed):
-            entry = listed[name]
-            mask = users == name
-            role[mask] = entry.role
-            source[mask] = "roster"
-            team[mask] = entry.team or NO_TEAM
-            seniority[mask] = entry.seniority or NO_SENIORITY
-    return pd.DataFrame(
+        mask = hits[codes]
+        role[mask] = roles.index(rule.role)
+        source[mask] = 1
+    users, user_codes = _distinct(frame["user"])
+    teams, levels = [NO_TEAM], [NO_SENIORITY]
+    team = np.zeros(n, dtype=np.int64)
+    seniority = np.zeros(n, dtype=np.int64)
+    listed = roster.by_user() if roster is not None else {}
+    if listed and users:
+        entries = [listed.get(u) for u in users]
+        teams += sorted({e.team for e in entries if e and e.team})
+        levels += sorted({e.seniority for e in entries if e and e.seniority})
+        in_roster = np.array([e is not None for e in entries], dtype=bool)
+        user_role = np.array([roles.index(e.role) if e else 0 for e in entries], dtype=np.int64)
+        user_team = np.array([teams.index(e.team) if e and e.team else 0 for e in entries])
+        user_level = np.array([levels.index(e.seniority) if e and e.seniority else 0 for e in entries])
+        mask = in_roster[user_codes]
+        role[mask] = user_role[user_codes][mask]
+        source[mask] = 2
+        team = np.where(mask, user_team[user_codes], 0)
+        seniority = np.where(mask, user_level[user_codes], 0)
+    table = pa.table(
         {
-            "user": frame["user"].astype(str).to_numpy(),
-            "role": role,
-            "team": team,
-            "seniority": seniority,
-            "source": source,
-            "units_scu": frame["units_scu"].to_numpy(dtype=float),
-            "session_id": frame["session_id"].astype(str).to_numpy(),
+            "user": _labels(user_codes, users),
+            "role": _labels(role, roles),
+            "team": _labels(team, teams),
+            "seniority": _labels(seniority, levels),
+            "source": _labels(source, sources),
+            "units_scu": pa.array(frame["units_scu"].to_numpy(dtype=float)),
+            "session_id": text_array(frame["session_id"]),
         }
     )
+    assigned: pd.DataFrame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
+    return assigned
 
 
 def chargeback(
@@ -212,16 +245,24 @@ def chargeback(
     if cost_per_scu < 0 or not np.isfinite(cost_per_scu):
         raise ValueError("the cost per SCU must be a finite number, not negative")
     assigned = assign_roles(frame, roster, rules)
+    arrow = pa.table(
+        {
+            **{k: text_array(assigned[k]) for k in ("user", "role", "team", "seniority", "source")},
+            "units_scu": pa.array(assigned["units_scu"].to_numpy(dtype=float)),
+            "session_id": text_array(assigned["session_id"]),
+        }
+    )
 
     def table(keys: list[str]) -> pd.DataFrame:
-        grouped = assigned.groupby(keys, sort=True).agg(
-            units_scu=("units_scu", "sum"), sessions=("session_id", "nunique")
-        )
-        out = grouped.reset_index()
+        grouped = arrow.group_by(keys).aggregate([("units_scu", "sum"), ("session_id", "count_distinct")])
+        out = pd.DataFrame({k: grouped.column(k).to_pylist() for k in keys})
+        out["units_scu"] = grouped.column("units_scu_sum").to_numpy()
+        out["sessions"] = grouped.column("session_id_count_distinct").to_numpy()
         total = out["units_scu"].sum()
         out["share"] = out["units_scu"] / total if total > 0 else 0.0
         out["cost"] = out["units_scu"] * cost_per_scu
-        return out.sort_values("units_scu", ascending=False, kind="stable").reset_index(drop=True)
+        out = out.sort_values(["units_scu", *keys], ascending=[False, *[True] * len(keys)])
+        return out.reset_index(drop=True)
 
     by_role = table(["role"])
     by_role.insert(1, "role_label", [ROLE_LABELS[r] for r in by_role["role"]])
