@@ -16,7 +16,7 @@ from copilot_roi.value.sensitivity import Sensitivity, analyse
 from copilot_roi.value.workshop import (
     assumption_rows,
     break_even_sentence,
-    evidence_notes,
+    evidence_markdown,
     headlines,
     measured_summary,
     overrides_from_prices,
@@ -60,10 +60,8 @@ def role_inputs(role_id: str, brief: bool) -> None:
         b.slider(f"Loaded cost per hour ({money})", 0.0, 500.0, step=5.0, key=role_key(role_id, "cost"))
         a.slider("Using it in month 1 (%)", 0, 100, key=role_key(role_id, "start_pct"))
         b.slider("Months to full adoption", 1, 36, key=role_key(role_id, "months"))
-        for note in evidence_notes(role_id):  # type: ignore[arg-type]
-            tag = "cited" if note.basis == "evidence" else "assumption"
-            right.markdown(f"**{note.default}** · _{tag}_")
-            right.caption(note.summary if brief else "\n\n".join(note.lines))
+        # One element for all of a role's evidence: fewer elements make a cheaper rerun.
+        right.caption(evidence_markdown(role_id, brief))  # type: ignore[arg-type]
 
 
 def apply_calibration() -> None:

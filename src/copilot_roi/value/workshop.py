@@ -211,6 +211,17 @@ def evidence_notes(role_id: RoleId) -> list[EvidenceNote]:
     return notes
 
 
+def evidence_markdown(role_id: RoleId, brief: bool) -> str:
+    """A role's evidence notes as one Markdown block: each default in bold, tagged ``cited`` or
+    ``assumption``, then its summary (``brief``) or every source with sample and caveat."""
+    blocks = []
+    for note in evidence_notes(role_id):
+        tag = "cited" if note.basis == "evidence" else "assumption"
+        detail = note.summary if brief else "\n\n".join(note.lines)
+        blocks.append(f"**{note.default}** · _{tag}_\n\n{detail}")
+    return "\n\n".join(blocks)
+
+
 @dataclass(frozen=True)
 class Headline:
     label: str
