@@ -1,0 +1,79 @@
+"""Value figures: the data they plot is the engine's, the break-even marks are where they belong."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from copilot_roi.charts import value_charts as charts
+from copilot_roi.value.engine import compute
+from copilot_roi.value.scenario import scenario_template
+from copilot_roi.value.sensitivity import analyse
+
+
+@pytest.fixture(scope="module")
+def expected():  # type: ignore[no-untyped-def]
+    scenario = scenario_template("expected")
+    result = compute(scenario)
+    return result, analyse(scenario, result=result, draws=2_000)
+
+
+def test_cumulative_figure_plots_cumulative_cost_and_value(expected) -> None:  # type: ignore[no-untyped-def]
+    result, _ = expected
+    figure = charts.cumulative_figure(result)
+    cost, value = figure.data[0], figure.data[1]
+    assert list(cost.y) == pytest.approx(np.cumsum([m.cost for m in result.monthly]))
+    assert list(value.y) == pytest.approx(np.cumsum([m.value for m in result.monthly]))
+    marker = figure.data[2]
+    assert list(marker.x) == [result.payback_month]
+    assert any(f"month {result.payback_month}" in a.text for a in figure.layout.annotations)
+
+
+def test_no_payback_no_marker() -> None:
+    result = compute(scenario_template("low"))
+    assert result.payback_month is None
+    figure = charts.cumulative_figure(result)
+    assert len(figure.data) == 2
+    assert not figure.layout.annotations
+
+
+def test_monthly_hours_figure_stacks_roles_and_draws_the_break_even_line(expected) -> None:  # type: ignore[no-untyped-def]
+    result, _ = expected
+    figure = charts.monthly_hours_figure(result)
+    bars = [t for t in figure.data if t.type == "bar"]
+    assert len(bars) == 7
+    stacked = np.sum([np.array(b.y) for b in bars], axis=0)
+    assert stacked == pytest.approx([m.hours_freed for m in result.monthly])
+    line = next(t for t in figure.data if t.type == "scatter")
+    realised_per_hour = result.total_value / result.total_hours_freed
+    # Month by month: line above the bars exactly when the month does not pay for itself.
+    for m, needed, hours in zip(result.monthly, line.y, stacked, strict=True):
+        assert needed == pytest.approx(m.cost / realised_per_hour)
+        assert (hours * realised_per_hour >= m.cost - 1e-6) == (m.value >= m.cost - 1e-6)
+
+
+def test_tornado_figure_shows_the_widest_swings_on_top(expected) -> None:  # type: ignore[no-untyped-def]
+    _, sensitivity = expected
+    figure = charts.tornado_figure(sensitivity.tornado, sensitivity.base_npv, "USD", top=5)
+    low = figure.data[0]
+    assert list(low.y)[::-1] == [b.label for b in sensitivity.tornado[:5]]
+    assert low.base == sensitivity.base_npv
+    ends = np.array(low.x) + sensitivity.base_npv
+    assert ends[::-1] == pytest.approx([b.npv_at_low for b in sensitivity.tornado[:5]])
+
+
+def test_monte_carlo_figure_bins_every_draw(expected) -> None:  # type: ignore[no-untyped-def]
+    _, sensitivity = expected
+    mc = sensitivity.monte_carlo
+    figure = charts.monte_carlo_figure(mc, "USD")
+    assert len(figure.data[0].x) == charts.HISTOGRAM_BINS  # binned, not 2,000 points
+    assert sum(figure.data[0].y) == pytest.approx(1.0)
+    assert f"{mc.probability_positive:.0%} positive" in figure.layout.title.text
+
+
+def test_big_figures_use_larger_type(expected) -> None:  # type: ignore[no-untyped-def]
+    result, _ = expected
+    small, big = charts.cumulative_figure(result), charts.cumulative_figure(result, big=True)
+    assert big.layout.font.size > small.layout.font.size
+    assert big.layout.xaxis.tickfont.size > small.layout.xaxis.tickfont.size
+    assert big.layout.height > small.layout.height
