@@ -6,19 +6,21 @@ import numpy as np
 import pytest
 
 from copilot_roi.charts import value_charts as charts
-from copilot_roi.value.engine import compute
+from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import scenario_template
-from copilot_roi.value.sensitivity import analyse
+from copilot_roi.value.sensitivity import Sensitivity, analyse
+
+Case = tuple[ScenarioResult, Sensitivity]
 
 
 @pytest.fixture(scope="module")
-def expected():  # type: ignore[no-untyped-def]
+def expected() -> Case:
     scenario = scenario_template("expected")
     result = compute(scenario)
     return result, analyse(scenario, result=result, draws=2_000)
 
 
-def test_cumulative_figure_plots_cumulative_cost_and_value(expected) -> None:  # type: ignore[no-untyped-def]
+def test_cumulative_figure_plots_cumulative_cost_and_value(expected: Case) -> None:
     result, _ = expected
     figure = charts.cumulative_figure(result)
     cost, value = figure.data[0], figure.data[1]
@@ -37,7 +39,7 @@ def test_no_payback_no_marker() -> None:
     assert not figure.layout.annotations
 
 
-def test_monthly_hours_figure_stacks_roles_and_draws_the_break_even_line(expected) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_hours_figure_stacks_roles_and_draws_the_break_even_line(expected: Case) -> None:
     result, _ = expected
     figure = charts.monthly_hours_figure(result)
     bars = [t for t in figure.data if t.type == "bar"]
@@ -52,7 +54,7 @@ def test_monthly_hours_figure_stacks_roles_and_draws_the_break_even_line(expecte
         assert (hours * realised_per_hour >= m.cost - 1e-6) == (m.value >= m.cost - 1e-6)
 
 
-def test_tornado_figure_shows_the_widest_swings_on_top(expected) -> None:  # type: ignore[no-untyped-def]
+def test_tornado_figure_shows_the_widest_swings_on_top(expected: Case) -> None:
     _, sensitivity = expected
     figure = charts.tornado_figure(sensitivity.tornado, sensitivity.base_npv, "USD", top=5)
     low = figure.data[0]
@@ -62,7 +64,7 @@ def test_tornado_figure_shows_the_widest_swings_on_top(expected) -> None:  # typ
     assert ends[::-1] == pytest.approx([b.npv_at_low for b in sensitivity.tornado[:5]])
 
 
-def test_monte_carlo_figure_bins_every_draw(expected) -> None:  # type: ignore[no-untyped-def]
+def test_monte_carlo_figure_bins_every_draw(expected: Case) -> None:
     _, sensitivity = expected
     mc = sensitivity.monte_carlo
     figure = charts.monte_carlo_figure(mc, "USD")
@@ -71,7 +73,7 @@ def test_monte_carlo_figure_bins_every_draw(expected) -> None:  # type: ignore[n
     assert f"{mc.probability_positive:.0%} positive" in figure.layout.title.text
 
 
-def test_big_figures_use_larger_type(expected) -> None:  # type: ignore[no-untyped-def]
+def test_big_figures_use_larger_type(expected: Case) -> None:
     result, _ = expected
     small, big = charts.cumulative_figure(result), charts.cumulative_figure(result, big=True)
     assert big.layout.font.size > small.layout.font.size
