@@ -1,5 +1,6 @@
 """Business case: the decision for a CFO on one page, the files that carry it, portable scenarios."""
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -32,8 +33,6 @@ VERDICT_BOX = {"Proceed": st.success, "Proceed with a measured pilot": st.info}
 def business_case(
     scenario_json_text: str,
     prices_json: str,
-    customer: str,
-    partner: str,
     prepared_on: dt.date,
     pseudonymise: bool,
     usage_fingerprint: str,
@@ -44,8 +43,6 @@ def business_case(
         Scenario.model_validate_json(scenario_json_text),
         Prices.model_validate_json(prices_json),
         _usage,
-        customer_name=customer,
-        partner_name=partner,
         prepared_on=prepared_on,
         pseudonymise=pseudonymise,
         pseudonym_key=_alias_key,
@@ -114,14 +111,14 @@ partner = names[1].text_input("Partner name", key="bc_partner", max_chars=120)
 case = business_case(
     scenario.model_dump_json(),
     prices.model_dump_json(),
-    customer,
-    partner,
     dt.date.today(),
     pseudonymise,
     fingerprint(usage),
     usage,
     alias_key(),
 )
+# Names only label the files: typing them must not recompute the case.
+case = dataclasses.replace(case, customer_name=customer.strip(), partner_name=partner.strip())
 sync_url(scenario)
 r, c = case.result, case.prices.currency
 
