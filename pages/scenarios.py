@@ -24,6 +24,7 @@ from copilot_roi.value.workshop import (
     scenario_from_values,
     widget_values,
 )
+from ui.query_state import show_link_problems, sync_url
 from ui.sidebar import current_prices
 
 PRESETS = {"Pessimistic": "low", "Expected": "expected", "Optimistic": "high"}
@@ -103,6 +104,7 @@ def plan_and_usage() -> str:
 
 
 st.title("Value scenarios")
+show_link_problems()
 prices = current_prices()
 money = prices.currency
 if "scn_base" not in st.session_state or role_key("soc", "headcount") not in st.session_state:
@@ -153,6 +155,7 @@ def workshop() -> None:
         return
     result, sensitivity = evaluate(scenario.model_dump_json(), prices.model_dump_json())
     st.session_state["scenario"] = scenario
+    sync_url(scenario)
     st.session_state["scenario_result"] = result
     st.session_state["scenario_sensitivity"] = sensitivity
     with outputs:
