@@ -108,3 +108,18 @@ def test_excel_error_cells_in_units_are_rejected() -> None:
     dataset = read(to_xlsx({"Usage": [HEADER, *rows]}), "u.xlsx")
     [rejection] = dataset.quality.rejection_records()
     assert (rejection["row"], rejection["column"]) == (3, "Units used")
+
+
+def test_a_sheet_that_inflates_beyond_its_declared_size_is_refused() -> None:
+    good = bytearray(to_xlsx({"Usage": [HEADER, *ROWS]}))
+    # Shrink the declared (central directory) size of the sheet: a forged zip.
+    position = good.find(b"PK\x01\x02")
+    while position != -1:
+        name_length = int.from_bytes(good[position + 28 : position + 30], "little")
+        name = bytes(good[position + 46 : position + 46 + name_length])
+        if name == b"xl/worksheets/sheet1.xml":
+            declared = int.from_bytes(good[position + 24 : position + 28], "little")
+            good[position + 24 : position + 28] = (declared // 2).to_bytes(4, "little")
+        position = good.find(b"PK\x01\x02", position + 4)
+    with pytest.raises(UntrustedFileError, match="declared size"):
+        read(bytes(good), "u.xlsx")
