@@ -6,11 +6,11 @@ viewport. The helpers live in ``e2ekit`` so the browser benchmark can use them t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from e2ekit import TALL_VIEWPORT, Server, launch_chromium, start_streamlit, stop_process
+from e2ekit import TALL_VIEWPORT, Server, launch_chromium, screenshot, start_streamlit, stop_process
 from wsclient import StreamlitSession, run_async
 
 
@@ -62,11 +62,42 @@ def browser(playwright_instance: Any) -> Iterator[Any]:
         chromium.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=TALL_VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(60_000)
+def new_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[], Any]]:
+    """Make pages, each in its own browser context (its own Streamlit session).
+
+    When the test fails, every page is saved as test-artifacts/screenshots/failed-<test>-<n>.png.
+    """
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(viewport=TALL_VIEWPORT, accept_downloads=True)
+        context.set_default_timeout(60_000)
+        contexts.append(context)
+        return context.new_page()
+
     try:
-        yield context.new_page()
+        yield make
+        if request.node.stash.get(CALL_FAILED, False):
+            for number, context in enumerate(contexts):
+                for tab in context.pages:
+                    screenshot(tab, f"failed-{request.node.name}-{number}")
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Any]) -> Any:
+    return new_page()

@@ -9,12 +9,12 @@ the CLI, so a mix-up cannot pass by coincidence.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from e2ekit import (
     REPO,
-    TALL_VIEWPORT,
     Server,
     cli_json,
     metric,
@@ -42,7 +42,7 @@ def leak_context(text: str, needle: str) -> str:
     return f"{needle!r} found in: ...{text[max(0, at - 300) : at + 100]!r}..."
 
 
-def test_two_sessions_never_see_each_others_numbers(app_server: Server, browser: Any) -> None:
+def test_two_sessions_never_see_each_others_numbers(app_server: Server, new_page: Callable[[], Any]) -> None:
     from playwright.sync_api import expect
 
     usage = require_page("usage")
@@ -51,76 +51,64 @@ def test_two_sessions_never_see_each_others_numbers(app_server: Server, browser:
     bob_units, bob_sessions = figures(str(EU_CSV))
     assert alice_units != bob_units and alice_sessions != bob_sessions
 
-    contexts = [browser.new_context(viewport=TALL_VIEWPORT) for _ in range(3)]
-    try:
-        alice, bob, carol = (c.new_page() for c in contexts)
-        for person in (alice, bob, carol):
-            person.set_default_timeout(60_000)
-            open_page(person, url)
-        sample_units = metric(carol, "SCUs used").inner_text()
+    alice, bob, carol = new_page(), new_page(), new_page()
+    for person in (alice, bob, carol):
+        open_page(person, url)
+    sample_units = metric(carol, "SCUs used").inner_text()
 
-        # Both upload at about the same time: the server handles the two sessions together.
-        upload(alice, [XLSX])
-        upload(bob, [EU_CSV])
-        expect(metric(alice, "SCUs used")).to_have_text(alice_units)
-        expect(metric(bob, "SCUs used")).to_have_text(bob_units)
-        expect(metric(alice, "Sessions")).to_have_text(alice_sessions)
-        expect(metric(bob, "Sessions")).to_have_text(bob_sessions)
+    # Both upload at about the same time: the server handles the two sessions together.
+    upload(alice, [XLSX])
+    upload(bob, [EU_CSV])
+    expect(metric(alice, "SCUs used")).to_have_text(alice_units)
+    expect(metric(bob, "SCUs used")).to_have_text(bob_units)
+    expect(metric(alice, "Sessions")).to_have_text(alice_sessions)
+    expect(metric(bob, "Sessions")).to_have_text(bob_sessions)
 
-        # Bob works on; Alice's numbers stay hers after her own rerun.
-        bob.get_by_role("spinbutton", name="Provisioned SCUs to compare with").fill("5")
-        bob.keyboard.press("Enter")
-        alice.get_by_role("spinbutton", name="Provisioned SCUs to compare with").fill("2")
-        alice.keyboard.press("Enter")
-        wait_for_script(alice)
-        wait_for_script(bob)
-        expect(metric(alice, "SCUs used")).to_have_text(alice_units)
-        expect(metric(bob, "SCUs used")).to_have_text(bob_units)
+    # Bob works on; Alice's numbers stay hers after her own rerun.
+    bob.get_by_role("spinbutton", name="Provisioned SCUs to compare with").fill("5")
+    bob.keyboard.press("Enter")
+    alice.get_by_role("spinbutton", name="Provisioned SCUs to compare with").fill("2")
+    alice.keyboard.press("Enter")
+    wait_for_script(alice)
+    wait_for_script(bob)
+    expect(metric(alice, "SCUs used")).to_have_text(alice_units)
+    expect(metric(bob, "SCUs used")).to_have_text(bob_units)
 
-        # A third person who uploaded nothing sees the sample, after both uploads.
-        carol.reload()
-        wait_for_script(carol)
-        expect(metric(carol, "SCUs used")).to_have_text(sample_units)
-        assert sample_units not in {alice_units, bob_units}
+    # A third person who uploaded nothing sees the sample, after both uploads.
+    carol.reload()
+    wait_for_script(carol)
+    expect(metric(carol, "SCUs used")).to_have_text(sample_units)
+    assert sample_units not in {alice_units, bob_units}
 
-        # Nothing of the other person's file appears anywhere on either page.
-        for person, other_units in (
-            (alice, bob_units),
-            (bob, alice_units),
-        ):
-            text = person.locator('[data-testid="stMain"]').inner_text()
-            assert other_units not in text, leak_context(text, other_units)
-            assert page_errors(person) == []
-    finally:
-        for context in contexts:
-            context.close()
+    # Nothing of the other person's file appears anywhere on either page.
+    for person, other_units in (
+        (alice, bob_units),
+        (bob, alice_units),
+    ):
+        text = person.locator('[data-testid="stMain"]').inner_text()
+        assert other_units not in text, leak_context(text, other_units)
+        assert page_errors(person) == []
 
 
-def test_each_session_carries_its_own_upload_to_other_pages(app_server: Server, browser: Any) -> None:
+def test_each_session_carries_its_own_upload_to_other_pages(
+    app_server: Server, new_page: Callable[[], Any]
+) -> None:
     """The dataset lives in the session: another page of the same session shows that session's file."""
     from playwright.sync_api import expect
 
     usage = require_page("usage")
     chargeback = require_page("chargeback")
-    contexts = [browser.new_context(viewport=TALL_VIEWPORT) for _ in range(2)]
-    try:
-        pages = [c.new_page() for c in contexts]
-        for person, export in zip(pages, (XLSX, EU_CSV), strict=True):
-            person.set_default_timeout(60_000)
-            open_page(person, page_url(app_server.url, usage))
-            upload(person, [export])
-            expect(person.get_by_text("Showing the bundled sample exports")).to_have_count(0)
-            wait_for_script(person)
-        for person, mine, theirs in zip(
-            pages, (XLSX.name, EU_CSV.name), (EU_CSV.name, XLSX.name), strict=True
-        ):
-            # Navigate inside the session (the sidebar), not by URL, which would start a new session.
-            person.locator('[data-testid="stSidebarNav"]').get_by_text(chargeback.title, exact=True).click()
-            expect(person.locator('[data-testid="stMain"]')).to_contain_text(mine)
-            wait_for_script(person)
-            text = person.locator('[data-testid="stMain"]').inner_text()
-            assert theirs not in text
-            assert page_errors(person) == []
-    finally:
-        for context in contexts:
-            context.close()
+    pages = [new_page(), new_page()]
+    for person, export in zip(pages, (XLSX, EU_CSV), strict=True):
+        open_page(person, page_url(app_server.url, usage))
+        upload(person, [export])
+        expect(person.get_by_text("Showing the bundled sample exports")).to_have_count(0)
+        wait_for_script(person)
+    for person, mine, theirs in zip(pages, (XLSX.name, EU_CSV.name), (EU_CSV.name, XLSX.name), strict=True):
+        # Navigate inside the session (the sidebar), not by URL, which would start a new session.
+        person.locator('[data-testid="stSidebarNav"]').get_by_text(chargeback.title, exact=True).click()
+        expect(person.locator('[data-testid="stMain"]')).to_contain_text(mine)
+        wait_for_script(person)
+        text = person.locator('[data-testid="stMain"]').inner_text()
+        assert theirs not in text
+        assert page_errors(person) == []

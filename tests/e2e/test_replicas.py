@@ -7,12 +7,14 @@ that records which replica served each request, so stickiness is checked from ng
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
+import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +87,18 @@ class Proxy:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def wait_for_log(
+        self, done: Callable[[list[dict[str, str]]], bool], timeout_s: float = 15
+    ) -> list[dict[str, str]]:
+        """The access log once ``done(rows)`` holds (or the timeout passes)."""
+        deadline = time.monotonic() + timeout_s
+        rows = self.log()
+        while not done(rows) and time.monotonic() < deadline:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=0.05)  # the pause between reads; also notices nginx dying
+            rows = self.log()
+        return rows
 
     def log(self) -> list[dict[str, str]]:
         rows = []
@@ -186,7 +200,11 @@ def test_browser_session_through_the_proxy(proxy: Proxy, browser: Any) -> None:
     finally:
         context.close()
 
-    mine = [row for row in proxy.log() if row["route"] == route]
+    # nginx logs the websocket when it closes, a moment after the browser context has gone.
+    mine = proxy.wait_for_log(
+        lambda rows: any(r["uri"] == "/_stcore/stream" and r["route"] == route for r in rows)
+    )
+    mine = [row for row in mine if row["route"] == route]
     assert any(row["uri"] == "/_stcore/stream" and row["status"] == "101" for row in mine), mine
     upstreams = {row["upstream"] for row in mine if row["upstream"] != "-"}
     assert len(upstreams) == 1, f"one browser session was served by several replicas: {upstreams}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from e2ekit import (
-    TALL_VIEWPORT,
     Server,
     metric,
     open_page,
@@ -32,43 +32,36 @@ def go_to(page: Any, title: str) -> None:
     wait_for_script(page)
 
 
-def test_a_shared_link_reopens_the_same_numbers(app_server: Server, browser: Any) -> None:
+def test_a_shared_link_reopens_the_same_numbers(app_server: Server, new_page: Callable[[], Any]) -> None:
     from playwright.sync_api import expect
 
     business_case = require_page("business_case")
     scenarios = require_page("scenarios")
-    contexts = [browser.new_context(viewport=TALL_VIEWPORT) for _ in range(2)]
-    try:
-        author, reader = (c.new_page() for c in contexts)
-        for person in (author, reader):
-            person.set_default_timeout(60_000)
+    author, reader = new_page(), new_page()
 
-        open_page(author, page_url(app_server.url, business_case))
-        template = figures(author)
+    open_page(author, page_url(app_server.url, business_case))
+    template = figures(author)
 
-        # The author changes the scenario on the scenarios page...
-        go_to(author, scenarios.title)
-        widget = author.locator('[data-testid="stSlider"]').filter(has_text="Time saved on those tasks").first
-        widget.get_by_role("slider").focus()
-        before = widget.locator('[data-testid="stSliderThumbValue"]').inner_text()
-        for _ in range(10):
-            widget.get_by_role("slider").press("ArrowRight")
-        expect(widget.locator('[data-testid="stSliderThumbValue"]')).not_to_have_text(before)
-        wait_for_script(author)
+    # The author changes the scenario on the scenarios page...
+    go_to(author, scenarios.title)
+    widget = author.locator('[data-testid="stSlider"]').filter(has_text="Time saved on those tasks").first
+    widget.get_by_role("slider").focus()
+    before = widget.locator('[data-testid="stSliderThumbValue"]').inner_text()
+    for _ in range(10):
+        widget.get_by_role("slider").press("ArrowRight")
+    expect(widget.locator('[data-testid="stSliderThumbValue"]')).not_to_have_text(before)
+    wait_for_script(author)
 
-        # ...and shares the business case page's address.
-        go_to(author, business_case.title)
-        expect(metric(author, "Realised value")).not_to_have_text(template["Realised value"])
-        wait_for_script(author)
-        shared = figures(author)
-        link = author.url
-        assert parse_qs(urlparse(link).query), f"the address carries no scenario: {link}"
+    # ...and shares the business case page's address.
+    go_to(author, business_case.title)
+    expect(metric(author, "Realised value")).not_to_have_text(template["Realised value"])
+    wait_for_script(author)
+    shared = figures(author)
+    link = author.url
+    assert parse_qs(urlparse(link).query), f"the address carries no scenario: {link}"
 
-        # Someone else opens the link in a fresh browser session.
-        open_page(reader, link)
-        expect(metric(reader, "Realised value")).to_have_text(shared["Realised value"])
-        assert figures(reader) == shared
-        assert page_errors(reader) == [] and page_errors(author) == []
-    finally:
-        for context in contexts:
-            context.close()
+    # Someone else opens the link in a fresh browser session.
+    open_page(reader, link)
+    expect(metric(reader, "Realised value")).to_have_text(shared["Realised value"])
+    assert figures(reader) == shared
+    assert page_errors(reader) == [] and page_errors(author) == []
