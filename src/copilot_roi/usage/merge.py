@@ -16,7 +16,7 @@ DEDUPE_KEY = ("session_id", "started_at", "units_scu", "user")
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate typed frames, keeping categorical columns categorical."""
     if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
+        return frames[0]
     columns: list[str] = []
     for frame in frames:
         columns += [c for c in frame.columns if c not in columns]

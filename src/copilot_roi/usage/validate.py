@@ -57,14 +57,17 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
 
     date_codes, date_dict = _encode(_as_text(raw.columns[date_name]))
     parsed = parse_distinct(date_dict, as_of, timezone)
-    date_ok = parsed.ok[date_codes] if n else np.zeros(0, dtype=bool)
+    # Row-level gathers only where some distinct value is bad (the common case has none).
+    date_ok = np.ones(n, dtype=bool) if parsed.ok.all() else parsed.ok[date_codes]
 
     units, units_ok, units_reasons, units_codes = _units(raw.columns[units_name], raw.decimal_comma_allowed)
 
     # Blank rows and trailing totals are skipped (and counted), not rejected.
     date_empty = np.asarray(pc.equal(pc.utf8_trim_whitespace(date_dict), ""), dtype=bool)
     blank = np.zeros(n, dtype=bool)
-    candidates = np.flatnonzero(date_empty[date_codes]) if n else np.zeros(0, dtype=np.int64)
+    candidates = (
+        np.flatnonzero(date_empty[date_codes]) if n and date_empty.any() else np.zeros(0, dtype=np.int64)
+    )
     if len(candidates):
         blank[candidates] = _all_cells_empty(raw, candidates)
     is_total_value = np.asarray(pc.match_substring_regex(date_dict, _TOTAL), dtype=bool)
@@ -130,7 +133,9 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
             column=str(first["column"]),
         )
 
-    frame = _frame(raw, used, parsed.utc_ns[date_codes[used]], units[used], timezone)
+    all_used = bool(used.all())
+    row_codes = date_codes if all_used else date_codes[used]
+    frame = _frame(raw, used, parsed.utc_ns[row_codes], units if all_used else units[used], timezone)
     years = parsed.year_inferred
     inferred = sorted(
         set(pd.DatetimeIndex(parsed.utc_ns[years], tz="UTC").tz_convert(timezone).year.tolist())
@@ -145,7 +150,7 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
         rows_rejected=rows_rejected,
         blank_rows=int(blank.sum()),
         total_rows=int(total.sum()),
-        ambiguous_times=int(parsed.ambiguous[date_codes[used]].sum()),
+        ambiguous_times=int(parsed.ambiguous[row_codes].sum()) if parsed.ambiguous.any() else 0,
         inferred_years=tuple(int(y) for y in inferred),
     )
 
@@ -203,7 +208,8 @@ def _units(
         texts = dictionary.take(pa.array(bad)).to_pylist()
         for i, text in zip(bad, texts, strict=True):
             reasons[i] = _units_reason(str(text), float(distinct[i]), decimal_comma)
-    return distinct[codes], ok_distinct[codes], reasons, codes
+    row_ok = np.ones(len(codes), dtype=bool) if ok_distinct.all() else ok_distinct[codes]
+    return distinct[codes], row_ok, reasons, codes
 
 
 def _units_reason(text: str, value: float, decimal_comma: bool) -> str:
@@ -261,11 +267,11 @@ def _frame(
         name = raw.mapping.column_for(field)
         data[field] = _from_codes(np.zeros(count, dtype=np.int64), [""]) if name is None else text(name)
     data["source_file"] = _from_codes(np.zeros(count, dtype=np.int64), [raw.file_name])
-    data["source_row"] = raw.row_numbers[used]
+    data["source_row"] = raw.row_numbers if all_used else raw.row_numbers[used]
     for name, mapped in zip(raw.mapping.names, raw.mapping.fields, strict=True):
         if mapped is None:
             data[f"extra: {name}"] = pd.arrays.ArrowExtensionArray(_as_text(raw.columns[name]).filter(mask))
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)
 
 
 def _from_codes(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:
