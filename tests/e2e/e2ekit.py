@@ -230,9 +230,24 @@ def wait_for_script(page: Any, timeout_ms: int = 90_000) -> None:
     )
 
 
+SKELETONS = '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], [data-testid="stAppSkeleton"]'
+
+
+def wait_until_drawn(page: Any, timeout_ms: int = 60_000) -> None:
+    """Wait for the script to finish and for every element to be drawn.
+
+    Streamlit loads the code of many elements (metrics, sliders, charts) on first use and shows a
+    grey skeleton until it arrives, after the script has finished.
+    """
+    wait_for_script(page, timeout_ms)
+    page.wait_for_function(
+        "selector => document.querySelectorAll(selector).length === 0", arg=SKELETONS, timeout=timeout_ms
+    )
+
+
 def open_page(page: Any, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
-    wait_for_script(page)
+    wait_until_drawn(page)
 
 
 def page_errors(page: Any) -> list[str]:

@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from e2ekit import AppPage, Server, app_pages, open_page, page_errors, page_url, screenshot, wait_for_script
+from e2ekit import (
+    AppPage,
+    Server,
+    app_pages,
+    open_page,
+    page_errors,
+    page_url,
+    screenshot,
+    wait_for_script,
+    wait_until_drawn,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +37,7 @@ def test_page_opens_without_error(app_server: Server, page: Any, app_page: AppPa
     page.on("pageerror", lambda exc: console_errors.append(str(exc)))
     open_page(page, page_url(app_server.url, app_page))
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
+    wait_until_drawn(page)
     shot = screenshot(page, app_page.slug)
 
     assert page_errors(page) == [], f"{app_page.title}: errors on the page (screenshot {shot})"
