@@ -8,6 +8,7 @@ that records which replica served each request, so stickiness is checked from ng
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import shutil
@@ -23,18 +24,32 @@ import pytest
 from e2ekit import (
     REPO,
     Server,
+    cli_json,
+    find_page,
     free_port,
+    metric,
+    open_page,
+    page_url,
     start_streamlit,
     stop_process,
+    upload,
     wait_for_script,
     wait_until_healthy,
 )
+from wsclient import StreamlitSession, run_async
 
 pytestmark = pytest.mark.e2e
+
+XLSX = REPO / "sample_data" / "CapacityUsage.xlsx"
 
 NGINX_SITE = REPO / "deploy" / "nginx.conf"
 ROUTE_COOKIE = "copilot_roi_route"
 LOG_FORMAT = "$cookie_copilot_roi_route|$upstream_addr|$request_method|$uri|$status"
+
+
+async def visit_home(url: str) -> None:
+    async with StreamlitSession(url) as session:
+        await session.run()
 
 
 def nginx_binary() -> str | None:
@@ -119,6 +134,8 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     replicas = [start_streamlit("replica-a"), start_streamlit("replica-b")]
     proc = None
     try:
+        for replica in replicas:  # as after a deploy: the home page has been opened once
+            run_async(visit_home(replica.url))
         port = free_port()
         site = prefix / "copilot-roi.conf"
         site.write_text(site_config(port, [r.port for r in replicas]))
@@ -208,3 +225,23 @@ def test_browser_session_through_the_proxy(proxy: Proxy, browser: Any) -> None:
     assert any(row["uri"] == "/_stcore/stream" and row["status"] == "101" for row in mine), mine
     upstreams = {row["upstream"] for row in mine if row["upstream"] != "-"}
     assert len(upstreams) == 1, f"one browser session was served by several replicas: {upstreams}"
+
+
+def test_upload_through_the_proxy(proxy: Proxy, new_page: Callable[[], Any]) -> None:
+    """An upload is its own HTTP request: it must pass the XSRF check and reach the session's replica."""
+    from playwright.sync_api import expect
+
+    usage = find_page("usage")
+    if usage is None:
+        pytest.skip("pages/usage.py is not in app.py yet")
+    want = cli_json("usage", str(XLSX), "--as-of", dt.date.today().isoformat(), "--tz", "UTC")
+    page = new_page()
+    open_page(page, page_url(proxy.url, usage))
+    upload(page, [XLSX])
+    expect(metric(page, "SCUs used")).to_have_text(f"{want['total_units']:,.1f}")
+    route = next(c["value"] for c in page.context.cookies() if c["name"] == ROUTE_COOKIE)
+
+    rows = [r for r in proxy.log() if r["route"] == route]
+    uploads = [r for r in rows if r["uri"].startswith("/_stcore/upload_file/") and r["method"] == "PUT"]
+    assert uploads and all(r["status"].startswith("2") for r in uploads), rows
+    assert len({r["upstream"] for r in rows if r["upstream"] != "-"}) == 1
