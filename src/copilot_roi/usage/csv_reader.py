@@ -123,7 +123,7 @@ def _read_body(
         ragged.append((row.number, row.actual_columns, row.expected_columns))
         return "skip"
 
-    def read(use_threads: bool) -> pa.Table:
+    def read(use_threads: bool, numeric_units: bool) -> pa.Table:
         return pacsv.read_csv(
             pa.BufferReader(body),
             read_options=pacsv.ReadOptions(
@@ -140,21 +140,34 @@ def _read_body(
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: _column_type(n, mapping) for n in names},
+                column_types={n: _column_type(n, mapping, numeric_units) for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
-                null_values=[],
+                # Only an empty, unquoted units cell becomes null ("missing units"); text never.
+                null_values=[""] if numeric_units else [],
+                decimal_point="," if delimiter != "," else ".",
                 check_utf8=True,
             ),
         )
 
     try:
-        table = read(use_threads=True)
+        # Units are parsed as numbers while reading; a file with any unit that is not a plain
+        # number is read again with units as text, so each bad value gets its row and reason.
+        try:
+            numeric = True
+            table = read(use_threads=True, numeric_units=True)
+        except pa.ArrowInvalid as error:
+            if "conversion error to double" not in str(error):
+                raise
+            ragged.clear()
+            swallowed.clear()
+            numeric = False
+            table = read(use_threads=True, numeric_units=False)
         if ragged and any(number is None for number, _, _ in ragged):
             # Multi-threaded reads do not number invalid rows; read again to report them exactly.
             ragged.clear()
             swallowed.clear()
-            table = read(use_threads=False)
+            table = read(use_threads=False, numeric_units=numeric)
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         if encoding == "utf8" and not _valid_utf8(body):
             return _read_body(file_name, body, "cp1252", "Windows-1252", header_index, delimiter, mapping)
@@ -219,6 +232,8 @@ def _control_bytes(table: pa.Table) -> set[int]:
     for column in table.columns:
         for chunk in column.chunks:
             array = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+            if not pa.types.is_string(array.type):
+                continue  # numbers read as numbers hold no text
             data = array.buffers()[2]
             if data is None or data.size == 0:
                 continue
@@ -236,10 +251,12 @@ def _last_line_quote_open(body: pa.Buffer) -> bool:
     return bool(tail[cut + 1 :].count(b'"') % 2 == 1)
 
 
-def _column_type(name: str, mapping: HeaderMapping) -> pa.DataType:
-    # Dates and units repeat heavily: reading them dictionary-encoded lets validation parse
-    # each distinct value once, and the encoding happens in the parallel parse.
-    if mapping.column_for("started_at") == name or mapping.column_for("units_scu") == name:
+def _column_type(name: str, mapping: HeaderMapping, numeric_units: bool) -> pa.DataType:
+    # Dates (and units read as text) repeat heavily: reading them dictionary-encoded lets
+    # validation parse each distinct value once, and the encoding happens in the parallel parse.
+    if mapping.column_for("units_scu") == name:
+        return pa.float64() if numeric_units else pa.dictionary(pa.int32(), pa.string())
+    if mapping.column_for("started_at") == name:
         return pa.dictionary(pa.int32(), pa.string())
     return pa.string()
 
@@ -249,6 +266,8 @@ def _first_multiline_row(table: pa.Table, row_numbers: object) -> int | None:
 
     for column in table.columns:
         text = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+        if not pa.types.is_string(text.type):
+            continue
         hits = pc.match_substring_regex(text, r"[\r\n]")
         index = pc.index(hits, True).as_py()
         if index is not None and index >= 0:

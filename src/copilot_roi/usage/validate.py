@@ -96,7 +96,7 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
                 "file": raw.file_name,
                 "row": raw.row_numbers[bad_unit_rows],
                 "column": raw.mapping.original[raw.mapping.names.index(units_name)],
-                "reason": units_reasons[units_codes[bad_unit_rows]],
+                "reason": units_reasons[bad_unit_rows if units_codes is None else units_codes[bad_unit_rows]],
             }
         ),
     ]
@@ -182,17 +182,18 @@ def _encode(column: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], 
 
 def _units(
     column: pa.Array | pa.ChunkedArray, decimal_comma: bool
-) -> tuple[FloatArray, BoolArray, npt.NDArray[np.object_], npt.NDArray[np.int64]]:
+) -> tuple[FloatArray, BoolArray, npt.NDArray[np.object_], npt.NDArray[np.int64] | None]:
     """Units and usability per row; reasons per distinct value and each row's distinct value."""
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
         array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        missing = np.asarray(array.is_null(), dtype=bool)
         values = np.asarray(pc.cast(array, pa.float64()).fill_null(np.nan), dtype=np.float64)
         ok = np.isfinite(values) & (values >= 0) & (values <= MAX_UNITS_PER_ROW)
         reasons = np.full(len(values), None, dtype=object)
         for i in np.flatnonzero(~ok):
-            text = "" if np.isnan(values[i]) else f"{values[i]:g}"
+            text = "" if missing[i] else f"{values[i]:g}"
             reasons[i] = _units_reason(text, float(values[i]), decimal_comma)
-        return values, ok, reasons, np.arange(len(values), dtype=np.int64)
+        return values, ok, reasons, None  # one reason per row: no distinct values to map
     codes, dictionary = _encode(_as_text(column))
     trimmed = pc.utf8_trim_whitespace(dictionary)
     if decimal_comma:
