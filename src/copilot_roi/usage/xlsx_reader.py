@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine
 
 from copilot_roi.usage.errors import UntrustedFileError
@@ -109,20 +110,12 @@ def check_sheet_bounds(file_name: str, archive: zipfile.ZipFile) -> None:
         max_row = int(last.group(1)) if last else 0
         if max_row > MAX_ROWS:
             raise UntrustedFileError(file_name, f"sheet rows reach {max_row:,} (at most {MAX_ROWS:,})")
-        # One scan for any cell that is positioned oddly: no r attribute first, a column past
-        # the limit, a leading-zero row or a row beyond the last <row> tag.
         cell = b"<" + prefix + b"c"
-        odd = re.compile(
-            cell
-            + rb'(?: r="(?:[A-Z]{3}|'
-            + _MAX_COLUMN_LETTERS.encode()
-            + rb"|[A-Z]{1,2}(?:0|"
-            + _greater_than(max_row)
-            + rb')")|(?! r=")[\s>/])'
-        )
-        hit = odd.search(xml)
-        if hit is not None:
-            ref = xml[hit.start() : hit.start() + 40].split(b">")[0].decode("ascii", "replace")
+        odd = _odd_cell_pattern(cell, max_row)
+        if _matches(xml, odd):
+            hit = re.search(odd, xml)
+            start = hit.start() if hit else 0
+            ref = xml[start : start + 40].split(b">")[0].decode("ascii", "replace")
             raise UntrustedFileError(
                 file_name,
                 f"a cell outside the sheet's bounds or without a position ({ref}>): "
@@ -135,6 +128,29 @@ def check_sheet_bounds(file_name: str, archive: zipfile.ZipFile) -> None:
                 raise UntrustedFileError(
                     file_name, f"a sheet of {max_row:,} rows x {width} columns is too large"
                 )
+
+
+def _odd_cell_pattern(cell: bytes, max_row: int) -> bytes:
+    """A cell positioned oddly: no r attribute first, a column past the limit (3 letters or
+    from DA on), a leading-zero row, or a row beyond the sheet's last <row> tag.
+
+    Written without look-arounds so RE2 (linear time, via pyarrow) and Python's re agree.
+    """
+    return (
+        cell
+        + rb'(?:>|/|\s+(?:[^r\s]|r[^=]|r=[^"]|r="(?:[A-Z]{3}|'
+        + _MAX_COLUMN_LETTERS.encode()
+        + rb"|[A-Z]{1,2}(?:0|"
+        + _greater_than(max_row)
+        + rb')")))'
+    )
+
+
+def _matches(data: bytes, pattern: bytes) -> bool:
+    """Whether ``pattern`` occurs in ``data``: one RE2 pass over a zero-copy Arrow view."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    view = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    return bool(pc.match_substring_regex(view, pattern.decode("ascii")).to_pylist()[0])
 
 
 def _member_bytes(file_name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
