@@ -147,7 +147,8 @@ def read_roster(file_name: str, data: bytes) -> Roster:
             rejections.append((number, "; ".join(e["msg"] for e in error.errors())))
             continue
         if entry.user in seen:
-            rejections.append((number, f"{entry.user!r} is listed twice; the first row counts"))
+            # No name in the message: it is shown on screen even when users are pseudonymised.
+            rejections.append((number, "this user is listed twice; the first row counts"))
             continue
         seen.add(entry.user)
         entries.append(entry)
