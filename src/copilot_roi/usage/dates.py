@@ -251,8 +251,19 @@ def _localise(
         reasons[i] = f"date {_quote(text, int(i))} lies after the export date {as_of.isoformat()}"
     usable = real_day & ~future
     index = pd.DatetimeIndex(naive.where(usable, pd.Timestamp("2000-01-01"))).as_unit("ns")
-    first = index.tz_localize(timezone, ambiguous=np.ones(n, dtype=bool), nonexistent="NaT")
-    second_choice = index.tz_localize(timezone, ambiguous=np.zeros(n, dtype=bool), nonexistent="NaT")
+    # One pass marks both kinds of daylight-saving trouble as NaT; only those few are redone.
+    first = index.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    unsure = np.flatnonzero(np.asarray(first.isna(), dtype=bool))
+    ambiguous = np.zeros(n, dtype=bool)
+    if len(unsure):
+        retry = index[unsure].tz_localize(
+            timezone, ambiguous=np.ones(len(unsure), dtype=bool), nonexistent="NaT"
+        )
+        resolved = np.asarray(retry.notna(), dtype=bool)
+        ambiguous[unsure[resolved]] = True  # a repeated hour: the first occurrence is used
+        values = first.asi8.copy()  # UTC nanoseconds; NaT stays the NaT sentinel
+        values[unsure[resolved]] = retry.asi8[resolved]
+        first = pd.DatetimeIndex(values.view("M8[ns]")).tz_localize("UTC").tz_convert(timezone)
     gap = usable & np.asarray(first.isna(), dtype=bool)
     for i in np.flatnonzero(gap):
         reasons[i] = (
@@ -260,7 +271,7 @@ def _localise(
             "check the time zone setting"
         )
     ok = usable & ~gap
-    ambiguous = ok & np.asarray(first != second_choice, dtype=bool)
+    ambiguous &= ok
     utc_ns = np.asarray(first.tz_convert("UTC").tz_localize(None).asi8, dtype=np.int64)
     return ParsedDates(
         utc_ns=np.where(ok, utc_ns, 0),

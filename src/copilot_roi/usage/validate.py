@@ -63,14 +63,19 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
     units, units_ok, units_reasons, units_codes = _units(raw.columns[units_name], raw.decimal_comma_allowed)
 
     # Blank rows and trailing totals are skipped (and counted), not rejected.
-    date_empty = np.asarray(pc.equal(pc.utf8_trim_whitespace(date_dict), ""), dtype=bool)
+    # Only dates that failed to parse can be blank or a total row.
+    failed = np.flatnonzero(~parsed.ok)
+    failed_text = date_dict.take(pa.array(failed, pa.int64()))
+    date_empty = np.zeros(len(date_dict), dtype=bool)
+    date_empty[failed] = np.asarray(pc.equal(pc.utf8_trim_whitespace(failed_text), ""), dtype=bool)
     blank = np.zeros(n, dtype=bool)
     candidates = (
         np.flatnonzero(date_empty[date_codes]) if n and date_empty.any() else np.zeros(0, dtype=np.int64)
     )
     if len(candidates):
         blank[candidates] = _all_cells_empty(raw, candidates)
-    is_total_value = np.asarray(pc.match_substring_regex(date_dict, _TOTAL), dtype=bool)
+    is_total_value = np.zeros(len(date_dict), dtype=bool)
+    is_total_value[failed] = np.asarray(pc.match_substring_regex(failed_text, _TOTAL), dtype=bool)
     total = np.zeros(n, dtype=bool)
     good = date_ok & units_ok
     if n and is_total_value.any():
