@@ -91,6 +91,8 @@ def test_explicit_years_and_iso_dates_are_kept_but_never_in_the_future() -> None
         ("Sept 10, 08:61 AM", "no such date"),
         ("Smarch 10, 08:00 AM", "unknown month"),
         ("10/09/2026 08:30", "unrecognised date"),
+        ("9999-01-01 08:30", "year 9999"),
+        ("Sept 10, 1900, 08:30 AM", "year 1900"),
         ("", "missing date"),
     ],
 )

@@ -229,28 +229,43 @@ def _localise(
     timezone: str,
 ) -> ParsedDates:
     n = len(year)
-    frame = pd.DataFrame(
-        {
-            "year": np.where(matched, year, 2000),
-            "month": np.where(matched, month, 1),
-            "day": np.where(matched, day, 1),
-            "hour": np.where(matched, hour, 0),
-            "minute": np.where(matched, minute, 0),
-            "second": np.where(matched, second, 0),
-        }
+    # Calendar arithmetic in numpy (datetime64), no per-value parsing: month start + day - 1,
+    # valid when the day falls inside that month and the clock reads a real time.
+    y = np.where(matched, year, 2000)
+    m = np.where(matched, month, 1)
+    d = np.where(matched, day, 1)
+    # Security Copilot exists since 2023; far years would also overflow nanosecond times.
+    sane_year = (y >= 2000) & (y <= 2200)
+    for i in np.flatnonzero(matched & ~sane_year):
+        reasons[i] = f"year {int(y[i])} in {_quote(text, int(i))} is out of range"
+    y = np.where(sane_year, y, 2000)
+    months = ((y - 1970) * 12 + (m - 1)).astype("M8[M]")
+    month_days = ((months + 1).astype("M8[D]") - months.astype("M8[D]")).astype(np.int64)
+    real_day = (
+        matched
+        & sane_year
+        & (m >= 1)
+        & (m <= 12)
+        & (d >= 1)
+        & (d <= month_days)
+        & (hour < 24)
+        & (minute < 60)
+        & (second < 60)
     )
-    naive = pd.to_datetime(frame, errors="coerce")
-    real_day = matched & naive.notna().to_numpy() & (minute < 60) & (second < 60) & (hour < 24)
-    for i in np.flatnonzero(matched & ~real_day):
+    day_ns = (months.astype("M8[D]") + (d - 1).astype("m8[D]")).astype("M8[ns]").astype(np.int64)
+    clock_ns = ((hour * 60 + minute) * 60 + second) * 1_000_000_000
+    naive_ns = np.where(real_day, day_ns + clock_ns, 946_684_800_000_000_000)  # 2000-01-01
+    for i in np.flatnonzero(matched & sane_year & ~real_day):
         reasons[i] = f"no such date {_quote(text, int(i))} in {int(year[i])}" + (
             " (inferred year; check 'export taken on')" if year_inferred[i] else ""
         )
+    naive = pd.DatetimeIndex(naive_ns.view("M8[ns]"))
     after_anchor = pd.Timestamp(as_of + dt.timedelta(days=1))
     future = real_day & np.asarray(naive >= after_anchor, dtype=bool)
     for i in np.flatnonzero(future):
         reasons[i] = f"date {_quote(text, int(i))} lies after the export date {as_of.isoformat()}"
     usable = real_day & ~future
-    index = pd.DatetimeIndex(naive.where(usable, pd.Timestamp("2000-01-01"))).as_unit("ns")
+    index = pd.DatetimeIndex(np.where(usable, naive_ns, 946_684_800_000_000_000).view("M8[ns]"))
     # One pass marks both kinds of daylight-saving trouble as NaT; only those few are redone.
     first = index.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
     unsure = np.flatnonzero(np.asarray(first.isna(), dtype=bool))
