@@ -1,4 +1,4 @@
-"""Fixtures for the real-browser tests: one Streamlit server and one Chromium for the session.
+"""Fixtures for the real-browser tests: one Streamlit server per session, one Chromium per module.
 
 Every test gets a fresh browser context (its own cookies, so its own Streamlit session) with a tall
 viewport. The helpers live in ``e2ekit`` so the browser benchmark can use them too.
@@ -43,14 +43,16 @@ def app_server() -> Iterator[Server]:
         stop_process(server.proc)
 
 
-@pytest.fixture(scope="session")
+# Playwright and Chromium live per test module, not per session: Playwright's sync API allows one
+# instance per thread, and other test directories start their own after these tests.
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Any) -> Iterator[Any]:
     try:
         chromium = launch_chromium(playwright_instance)
