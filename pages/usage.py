@@ -80,6 +80,7 @@ with st.expander(
             f"{q.ambiguous_times:,} times fall in the repeated hour when clocks go back; "
             "the first occurrence was used"
         )
+    notes += [plain(note) for note in q.notes]
     if notes:
         st.caption("; ".join(notes) + ".")
     st.dataframe(

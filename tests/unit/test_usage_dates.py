@@ -90,7 +90,7 @@ def test_explicit_years_and_iso_dates_are_kept_but_never_in_the_future() -> None
         ("Sept 10, 13:30 PM", "hour out of range"),
         ("Sept 10, 08:61 AM", "no such date"),
         ("Smarch 10, 08:00 AM", "unknown month"),
-        ("10/09/2026 08:30", "unrecognised date"),
+        ("2026/09/10 8h30", "unrecognised date"),
         ("9999-01-01 08:30", "year 9999"),
         ("Sept 10, 1900, 08:30 AM", "year 1900"),
         ("", "missing date"),
@@ -155,3 +155,33 @@ def test_inferred_dates_fall_in_the_year_up_to_the_anchor(
         date = dt.date(int(y), int(m), int(d))
         assert date <= as_of
         assert (as_of - date).days < 366
+
+
+def numeric(dates: list[str], delimiter: str):  # type: ignore[no-untyped-def]
+    rows = [[d, 1.0, "Ben", f"s{i}"] for i, d in enumerate(dates)]
+    data = to_csv(rows, header=HEADER[:4], delimiter=delimiter)
+    return ingest_files([("resaved.csv", data)], IngestOptions(as_of=dt.date(2026, 11, 21)))
+
+
+def test_dates_excel_rewrote_with_a_year_are_read_in_the_files_order() -> None:
+    day_first = numeric(["10/09/2026 08:30", "25/09/2026 14:05"], ",")
+    assert stamps(day_first) == ["2026-09-10T08:30:00+00:00", "2026-09-25T14:05:00+00:00"]
+    month_first = numeric(["9/10/2026 8:30 AM", "9/25/2026 2:05 PM"], ",")
+    assert stamps(month_first) == ["2026-09-10T08:30:00+00:00", "2026-09-25T14:05:00+00:00"]
+    assert day_first.quality.notes == () and month_first.quality.inferred_years == ()
+
+
+def test_ambiguous_numeric_dates_follow_the_files_locale_and_say_so() -> None:
+    european = numeric(["03/04/2026 08:30", "05/04/2026 09:00"], ";")
+    assert stamps(european)[0] == "2026-04-03T08:30:00+00:00"
+    assert "read as day/month" in european.quality.notes[0]
+    us = numeric(["03/04/2026 08:30", "05/04/2026 09:00"], ",")
+    assert stamps(us)[0] == "2026-03-04T08:30:00+00:00"
+    assert "read as month/day" in us.quality.notes[0]
+
+
+def test_numeric_dates_that_contradict_each_other_are_rejected() -> None:
+    mixed = numeric(["25/09/2026 08:30", "09/26/2026 08:30", "10/10/2026 08:30"], ",")
+    [rejection] = mixed.quality.rejection_records()
+    assert rejection["row"] == 3 and "no such date" in rejection["reason"]
+    assert "mix day-first and month-first" in mixed.quality.notes[0]

@@ -83,6 +83,7 @@ def _human(p: dict[str, Any]) -> str:
     ):
         lines.append(f"{title}:")
         lines += [f"  {name or '(not recorded)'}: {units:,.1f}" for name, units in p[key].items()]
+    lines += [f"Note: {note}" for note in p["notes"]]
     if p["rejections"]:
         lines.append(f"Rejected rows (first {p['rejections_listed']}):")
         lines += [f"  {r['file']} row {r['row']}, {r['column']}: {r['reason']}" for r in p["rejections"]]

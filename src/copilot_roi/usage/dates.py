@@ -8,6 +8,7 @@ no record lies in the future.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -56,8 +57,15 @@ class ParsedDates:
     reasons: list[str | None]
     year_inferred: BoolArray
     ambiguous: BoolArray
+    notes: tuple[str, ...] = ()
 
 
+# Dates Excel rewrote when the export was opened and saved again: 10/09/2026 08:30 (day or
+# month first, with a year), optionally with seconds and AM/PM.
+_NUMERIC = (
+    r"^\s*(?P<first>[0-9]{1,2})[/.\-](?P<second_part>[0-9]{1,2})[/.\-](?P<year>[0-9]{4}),?\s+"
+    r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?\s*(?P<ampm>[AaPp][Mm])?\s*$"
+)
 _FAST = r"^[A-Za-z]{3,9}\.? [0-9]{1,2}, [0-9]{1,2}:[0-9]{2}(:[0-9]{2})? ?[AaPp]\.?[Mm]\.?$"
 _DAY_PART = r"^(?P<mon>[A-Za-z]{3,9})\.? (?P<day>[0-9]{1,2})$"
 _TIME_PART = (
@@ -143,8 +151,15 @@ def _from_struct_time(struct: pa.Array) -> dict[str, IntArray]:
     }
 
 
-def parse_distinct(values: pa.Array, as_of: dt.date, timezone: str) -> ParsedDates:
-    """Parse distinct date strings (a pyarrow string array) into instants in ``timezone``."""
+def parse_distinct(
+    values: pa.Array, as_of: dt.date, timezone: str, day_first_hint: bool = False
+) -> ParsedDates:
+    """Parse distinct date strings (a pyarrow string array) into instants in ``timezone``.
+
+    Numeric dates (``10/09/2026 08:30``) are read day-first or month-first for the whole file:
+    a first number above 12 means day-first, a second above 12 month-first; when every value
+    fits both, ``day_first_hint`` decides (European files) and a note says so.
+    """
     n = len(values)
     trimmed = pc.utf8_trim_whitespace(values)
     named_ok, named = _parse_named(trimmed)
@@ -189,7 +204,38 @@ def parse_distinct(values: pa.Array, as_of: dt.date, timezone: str) -> ParsedDat
             ("second", second),
         ):
             target[iso_ok] = _ints(iso, name)[iso_ok]
-    matched = named_ok | iso_ok
+    notes: list[str] = []
+    numeric_ok = np.zeros(n, dtype=bool)
+    if not (named_ok | iso_ok).all():
+        numeric = pc.extract_regex(trimmed, _NUMERIC)
+        numeric_ok = np.asarray(numeric.is_valid(), dtype=bool) & ~named_ok & ~iso_ok
+        if numeric_ok.any():
+            first, other = _ints(numeric, "first"), _ints(numeric, "second_part")
+            day_first = bool((first[numeric_ok] > 12).any()) or (
+                not (other[numeric_ok] > 12).any() and day_first_hint
+            )
+            if (first[numeric_ok] > 12).any() and (other[numeric_ok] > 12).any():
+                notes.append("numeric dates mix day-first and month-first; read as day-first")
+            elif not (first[numeric_ok] > 12).any() and not (other[numeric_ok] > 12).any():
+                notes.append(
+                    "numeric dates such as 03/04 fit day-first and month-first; read as "
+                    + ("day/month (the file uses a European layout)" if day_first else "month/day")
+                )
+            ampm = pc.utf8_lower(pc.struct_field(numeric, "ampm")).fill_null("")
+            twelve = np.asarray(pc.not_equal(ampm, ""), dtype=bool)
+            pm = np.asarray(pc.equal(ampm, "pm"), dtype=bool)
+            h = _ints(numeric, "hour")
+            bad_hour = numeric_ok & twelve & ((h < 1) | (h > 12))
+            for i in np.flatnonzero(bad_hour):
+                reasons[i] = f"hour out of range for a 12-hour clock in {_quote(text, int(i))}"
+            numeric_ok &= ~bad_hour
+            day[numeric_ok] = (first if day_first else other)[numeric_ok]
+            month[numeric_ok] = (other if day_first else first)[numeric_ok]
+            year[numeric_ok] = _ints(numeric, "year")[numeric_ok]
+            hour[numeric_ok] = np.where(twelve, h % 12 + 12 * pm, h)[numeric_ok]
+            minute[numeric_ok] = _ints(numeric, "minute")[numeric_ok]
+            second[numeric_ok] = _ints(numeric, "second")[numeric_ok]
+    matched = named_ok | iso_ok | numeric_ok
     for i in np.flatnonzero(~matched):
         if reasons[i] is None:
             reasons[i] = (
@@ -199,9 +245,10 @@ def parse_distinct(values: pa.Array, as_of: dt.date, timezone: str) -> ParsedDat
             )
     year_inferred = matched & (year == 0)
     year = np.where(year_inferred, infer_years(month, day, as_of), year)
-    return _localise(
+    parsed = _localise(
         year, month, day, hour, minute, second, matched, year_inferred, reasons, text, as_of, timezone
     )
+    return dataclasses.replace(parsed, notes=tuple(notes)) if notes else parsed
 
 
 def infer_years(month: IntArray, day: IntArray, as_of: dt.date) -> IntArray:

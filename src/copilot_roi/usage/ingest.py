@@ -90,6 +90,7 @@ class QualityReport:
     as_of: dt.date
     timezone: str
     rejections: pd.DataFrame
+    notes: tuple[str, ...] = ()  # how ambiguous input was read (for the user to check)
 
     def rejection_records(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Rejections as ``{file, row, column, reason}`` dicts (the first ``limit`` of them)."""
@@ -198,6 +199,7 @@ def ingest_files(
         as_of=as_of,
         timezone=options.timezone,
         rejections=rejections,
+        notes=tuple(f"{v.file_name}: {note}" for v in validated for note in v.notes),
     )
     series = hourly_series(
         pd.DatetimeIndex(merged["started_at"]), merged["units_scu"].to_numpy(), options.timezone

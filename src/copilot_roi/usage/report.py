@@ -48,6 +48,7 @@ def usage_payload(
         "by_plugin": summary.by["plugins"],
         "by_experience": summary.by["experience"],
         "by_user": by_user,
+        "notes": list(quality.notes),
         "rejections": quality.rejection_records(rejection_limit),
         "rejections_listed": min(len(quality.rejections), rejection_limit),
     }

@@ -46,6 +46,7 @@ class ValidatedFile:
     total_rows: int
     ambiguous_times: int
     inferred_years: tuple[int, ...]
+    notes: tuple[str, ...] = ()
 
 
 def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
@@ -56,7 +57,8 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
     assert date_name is not None and units_name is not None
 
     date_codes, date_dict = _encode(_as_text(raw.columns[date_name]))
-    parsed = parse_distinct(date_dict, as_of, timezone)
+    # A semicolon-separated file comes from a European locale: ambiguous 03/04 reads as 3 April.
+    parsed = parse_distinct(date_dict, as_of, timezone, day_first_hint=raw.delimiter == ";")
     # Row-level gathers only where some distinct value is bad (the common case has none).
     date_ok = np.ones(n, dtype=bool) if parsed.ok.all() else parsed.ok[date_codes]
 
@@ -157,6 +159,7 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
         total_rows=int(total.sum()),
         ambiguous_times=int(parsed.ambiguous[row_codes].sum()) if parsed.ambiguous.any() else 0,
         inferred_years=tuple(int(y) for y in inferred),
+        notes=parsed.notes,
     )
 
 
