@@ -174,3 +174,15 @@ def test_uploads_with_rejected_rows_list_them() -> None:
     assert metric(at, "Rows rejected") == "1"
     rejected = next(df.value for df in at.dataframe if "reason" in df.value.columns)
     assert rejected.iloc[0]["row"] == 3 and "infinite" in rejected.iloc[0]["reason"]
+
+
+def test_two_sessions_never_see_each_others_upload() -> None:
+    first = open_page("pages/usage.py")
+    second = open_page("pages/usage.py")
+    sample_total = metric(second, "SCUs used")
+    text = 'Date,Units used,Initiated by\n"Nov 2, 09:00 AM",7,Eve\n'
+    first.file_uploader(key="usage_uploads").set_value([("u.csv", text.encode(), "text/csv")]).run()
+    second.run()
+    assert metric(first, "SCUs used") == "7.0"
+    assert metric(second, "SCUs used") == sample_total
+    assert second.session_state["usage_dataset"].quality.rows_used > 1
