@@ -74,10 +74,11 @@ class StreamlitSession:
     async def __aexit__(self, *exc: object) -> None:
         await self._ws.close()
 
-    async def run(self, query_string: str = "", page_script_hash: str = "") -> ScriptRun:
+    async def run(self, query_string: str = "", page_name: str = "") -> ScriptRun:
+        """Run the script for the page at URL path ``page_name`` ("" = the default page)."""
         back = BackMsg()
         back.rerun_script.query_string = query_string
-        back.rerun_script.page_script_hash = page_script_hash
+        back.rerun_script.page_name = page_name
         start = time.perf_counter()
         await self._ws.send(back.SerializeToString())
         run = ScriptRun()
