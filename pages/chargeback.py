@@ -17,15 +17,14 @@ from copilot_roi.usage.chargeback import (
     read_roster,
 )
 from ui.sidebar import current_prices, pseudonymise_on
-from ui.usage_state import SAMPLE_DIR, SAMPLE_FILES, current_dataset, plain, shown_names
+from ui.usage_state import SAMPLE_DIR, SAMPLE_FILES, current_dataset, plain, shown_names, shown_sources
 
 st.title("Chargeback by role")
 prices = current_prices()
 dataset = current_dataset()
 using_sample = [f.file_name for f in dataset.quality.files] == list(SAMPLE_FILES)
 st.caption(
-    f"Usage: {dataset.quality.rows_used:,} rows from "
-    f"{plain(', '.join(f.file_name for f in dataset.quality.files))} (change it on Usage analytics)."
+    f"Usage: {dataset.quality.rows_used:,} rows from {shown_sources(dataset)} (change it on Usage analytics)."
 )
 
 upload = st.file_uploader(

@@ -8,7 +8,7 @@ from copilot_roi.usage.burndown import pool_burn_down
 from copilot_roi.usage.rightsizing import right_size
 from ui.plan_inputs import plan_inputs
 from ui.sidebar import current_prices
-from ui.usage_state import current_dataset, plain
+from ui.usage_state import current_dataset, shown_sources
 
 st.title("Right-sizing from observed usage")
 prices = current_prices()
@@ -17,7 +17,7 @@ dataset = current_dataset()
 series = dataset.hourly
 st.caption(
     f"{series.hours:,} clock hours of observed usage ({dataset.quality.timezone}) from "
-    f"{plain(', '.join(f.file_name for f in dataset.quality.files))}; each session counts in the hour "
+    f"{shown_sources(dataset)}; each session counts in the hour "
     "it started. Change the data on Usage analytics."
 )
 

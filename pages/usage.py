@@ -13,6 +13,7 @@ from ui.usage_state import (
     load_dataset,
     load_sample,
     plain,
+    shown_file_name,
     shown_frame,
     widget_suffix,
 )
@@ -86,7 +87,7 @@ with st.expander(
     st.dataframe(
         [
             {
-                "File": f.file_name,
+                "File": shown_file_name(f.file_name, dataset),
                 "Read as": f.description,
                 "Rows read": f.rows_read,
                 "Used": f.rows_used,
@@ -98,7 +99,7 @@ with st.expander(
     )
     st.dataframe(
         [
-            {"File": f.file_name, "Header in the file": header, "Read as": field}
+            {"File": shown_file_name(f.file_name, dataset), "Header in the file": header, "Read as": field}
             for f in q.files
             for header, field in f.mapping
         ],
@@ -106,7 +107,10 @@ with st.expander(
     )
     if len(q.rejections):
         st.write(f"Rejected rows ({len(q.rejections):,}; the first 500 are listed):")
-        st.dataframe(q.rejections.head(500), hide_index=True)
+        listed = q.rejections.head(500)
+        st.dataframe(
+            listed.assign(file=[shown_file_name(f, dataset) for f in listed["file"]]), hide_index=True
+        )
 
 frame = shown_frame(dataset.frame)
 suffix = widget_suffix()

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from copilot_roi.usage import IngestOptions, UsageDataset, ingest_files
-from copilot_roi.usage.pseudonymise import alias_map, new_key, pseudonymise_frame
+from copilot_roi.usage.pseudonymise import alias_map, new_key, pseudonymise_frame, without_names
 from ui.sidebar import pseudonymise_on
 
 DATASET_KEY = "usage_dataset"
@@ -102,6 +102,19 @@ def alias_key() -> bytes:
 def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as it may be displayed: aliases instead of names when pseudonymising."""
     return pseudonymise_frame(frame, alias_key()) if pseudonymise_on() else frame
+
+
+def shown_file_name(file_name: str, dataset: UsageDataset) -> str:
+    """A file name as it may be displayed: user names in it replaced when pseudonymising."""
+    if not pseudonymise_on():
+        return file_name
+    users = [str(u) for u in dataset.frame["user"].astype(str).unique()]
+    return without_names(file_name, alias_map(users, alias_key()))
+
+
+def shown_sources(dataset: UsageDataset) -> str:
+    """The dataset's file names for a caption: aliased when pseudonymising, Markdown-escaped."""
+    return plain(", ".join(shown_file_name(f.file_name, dataset) for f in dataset.quality.files))
 
 
 def shown_names(names: list[str]) -> dict[str, str]:

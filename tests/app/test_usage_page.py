@@ -186,3 +186,12 @@ def test_two_sessions_never_see_each_others_upload() -> None:
     assert metric(first, "SCUs used") == "7.0"
     assert metric(second, "SCUs used") == sample_total
     assert second.session_state["usage_dataset"].quality.rows_used > 1
+
+
+def test_a_file_named_after_a_user_is_not_shown_by_name() -> None:
+    text = 'Date,Units used,Initiated by\n"Nov 2, 09:00 AM",1,Ben Heppard\n"Nov 2, 10:00 AM",2,Ann\n'
+    at = open_page("pages/usage.py")
+    at.file_uploader(key="usage_uploads").set_value([("Ben Heppard.csv", text.encode(), "text/csv")]).run()
+    assert not at.exception
+    assert "Ben Heppard" not in shown_text(at)
+    assert ".csv" in shown_text(at)

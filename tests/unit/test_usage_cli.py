@@ -124,3 +124,18 @@ def test_price_reads_the_same_hourly_series(capsys: pytest.CaptureFixture[str]) 
     )
     assert priced["consumed_units"] == pytest.approx(usage["total_units"])
     assert priced["hours"] == usage["period_hours"]
+
+
+def test_pseudonymised_output_hides_a_user_name_in_a_file_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "Ben Heppard export.csv"
+    path.write_text(
+        'Date,Units used,Initiated by\n"Nov 2, 09:00 AM",1,Ben Heppard\n"Nov 2, 10:00 AM",x,Ann\n'
+    )
+    code, out, _ = run(capsys, "usage", str(path), *ARGS, "--json", "--pseudonymise")
+    assert code == 0
+    assert "Ben Heppard" not in out
+    payload = json.loads(out)
+    assert payload["files"][0].endswith(" export.csv")
+    assert payload["rejections"][0]["file"] == payload["files"][0]

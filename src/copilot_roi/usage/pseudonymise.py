@@ -43,6 +43,21 @@ def alias_map(names: list[str], key: bytes) -> dict[str, str]:
     return mapping
 
 
+def without_names(text: str, aliases: dict[str, str]) -> str:
+    """``text`` with every user name in it replaced by its alias (a file named after a person).
+
+    Names shorter than three characters are left alone, so "NA" does not rewrite every "NA".
+
+    >>> without_names("usage Ben Heppard.csv", {"Ben Heppard": "User 1A", "NA": "User 2B"})
+    'usage User 1A.csv'
+    """
+    # Longest names first, so "Ben Heppard-Smith" is not half-replaced by "Ben Heppard".
+    for name in sorted(aliases, key=len, reverse=True):
+        if len(name) >= 3 and name in text:
+            text = text.replace(name, aliases[name])
+    return text
+
+
 def pseudonymise_frame(frame: pd.DataFrame, key: bytes, column: str = "user") -> pd.DataFrame:
     """A copy of ``frame`` whose ``column`` holds aliases instead of names."""
     out = frame.copy()

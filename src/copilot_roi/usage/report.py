@@ -6,7 +6,7 @@ from typing import Any
 
 from copilot_roi.usage.analytics import summarise
 from copilot_roi.usage.ingest import UsageDataset
-from copilot_roi.usage.pseudonymise import alias_map
+from copilot_roi.usage.pseudonymise import alias_map, without_names
 
 
 def usage_payload(
@@ -20,11 +20,17 @@ def usage_payload(
     quality = dataset.quality
     summary = summarise(dataset.frame, dataset.hourly)
     by_user = summary.by["user"]
+    rejections = quality.rejection_records(rejection_limit)
+    files = [f.file_name for f in quality.files]
     if pseudonymise_key is not None:
         aliases = alias_map(list(by_user), pseudonymise_key)
         by_user = {aliases[name]: units for name, units in by_user.items()}
+        # A file may be named after a person: the name is replaced there too.
+        files = [without_names(name, aliases) for name in files]
+        for record in rejections:
+            record["file"] = without_names(record["file"], aliases)
     return {
-        "files": [f.file_name for f in quality.files],
+        "files": files,
         "timezone": quality.timezone,
         "as_of": quality.as_of.isoformat(),
         "inferred_years": list(quality.inferred_years),
@@ -49,6 +55,6 @@ def usage_payload(
         "by_experience": summary.by["experience"],
         "by_user": by_user,
         "notes": list(quality.notes),
-        "rejections": quality.rejection_records(rejection_limit),
+        "rejections": rejections,
         "rejections_listed": min(len(quality.rejections), rejection_limit),
     }
