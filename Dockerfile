@@ -20,7 +20,7 @@ RUN pip install --no-cache-dir . && rm -rf src build
 
 # The Streamlit app: router, pages, shared widgets, the hardened config and the bundled samples.
 COPY app.py ./
-COPY pages ./pages
+COPY app_pages ./app_pages
 COPY ui ./ui
 COPY .streamlit ./.streamlit
 COPY sample_data ./sample_data

@@ -8,12 +8,12 @@ from ui.sidebar import shared_sidebar
 st.set_page_config(page_title="Copilot ROI", page_icon=":material/shield:", layout="wide")
 
 pages = [
-    st.Page("pages/capacity.py", title="Capacity & cost", icon=":material/payments:", default=True),
-    st.Page("pages/scenarios.py", title="Value scenarios", icon=":material/insights:"),
-    st.Page("pages/usage.py", title="Usage analytics", icon=":material/monitoring:"),
-    st.Page("pages/chargeback.py", title="Chargeback", icon=":material/account_tree:"),
-    st.Page("pages/rightsizing.py", title="Right-sizing from usage", icon=":material/tune:"),
-    st.Page("pages/business_case.py", title="Business case", icon=":material/description:"),
+    st.Page("app_pages/capacity.py", title="Capacity & cost", icon=":material/payments:", default=True),
+    st.Page("app_pages/scenarios.py", title="Value scenarios", icon=":material/insights:"),
+    st.Page("app_pages/usage.py", title="Usage analytics", icon=":material/monitoring:"),
+    st.Page("app_pages/chargeback.py", title="Chargeback", icon=":material/account_tree:"),
+    st.Page("app_pages/rightsizing.py", title="Right-sizing from usage", icon=":material/tune:"),
+    st.Page("app_pages/business_case.py", title="Business case", icon=":material/description:"),
 ]
 page = st.navigation(pages)
 shared_sidebar()

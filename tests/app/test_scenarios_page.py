@@ -21,7 +21,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 def open_scenarios() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
-    at.switch_page("pages/scenarios.py").run()
+    at.switch_page("app_pages/scenarios.py").run()
     assert not at.exception, at.exception
     return at
 

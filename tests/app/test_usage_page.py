@@ -42,7 +42,7 @@ def shown_text(at: AppTest) -> str:
 
 
 def test_usage_page_shows_the_engine_numbers_for_the_sample(sample: UsageDataset) -> None:
-    at = open_page("pages/usage.py")
+    at = open_page("app_pages/usage.py")
     summary = ua.summarise(sample.frame, sample.hourly)
     assert metric(at, "SCUs used") == f"{summary.total_units:,.1f}"
     assert metric(at, "Sessions") == f"{summary.sessions:,}"
@@ -58,7 +58,7 @@ def test_usage_page_shows_the_engine_numbers_for_the_sample(sample: UsageDataset
 
 
 def test_pseudonymise_switch_controls_every_table() -> None:
-    at = open_page("pages/usage.py")
+    at = open_page("app_pages/usage.py")
     assert "Ben Heppard" not in shown_text(at)
     assert "User " in shown_text(at)
     # The switch lives in the shared sidebar (app.py); AppTest drops the entry script's sidebar
@@ -70,7 +70,7 @@ def test_pseudonymise_switch_controls_every_table() -> None:
 
 
 def test_filters_apply_to_the_kpis(sample: UsageDataset) -> None:
-    at = open_page("pages/usage.py")
+    at = open_page("app_pages/usage.py")
     at.radio(key="usage_f_actor").set_value("agents").run()
     assert not at.exception
     agents = ua.apply_filter(sample.frame, ua.UsageFilter(actor="agents"))
@@ -81,7 +81,7 @@ def test_filters_apply_to_the_kpis(sample: UsageDataset) -> None:
 
 
 def test_time_zone_setting_is_applied(sample: UsageDataset) -> None:
-    at = open_page("pages/usage.py")
+    at = open_page("app_pages/usage.py")
     at.selectbox(key="usage_tz").set_value("America/New_York").run()
     assert not at.exception
     dataset = at.session_state["usage_dataset"]
@@ -91,7 +91,7 @@ def test_time_zone_setting_is_applied(sample: UsageDataset) -> None:
 
 
 def test_chargeback_page_allocates_every_scu_and_offers_a_safe_download(sample: UsageDataset) -> None:
-    at = open_page("pages/chargeback.py")
+    at = open_page("app_pages/chargeback.py")
     shares = [metric(at, label) for label in ("From the roster", "From rules", "Unassigned")]
     assert sum(int(s.split("%")[0]) for s in shares) in (99, 100, 101)  # rounded shares
     assert "Ben Heppard" not in shown_text(at)
@@ -101,7 +101,7 @@ def test_chargeback_page_allocates_every_scu_and_offers_a_safe_download(sample: 
 
 
 def test_rightsizing_page_matches_the_optimizer(sample: UsageDataset) -> None:
-    at = open_page("pages/rightsizing.py")
+    at = open_page("app_pages/rightsizing.py")
     expected = right_size(sample.hourly, list_prices(), CapacityPlan(provisioned_scu=3, overage="unlimited"))
     assert metric(at, "Recommended plan") == f"{expected.result.recommended.total_cost:,.0f} USD"
     assert expected.result.current is not None
@@ -115,7 +115,7 @@ def test_rightsizing_page_matches_the_optimizer(sample: UsageDataset) -> None:
 
 
 def test_rightsizing_shows_the_e5_burn_down() -> None:
-    at = open_page("pages/rightsizing.py")
+    at = open_page("app_pages/rightsizing.py")
     charts_before = len(at.get("plotly_chart"))
     at.number_input(key="rs_plan_e5").set_value(5000).run()
     assert not at.exception
@@ -132,7 +132,7 @@ def test_uploading_two_overlapping_exports_merges_them_like_the_cli() -> None:
     from copilot_roi.usage import ingest_paths
     from copilot_roi.usage.report import usage_payload
 
-    at = open_page("pages/usage.py")
+    at = open_page("app_pages/usage.py")
     at.date_input(key="usage_as_of").set_value(dt.date(2026, 11, 21))
     at.file_uploader(key="usage_uploads").set_value(
         [
@@ -154,7 +154,7 @@ def test_uploading_two_overlapping_exports_merges_them_like_the_cli() -> None:
 
 
 def test_an_untrusted_upload_shows_a_clear_error_and_no_traceback() -> None:
-    at = open_page("pages/usage.py")
+    at = open_page("app_pages/usage.py")
     at.file_uploader(key="usage_uploads").set_value(
         [("CapacityUsage.xlsx", b"MZ\x90\x00 not a workbook", "application/octet-stream")]
     ).run()
@@ -168,7 +168,7 @@ def test_uploads_with_rejected_rows_list_them() -> None:
         "Date,Units used,Initiated by\n"
         '"Nov 2, 09:00 AM",1,Ben\n"Nov 2, 10:00 AM",inf,Ann\n"Nov 2, 11:00 AM",2,Ann\n'
     )
-    at = open_page("pages/usage.py")
+    at = open_page("app_pages/usage.py")
     at.file_uploader(key="usage_uploads").set_value([("u.csv", text.encode(), "text/csv")]).run()
     assert not at.exception
     assert metric(at, "Rows rejected") == "1"
@@ -177,8 +177,8 @@ def test_uploads_with_rejected_rows_list_them() -> None:
 
 
 def test_two_sessions_never_see_each_others_upload() -> None:
-    first = open_page("pages/usage.py")
-    second = open_page("pages/usage.py")
+    first = open_page("app_pages/usage.py")
+    second = open_page("app_pages/usage.py")
     sample_total = metric(second, "SCUs used")
     text = 'Date,Units used,Initiated by\n"Nov 2, 09:00 AM",7,Eve\n'
     first.file_uploader(key="usage_uploads").set_value([("u.csv", text.encode(), "text/csv")]).run()
@@ -190,7 +190,7 @@ def test_two_sessions_never_see_each_others_upload() -> None:
 
 def test_a_file_named_after_a_user_is_not_shown_by_name() -> None:
     text = 'Date,Units used,Initiated by\n"Nov 2, 09:00 AM",1,Ben Heppard\n"Nov 2, 10:00 AM",2,Ann\n'
-    at = open_page("pages/usage.py")
+    at = open_page("app_pages/usage.py")
     at.file_uploader(key="usage_uploads").set_value([("Ben Heppard.csv", text.encode(), "text/csv")]).run()
     assert not at.exception
     assert "Ben Heppard" not in shown_text(at)

@@ -58,7 +58,7 @@ def _recompute_rows() -> list[BenchRow]:
 def _page_rows() -> list[BenchRow]:
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
-    at.switch_page("pages/scenarios.py").run()
+    at.switch_page("app_pages/scenarios.py").run()
     assert not at.exception
     # Each move sets a value not seen before, so the session cache cannot answer it.
     values = itertools.cycle([v / 2 for v in range(20, 80)])

@@ -212,10 +212,10 @@ def find_page(slug: str) -> AppPage | None:
 
 
 def require_page(slug: str) -> AppPage:
-    """The page ``pages/<slug>.py`` from the router, or skip naming what is missing."""
+    """The page ``app_pages/<slug>.py`` from the router, or skip naming what is missing."""
     found = find_page(slug)
     if found is None:
-        pytest.skip(f"pages/{slug}.py is not in app.py's st.navigation yet")
+        pytest.skip(f"app_pages/{slug}.py is not in app.py's st.navigation yet")
     return found
 
 

@@ -1,11 +1,12 @@
 """A link to a page works on a freshly started server, through the router.
 
-Streamlit decides per process whether the app uses the legacy ``pages/`` directory: until some
-session runs app.py's ``st.navigation``, a request for ``/usage`` runs ``pages/usage.py`` on its own,
+Streamlit decides per process whether the app uses the legacy ``pages/`` directory (it does when
+a folder of that name sits beside app.py): until some session runs app.py's ``st.navigation``, a
+request for ``/usage`` would run ``pages/usage.py`` on its own,
 without app.py (no page config, no shared sidebar, no prices or privacy switch, no query-parameter
 restore) and lists every file in ``pages/`` plus "app" in the sidebar. After each deploy or restart
-the first visitor with a bookmark or a shared link would get that. The router must run first for
-every page.
+the first visitor with a bookmark or a shared link would get that. So the page scripts live in
+``app_pages/`` and the router runs first for every page.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2ekit import REPO, Server, app_pages, open_page, page_url, start_streamlit, stop_process
+from e2ekit import Server, app_pages, open_page, page_url, start_streamlit, stop_process
 
 pytestmark = pytest.mark.e2e
-
-LEGACY_PAGES_DIR = (REPO / "pages").is_dir() and any(p.path.startswith("pages/") for p in app_pages())
 
 
 @pytest.fixture
@@ -30,12 +29,6 @@ def fresh_server() -> Iterator[Server]:
         stop_process(server.proc)
 
 
-@pytest.mark.xfail(
-    LEGACY_PAGES_DIR,
-    strict=True,
-    reason="BUG: page scripts live in pages/, which Streamlit treats as a legacy multipage directory "
-    "until app.py has run once in the process; rename the directory (e.g. app_pages/) in app.py",
-)
 def test_deep_link_on_a_fresh_server_runs_the_router(fresh_server: Server, page: Any) -> None:
     target = next(p for p in app_pages() if not p.default)
     open_page(page, page_url(fresh_server.url, target))

@@ -233,7 +233,7 @@ def test_upload_through_the_proxy(proxy: Proxy, new_page: Callable[[], Any]) -> 
 
     usage = find_page("usage")
     if usage is None:
-        pytest.skip("pages/usage.py is not in app.py yet")
+        pytest.skip("app_pages/usage.py is not in app.py yet")
     want = cli_json("usage", str(XLSX), "--as-of", dt.date.today().isoformat(), "--tz", "UTC")
     page = new_page()
     open_page(page, page_url(proxy.url, usage))

@@ -42,7 +42,7 @@ def where(path: Path, node: ast.AST) -> str:
     return f"{path.relative_to(REPO)}:{getattr(node, 'lineno', '?')}"
 
 
-APP_CODE = python_files("app.py", "pages", "ui", "src")
+APP_CODE = python_files("app.py", "app_pages", "ui", "src")
 IMPORTED_MODULES = python_files("ui", "src")  # imported once per process, shared by every session
 
 
@@ -237,7 +237,7 @@ def raw_html_offenders(tree: ast.Module, path_label: str) -> list[str]:
 
 def test_no_upload_text_in_raw_html() -> None:
     offenders = []
-    for path in python_files("app.py", "pages", "ui"):
+    for path in python_files("app.py", "app_pages", "ui"):
         offenders += raw_html_offenders(parse(path), str(path.relative_to(REPO)))
     assert offenders == [], "raw HTML only from literals; render data with st.* elements (escaped)"
 
@@ -327,7 +327,7 @@ def test_module_state_rule_catches_a_shared_list() -> None:
 def test_uploads_never_written_to_disk_by_the_app() -> None:
     """Pages and widgets process uploads in memory: no temp files, no writes."""
     offenders = []
-    for path in python_files("app.py", "pages", "ui"):
+    for path in python_files("app.py", "app_pages", "ui"):
         for node in ast.walk(parse(path)):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 modules = (
@@ -345,3 +345,11 @@ def test_uploads_never_written_to_disk_by_the_app() -> None:
             ):
                 offenders.append(where(path, node))
     assert offenders == []
+
+
+def test_no_legacy_pages_directory_beside_the_router() -> None:
+    """A ``pages/`` folder beside app.py makes Streamlit serve a deep link without the router
+    (no shared sidebar, no privacy switch) until some session has run app.py; see tests/e2e."""
+    root = Path(__file__).resolve().parents[2]
+    assert not (root / "pages").exists()
+    assert (root / "app_pages").is_dir()

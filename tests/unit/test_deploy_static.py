@@ -156,7 +156,7 @@ def test_image_holds_every_page_and_local_module(tmp_path: Path) -> None:
     local_roots = {p.name for p in REPO.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     for script in [
         tree / "app.py",
-        *sorted((tree / "pages").glob("*.py")),
+        *sorted((tree / "app_pages").glob("*.py")),
         *sorted((tree / "ui").glob("*.py")),
     ]:
         for node in ast.walk(ast.parse(script.read_text())):
