@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from copilot_roi.hourly import BoolArray, FloatArray, HourlySeries
+from copilot_roi.timezones import check_timezone
 
 OverageMode = Literal["none", "capped", "unlimited"]
 MAX_PROVISIONED_SCU = 100
@@ -42,13 +42,7 @@ class Schedule(_Frozen):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(
-                f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)"
-            ) from error
-        return value
+        return check_timezone(value)
 
     @field_validator("business_days")
     @classmethod

@@ -17,12 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from copilot_roi.hourly import HourlySeries
+from copilot_roi.timezones import check_timezone
 from copilot_roi.usage.bucketing import hourly_series
 from copilot_roi.usage.csv_reader import read_text_export
 from copilot_roi.usage.errors import UntrustedFileError
@@ -47,13 +48,7 @@ class IngestOptions(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(
-                f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)"
-            ) from error
-        return value
+        return check_timezone(value)
 
     def anchor(self) -> dt.date:
         """The 'export taken on' day: the given date, else today in the export's time zone."""
