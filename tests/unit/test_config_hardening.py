@@ -30,8 +30,25 @@ def python_files(*roots: str) -> list[Path]:
     files: list[Path] = []
     for root in roots:
         path = REPO / root
+        assert path.exists(), f"{root} is gone: update the roots these rules cover"
         files += [path] if path.is_file() else sorted(path.rglob("*.py"))
     return [f for f in files if ".venv" not in f.parts]
+
+
+def page_scripts() -> list[str]:
+    """Every script app.py routes to (``st.Page("...")``), so a moved or new page is covered."""
+    router = ast.parse((REPO / "app.py").read_text(encoding="utf-8"))
+    scripts = [
+        str(node.args[0].value)
+        for node in ast.walk(router)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+    assert scripts, "app.py routes to no page script"
+    return scripts
 
 
 def parse(path: Path) -> ast.Module:
@@ -42,7 +59,8 @@ def where(path: Path, node: ast.AST) -> str:
     return f"{path.relative_to(REPO)}:{getattr(node, 'lineno', '?')}"
 
 
-APP_CODE = python_files("app.py", "app_pages", "ui", "src")
+SCRIPTS = ("app.py", *page_scripts(), "ui")  # what Streamlit runs or imports for a page
+APP_CODE = python_files(*SCRIPTS, "src")
 IMPORTED_MODULES = python_files("ui", "src")  # imported once per process, shared by every session
 
 
@@ -237,7 +255,7 @@ def raw_html_offenders(tree: ast.Module, path_label: str) -> list[str]:
 
 def test_no_upload_text_in_raw_html() -> None:
     offenders = []
-    for path in python_files("app.py", "app_pages", "ui"):
+    for path in python_files(*SCRIPTS):
         offenders += raw_html_offenders(parse(path), str(path.relative_to(REPO)))
     assert offenders == [], "raw HTML only from literals; render data with st.* elements (escaped)"
 
@@ -327,7 +345,7 @@ def test_module_state_rule_catches_a_shared_list() -> None:
 def test_uploads_never_written_to_disk_by_the_app() -> None:
     """Pages and widgets process uploads in memory: no temp files, no writes."""
     offenders = []
-    for path in python_files("app.py", "app_pages", "ui"):
+    for path in python_files(*SCRIPTS):
         for node in ast.walk(parse(path)):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 modules = (
