@@ -114,11 +114,13 @@ if "scn_base" not in st.session_state or role_key("soc", "headcount") not in st.
 
 @st.fragment
 def workshop() -> None:
-    top = st.columns([2, 2, 3])
+    top = st.columns([3, 2, 2])
     top[0].segmented_control(
         "Preset", list(PRESETS), key="scn_preset", default="Expected", on_change=apply_preset
     )
     view = top[1].segmented_control("View", ["Executive", "Analyst"], key="scn_view", default="Executive")
+    # Headlines span the page (readable from the back of a room); filled once the inputs are read.
+    headline_slot = st.container()
     inputs, outputs = st.columns([2, 3], gap="large")
     with inputs:
         st.subheader("Teams")
@@ -158,17 +160,21 @@ def workshop() -> None:
     sync_url(scenario)
     st.session_state["scenario_result"] = result
     st.session_state["scenario_sensitivity"] = sensitivity
+    with headline_slot:
+        draw_headlines(result, sensitivity, big=view != "Analyst")
     with outputs:
         draw_outputs(scenario, result, sensitivity, big=view != "Analyst")
 
 
-def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
-    cols = st.columns(4)
-    for col, h in zip(cols, headlines(result, sensitivity), strict=True):
+def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
+    for col, h in zip(st.columns(4), headlines(result, sensitivity), strict=True):
         with col.container(border=True):
             st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
             st.caption(h.sentence)
     st.info(break_even_sentence(result))
+
+
+def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
     if (refused := result.billing.throttled_units) > 0:
         share = refused / max(result.billing.consumed_units, 1e-9)
         st.warning(f"This plan refuses {refused:,.0f} SCU ({share:.0%} of demand); the value assumes every "

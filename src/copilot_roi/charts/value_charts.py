@@ -51,7 +51,7 @@ def _finish(
         font={"size": size},
         hoverlabel={"font_size": size},
         legend=legend,
-        margin={"l": 90 if big else 60, "r": 30, "t": 90 if big else 70, "b": 70},
+        margin={"l": 90 if big else 60, "r": 30, "t": 90 if big else 70, "b": 170 if big else 130},
     )
     return figure
 
@@ -120,8 +120,22 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
             hovertemplate="Month %{x}<br>%{y:,.0f} h pay for the month's cost at "
             f"{result.currency} {realised_per_hour:,.0f} realised per hour<extra></extra>",
         )  # fmt: skip
+        # Month 1 carries the one-off costs: a spike that would flatten every other month.
+        stacked_top = max(
+            (sum(h[i] for h in result.hours_freed_by_role.values()) for i in range(len(months))), default=0
+        )
+        ceiling = 1.5 * max(stacked_top, max(needed[1:], default=0.0), 1.0)
+        if needed[0] > ceiling:
+            figure.update_yaxes(range=[0, ceiling])
+            figure.add_annotation(
+                x=1, y=ceiling, yanchor="top", xanchor="left", showarrow=False,
+                text=f"month 1 with one-off costs: {needed[0]:,.0f} h",
+            )  # fmt: skip
     figure.update_layout(barmode="stack", xaxis_title="Month", yaxis_title="Analyst hours a month")
-    return _finish(figure, "Monthly cost vs analyst hours saved", big, legend_right=True)
+    figure = _finish(figure, "Monthly cost vs analyst hours saved", big, height_px=520, legend_right=not big)
+    if big:
+        figure.update_layout(legend={"entrywidth": 0.5, "entrywidthmode": "fraction", "y": -0.2})
+    return figure
 
 
 def hours_by_role_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
