@@ -111,7 +111,11 @@ best_flat = next((c.plan.provisioned_scu for c in opt.candidates if c.family == 
 st.plotly_chart(monthly_cost_figure(monthly_components(result), money), theme="streamlit")
 st.plotly_chart(
     level_curve_figure(
-        opt.level_curve, money, best_flat, plan.provisioned_scu if plan.schedule is None else None
+        opt.level_curve,
+        money,
+        best_flat,
+        plan.provisioned_scu if plan.schedule is None else None,
+        max_level=int(min(100, max(12, 2 * t.peak_hour_units))),
     ),
     theme="streamlit",
 )

@@ -68,9 +68,9 @@ def level_curve_figure(
         customdata=throttles,
         hovertemplate="%{x} SCU: %{y:,.0f}<br>throttled %{customdata:,.1f} SCU<extra></extra>",
     )
-    for level, label, colour in (
-        (recommended_level, "best flat level", PROVISIONED_COLOUR),
-        (current_level, "current", NEUTRAL_COLOUR),
+    for level, label, colour, position in (
+        (recommended_level, "best flat level", PROVISIONED_COLOUR, "top left"),
+        (current_level, "current", NEUTRAL_COLOUR, "top right"),
     ):
         if level:
             figure.add_vline(
@@ -78,7 +78,7 @@ def level_curve_figure(
                 line_dash="dash",
                 line_color=colour,
                 annotation_text=label,
-                annotation_position="bottom right",
+                annotation_position=position,
             )
     figure.update_layout(xaxis_title="Provisioned SCUs (24x7)", yaxis_title=f"Cost over period ({currency})")
     return finish(figure, "Cost against provisioned level")

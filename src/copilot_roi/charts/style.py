@@ -26,4 +26,10 @@ def finish(figure: go.Figure, title: str, height_px: int = 420) -> go.Figure:
         legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
         hoverlabel={"font_size": BASE_FONT_PX},
     )
+    # Sizes set on each text element: Streamlit's chart theme would otherwise shrink ticks and
+    # legends to its own defaults, too small on a projector.
+    axis = {"tickfont": {"size": BASE_FONT_PX - 2}, "title": {"font": {"size": BASE_FONT_PX}}}
+    figure.update_xaxes(**axis)
+    figure.update_yaxes(**axis)
+    figure.update_layout(legend_font_size=BASE_FONT_PX - 2)
     return figure
