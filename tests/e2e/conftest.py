@@ -34,9 +34,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def app_server() -> Iterator[Server]:
     server = start_streamlit("streamlit-e2e")
     try:
-        # One visit to the home page first, as after any deploy someone opens it: it imports the
-        # engine once, and it puts Streamlit in st.navigation mode, which a deep link on a fresh
-        # server does not (see test_deep_links.py).
+        # One visit to the home page first, so the first test does not pay for the imports
+        # (a deep link on a fresh server is tested on its own in test_deep_links.py).
         run_async(visit_home(server.url))
         yield server
     finally:
