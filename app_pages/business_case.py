@@ -202,5 +202,11 @@ if st.session_state.get("bc_load_error"):
     st.error(st.session_state["bc_load_error"])
 if note := st.session_state.pop("bc_loaded_note", None):
     st.success(note)
-p[1].button("Reset to the expected template", on_click=reset, key="bc_reset", icon=":material/restart_alt:")
+p[1].button(
+    "Reset",
+    on_click=reset,
+    key="bc_reset",
+    icon=":material/restart_alt:",
+    help="Back to the expected template.",
+)
 st.caption("The main inputs are in this page's address: copy it from the browser to share the same view.")

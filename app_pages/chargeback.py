@@ -17,6 +17,7 @@ from copilot_roi.usage.chargeback import (
     read_roster,
 )
 from ui.sidebar import current_prices, pseudonymise_on
+from ui.tables import show_table
 from ui.usage_state import SAMPLE_DIR, SAMPLE_FILES, current_dataset, plain, shown_names, shown_sources
 
 st.title("Chargeback by role")
@@ -99,9 +100,9 @@ for tab, table, label in (
     (tabs[2], result.by_seniority, "seniority"),
 ):
     tab.plotly_chart(chargeback_figure(table, label, prices.currency), key=f"cb_chart_{label}")
-    tab.dataframe(table, hide_index=True)
+    show_table(table, prices.currency, target=tab)
 by_user = result.by_user.assign(user=[names[u] for u in result.by_user["user"]])
-tabs[3].dataframe(by_user, hide_index=True)
+show_table(by_user, prices.currency, target=tabs[3])
 
 st.download_button(
     "Download the chargeback table (CSV)",

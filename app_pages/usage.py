@@ -8,6 +8,7 @@ from copilot_roi.charts.usage_charts import breakdown_figure, daily_trend_figure
 from copilot_roi.usage import IngestOptions, UntrustedFileError
 from copilot_roi.usage import analytics as ua
 from ui.plan_inputs import TIMEZONES
+from ui.tables import show_table
 from ui.usage_state import (
     SAMPLE_EXPORT_TAKEN_ON,
     load_dataset,
@@ -190,4 +191,4 @@ for tab, dimension, title in zip(
 ):
     table = summary.tables[dimension]
     tab.plotly_chart(breakdown_figure(table, title), key=f"usage_by_{dimension}")
-    tab.dataframe(table, hide_index=True)
+    show_table(table, target=tab)

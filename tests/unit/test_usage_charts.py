@@ -37,7 +37,10 @@ def test_breakdown_keeps_the_top_names_and_sums_the_rest() -> None:
 
 def test_upload_derived_labels_are_escaped() -> None:
     table = pd.DataFrame({"name": ['<a href="https://evil">x</a>'], "units_scu": [1.0]})
-    assert breakdown_figure(table, "t").data[0].y[0] == "&lt;a href=&quot;https://evil&quot;&gt;x&lt;/a&gt;"
+    # Tags are neutralised; quotes stay literal (plotly would show &quot; as typed).
+    assert breakdown_figure(table, "t").data[0].y[0] == '&lt;a href="https://evil"&gt;x&lt;/a&gt;'
+    quoted = pd.DataFrame({"name": ['=HYPERLINK("x")'], "units_scu": [1.0]})
+    assert breakdown_figure(quoted, "t").data[0].y[0] == '=HYPERLINK("x")'
     costs = pd.DataFrame({"team": ["<b>Ops</b>"], "cost": [5.0], "units_scu": [1.0]})
     assert chargeback_figure(costs, "team", "USD").data[0].x[0] == "&lt;b&gt;Ops&lt;/b&gt;"
 

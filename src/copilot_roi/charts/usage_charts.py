@@ -66,7 +66,8 @@ def breakdown_figure(table: pd.DataFrame, title: str, top_n: int = TOP_N) -> go.
     shown = table.head(top_n)
     rest = table.iloc[top_n:]
     # Plotly renders a few HTML tags in labels; names come from uploads, so they are escaped.
-    names = [html.escape(str(n)) for n in shown["name"]] + ([f"Other ({len(rest)})"] if len(rest) else [])
+    names = [html.escape(str(n), quote=False) for n in shown["name"]]
+    names += [f"Other ({len(rest)})"] if len(rest) else []
     units = list(shown["units_scu"]) + ([float(rest["units_scu"].sum())] if len(rest) else [])
     figure = go.Figure(
         go.Bar(
@@ -85,7 +86,7 @@ def chargeback_figure(table: pd.DataFrame, label_column: str, currency: str) -> 
     """Allocated cost per role, team or seniority."""
     figure = go.Figure(
         go.Bar(
-            x=[html.escape(str(v)) for v in table[label_column]],
+            x=[html.escape(str(v), quote=False) for v in table[label_column]],
             y=table["cost"],
             marker_color=PROVISIONED_COLOUR,
             customdata=table["units_scu"],

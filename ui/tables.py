@@ -1,0 +1,38 @@
+"""Engine frames shown as tables people read: plain column names, units and grouped thousands."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+# Engine column -> (label, number format). Formats are Streamlit NumberColumn formats.
+_KNOWN: dict[str, tuple[str, str | None]] = {
+    "name": ("Name", None),
+    "user": ("User", None),
+    "role": ("Role id", None),
+    "role_label": ("Role", None),
+    "team": ("Team", None),
+    "seniority": ("Seniority", None),
+    "source": ("Assigned by", None),
+    "units_scu": ("SCUs", "%.1f"),
+    "rows": ("Rows", "localized"),
+    "sessions": ("Sessions", "localized"),
+    "share": ("Share", "percent"),
+}
+
+
+def show_table(frame: pd.DataFrame, currency: str | None = None, target: object = st) -> None:
+    """Draw ``frame`` with readable headers; a ``cost`` column is money in ``currency``."""
+    config: dict[str, object] = {}
+    for column in frame.columns:
+        if column == "cost":
+            config[column] = st.column_config.NumberColumn(f"Cost ({currency or 'USD'})", format="localized")
+        elif column in _KNOWN:
+            label, number_format = _KNOWN[column]
+            config[column] = (
+                st.column_config.NumberColumn(label, format=number_format)
+                if number_format
+                else st.column_config.TextColumn(label)
+            )
+    draw = target.dataframe  # a tab, a column or st itself
+    draw(frame, hide_index=True, column_config=config)
