@@ -4,8 +4,10 @@ import streamlit as st
 
 from ui.query_state import restore_scenario_from_url
 from ui.sidebar import shared_sidebar
+from ui.sign_in import require_sign_in
 
 st.set_page_config(page_title="Copilot ROI", page_icon=":material/shield:", layout="wide")
+require_sign_in()  # only when an [auth] section is configured (Entra ID)
 
 pages = [
     st.Page("app_pages/capacity.py", title="Capacity & cost", icon=":material/payments:", default=True),
