@@ -164,6 +164,10 @@ st.dataframe(
         ]
     ),
     hide_index=True,
+    column_config={
+        name: st.column_config.NumberColumn(name, format="localized")
+        for name in (f"NPV at low ({c})", f"NPV at high ({c})", f"Swing ({c})")
+    },
 )
 with st.expander("The evidence behind them"):
     st.dataframe(pd.DataFrame([vars(e) for e in case.evidence]), hide_index=True)
