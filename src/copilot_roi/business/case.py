@@ -36,7 +36,7 @@ from copilot_roi.value.catalogue import (
 from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices
 from copilot_roi.value.scenario import Scenario
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, TornadoBar, analyse
-from copilot_roi.value.workshop import break_even_sentence
+from copilot_roi.value.workshop import break_even_sentence, money
 
 TOP_ASSUMPTIONS = 6
 MAX_USAGE_ROWS_IN_EXPORTS = 200  # users / plugins listed per table; the rest are summed
@@ -416,3 +416,20 @@ def _without_names(text: str, aliases: dict[str, str]) -> str:
 
 def role_ids_with_people(case: BusinessCase) -> list[RoleId]:
     return [r for r in case.scenario.role_ids() if case.scenario.roles[r].headcount > 0]
+
+
+def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
+    """(label, value, note) for the five numbers every format leads with, worded once."""
+    r, c = case.result, case.prices.currency
+    payback = f"Month {r.payback_month}" if r.payback_month is not None else "Not within the horizon"
+    return [
+        ("Cost", money(r.total_cost, c), f"capacity and one-off, {r.horizon_months} months"),
+        ("Realised value", money(r.total_value, c), f"{r.realisation_rate:.0%} of freed hours counted"),
+        ("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", "time freed is not value until reinvested"),
+        ("NPV", money(r.npv, c), f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}"),
+        (
+            "Payback",
+            payback,
+            f"{case.range.probability_positive:.0%} of {case.range.draws:,} simulated futures pay back",
+        ),
+    ]

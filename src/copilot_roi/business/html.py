@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from copilot_roi.business.case import BusinessCase, role_ids_with_people
+from copilot_roi.business.case import BusinessCase, headline_figures, role_ids_with_people
 from copilot_roi.charts import value_charts
 from copilot_roi.value.workshop import money
 
@@ -93,14 +93,7 @@ def render(case: BusinessCase) -> str:
     verdict_class = {"Proceed": "", "Proceed with a measured pilot": "caution"}.get(case.verdict, "stop")
     if case.verdict == "Pilot before committing":
         verdict_class = "caution"
-    payback = f"Month {r.payback_month}" if r.payback_month is not None else "Not within horizon"
-    kpis = [
-        ("Cost", money(r.total_cost, c), f"capacity and one-off, {r.horizon_months} months"),
-        ("Realised value", money(r.total_value, c), f"{r.realisation_rate:.0%} of freed hours counted"),
-        ("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", "kept apart from value"),
-        ("NPV", money(r.npv, c), f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}"),
-        ("Payback", payback, f"{case.range.probability_positive:.0%} of {case.range.draws:,} futures pay"),
-    ]
+    kpis = headline_figures(case)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -22,7 +22,7 @@ from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from copilot_roi.business.case import BusinessCase, role_ids_with_people
+from copilot_roi.business.case import BusinessCase, headline_figures, role_ids_with_people
 from copilot_roi.value.workshop import money
 
 SLIDE_TITLES = (
@@ -146,15 +146,7 @@ def _title_slide(deck: Deck, case: BusinessCase) -> None:
 
 def _recommendation(deck: Deck, case: BusinessCase) -> None:
     slide = _slide(deck, f"{SLIDE_TITLES[1]}: {case.verdict}")
-    r, c = case.result, case.prices.currency
-    payback = f"month {r.payback_month}" if r.payback_month is not None else "not within the horizon"
-    kpis = [
-        ("Cost", money(r.total_cost, c), f"capacity and one-off, {r.horizon_months} months"),
-        ("Realised value", money(r.total_value, c), f"{r.realisation_rate:.0%} of freed hours counted"),
-        ("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", "time freed is not value until reinvested"),
-        ("NPV", money(r.npv, c), f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}"),
-        ("Payback", payback, f"{case.range.probability_positive:.0%} of simulated futures pay back"),
-    ]
+    kpis = headline_figures(case)
     width = (WIDTH - Inches(1.2)) / len(kpis)
     for i, (label, value, note) in enumerate(kpis):
         left = Inches(0.6) + int(width * i)
