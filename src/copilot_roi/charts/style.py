@@ -21,7 +21,8 @@ def finish(figure: go.Figure, title: str, height_px: int = 420) -> go.Figure:
         title={"text": title, "font": {"size": BASE_FONT_PX + 4}},
         font={"size": BASE_FONT_PX},
         height=height_px,
-        margin={"l": 60, "r": 20, "t": 70, "b": 130},
+        # Room under the plot for the legend, which plotly draws only for two or more traces.
+        margin={"l": 60, "r": 20, "t": 70, "b": 130 if len(figure.data) > 1 else 60},
         # Legend under the axis title: on top it collides with a large title on a projector.
         legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
         hoverlabel={"font_size": BASE_FONT_PX},

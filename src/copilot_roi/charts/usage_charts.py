@@ -79,7 +79,8 @@ def breakdown_figure(table: pd.DataFrame, title: str, top_n: int = TOP_N) -> go.
         )
     )
     figure.update_layout(xaxis_title="SCUs")
-    return finish(figure, title, height_px=max(260, 40 + 28 * len(names)))
+    # Every name gets a row tall enough for its label at projector size (plotly skips labels otherwise).
+    return finish(figure, title, height_px=max(300, 150 + 34 * len(names)))
 
 
 def chargeback_figure(table: pd.DataFrame, label_column: str, currency: str) -> go.Figure:
