@@ -34,5 +34,7 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, target: object 
                 if number_format
                 else st.column_config.TextColumn(label)
             )
+    if "cost" in frame.columns:
+        frame = frame.assign(cost=frame["cost"].round(0))  # whole money units on screen; CSV keeps cents
     draw = target.dataframe  # a tab, a column or st itself
     draw(frame, hide_index=True, column_config=config)
