@@ -82,6 +82,8 @@ st.caption(
     f"{cost_per_scu:,.2f} {prices.currency} per SCU used."
 )
 result = chargeback(dataset.frame, roster, cost_per_scu, prices.currency, tuple(rules))
+# The value scenarios calibrate per-role usage with the same mapping (this session only).
+st.session_state.update(usage_roster=roster, usage_role_rules=tuple(rules))
 names = shown_names(sorted(set(result.by_user["user"])))
 
 k = st.columns(3)

@@ -68,7 +68,15 @@ def role_inputs(role_id: str, brief: bool) -> None:
 def apply_calibration() -> None:
     dataset, base = st.session_state.get("usage_dataset"), st.session_state["scn_base"]
     if st.session_state.get("scn_calibrate") and dataset is not None:
-        measured = measure_roles(assign_roles(dataset.frame, None), dataset.hourly.hours)
+        # The roster and rules set on the Chargeback page, when it has run in this session.
+        roster, rules = st.session_state.get("usage_roster"), st.session_state.get("usage_role_rules")
+        assigned = (
+            assign_roles(dataset.frame, roster, rules)
+            if rules is not None
+            else assign_roles(dataset.frame, roster)
+        )
+        measured = measure_roles(assigned, dataset.hourly.hours)
+        st.session_state["scn_roles_from"] = "the Chargeback roster and rules" if roster else "plugin rules"
         figures = {r: round(m.scu_per_person_month, 2) for r, m in measured.items()}
         st.session_state.update(
             scn_measured=figures, scn_measured_notes=[m.describe() for m in measured.values()]
@@ -183,7 +191,8 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
     if scenario.capacity.measured_roles:
         notes = "; ".join(st.session_state.get("scn_measured_notes") or measured_summary(scenario))
         st.success(
-            f"From your usage export (roles by plugin rules): {notes}. Everything else is an assumption."
+            f"From your usage export (roles by {st.session_state.get('scn_roles_from', 'plugin rules')}): "
+            f"{notes}. Everything else is an assumption."
         )
     st.plotly_chart(charts.cumulative_figure(result, big), key="scn_fig_cumulative")
     st.plotly_chart(charts.monthly_hours_figure(result, big), key="scn_fig_monthly")

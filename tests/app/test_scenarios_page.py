@@ -228,3 +228,27 @@ def test_a_loaded_calibrated_scenario_still_says_what_was_measured() -> None:
     assert not at.exception
     assert at.session_state["scenario"].capacity.measured_roles == ["soc"]
     assert any("SOC analyst 52.2 SCU per person per month" in s.value for s in at.success)
+
+
+def test_calibration_uses_the_chargeback_roster_when_set() -> None:
+    from copilot_roi.usage import IngestOptions, ingest_files
+    from copilot_roi.usage.chargeback import assign_roles, read_roster
+    from copilot_roi.value.calibration import measure_roles
+    from ui.usage_state import SAMPLE_DIR, SAMPLE_EXPORT_TAKEN_ON, sample_files
+
+    dataset = ingest_files(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON))
+    roster = read_roster("roster.csv", (SAMPLE_DIR / "roster.csv").read_bytes())
+    at = open_scenarios()
+    at.session_state["usage_dataset"] = dataset
+    at.session_state["usage_roster"] = roster  # what the Chargeback page stores
+    at.run()
+    at.toggle(key="scn_calibrate").set_value(True).run()
+    assert not at.exception
+    with_roster = measure_roles(assign_roles(dataset.frame, roster), dataset.hourly.hours)
+    by_rules = measure_roles(assign_roles(dataset.frame, None), dataset.hourly.hours)
+    figures = at.session_state["scenario"].capacity.scu_per_person_month
+    assert {r: figures[r] for r in with_roster} == {
+        r: round(m.scu_per_person_month, 2) for r, m in with_roster.items()
+    }
+    assert with_roster != by_rules  # the roster really changes the mapping
+    assert any("Chargeback roster" in s.value for s in at.success)
