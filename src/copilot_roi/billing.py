@@ -117,7 +117,6 @@ def bill(series: HourlySeries, plan: CapacityPlan, prices: Prices) -> BillingRes
 
     provisioned_cost = provisioned * prices.provisioned_per_scu_hour
     overage_cost = overage_units * prices.overage_per_scu
-    capacity = provisioned + np.minimum(plan.overage_cap(), 1e12)
     warning = (provisioned > 0) & (rest > prices.capacity_warning_share * provisioned)
 
     hourly = pd.DataFrame(
@@ -130,7 +129,6 @@ def bill(series: HourlySeries, plan: CapacityPlan, prices: Prices) -> BillingRes
             "provisioned_cost": provisioned_cost,
             "overage_cost": overage_cost,
             "total_cost": provisioned_cost + overage_cost,
-            "capacity_scu": capacity,
             "over_warning": warning,
             "month": month_ids,
         },

@@ -165,26 +165,19 @@ def tornado_figure(
     shown = list(reversed(bars[:top]))
     labels = [b.label for b in shown]
     figure = go.Figure()
-    figure.add_bar(
-        y=labels,
-        x=[b.npv_at_low - base_npv for b in shown],
-        base=base_npv,
-        orientation="h",
-        name="Input at its low end",
-        marker_color=THROTTLED_COLOUR,
-        customdata=[[b.low_input, b.npv_at_low] for b in shown],
-        hovertemplate="%{y}<br>input %{customdata[0]:,.3g}: NPV %{customdata[1]:,.0f}<extra></extra>",
-    )
-    figure.add_bar(
-        y=labels,
-        x=[b.npv_at_high - base_npv for b in shown],
-        base=base_npv,
-        orientation="h",
-        name="Input at its high end",
-        marker_color=VALUE_COLOUR,
-        customdata=[[b.high_input, b.npv_at_high] for b in shown],
-        hovertemplate="%{y}<br>input %{customdata[0]:,.3g}: NPV %{customdata[1]:,.0f}<extra></extra>",
-    )
+    for end, colour in (("low", THROTTLED_COLOUR), ("high", VALUE_COLOUR)):
+        inputs = [getattr(b, f"{end}_input") for b in shown]
+        npvs = [getattr(b, f"npv_at_{end}") for b in shown]
+        figure.add_bar(
+            y=labels,
+            x=[npv - base_npv for npv in npvs],
+            base=base_npv,
+            orientation="h",
+            name=f"Input at its {end} end",
+            marker_color=colour,
+            customdata=list(zip(inputs, npvs, strict=True)),
+            hovertemplate="%{y}<br>input %{customdata[0]:,.3g}: NPV %{customdata[1]:,.0f}<extra></extra>",
+        )
     figure.add_vline(x=base_npv, line={"color": NEUTRAL_COLOUR})
     figure.update_layout(barmode="overlay", xaxis_title=f"NPV ({currency})", xaxis_tickformat=",.0f")
     return _finish(figure, "What moves NPV most", big, height_px=max(420, 34 * len(shown) + 140))

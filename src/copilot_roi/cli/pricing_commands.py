@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from copilot_roi.billing import bill
 from copilot_roi.cli.errors import CliError, describe_validation_error
+from copilot_roi.cli.model_files import load_model
 from copilot_roi.estimate import EstimateInputs, build_profile
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
 from copilot_roi.optimizer import optimize
@@ -219,14 +220,7 @@ def run_optimize(args: argparse.Namespace) -> None:
 def _estimate_inputs(args: argparse.Namespace) -> EstimateInputs:
     if args.estimate is None:
         return EstimateInputs(timezone=args.tz)
-    try:
-        text = args.estimate.read_text(encoding="utf-8")
-    except OSError as error:
-        raise CliError(f"{args.estimate}: cannot read ({error.strerror})", exit_code=1) from error
-    try:
-        return EstimateInputs.model_validate_json(text)
-    except ValidationError as error:
-        raise CliError(f"{args.estimate}: {describe_validation_error(error)}", exit_code=1) from error
+    return load_model(args.estimate, EstimateInputs, "estimate assumptions")
 
 
 @contextmanager

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from copilot_roi.cli.errors import CliError, describe_validation_error
+from copilot_roi.cli.model_files import load_model
 from copilot_roi.value.engine import compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 
@@ -41,20 +39,7 @@ def run_scenario_template(args: argparse.Namespace) -> None:
 
 def load_scenario(path: Path) -> Scenario:
     """Read and validate a scenario file; any problem is a CliError (exit 1) naming the field."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_SCENARIO_BYTES:
-            raise CliError(
-                f"{path}: {size:,} bytes is too large for a scenario (limit {MAX_SCENARIO_BYTES:,})",
-                exit_code=1,
-            )
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error
-    try:
-        return Scenario.model_validate_json(raw)
-    except ValidationError as error:
-        raise CliError(f"{path}: {describe_validation_error(error)}", exit_code=1) from error
+    return load_model(path, Scenario, "a scenario", MAX_SCENARIO_BYTES)
 
 
 def run_roi(args: argparse.Namespace) -> None:

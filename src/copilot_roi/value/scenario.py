@@ -52,6 +52,11 @@ class Band(_Frozen):
     def contains(self, value: float) -> bool:
         return self.low <= value <= self.high
 
+    def require_contains(self, name: str, value: float) -> None:
+        """Raise the validation message for ``ranges.<name>`` when ``value`` falls outside."""
+        if not self.contains(value):
+            raise ValueError(f"ranges.{name} [{self.low:g}, {self.high:g}] must contain the value {value:g}")
+
     def widened_to(self, value: float) -> Band:
         """This band stretched (if needed) to include ``value``."""
         return Band(low=min(self.low, value), high=max(self.high, value))
@@ -95,11 +100,7 @@ class RoleScenario(_Frozen):
             "adoption_months_to_full": self.adoption.months_to_full,
         }
         for name, value in pairs.items():
-            band: Band = getattr(self.ranges, name)
-            if not band.contains(value):
-                raise ValueError(
-                    f"ranges.{name} [{band.low:g}, {band.high:g}] must contain the value {value:g}"
-                )
+            getattr(self.ranges, name).require_contains(name, value)
         if self.ranges.time_saved_share.low < 0 or self.ranges.time_saved_share.high > 0.9:
             raise ValueError("ranges.time_saved_share must lie within [0, 0.9]")
         if self.ranges.adoption_months_to_full.low < 1:
@@ -179,12 +180,7 @@ class Scenario(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         for name in ("realisation_rate", "discount_rate_annual"):
-            band: Band = getattr(self.ranges, name)
-            value = getattr(self, name)
-            if not band.contains(value):
-                raise ValueError(
-                    f"ranges.{name} [{band.low:g}, {band.high:g}] must contain the value {value:g}"
-                )
+            getattr(self.ranges, name).require_contains(name, getattr(self, name))
         if self.ranges.realisation_rate.low < 0 or self.ranges.realisation_rate.high > 1:
             raise ValueError("ranges.realisation_rate must lie within [0, 1]")
         if self.ranges.discount_rate_annual.low < 0:
