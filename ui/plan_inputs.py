@@ -102,9 +102,11 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
 
 
 def _holiday_choices() -> list[dt.date]:
-    # The next two years of weekdays is enough for any schedule a workshop discusses.
-    start = dt.date(2026, 1, 1)
-    return [start + dt.timedelta(days=i) for i in range(730) if (start + dt.timedelta(days=i)).weekday() < 5]
+    # Weekdays from the start of this year for two years: enough for any schedule a workshop discusses,
+    # and never stale (a fixed year would stop offering next year's holidays).
+    start = dt.date(dt.date.today().year, 1, 1)
+    days = (start + dt.timedelta(days=i) for i in range(731))
+    return [day for day in days if day.weekday() < 5]
 
 
 def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
