@@ -5,6 +5,9 @@ Conventions (from ``shared/reference/pricing.md``):
 * Provisioned SCUs bill in whole clock-hour blocks whether used or not.
 * Within each billing month the E5/E7 pool is consumed first, then provisioned capacity, then
   overage (metered per clock hour to 0.1 SCU), up to the overage cap; the rest is throttled.
+* Overage runs only in an hour that has a capacity (>= 1 SCU) or on the E5/E7 default capacity
+  (``CapacityPlan.overage_caps``): an hour whose capacity a schedule deleted serves only from the
+  pool, and the rest of its demand is throttled.
 * Money is in the display currency of ``prices``; units are SCUs.
 
 >>> from copilot_roi.pricebook import list_prices
@@ -111,7 +114,7 @@ def bill(series: HourlySeries, plan: CapacityPlan, prices: Prices) -> BillingRes
 
     provisioned = plan.provisioned_levels(series)
     excess = np.maximum(rest - provisioned, 0.0)
-    overage_served = np.minimum(excess, plan.overage_cap())
+    overage_served = np.minimum(excess, plan.overage_caps(provisioned))
     overage_units = meter_overage(overage_served, prices.overage_step_scu, prices.overage_rounding)
     throttled = np.round(excess - overage_served, 10)
 

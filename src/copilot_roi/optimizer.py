@@ -1,10 +1,13 @@
 """Right-sizing: the cheapest capacity plan for an hourly usage series, searched exhaustively.
 
-The search space: every flat 24x7 level (1..100 SCUs), every business-hours schedule from a set
-of windows with any business level (1..100) and off-hours level (0..100), and, when E5/E7
-licences are given, the pool alone (no provisioned capacity); each with overage off or
-unlimited. The recommendation is the cheapest plan whose throttled SCUs stay within the
-budget (0 by default); ties go to fewer throttled SCUs, then to the simpler plan.
+The search space holds purchasable plans only (``copilot_roi.plans``): every flat 24x7 level
+(1..100 SCUs), every business-hours schedule from a set of windows with any business level
+(1..100) and off-hours level (1..100), and, when E5/E7 licences are given, the pool alone (no
+provisioned capacity); each with overage off or unlimited. Schedules that delete the capacity
+off-hours (off-hours level 0: nothing served then but from the E5/E7 pool, the rest throttled)
+join the search only when the caller allows it. The recommendation is the cheapest plan whose
+throttled SCUs stay within the budget (0 by default); ties go to fewer throttled SCUs, then to
+the simpler plan.
 
 It is vectorised: hours split into business and off-hours parts, and a plan's cost and
 throttling are sums over the two parts, so each part is priced once per level (a
@@ -96,6 +99,20 @@ class OptimizationResult:
 
 
 @dataclass(frozen=True)
+class _LevelCosts:
+    """By level (index = SCUs provisioned), over one subset of hours under one overage mode."""
+
+    provisioned_cost: FloatArray
+    overage_units: FloatArray
+    overage_cost: FloatArray
+    throttled_units: FloatArray
+
+    @property
+    def total_cost(self) -> FloatArray:
+        return self.provisioned_cost + self.overage_cost
+
+
+@dataclass(frozen=True)
 class _PartCosts:
     """Per-level sums over one subset of hours: provisioned SCU-hours, overage and throttling."""
 
@@ -103,12 +120,22 @@ class _PartCosts:
     overage_units: FloatArray  # by level, overage unlimited
     throttled_units: FloatArray  # by level, overage off
 
-    def cost(self, mode: OverageMode, prices: Prices) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """(provisioned cost, overage cost, throttled units) by level under ``mode``."""
+    def cost(self, mode: OverageMode, prices: Prices, pool_capacity: bool) -> _LevelCosts:
+        """Costs and throttling by level under ``mode``.
+
+        Level 0 means no capacity in these hours: overage then runs only on the E5/E7 default
+        capacity (``pool_capacity``); without it, all demand above the pool is throttled.
+        """
         provisioned = LEVELS * self.hours * prices.provisioned_per_scu_hour
         if mode == "unlimited":
-            return provisioned, self.overage_units * prices.overage_per_scu, np.zeros_like(LEVELS)
-        return provisioned, np.zeros_like(LEVELS), self.throttled_units
+            overage = self.overage_units.copy()
+            throttled = np.zeros_like(LEVELS)
+            if not pool_capacity:
+                overage[0] = 0.0
+                throttled[0] = self.throttled_units[0]
+        else:
+            overage, throttled = np.zeros_like(LEVELS), self.throttled_units
+        return _LevelCosts(provisioned, overage, overage * prices.overage_per_scu, throttled)
 
 
 def _excess_matrices(residual: FloatArray, prices: Prices) -> tuple[FloatArray, FloatArray]:
@@ -140,13 +167,17 @@ def optimize(
     throttle_budget_units: float = 0.0,
     e5_licences: int = 0,
     windows: tuple[tuple[tuple[int, ...], int, int], ...] = STANDARD_WINDOWS,
+    allow_off_hours_deletion: bool = False,
 ) -> OptimizationResult:
     """Search every plan described in the module docstring and recommend the cheapest.
 
     >>> from copilot_roi.pricebook import list_prices
     >>> week = HourlySeries.zeros(168)
     >>> optimize(week, list_prices()).recommended.description
-    '1 SCU Mon-Fri 08:00-18:00 UTC, no capacity off-hours, no overage'
+    '1 SCU 24x7, no overage'
+    >>> cheapest = optimize(week, list_prices(), allow_off_hours_deletion=True).recommended
+    >>> cheapest.plan.deletes_capacity_off_hours, cheapest.total_cost  # 50 business hours x $4
+    (True, 200.0)
     """
     if throttle_budget_units < 0:
         raise ValueError("the throttling budget cannot be negative")
@@ -162,15 +193,18 @@ def optimize(
 
     best: dict[str, Candidate] = {}
     considered = 0
-    min_flat = 0 if e5_licences else 1
+    pool_capacity = e5_licences > 0
+    # Level 0 is a capacity only for the E5/E7 default capacity (the pool alone).
+    min_flat = 0 if pool_capacity else 1
+    min_off = 0 if allow_off_hours_deletion else 1
 
     def keep(family: str, candidate: Candidate) -> None:
         if family not in best or _better(candidate, best[family]):
             best[family] = candidate
 
     for mode in SEARCHED_OVERAGE:
-        provisioned, overage, throttled = all_hours.cost(mode, prices)
-        total = provisioned + overage
+        flat = all_hours.cost(mode, prices, pool_capacity)
+        total, throttled = flat.total_cost, flat.throttled_units
         feasible = np.flatnonzero(throttled[min_flat:] <= throttle_budget_units + _EPS) + min_flat
         considered += len(LEVELS) - min_flat
         if len(feasible):
@@ -181,10 +215,7 @@ def optimize(
                 e5_licences=e5_licences,
             )
             family = "E5/E7 pool" if i == 0 else "24x7"
-            keep(
-                f"{family}, overage {mode}",
-                _candidate(plan, family, i, provisioned, overage, throttled, all_hours, mode, prices),
-            )
+            keep(f"{family}, overage {mode}", _candidate(plan, family, flat, i))
 
     schedule_windows = list(windows)
     if current_plan is not None and current_plan.schedule is not None:
@@ -207,11 +238,12 @@ def optimize(
         business = _part(excess, metered, mask)
         off = _part(excess, metered, ~mask)
         for mode in SEARCHED_OVERAGE:
-            b_prov, b_over, b_thr = business.cost(mode, prices)
-            o_prov, o_over, o_thr = off.cost(mode, prices)
-            # Business level >= 1 (a schedule keeps a capacity in business hours); off level >= 0.
-            total = (b_prov + b_over)[1:, None] + (o_prov + o_over)[None, :]
-            throttled = b_thr[1:, None] + o_thr[None, :]
+            b = business.cost(mode, prices, pool_capacity)
+            o = off.cost(mode, prices, pool_capacity)
+            # Business level >= 1 (a schedule keeps a capacity in business hours); off level >= 1,
+            # or >= 0 when deleting the capacity off-hours is allowed.
+            total = b.total_cost[1:, None] + o.total_cost[None, min_off:]
+            throttled = b.throttled_units[1:, None] + o.throttled_units[None, min_off:]
             considered += total.size
             fits = throttled <= throttle_budget_units + _EPS
             if not fits.any():
@@ -219,7 +251,7 @@ def optimize(
             masked = np.where(fits, total, np.inf)
             flat_order = np.lexsort((throttled.ravel(), masked.ravel()))
             bi, oi = np.unravel_index(int(flat_order[0]), total.shape)
-            business_level, off_level = int(bi) + 1, int(oi)
+            business_level, off_level = int(bi) + 1, int(oi) + min_off
             if business_level == off_level:
                 continue  # the same as a flat level, already considered
             plan = CapacityPlan(
@@ -235,13 +267,11 @@ def optimize(
                 Candidate(
                     plan=plan,
                     family="schedule",
-                    provisioned_cost=float(b_prov[business_level] + o_prov[off_level]),
-                    overage_cost=float(b_over[business_level] + o_over[off_level]),
-                    overage_units=float(
-                        (business.overage_units[business_level] + off.overage_units[off_level])
-                        if mode == "unlimited"
-                        else 0.0
+                    provisioned_cost=float(
+                        b.provisioned_cost[business_level] + o.provisioned_cost[off_level]
                     ),
+                    overage_cost=float(b.overage_cost[business_level] + o.overage_cost[off_level]),
+                    overage_units=float(b.overage_units[business_level] + o.overage_units[off_level]),
                     throttled_units=float(throttled[bi, oi]),
                 ),
             )
@@ -253,8 +283,8 @@ def optimize(
         # happen since unlimited overage never throttles); keep the baseline as a safe answer.
         best["baseline"] = baseline
     ranked = sorted(best.values(), key=_rank_key)
-    curve_prov, curve_over, _ = all_hours.cost("unlimited", prices)
-    no_over_prov, _, no_over_thr = all_hours.cost("none", prices)
+    unlimited = all_hours.cost("unlimited", prices, pool_capacity)
+    no_overage = all_hours.cost("none", prices, pool_capacity)
     return OptimizationResult(
         recommended=ranked[0],
         current=current,
@@ -262,33 +292,23 @@ def optimize(
         candidates=ranked,
         level_curve=LevelCurve(
             levels_scu=LEVELS.copy(),
-            cost_no_overage=no_over_prov,
-            throttled_no_overage=no_over_thr,
-            cost_unlimited_overage=curve_prov + curve_over,
+            cost_no_overage=no_overage.provisioned_cost,
+            throttled_no_overage=no_overage.throttled_units,
+            cost_unlimited_overage=unlimited.total_cost,
         ),
         throttle_budget_units=throttle_budget_units,
         plans_considered=considered,
     )
 
 
-def _candidate(
-    plan: CapacityPlan,
-    family: str,
-    level: int,
-    provisioned: FloatArray,
-    overage: FloatArray,
-    throttled: FloatArray,
-    part: _PartCosts,
-    mode: OverageMode,
-    prices: Prices,
-) -> Candidate:
+def _candidate(plan: CapacityPlan, family: str, costs: _LevelCosts, level: int) -> Candidate:
     return Candidate(
         plan=plan,
         family=family,
-        provisioned_cost=float(provisioned[level]),
-        overage_cost=float(overage[level]),
-        overage_units=float(part.overage_units[level]) if mode == "unlimited" else 0.0,
-        throttled_units=float(throttled[level]),
+        provisioned_cost=float(costs.provisioned_cost[level]),
+        overage_cost=float(costs.overage_cost[level]),
+        overage_units=float(costs.overage_units[level]),
+        throttled_units=float(costs.throttled_units[level]),
     )
 
 

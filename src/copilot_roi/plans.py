@@ -1,4 +1,11 @@
-"""Capacity plans: how many SCUs are provisioned in each hour, overage settings and the E5/E7 pool."""
+"""Capacity plans: how many SCUs are provisioned in each hour, overage settings and the E5/E7 pool.
+
+Only purchasable plans validate (``shared/reference/pricing.md`` section 5): a provisioned capacity
+holds 1..100 SCUs in every hour it exists; overage is a setting of a capacity, so it runs only in
+an hour that has one (or on the E5/E7 default capacity); a plan with no capacity at all needs
+E5/E7 licences. A schedule whose off-hours level is 0 deletes the capacity each evening: off-hours
+demand is then served only from the E5/E7 pool and the rest is throttled.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,11 @@ from copilot_roi.timezones import check_timezone
 
 OverageMode = Literal["none", "capped", "unlimited"]
 MAX_PROVISIONED_SCU = 100
+NO_CAPACITY_RULE = (
+    "a plan with no provisioned capacity (0 SCU) needs Microsoft 365 E5/E7 licences: overage runs "
+    "only on top of a capacity of 1..100 SCUs or the E5/E7 default capacity"
+)
+OFF_HOURS_DELETED = "capacity deleted off-hours: nothing served then except from the E5/E7 pool"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -71,7 +83,7 @@ class Schedule(_Frozen):
 
     def describe(self) -> str:
         days = _describe_days(self.business_days)
-        off = f"{self.off_hours_scu} SCU off-hours" if self.off_hours_scu else "no capacity off-hours"
+        off = f"{self.off_hours_scu} SCU off-hours" if self.off_hours_scu else OFF_HOURS_DELETED
         hol = f", {len(self.holidays)} holidays off" if self.holidays else ""
         return (
             f"{self.business_scu} SCU {days} {self.business_start_hour:02d}:00-"
@@ -109,7 +121,14 @@ class CapacityPlan(_Frozen):
     def _consistent(self) -> CapacityPlan:
         if self.overage == "capped" and self.overage_cap_scu_per_hour <= 0:
             raise ValueError("a capped overage needs a cap above 0 SCU per hour")
+        if self.schedule is None and self.provisioned_scu == 0 and self.e5_licences == 0:
+            raise ValueError(NO_CAPACITY_RULE)
         return self
+
+    @property
+    def deletes_capacity_off_hours(self) -> bool:
+        """True when a schedule removes the capacity outside business hours (off-hours level 0)."""
+        return self.schedule is not None and self.schedule.off_hours_scu == 0
 
     def overage_cap(self) -> float:
         """SCUs of overage allowed per hour (infinite when unlimited)."""
@@ -118,6 +137,16 @@ class CapacityPlan(_Frozen):
         if self.overage == "capped":
             return self.overage_cap_scu_per_hour
         return 0.0
+
+    def overage_caps(self, provisioned_scu: FloatArray) -> FloatArray:
+        """SCUs of overage allowed in each hour: the plan's cap where a capacity exists, else 0.
+
+        The E5/E7 default capacity exists in every hour, so with licences overage (Microsoft's
+        pay-as-you-go past the pool) is allowed even where no SCU is provisioned.
+        """
+        if self.e5_licences > 0:
+            return np.full(len(provisioned_scu), self.overage_cap())
+        return np.where(provisioned_scu >= 1, self.overage_cap(), 0.0)
 
     def provisioned_levels(self, series: HourlySeries) -> FloatArray:
         """SCUs provisioned (and billed) in each hour of ``series``."""
@@ -132,7 +161,7 @@ class CapacityPlan(_Frozen):
         elif self.provisioned_scu:
             capacity = f"{self.provisioned_scu} SCU 24x7"
         else:
-            capacity = "no provisioned capacity"
+            capacity = "no provisioned capacity (E5/E7 default capacity only)"
         overage = {
             "none": "no overage",
             "capped": f"overage up to {self.overage_cap_scu_per_hour:g} SCU/h",

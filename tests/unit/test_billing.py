@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from copilot_roi.billing import bill, meter_overage, pool_draw
@@ -152,6 +152,40 @@ def test_holidays_are_off_hours_all_day() -> None:
     assert totals.provisioned_scu_hours == 4 * 10 * 2
 
 
+def test_a_plan_without_capacity_or_e5_licences_is_refused() -> None:
+    for overage in ("none", "unlimited"):
+        with pytest.raises(ValueError, match="needs Microsoft 365 E5/E7 licences"):
+            CapacityPlan(provisioned_scu=0, overage=overage)
+
+
+def test_deleted_capacity_serves_nothing_off_hours_and_bills_no_overage() -> None:
+    # 3 SCU Mon-Fri 08-18 UTC, deleted off-hours, unlimited overage; 1 SCU demanded every hour.
+    monday = pd.Timestamp("2026-03-02", tz="UTC")
+    schedule = Schedule(business_scu=3, off_hours_scu=0)
+    plan = CapacityPlan(schedule=schedule, overage="unlimited")
+    totals = bill(HourlySeries(monday, np.full(168, 1.0)), plan, PRICES).totals
+    assert totals.provisioned_cost == 50 * 3 * 4  # 50 business hours of 3 SCU at $4
+    assert totals.overage_units == 0
+    assert totals.throttled_units == pytest.approx(168 - 50)  # every off-hour refused
+    assert "capacity deleted off-hours" in plan.describe()
+
+
+def test_e5_default_capacity_serves_off_hours_after_a_deletion() -> None:
+    # 100 licences = 40 SCU a month, consumed first in time order: hours 0..39 of the week.
+    # Off-hours among them: Mon 00-07 (8), Mon 18-23 (6), Tue 00-07 (8) = 22; the other
+    # 118 - 22 = 96 off-hours are served on the E5/E7 default capacity as pay-as-you-go overage.
+    monday = pd.Timestamp("2026-03-02", tz="UTC")
+    series = HourlySeries(monday, np.full(168, 1.0), month_basis="730h")
+    plan = CapacityPlan(
+        schedule=Schedule(business_scu=3, off_hours_scu=0), overage="unlimited", e5_licences=100
+    )
+    totals = bill(series, plan, PRICES).totals
+    assert totals.pool_units_used == 40
+    assert totals.overage_units == pytest.approx(96)
+    assert totals.overage_cost == pytest.approx(96 * 6)
+    assert totals.throttled_units == 0
+
+
 def test_daylight_saving_day_has_23_billed_hours() -> None:
     # Europe/Paris springs forward on 2026-03-29: that local day has 23 clock hours.
     series = HourlySeries(pd.Timestamp("2026-03-29 00:00", tz="Europe/Paris"), np.zeros(23))
@@ -221,18 +255,37 @@ def test_more_provisioned_scus_never_cost_less_provisioned_money(
     assert b.overage_units <= a.overage_units + 1e-9
 
 
-@settings(max_examples=60, deadline=None)
-@given(usage=usage_values, level=st.integers(0, 100), cap=st.floats(0.1, 20), licences=st.integers(0, 5000))
-def test_demand_is_conserved(usage: list[float], level: int, cap: float, licences: int) -> None:
-    """Every SCU demanded is served by the pool, provisioned capacity, overage, or throttled."""
+@settings(max_examples=80, deadline=None)
+@given(
+    usage=usage_values,
+    level=st.integers(0, 100),
+    off_hours=st.none() | st.integers(0, 100),
+    cap=st.floats(0.1, 20),
+    licences=st.integers(0, 5000),
+)
+def test_demand_is_conserved(
+    usage: list[float], level: int, off_hours: int | None, cap: float, licences: int
+) -> None:
+    """Every SCU demanded is served by the pool, provisioned capacity, overage, or throttled.
+
+    Overage runs only where a capacity exists: a provisioned hour, or the E5/E7 default capacity.
+    """
+    assume(level >= 1 or licences > 0 or off_hours is not None)
+    schedule = None if off_hours is None else Schedule(business_scu=max(level, 1), off_hours_scu=off_hours)
     plan = CapacityPlan(
-        provisioned_scu=level, overage="capped", overage_cap_scu_per_hour=cap, e5_licences=licences
+        provisioned_scu=level,
+        schedule=schedule,
+        overage="capped",
+        overage_cap_scu_per_hour=cap,
+        e5_licences=licences,
     )
     h = bill(hours(usage), plan, PRICES).hourly
     served_by_provisioned = np.minimum(h["demand_scu"] - h["pool_scu"], h["provisioned_scu"])
     raw_overage = h["demand_scu"] - h["pool_scu"] - served_by_provisioned - h["throttled_scu"]
     assert (raw_overage >= -1e-9).all()
     assert (raw_overage <= cap + 1e-9).all()
+    if licences == 0:
+        assert (raw_overage[h["provisioned_scu"] == 0] <= 1e-9).all()
     # Metering moves each hour's overage by at most half a step.
     assert np.abs(h["overage_scu"] - raw_overage).max() <= 0.05 + 1e-9
 

@@ -80,8 +80,31 @@ def test_optimize_growth_raises_cost(capsys: pytest.CaptureFixture[str]) -> None
         (["price", "--scu", "1", "--overage", "nan"], "finite"),
         (["price", "--scu", "1", "--fx-rate", "2"], "USD exchange rate"),
         (["price", "--scu", "1", "--schedule", "someday"], "DAYS,HH-HH"),
-        (["price", "--scu", "1", "--schedule", "mon-fri,18-08"], "end after"),
-        (["price", "--scu", "1", "--tz", "Nowhere/City", "--schedule", "mon-fri,08-18"], "time zone"),
+        (["price", "--scu", "1", "--schedule", "mon-fri,18-08", "--off-hours-scu", "1"], "end after"),
+        (
+            [
+                "price",
+                "--scu",
+                "1",
+                "--tz",
+                "Nowhere/City",
+                "--schedule",
+                "mon-fri,08-18",
+                "--off-hours-scu",
+                "1",
+            ],
+            "time zone",
+        ),
+        # Purchasable plans only (pricing.md section 5): no capacity needs the E5/E7 default capacity.
+        (["price", "--scu", "0", "--overage", "unlimited"], "needs Microsoft 365 E5/E7 licences"),
+        (["price", "--scu", "0"], "overage runs only on top of a capacity"),
+        # Deleting the capacity off-hours is never a default.
+        (["price", "--scu", "3", "--schedule", "mon-fri,08-18"], "--schedule needs --off-hours-scu"),
+        (
+            ["price", "--scu", "0", "--schedule", "mon-fri,08-18", "--off-hours-scu", "1"],
+            "business-hours level",
+        ),
+        (["price", "--scu", "3", "--off-hours-scu", "1"], "only with --schedule"),
         (["optimize", "--throttle-budget", "-1"], "must be a finite number >= 0"),
         (["frobnicate"], "invalid choice"),
     ],
@@ -107,3 +130,57 @@ def test_estimate_file_errors_exit_1(tmp_path: object, capsys: pytest.CaptureFix
     assert main(["optimize", "--estimate", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "work_start_hour" in err and len(err.strip().splitlines()) == 1
+
+
+def test_price_of_a_schedule_that_deletes_the_capacity_refuses_off_hours_work(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # One idle 730-hour month quoted from Monday 2027-01-04 00:00 UTC: 30 whole days (4 Jan to 2 Feb)
+    # plus 10 hours (Wed 3 Feb 00:00-09:59). Weekdays among the 30 days: 22 (four weeks, then
+    # Mon 1 and Tue 2 Feb), so 22 x 10 business hours of 3 SCU, then 08:00-09:59 on 3 Feb, and
+    # nothing off-hours.
+    out = run_json(
+        capsys,
+        "price",
+        "--scu",
+        "3",
+        "--schedule",
+        "mon-fri,08-18",
+        "--off-hours-scu",
+        "0",
+        "--months",
+        "1",
+        "--overage",
+        "unlimited",
+    )
+    assert out["provisioned_scu_hours"] == 22 * 10 * 3 + 2 * 3
+    assert "capacity deleted off-hours: nothing served then except from the E5/E7 pool" in str(out["plan"])
+
+
+def test_optimize_recommends_only_purchasable_plans_on_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    usage = ["--usage", "sample_data/CapacityUsage.xlsx", "--as-of", "2026-11-21"]
+    out = run_json(capsys, "optimize", *usage)
+    assert out["allow_off_hours_deletion"] is False
+    candidates = out["candidates"]
+    assert isinstance(candidates, list)
+    for candidate in candidates:
+        plan = candidate["plan"]
+        assert plan["provisioned_scu"] >= 1 or plan["schedule"] is not None or plan["e5_licences"] > 0
+        assert plan["schedule"] is None or plan["schedule"]["off_hours_scu"] >= 1
+        assert "deleted" not in candidate["description"]
+    recommended = out["recommended"]
+    assert isinstance(recommended, dict) and recommended["throttled_units"] == 0
+    # Asked for, deletion is considered and described as what it is, with its throttled units.
+    allowed = run_json(capsys, "optimize", *usage, "--allow-off-hours-deletion", "--throttle-budget", "1e6")
+    deleting = [
+        c
+        for c in allowed["candidates"]
+        if c["plan"]["schedule"] and c["plan"]["schedule"]["off_hours_scu"] == 0
+    ]
+    assert deleting
+    for candidate in deleting:
+        assert (
+            "capacity deleted off-hours: nothing served then except from the E5/E7 pool"
+            in candidate["description"]
+        )
+        assert candidate["throttled_units"] > 0  # the sample has off-hours work

@@ -35,8 +35,49 @@ def test_business_hours_demand_gets_a_schedule() -> None:
         demand[day * 24 + 9 : day * 24 + 17] = 3.0
     rec = optimize(week(demand), PRICES).recommended
     assert rec.plan.schedule is not None
+    # A capacity holds at least 1 SCU in every hour it exists: 3 in business hours, 1 off-hours.
+    assert (rec.plan.schedule.business_scu, rec.plan.schedule.off_hours_scu) == (3, 1)
+    # Mon-Fri 08-18 is the narrowest window covering 9-17: 50 h x 3 SCU + 118 h x 1 SCU, at $4.
+    assert rec.total_cost == 5 * 10 * 3 * 4 + (168 - 50) * 1 * 4
+    assert not rec.plan.deletes_capacity_off_hours
+
+
+def test_deleting_capacity_off_hours_only_when_asked() -> None:
+    demand = np.zeros(168)
+    for day in range(5):
+        demand[day * 24 + 9 : day * 24 + 17] = 3.0
+    rec = optimize(week(demand), PRICES, allow_off_hours_deletion=True).recommended
+    assert rec.plan.schedule is not None
     assert (rec.plan.schedule.business_scu, rec.plan.schedule.off_hours_scu) == (3, 0)
-    assert rec.total_cost == 5 * 10 * 3 * 4  # Mon-Fri 08-18 is the narrowest window covering 9-17
+    assert rec.total_cost == 5 * 10 * 3 * 4
+    assert rec.throttled_units == 0
+    assert "capacity deleted off-hours: nothing served then except from the E5/E7 pool" in rec.description
+
+
+def test_off_hours_demand_is_not_billed_as_overage_when_the_capacity_is_deleted() -> None:
+    # The case a specialist rejects: "3 SCU business hours, no capacity off-hours, unlimited
+    # overage" must not serve off-hours demand as overage; deleted capacity has no overage.
+    demand = np.full(168, 1.0)
+    series = week(demand)
+    deleting = optimize(series, PRICES, allow_off_hours_deletion=True, throttle_budget_units=1e6)
+    deleted = [c for c in deleting.candidates if c.plan.deletes_capacity_off_hours]
+    assert deleted
+    for candidate in deleted:
+        assert candidate.plan.schedule is not None
+        off_hours = int((~candidate.plan.schedule.business_mask(series)).sum())
+        # Every off-hour's 1 SCU is refused; business hours hold >= 1 SCU, so nothing is overage.
+        assert candidate.throttled_units == pytest.approx(off_hours * 1.0)
+        assert candidate.overage_units == 0
+    strict = optimize(week(demand), PRICES, allow_off_hours_deletion=True)
+    assert not strict.recommended.plan.deletes_capacity_off_hours
+    assert strict.recommended.throttled_units == 0
+
+
+def test_plans_without_any_capacity_are_searched_only_with_e5_licences() -> None:
+    demand = np.full(168, 0.2)  # cheapest as pure overage, if that were purchasable
+    result = optimize(week(demand), PRICES)
+    assert all(c.plan.provisioned_scu >= 1 or c.plan.schedule is not None for c in result.candidates)
+    assert result.recommended.description == "1 SCU 24x7, no overage"
 
 
 def test_rare_spike_is_cheaper_as_overage_than_as_capacity() -> None:
@@ -120,14 +161,19 @@ plans_in_space = st.one_of(
 @given(
     demand=st.lists(st.floats(0, 12, allow_nan=False), min_size=168, max_size=168),
     plan=plans_in_space,
-    budget=st.sampled_from([0.0, 3.0]),
+    budget=st.sampled_from([0.0, 3.0, 500.0]),
+    allow_deletion=st.booleans(),
 )
 def test_recommendation_never_costs_more_than_any_plan_it_considered(
-    demand: list[float], plan: CapacityPlan, budget: float
+    demand: list[float], plan: CapacityPlan, budget: float, allow_deletion: bool
 ) -> None:
     series = week(np.array(demand))
-    rec = optimize(series, PRICES, throttle_budget_units=budget).recommended
+    rec = optimize(
+        series, PRICES, throttle_budget_units=budget, allow_off_hours_deletion=allow_deletion
+    ).recommended
     assert rec.throttled_units <= budget + 1e-9
+    assert allow_deletion or not rec.plan.deletes_capacity_off_hours
     totals = bill(series, plan, PRICES).totals
-    if totals.throttled_units <= budget:
+    in_space = allow_deletion or not plan.deletes_capacity_off_hours
+    if in_space and totals.throttled_units <= budget:
         assert rec.total_cost <= totals.total_cost + 1e-6

@@ -42,6 +42,12 @@ def register(sub: Any) -> None:
     )
     opt.add_argument("--throttle-budget", type=_non_negative_float, default=0.0, metavar="SCU")
     opt.add_argument("--growth", type=float, default=0.0, metavar="PCT", help="scale usage by +PCT %%")
+    opt.add_argument(
+        "--allow-off-hours-deletion",
+        action="store_true",
+        help="also consider schedules that delete the capacity off-hours (nothing served then "
+        "except from the E5/E7 pool; the rest is throttled and counts against --throttle-budget)",
+    )
     _price_arguments(opt)
     opt.add_argument("--json", action="store_true", help="print JSON")
     opt.set_defaults(handler=run_optimize)
@@ -52,7 +58,8 @@ def _plan_arguments(parser: argparse.ArgumentParser, scu_required: bool) -> None
         "--scu",
         type=_scu_level,
         required=scu_required,
-        help="provisioned SCUs 24x7 (0 = no capacity); with --schedule, the business-hours level",
+        help="provisioned SCUs 24x7 (1..100; 0 = none, only with --e5-licenses); "
+        "with --schedule, the business-hours level",
     )
     parser.add_argument(
         "--overage",
@@ -67,7 +74,12 @@ def _plan_arguments(parser: argparse.ArgumentParser, scu_required: bool) -> None
         metavar="DAYS,HH-HH",
         help="business hours, e.g. 'mon-fri,08-18'; other hours use --off-hours-scu",
     )
-    parser.add_argument("--off-hours-scu", type=_scu_level, default=0)
+    parser.add_argument(
+        "--off-hours-scu",
+        type=_scu_level,
+        help="with --schedule: SCUs outside business hours (1..100), or 0 to delete the capacity "
+        "off-hours (nothing served then except from the E5/E7 pool)",
+    )
     parser.add_argument("--tz", default="UTC", help="time zone of the schedule and the usage export")
 
 
@@ -104,14 +116,24 @@ def plan_from_args(args: argparse.Namespace, scu: int) -> CapacityPlan:
     schedule = None
     if args.schedule:
         days, start, end = _parse_schedule(args.schedule)
+        if scu == 0:
+            raise CliError("--scu with --schedule is the business-hours level: 1..100 SCUs")
+        if args.off_hours_scu is None:
+            # Deleting the capacity each evening refuses off-hours work: the user must say so.
+            raise CliError(
+                "--schedule needs --off-hours-scu: 1..100 SCUs, or 0 to delete the capacity "
+                "off-hours (nothing served then except from the E5/E7 pool)"
+            )
         schedule = Schedule(
             timezone=args.tz,
             business_days=days,
             business_start_hour=start,
             business_end_hour=end,
-            business_scu=max(scu, 1),
+            business_scu=scu,
             off_hours_scu=args.off_hours_scu,
         )
+    elif args.off_hours_scu is not None:
+        raise CliError("--off-hours-scu applies only with --schedule")
     return CapacityPlan(
         provisioned_scu=scu,
         schedule=schedule,
@@ -192,11 +214,13 @@ def run_optimize(args: argparse.Namespace) -> None:
         current_plan=current,
         throttle_budget_units=args.throttle_budget,
         e5_licences=args.e5_licences,
+        allow_off_hours_deletion=args.allow_off_hours_deletion,
     )
     payload = {
         "hours": series.hours,
         "currency": prices.currency,
         "throttle_budget_units": args.throttle_budget,
+        "allow_off_hours_deletion": args.allow_off_hours_deletion,
         "plans_considered": result.plans_considered,
         "recommended": result.recommended.as_dict(),
         "current": result.current.as_dict() if result.current else None,
