@@ -7,7 +7,13 @@ from copilot_roi.capacity_report import hour_of_week, monthly_components
 from copilot_roi.charts.capacity_charts import hour_of_week_figure, level_curve_figure, monthly_cost_figure
 from copilot_roi.estimate import build_profile
 from copilot_roi.optimizer import optimize
-from ui.plan_inputs import TIMEZONES, estimate_inputs, plan_inputs
+from ui.plan_inputs import (
+    TIMEZONES,
+    allow_off_hours_deletion,
+    estimate_inputs,
+    off_hours_deletion_notice,
+    plan_inputs,
+)
 from ui.sidebar import current_prices
 from ui.usage_state import DATASET_KEY, current_dataset
 
@@ -66,11 +72,14 @@ k[0].metric(
 )
 k[1].metric("Hours above 90 % of capacity", f"{t.hours_over_warning:,}")
 k[2].metric("Peak hour", f"{t.peak_hour_units:,.1f} SCU")
-if t.throttled_units > 0:
+if plan.deletes_capacity_off_hours:
+    off_hours_deletion_notice(plan, t.throttled_units)
+elif t.throttled_units > 0:
     st.warning(f"This plan throttles {t.throttled_units:,.1f} SCU of demand: analysts would be refused.")
 
 st.subheader("Right-sizing")
-budget = st.number_input(
+o1, o2 = st.columns([1, 1])
+budget = o1.number_input(
     "Throttling budget (SCU over the period)",
     0.0,
     1e6,
@@ -78,7 +87,16 @@ budget = st.number_input(
     key="cap_budget",
     help="How much refused demand you accept; 0 recommends plans that throttle nothing.",
 )
-opt = optimize(series, prices, current_plan=plan, throttle_budget_units=budget, e5_licences=plan.e5_licences)
+with o2:
+    deletion = allow_off_hours_deletion("cap_allow_deletion")
+opt = optimize(
+    series,
+    prices,
+    current_plan=plan,
+    throttle_budget_units=budget,
+    e5_licences=plan.e5_licences,
+    allow_off_hours_deletion=deletion,
+)
 rec = opt.recommended
 r = st.columns(3)
 r[0].metric(

@@ -6,7 +6,7 @@ import streamlit as st
 from copilot_roi.charts.usage_charts import burn_down_figure, plan_comparison_figure
 from copilot_roi.usage.burndown import pool_burn_down
 from copilot_roi.usage.rightsizing import right_size
-from ui.plan_inputs import plan_inputs
+from ui.plan_inputs import allow_off_hours_deletion, off_hours_deletion_notice, plan_inputs
 from ui.sidebar import current_prices
 from ui.usage_state import current_dataset, shown_sources
 
@@ -25,12 +25,14 @@ st.subheader("Your current plan")
 plan = plan_inputs("rs_plan", dataset.quality.timezone)
 if plan is None:
     st.stop()
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 growth = c1.slider("Usage growth (%)", -50, 200, 0, step=5, key="rs_growth")
 budget = c2.number_input(
     "Throttling you accept (SCUs over the period)", 0.0, 1_000_000.0, 0.0, key="rs_budget"
 )
-sizing = right_size(series, prices, plan, float(growth), plan.e5_licences, budget)
+with c3:
+    deletion = allow_off_hours_deletion("rs_allow_deletion")
+sizing = right_size(series, prices, plan, float(growth), plan.e5_licences, budget, deletion)
 best = sizing.result.recommended
 current = sizing.result.current
 assert current is not None
@@ -42,7 +44,9 @@ k[0].metric("Recommended plan", f"{best.total_cost:,.0f} {money}")
 k[1].metric("Current plan", f"{current.total_cost:,.0f} {money}")
 saving = sizing.saving or 0.0
 k[2].metric(
-    "Saving", f"{saving:,.0f} {money}", f"{saving / current.total_cost:.0%}" if current.total_cost else None
+    "Saving",
+    f"{saving:,.0f} {money}",
+    None if sizing.saving_share is None else f"{sizing.saving_share:.0%}",
 )
 k[3].metric(
     "Throttled hours (current plan)",
@@ -50,6 +54,7 @@ k[3].metric(
     f"{current.throttled_units:,.1f} SCU refused",
     delta_color="inverse" if current.throttled_units else "off",
 )
+off_hours_deletion_notice(best.plan, best.throttled_units)
 if current.throttled_units > 0:
     st.warning(
         f"At {growth:+d} % growth the current plan refuses {current.throttled_units:,.1f} SCUs "

@@ -40,7 +40,8 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
         100,
         3,
         key=f"{prefix}_scu",
-        help="0 = no purchased capacity (E5/E7 pool and overage only). Learn advises 3 to start.",
+        help="A capacity holds 1 to 100 SCUs. 0 = none: only with E5/E7 licences, whose default "
+        "capacity then serves everything (overage runs only on a capacity). Learn advises 3 to start.",
     )
     overage_label = c2.selectbox("Overage", list(OVERAGE_LABELS), index=2, key=f"{prefix}_overage")
     cap = c2.number_input(
@@ -65,20 +66,31 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
         s1, s2, s3 = st.columns(3)
         days = s1.multiselect("Business days", DAY_NAMES, DAY_NAMES[:5], key=f"{prefix}_days")
         start, end = s2.slider("Business hours", 0, 24, (8, 18), key=f"{prefix}_hours")
-        off = s3.number_input("Off-hours SCUs (0 = no capacity)", 0, 100, 0, key=f"{prefix}_off")
+        off = s3.number_input(
+            "Off-hours SCUs (0 = delete the capacity)",
+            0,
+            100,
+            1,
+            key=f"{prefix}_off",
+            help="0 deletes the capacity each evening: nothing is served off-hours except from the "
+            "E5/E7 pool, and the rest of that demand is refused.",
+        )
         holidays = st.multiselect(
             "Holidays (off-hours all day)",
             _holiday_choices(),
             key=f"{prefix}_holidays",
             format_func=lambda d: d.strftime("%a %d %b %Y"),
         )
+        if level == 0:
+            st.error("A schedule keeps a capacity in business hours: set 1 to 100 provisioned SCUs.")
+            return None
         try:
             schedule = Schedule(
                 timezone=timezone,
                 business_days=tuple(DAY_NAMES.index(d) for d in days),
                 business_start_hour=start,
                 business_end_hour=end,
-                business_scu=max(1, level),
+                business_scu=level,
                 off_hours_scu=off,
                 holidays=tuple(holidays),
             )
@@ -97,8 +109,29 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
             e5_licences=licences,
         )
     except ValidationError as error:
-        st.error(f"Plan: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+        # A plan nobody can buy is explained, not priced.
+        st.error(f"This plan cannot be bought: {error.errors()[0]['msg'].removeprefix('Value error, ')}.")
         return None
+
+
+def off_hours_deletion_notice(plan: CapacityPlan, throttled_units: float) -> None:
+    """Say what deleting the capacity off-hours means, when the plan does it."""
+    if plan.deletes_capacity_off_hours:
+        st.warning(
+            f"This schedule deletes the capacity off-hours: nothing is served then except from the "
+            f"E5/E7 pool. Demand refused over the period: {throttled_units:,.1f} SCU."
+        )
+
+
+def allow_off_hours_deletion(key: str) -> bool:
+    """The opt-in for right-sizing to consider schedules that delete the capacity off-hours."""
+    return st.checkbox(
+        "Also consider deleting the capacity off-hours",
+        key=key,
+        help="Some schedulers delete the capacity each evening. Nothing is served then except from "
+        "the E5/E7 pool; the rest of the off-hours demand is refused and counts against the "
+        "throttling budget.",
+    )
 
 
 def _holiday_choices() -> list[dt.date]:

@@ -86,3 +86,36 @@ def test_usage_export_source_prices_the_sample_export() -> None:
         dataset.hourly, CapacityPlan(provisioned_scu=3, overage="unlimited"), list_prices()
     ).totals
     assert metric(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
+
+
+def test_a_plan_nobody_can_buy_is_explained_not_priced() -> None:
+    at = open_capacity()
+    at.number_input(key="cap_plan_scu").set_value(0).run()
+    assert not at.exception
+    assert any("cannot be bought" in e.value and "E5/E7" in e.value for e in at.error)
+    assert not any(m.label == "Total cost" for m in at.metric)
+    # With E5/E7 licences the default capacity exists, and the plan is priced.
+    at.number_input(key="cap_plan_e5").set_value(1000).run()
+    assert not at.exception and not at.error
+    assert any(m.label == "Total cost" for m in at.metric)
+
+
+def test_deleting_the_capacity_off_hours_is_explained_with_its_refused_demand() -> None:
+    at = open_capacity()
+    at.radio(key="cap_plan_kind").set_value("Business-hours schedule").run()
+    assert not any("deleted off-hours" in md.value for md in at.markdown)
+    at.number_input(key="cap_plan_off").set_value(0).run()
+    assert not at.exception
+    assert any("capacity deleted off-hours" in md.value for md in at.markdown)
+    assert any("deletes the capacity off-hours" in w.value and "refused" in w.value for w in at.warning)
+
+
+def test_right_sizing_considers_deletion_only_when_asked() -> None:
+    at = open_capacity()
+    recommended = next(md.value for md in at.markdown if md.value.startswith("**"))
+    assert "deleted" not in recommended
+    at.number_input(key="cap_budget").set_value(1e6)
+    at.checkbox(key="cap_allow_deletion").check().run()
+    assert not at.exception
+    recommended = next(md.value for md in at.markdown if md.value.startswith("**"))
+    assert "capacity deleted off-hours" in recommended

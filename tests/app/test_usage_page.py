@@ -114,6 +114,21 @@ def test_rightsizing_page_matches_the_optimizer(sample: UsageDataset) -> None:
     assert metric(at, "Recommended plan") == f"{grown.result.recommended.total_cost:,.0f} USD"
 
 
+def test_rightsizing_recommends_purchasable_plans_and_deletion_only_when_asked(sample: UsageDataset) -> None:
+    at = open_page("app_pages/rightsizing.py")
+    recommended = at.success[0].value
+    assert "deleted" not in recommended
+    at.number_input(key="rs_budget").set_value(1e6)
+    at.checkbox(key="rs_allow_deletion").check().run()
+    assert not at.exception
+    current = CapacityPlan(provisioned_scu=3, overage="unlimited")
+    expected = right_size(sample.hourly, list_prices(), current, 0.0, 0, 1e6, True).result.recommended
+    assert expected.plan.deletes_capacity_off_hours  # the sample's off-hours work is cheaper refused
+    assert "capacity deleted off-hours: nothing served then except from the E5/E7 pool" in at.success[0].value
+    assert any("deletes the capacity off-hours" in w.value for w in at.warning)
+    assert metric(at, "Recommended plan") == f"{expected.total_cost:,.0f} USD"
+
+
 def test_rightsizing_shows_the_e5_burn_down() -> None:
     at = open_page("app_pages/rightsizing.py")
     charts_before = len(at.get("plotly_chart"))

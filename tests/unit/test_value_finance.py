@@ -108,12 +108,14 @@ def test_demand_within_provisioned_capacity_costs_only_the_capacity() -> None:
     assert result.billing.throttled_units == 0
 
 
-def test_overage_only_plan_bills_about_six_dollars_per_scu() -> None:
-    plan = CapacityPlan(provisioned_scu=0, overage="unlimited")
+def test_e5_default_capacity_with_pay_as_you_go_bills_six_dollars_per_scu_past_the_pool() -> None:
+    # No provisioned capacity is purchasable only on the E5/E7 default capacity: 10 licences give
+    # a 4 SCU pool per month; the other 296 SCUs bill at $6 as pay-as-you-go.
+    plan = CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=10)
     result = compute(tiny(plan=plan, scu_per_person=30.0, months=2))
     # Metering to 0.1 SCU per hour moves each working hour by at most 0.05 SCU.
     for flow in result.monthly:
-        assert flow.capacity_cost == pytest.approx(300 * 6.0, abs=0.05 * 6.0 * 260)
+        assert flow.capacity_cost == pytest.approx(296 * 6.0, abs=0.05 * 6.0 * 260)
     assert result.billing.consumed_units == pytest.approx(600.0)
 
 

@@ -32,6 +32,13 @@ class RightSizing:
             return None
         return self.result.current.total_cost - self.result.recommended.total_cost
 
+    @property
+    def saving_share(self) -> float | None:
+        """The saving as a share of the current plan's cost (None without a current cost)."""
+        if self.saving is None or self.result.current is None or self.result.current.total_cost <= 0:
+            return None
+        return self.saving / self.result.current.total_cost
+
 
 def grow(series: HourlySeries, growth_pct: float) -> HourlySeries:
     """``series`` with every hour scaled by ``1 + growth_pct / 100``."""
@@ -47,6 +54,7 @@ def right_size(
     growth_pct: float = 0.0,
     e5_licences: int = 0,
     throttle_budget_units: float = 0.0,
+    allow_off_hours_deletion: bool = False,
 ) -> RightSizing:
     """Recommend a plan for the observed usage grown by ``growth_pct``; price the current plan."""
     grown = grow(series, growth_pct)
@@ -58,6 +66,7 @@ def right_size(
         current_plan=current_plan,
         throttle_budget_units=throttle_budget_units,
         e5_licences=e5_licences,
+        allow_off_hours_deletion=allow_off_hours_deletion,
     )
 
     def throttled_hours(plan: CapacityPlan) -> int:
