@@ -34,6 +34,16 @@ class CitedRounding(_Frozen):
     source: str = Field(min_length=1)
 
 
+class CitedRule(_Frozen):
+    """A billing rule the engine enforces (not a number), with where it comes from."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    rule: str = Field(min_length=1)
+    enforced_by: str = Field(min_length=1, description="the code that applies it")
+    confidence: Confidence
+    source: str = Field(min_length=1)
+
+
 class PriceBook(_Frozen):
     """List prices and billing rules; loaded from ``data/price_book.toml``."""
 
@@ -49,6 +59,7 @@ class PriceBook(_Frozen):
     e5_allowance_scu_per_licence_month: CitedNumber
     e5_allowance_cap_scu_month: CitedNumber
     capacity_warning_share: CitedNumber
+    rules: tuple[CitedRule, ...] = ()
 
     @model_validator(mode="after")
     def _positive(self) -> PriceBook:

@@ -70,3 +70,15 @@ def test_list_prices_are_the_book() -> None:
     prices = list_prices()
     assert (prices.provisioned_per_scu_hour, prices.overage_per_scu, prices.currency) == (4.0, 6.0, "USD")
     assert prices.overage_rounding == "half_up"
+
+
+def test_the_purchasable_plan_rules_are_cited_in_the_price_book() -> None:
+    rules = {rule.id: rule for rule in load_price_book().rules}
+    assert set(rules) == {
+        "capacity_holds_1_to_100",
+        "overage_needs_a_capacity",
+        "no_capacity_needs_e5",
+        "deleted_capacity_serves_only_the_pool",
+    }
+    for rule in rules.values():
+        assert rule.source and rule.confidence in ("documented", "reported", "assumption")
