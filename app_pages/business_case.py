@@ -19,6 +19,7 @@ from copilot_roi.charts import value_charts
 from copilot_roi.cli.errors import describe_validation_error
 from copilot_roi.pricebook import Prices, load_price_book
 from copilot_roi.usage import UsageDataset
+from copilot_roi.value.calibration import calibrate_from_usage
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.workshop import money, overrides_from_prices
 from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
@@ -100,10 +101,30 @@ prices = current_prices()
 # The exported scenario carries the sidebar's prices, so `copilot-roi report` on the saved JSON
 # gives the same numbers as this page.
 scenario = scenario.model_copy(update={"prices": overrides_from_prices(prices, load_price_book())})
-st.session_state["bc_exported_scenario"] = scenario
 usage = st.session_state.get("usage_dataset")
 usage = usage if isinstance(usage, UsageDataset) else None
 pseudonymise = pseudonymise_on()
+if usage is not None and st.toggle(
+    "Measure SCUs per person from the loaded usage export",
+    value=True,
+    key="bc_calibrate",
+    help="One story per case: with an export loaded, demand per person is measured from it "
+    "(users mapped to roles by the Chargeback page's roster and rules, else the plugin rules).",
+):
+    if scenario.capacity.usage_source != "usage":
+        calibration = calibrate_from_usage(
+            scenario, usage, st.session_state.get("usage_roster"), st.session_state.get("usage_role_rules")
+        )
+        scenario = calibration.scenario
+        st.caption(
+            f"Measured from the usage ({calibration.roles_from}): " + "; ".join(calibration.notes())
+            if calibration.measured
+            else "No role could be measured from the loaded usage: SCUs per person stay estimates."
+        )
+    else:
+        st.caption("SCUs per person were measured on the Value scenarios page: " + ", ".join(
+            scenario.capacity.measured_roles))  # fmt: skip
+st.session_state["bc_exported_scenario"] = scenario
 
 names = st.columns(2)
 customer = names[0].text_input("Customer name", key="bc_customer", max_chars=120)

@@ -149,3 +149,29 @@ def test_reset_returns_to_the_template() -> None:
     assert "scenario" not in at.session_state
     assert at.text_input(key="bc_customer").value == ""
     assert_shows(at, compute(scenario_template("expected"), list_prices()))
+
+
+def test_a_loaded_export_measures_scus_per_person_like_the_cli(tmp_path: Path) -> None:
+    """One story per case: the page with an export loaded gives `copilot-roi report --usage` numbers."""
+    import datetime as dt
+
+    from copilot_roi.usage import IngestOptions, ingest_paths
+
+    sample = APP.parent / "sample_data" / "CapacityUsage.xlsx"
+    usage = ingest_paths([sample], IngestOptions(as_of=dt.date(2026, 11, 21)))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.session_state["usage_dataset"] = usage
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    exported = at.session_state["bc_exported_scenario"]
+    assert exported.capacity.usage_source == "usage" and exported.capacity.measured_roles
+    assert any("Measured from the usage" in c.value for c in at.caption)
+    out = tmp_path / "out"
+    assert main(["report", "--usage", str(sample), "--as-of", "2026-11-21", "--out", str(out)]) == 0
+    written = Scenario.model_validate_json((out / "scenario.json").read_bytes())
+    assert written.capacity == exported.capacity
+    assert metric(at, "NPV") == money(compute(written, list_prices()).npv, "USD")
+    # Switched off, the scenario keeps its assumptions.
+    at.toggle(key="bc_calibrate").set_value(False).run()
+    assert at.session_state["bc_exported_scenario"].capacity.usage_source == "estimate"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import zipfile
@@ -102,3 +103,56 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
         main(["report", "--as-of", "21/11/2026", "--out", str(tmp_path)])
     assert stop.value.code == 2
     assert main(["report", "--customer", "x" * 500, "--out", str(tmp_path)]) == 2
+
+
+def _deck_text(path: Path) -> str:
+    from pptx import Presentation
+
+    return " ".join(
+        shape.text_frame.text
+        for slide in Presentation(str(path)).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+
+
+def test_report_with_usage_measures_scus_per_person_by_default(tmp_path: Path) -> None:
+    """One story per case: with an export, demand per person comes from it, and the files say so."""
+    import datetime as dt
+
+    from copilot_roi.hourly import HOURS_PER_BILLING_MONTH
+    from copilot_roi.usage import IngestOptions, ingest_paths
+    from copilot_roi.usage.chargeback import assign_roles
+
+    out = tmp_path / "calibrated"
+    usage = ["--usage", str(SAMPLE_XLSX), "--as-of", "2026-11-21"]
+    assert main(["report", *usage, "--out", str(out)]) == 0
+    saved = json.loads((out / SCENARIO_NAME).read_text())
+    capacity = saved["capacity"]
+    assert capacity["usage_source"] == "usage"
+    # Independently: SCUs per role / distinct users of that role / months the export covers.
+    data = ingest_paths([SAMPLE_XLSX], IngestOptions(as_of=dt.date(2026, 11, 21)))
+    rows = assign_roles(data.frame, None)
+    months = data.hourly.hours / HOURS_PER_BILLING_MONTH
+    template = scenario_template("expected")
+    expected_roles = sorted(r for r in template.role_ids() if (rows["role"] == r).any())
+    assert sorted(capacity["measured_roles"]) == expected_roles and expected_roles
+    for role in expected_roles:
+        mine = rows[rows["role"] == role]
+        per_person = mine["units_scu"].sum() / mine["user"].nunique() / months
+        assert capacity["scu_per_person_month"][role] == pytest.approx(per_person, abs=0.005)
+    unmeasured = [r for r in template.role_ids() if r not in expected_roles]
+    for role in unmeasured:  # roles absent from the export keep their estimate
+        assert capacity["scu_per_person_month"][role] == template.capacity.scu_per_person_month[role]
+    deck = _deck_text(out / PPTX_NAME)
+    assert "measured from the uploaded usage" in deck
+    assert "measured from the customer's usage" in html.unescape(
+        (out / HTML_NAME).read_text(encoding="utf-8")
+    )
+
+    kept = tmp_path / "kept"
+    assert main(["report", *usage, "--no-calibrate", "--out", str(kept)]) == 0
+    saved = json.loads((kept / SCENARIO_NAME).read_text())
+    assert saved["capacity"]["usage_source"] == "estimate" and saved["capacity"]["measured_roles"] == []
+    assert "measured from the uploaded usage" not in _deck_text(kept / PPTX_NAME)
+    assert "estimated (no usage calibration)" in html.unescape((kept / HTML_NAME).read_text(encoding="utf-8"))

@@ -225,7 +225,7 @@ def _what_must_be_true(result: ScenarioResult, catalogue: Catalogue) -> list[str
 def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) -> list[AssumptionRow]:
     """Every input of ``scenario`` with its unit and source (catalogue evidence or 'assumption')."""
     rows: list[AssumptionRow] = []
-    measured = scenario.capacity.usage_source == "usage"
+    measured_roles = set(scenario.capacity.measured_roles)
     for r in scenario.role_ids():
         role, defaults = scenario.roles[r], catalogue.roles[r]
         label = defaults.label
@@ -270,7 +270,7 @@ def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) ->
                 scenario.capacity.scu_per_person_month[r],
                 "SCU",
                 ("customer data", "Measured from the customer's usage export")
-                if measured
+                if r in measured_roles
                 else source("scu_per_person_month"),
             ),
         ]
@@ -351,7 +351,8 @@ def _data_sources(scenario: Scenario, facts: UsageFacts | None, catalogue: Catal
             + (", user names pseudonymised" if facts.pseudonymised else "")
         )
     if scenario.capacity.usage_source == "usage":
-        sources.append("SCUs per person per month: measured from the customer's usage")
+        measured = ", ".join(scenario.capacity.measured_roles)
+        sources.append(f"SCUs per person per month: measured from the customer's usage ({measured})")
     else:
         sources.append("SCUs per person per month: estimated (no usage calibration)")
     return sources

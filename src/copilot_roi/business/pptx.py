@@ -342,6 +342,9 @@ def _next_steps(deck: Deck, case: BusinessCase) -> None:
         "Agree how freed hours are reinvested (the realisation rate) and who tracks it.",
         "Revisit the case with the measured numbers before committing to the full horizon.",
     ]
-    if case.usage is not None:
-        steps[2] = "Capacity is sized from the uploaded usage; keep uploading monthly exports to track it."
+    if case.scenario.capacity.usage_source == "usage":
+        steps[2] = (
+            "SCUs per person are measured from the uploaded usage; keep uploading monthly exports "
+            "to track them."
+        )
     _bullets(slide, steps, Inches(0.6), Inches(1.4), WIDTH - Inches(1.2), Inches(5.5))

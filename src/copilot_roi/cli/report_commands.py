@@ -13,6 +13,7 @@ from copilot_roi.business.case import build_case
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.value_commands import load_scenario
 from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
+from copilot_roi.value.calibration import calibrate_from_usage
 from copilot_roi.value.engine import scenario_prices
 from copilot_roi.value.scenario import scenario_template
 
@@ -32,6 +33,13 @@ def register(sub: Any) -> None:
         "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
     )
     report.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of the exports' clock times")
+    report.add_argument(
+        "--no-calibrate",
+        dest="calibrate",
+        action="store_false",
+        help="keep the scenario's SCUs per person; by default, with --usage, they are measured from "
+        "the exports (users mapped to roles by the plugin rules)",
+    )
     report.add_argument("--pseudonymise", action="store_true", help="replace user names with aliases")
     report.add_argument("--customer", default="", metavar="NAME", help="customer name for the title")
     report.add_argument("--partner", default="", metavar="NAME", help="partner name for the title")
@@ -60,6 +68,17 @@ def _usage(args: argparse.Namespace) -> UsageDataset | None:
 def run_report(args: argparse.Namespace) -> None:
     scenario = load_scenario(args.scenario) if args.scenario else scenario_template("expected")
     usage = _usage(args)
+    notes: list[str] = []
+    if usage is not None and args.calibrate:
+        # One story per case: a case built on an export sizes demand from it, and says so.
+        calibration = calibrate_from_usage(scenario, usage)
+        scenario = calibration.scenario
+        notes = [
+            f"SCUs per person measured from the usage ({calibration.roles_from}): {n}"
+            for n in calibration.notes()
+        ]
+        if not calibration.measured:
+            notes = ["no role could be measured from the usage: SCUs per person stay estimates"]
     case = build_case(
         scenario,
         scenario_prices(scenario),
@@ -80,6 +99,7 @@ def run_report(args: argparse.Namespace) -> None:
     lines = [
         f"{case.verdict}: cost {c} {r.total_cost:,.2f}, realised value {c} {r.total_value:,.2f}, "
         f"NPV {c} {r.npv:,.2f}, payback {payback}",
+        *notes,
         *(f"wrote {args.out / name}" for name in files),
     ]
     sys.stdout.write("\n".join(lines) + "\n")

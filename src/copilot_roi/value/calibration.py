@@ -8,6 +8,8 @@ when a whole team has adopted, each member consumes what today's users do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +18,8 @@ from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
 from copilot_roi.optimizer import optimize
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices
+from copilot_roi.usage import UsageDataset
+from copilot_roi.usage.chargeback import DEFAULT_RULES, RoleRule, Roster, assign_roles
 from copilot_roi.value.catalogue import ROLE_IDS, RoleId, load_catalogue
 from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.scenario import Scenario
@@ -97,6 +101,37 @@ def calibrated(scenario: Scenario, measured: dict[RoleId, float]) -> Scenario:
     data["capacity"]["measured_roles"] = roles
     data["capacity"]["usage_source"] = "usage" if roles else "estimate"
     return Scenario.model_validate(data)
+
+
+@dataclass(frozen=True)
+class UsageCalibration:
+    """A scenario calibrated on a usage export, with what was measured and how roles were mapped."""
+
+    scenario: Scenario
+    measured: dict[RoleId, MeasuredRole]
+    roles_from: str
+
+    def notes(self) -> list[str]:
+        return [m.describe() for m in self.measured.values()]
+
+
+def calibrate_from_usage(
+    scenario: Scenario,
+    usage: UsageDataset,
+    roster: Roster | None = None,
+    rules: tuple[RoleRule, ...] | None = None,
+) -> UsageCalibration:
+    """``scenario`` with SCUs per person per month measured from ``usage`` (one story per case).
+
+    Users map to roles by ``roster`` and then ``rules`` (the Chargeback page's mapping; the
+    plugin rules by default). Figures are rounded to 0.01 SCU, as the page shows them, so a
+    scenario saved from the page and one calibrated by ``copilot-roi report`` are the same.
+    """
+    assigned = assign_roles(usage.frame, roster, rules if rules is not None else DEFAULT_RULES)
+    measured = measure_roles(assigned, usage.hourly.hours)
+    figures = {r: round(m.scu_per_person_month, 2) for r, m in measured.items()}
+    roles_from = "the roster, then the plugin rules" if roster is not None else "the plugin rules"
+    return UsageCalibration(calibrated(scenario, figures), measured, roles_from)
 
 
 def size_plan(scenario: Scenario, prices: Prices) -> CapacityPlan:
