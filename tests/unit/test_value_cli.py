@@ -115,3 +115,30 @@ def test_the_installed_command_runs_without_a_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "roles" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_roi_compares_several_scenarios_as_a_list_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    presets = ("high", "low", "expected")
+    paths = []
+    for preset in presets:
+        path = tmp_path / f"{preset}.json"
+        path.write_text(scenario_template(preset).model_dump_json(), encoding="utf-8")
+        paths += ["--scenario", str(path)]
+    assert main(["roi", *paths, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert isinstance(payload, list) and len(payload) == 3
+    for item, preset in zip(payload, presets, strict=True):
+        alone_path = tmp_path / f"{preset}.json"
+        assert item["scenario_file"] == alone_path.name
+        assert main(["roi", "--scenario", str(alone_path), "--json"]) == 0
+        alone = json.loads(capsys.readouterr().out)
+        assert isinstance(alone, dict)  # one file keeps the single object
+        assert {k: v for k, v in item.items() if k != "scenario_file"} == alone
+        assert item["npv"] == pytest.approx(compute(scenario_template(preset)).npv, abs=0.01)
+    # A bad file anywhere in the list fails before anything is printed, naming that file's field.
+    (tmp_path / "bad.json").write_text('{"horizon_months": "36"}', encoding="utf-8")
+    assert main(["roi", *paths, "--scenario", str(tmp_path / "bad.json"), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "bad.json" in captured.err

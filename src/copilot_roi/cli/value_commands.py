@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot_roi.cli.model_files import load_model
-from copilot_roi.value.engine import compute
+from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 
 # A scenario is a few kilobytes; refuse anything that is clearly not one before parsing it.
@@ -28,7 +28,14 @@ def register(sub: Any) -> None:
     template.set_defaults(handler=run_scenario_template)
 
     roi = sub.add_parser("roi", help="cost, value, NPV, payback and break-even of a scenario")
-    roi.add_argument("--scenario", type=Path, required=True, metavar="FILE.json")
+    roi.add_argument(
+        "--scenario",
+        type=Path,
+        required=True,
+        action="append",
+        metavar="FILE.json",
+        help="a scenario file; repeat to compare several (JSON: a list, one result per file, in order)",
+    )
     roi.add_argument("--json", action="store_true", help="print JSON")
     roi.set_defaults(handler=run_roi)
 
@@ -45,11 +52,25 @@ def load_scenario(path: Path) -> Scenario:
 def run_roi(args: argparse.Namespace) -> None:
     from copilot_roi.cli import emit_json
 
-    result = compute(load_scenario(args.scenario))
-    payload = result.cli_payload()
+    paths: list[Path] = args.scenario
+    # Every file is validated before any is computed: a bad third file fails fast, naming it.
+    scenarios = [load_scenario(path) for path in paths]
+    results = [compute(scenario) for scenario in scenarios]
     if args.json:
-        emit_json(payload)
+        if len(results) == 1:
+            emit_json(results[0].cli_payload())
+        else:
+            emit_json(
+                [{"scenario_file": p.name, **r.cli_payload()} for p, r in zip(paths, results, strict=True)]
+            )
         return
+    for path, result in zip(paths, results, strict=True):
+        if len(results) > 1:
+            sys.stdout.write(f"== {path.name}\n")
+        _print_result(result)
+
+
+def _print_result(result: ScenarioResult) -> None:
     c = result.currency
     be = result.break_even
     lines = [
