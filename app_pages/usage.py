@@ -82,7 +82,8 @@ with st.expander(
             f"{q.ambiguous_times:,} times fall in the repeated hour when clocks go back; "
             "the first occurrence was used"
         )
-    notes += [plain(note) for note in q.notes]
+    # Each note starts with its file's name, which may hold a user's name.
+    notes += [plain(shown_file_name(note, dataset)) for note in q.notes]
     if notes:
         st.caption("; ".join(notes) + ".")
     st.dataframe(
