@@ -32,7 +32,8 @@ as_of = c1.date_input(
     "Export taken on",
     value=dt.date.today(),
     key="usage_as_of",
-    help="The export's dates have no year: each gets the latest year that is not after this day. "
+    help="The export's dates have no year: each file's dates are read as one run of at most 92 "
+    "days ending on or before this day. "
     f"The bundled sample was taken on {SAMPLE_EXPORT_TAKEN_ON:%d %b %Y}.",
 )
 timezone = c2.selectbox(

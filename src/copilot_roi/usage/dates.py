@@ -355,7 +355,9 @@ def _window_end_year(end: tuple[int, int], as_of: dt.date, leap_day_year_offset:
 
 
 def infer_years(month: IntArray, day: IntArray, as_of: dt.date) -> IntArray:
-    """The latest year that puts (month, day) on or before ``as_of``.
+    """The latest year that puts (month, day) on or before ``as_of``, record by record.
+
+    The fallback for a file whose dates cannot be one export (:func:`place_in_window`).
 
     >>> infer_years(np.array([12, 1, 11]), np.array([31, 2, 28]), dt.date(2027, 1, 15)).tolist()
     [2026, 2027, 2026]
