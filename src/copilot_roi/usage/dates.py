@@ -247,7 +247,11 @@ def parse_distinct(
                 else f"unrecognised date {_quote(text, int(i))} (expected like {DATE_EXAMPLE!r})"
             )
     year_inferred = matched & (year == 0)
-    if year_inferred.any():
+    if year_inferred.all():
+        placed = place_in_window(month, day, as_of)
+        year = placed.years
+        notes += placed.notes
+    elif year_inferred.any():
         placed = place_in_window(month[year_inferred], day[year_inferred], as_of)
         year[year_inferred] = placed.years
         notes += placed.notes
@@ -263,6 +267,7 @@ MAX_WINDOW_DAYS = 92
 STALE_AFTER_DAYS = 7
 _LEAP_DAY_POSITION = 31 + 28  # 29 Feb, counted from 1 Jan = 0 on a leap-year calendar
 _YEAR_CIRCLE_DAYS = 366
+_KEY_COUNT = 14 * 100  # month * 100 + day keys
 _MONTH_STARTS = np.array([0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], dtype=np.int64)
 _MONTH_DAYS = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -288,6 +293,17 @@ def place_in_window(month: IntArray, day: IntArray, as_of: dt.date) -> YearPlace
     >>> place_in_window(month, day, dt.date(2027, 12, 1)).years.tolist()  # taken 10 months later
     [2026, 2026, 2027, 2027]
     """
+    # At most 13 x 100 (month, day) keys, however many values: the work is done per key.
+    key = np.clip(month, 0, 13) * 100 + np.clip(day, 0, 99)
+    keys = np.flatnonzero(np.bincount(key, minlength=_KEY_COUNT))
+    placed = _place_distinct(keys // 100, keys % 100, as_of)
+    year_by_key = np.zeros(_KEY_COUNT, dtype=np.int64)
+    year_by_key[keys] = placed.years
+    return YearPlacement(year_by_key[key], placed.notes)
+
+
+def _place_distinct(month: IntArray, day: IntArray, as_of: dt.date) -> YearPlacement:
+    """:func:`place_in_window` on distinct (month, day) pairs."""
     years = infer_years(month, day, as_of)
     month_index = np.clip(month - 1, 0, 11)
     real = (month >= 1) & (month <= 12) & (day >= 1) & (day <= _MONTH_DAYS[month_index])
