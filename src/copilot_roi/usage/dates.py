@@ -247,13 +247,11 @@ def parse_distinct(
                 else f"unrecognised date {_quote(text, int(i))} (expected like {DATE_EXAMPLE!r})"
             )
     year_inferred = matched & (year == 0)
-    if year_inferred.all():
-        placed = place_in_window(month, day, as_of)
-        year = placed.years
-        notes += placed.notes
-    elif year_inferred.any():
-        placed = place_in_window(month[year_inferred], day[year_inferred], as_of)
-        year[year_inferred] = placed.years
+    if year_inferred.any():
+        # Most files have no year at all: a slice then avoids copying through a mask.
+        inferred = slice(None) if year_inferred.all() else year_inferred
+        placed = place_in_window(month[inferred], day[inferred], as_of)
+        year[inferred] = placed.years
         notes += placed.notes
     parsed = _localise(
         year, month, day, hour, minute, second, matched, year_inferred, reasons, text, as_of, timezone
