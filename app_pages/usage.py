@@ -32,7 +32,8 @@ as_of = c1.date_input(
     "Export taken on",
     value=dt.date.today(),
     key="usage_as_of",
-    help="The export's dates have no year: each gets the latest year that is not after this day. "
+    help="The export's dates have no year: each file's dates are read as one run of at most 92 "
+    "days ending on or before this day. "
     f"The bundled sample was taken on {SAMPLE_EXPORT_TAKEN_ON:%d %b %Y}.",
 )
 timezone = c2.selectbox(
@@ -82,7 +83,8 @@ with st.expander(
             f"{q.ambiguous_times:,} times fall in the repeated hour when clocks go back; "
             "the first occurrence was used"
         )
-    notes += [plain(note) for note in q.notes]
+    # Each note starts with its file's name, which may hold a user's name.
+    notes += [plain(shown_file_name(note, dataset)) for note in q.notes]
     if notes:
         st.caption("; ".join(notes) + ".")
     st.dataframe(

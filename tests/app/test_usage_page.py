@@ -210,3 +210,19 @@ def test_a_file_named_after_a_user_is_not_shown_by_name() -> None:
     assert not at.exception
     assert "Ben Heppard" not in shown_text(at)
     assert ".csv" in shown_text(at)
+
+
+def test_an_old_export_is_dated_as_one_window_and_the_page_says_how_old() -> None:
+    import datetime as dt
+
+    dates = ["Nov 15, 09:00 AM", "Dec 31, 11:00 PM", "Jan 1, 01:00 AM", "Feb 10, 05:00 PM"]
+    text = "Date,Units used,Initiated by\n" + "".join(f'"{d}",1,Ben Heppard\n' for d in dates)
+    at = open_page("app_pages/usage.py")
+    at.date_input(key="usage_as_of").set_value(dt.date(2027, 12, 1))
+    at.file_uploader(key="usage_uploads").set_value([("Ben Heppard.csv", text.encode(), "text/csv")]).run()
+    assert not at.exception, at.exception
+    shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    # 15 Nov 2026 to 10 Feb 2027, which ends 294 days before 1 Dec 2027 (worked out by hand).
+    assert "**15 Nov 2026 09:00** to **10 Feb 2027 17:00**" in shown
+    assert "ends 294 days before the export date 01 Dec 2027" in shown
+    assert "Ben Heppard" not in shown

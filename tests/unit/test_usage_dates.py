@@ -62,18 +62,33 @@ def test_december_to_january_crosses_the_year() -> None:
 
 
 def test_no_record_lies_after_the_export_date() -> None:
-    # Taken on 10 Sept: a 'Sept 11' record must be from last year, not tomorrow.
+    # Taken on 10 Sept: a 'Sept 11' record must be from last year, not tomorrow, and the
+    # 'Sept 10' beside it belongs to the same export, so to the same year.
     dataset = read(["Sept 10, 08:00 AM", "Sept 11, 08:00 AM"], dt.date(2026, 9, 10))
-    assert stamps(dataset) == ["2026-09-10T08:00:00+00:00", "2025-09-11T08:00:00+00:00"]
+    assert stamps(dataset) == ["2025-09-10T08:00:00+00:00", "2025-09-11T08:00:00+00:00"]
+    # 11 Sept 2025 to 11 Sept 2026 is 365 days (no 29 Feb between), so one less to 10 Sept.
+    [note] = dataset.quality.notes
+    assert "ends 364 days before the export date 10 Sep 2026" in note
 
 
-def test_february_29_only_exists_in_leap_years() -> None:
+def test_february_29_forces_a_leap_year() -> None:
     ok = read(["Feb 29, 10:00 AM", "Mar 1, 10:00 AM"], dt.date(2028, 3, 10))
-    assert stamps(ok)[0] == "2028-02-29T10:00:00+00:00"
-    bad = read(["Feb 29, 10:00 AM", "Mar 1, 10:00 AM"], dt.date(2027, 3, 10))
-    [rejection] = bad.quality.rejection_records()
-    assert "no such date 'Feb 29, 10:00 AM' in 2027" in rejection["reason"]
-    assert "inferred year" in rejection["reason"]
+    assert stamps(ok) == ["2028-02-29T10:00:00+00:00", "2028-03-01T10:00:00+00:00"]
+    # Taken in 2027 (no 29 Feb): the latest leap year before it is 2024.
+    late = read(["Feb 28, 10:00 PM", "Feb 29, 10:00 AM", "Mar 1, 10:00 AM"], dt.date(2027, 3, 10))
+    assert stamps(late) == [
+        "2024-02-28T22:00:00+00:00",
+        "2024-02-29T10:00:00+00:00",
+        "2024-03-01T10:00:00+00:00",
+    ]
+    assert late.quality.rejection_records() == []
+    # 1 Mar 2024 -> 1 Mar 2027 is 3 x 365 days, then 9 more to 10 Mar.
+    [note] = late.quality.notes
+    assert "01 Mar 2024, which ends 1,104 days before the export date 10 Mar 2027" in note
+    # A December-to-leap-day export taken a few days later: one window across the new year.
+    fresh = read(["Dec 15, 09:00 AM", "Feb 29, 11:00 PM"], dt.date(2028, 3, 5))
+    assert stamps(fresh) == ["2027-12-15T09:00:00+00:00", "2028-02-29T23:00:00+00:00"]
+    assert fresh.quality.notes == ()
 
 
 def test_explicit_years_and_iso_dates_are_kept_but_never_in_the_future() -> None:

@@ -1,13 +1,16 @@
 """Export dates: parse distinct strings ('Sept 10, 08:30 AM', no year), infer the year, localise.
 
 Parsing works on distinct values (an export has at most ~130,000 distinct minute stamps), never
-row by row. The year comes from an anchor, the day the export was taken: every record gets the
-latest year that puts it on or before that day, so a December-to-January run crosses the year and
-no record lies in the future.
+row by row. The year comes from an anchor, the day the export was taken: one file's records are
+placed in the one window of at most 92 days that holds them all and ends on or before that day,
+so a December-to-February export reads as one run whenever it was taken, and no record lies in
+the future. A file whose records cannot fit one such window gets, record by record, the latest
+year that puts it on or before that day, with a note.
 """
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -244,15 +247,131 @@ def parse_distinct(
                 else f"unrecognised date {_quote(text, int(i))} (expected like {DATE_EXAMPLE!r})"
             )
     year_inferred = matched & (year == 0)
-    year = np.where(year_inferred, infer_years(month, day, as_of), year)
+    if year_inferred.any():
+        # Most files have no year at all: a slice then avoids copying through a mask.
+        inferred = slice(None) if year_inferred.all() else year_inferred
+        placed = place_in_window(month[inferred], day[inferred], as_of)
+        year[inferred] = placed.years
+        notes += placed.notes
     parsed = _localise(
         year, month, day, hour, minute, second, matched, year_inferred, reasons, text, as_of, timezone
     )
     return dataclasses.replace(parsed, notes=tuple(notes)) if notes else parsed
 
 
+# The portal keeps 90 days; two more allow for the export day itself and a time zone shift.
+MAX_WINDOW_DAYS = 92
+# A window ending this many days or fewer before the export date is what a fresh export looks like.
+STALE_AFTER_DAYS = 7
+_LEAP_DAY_POSITION = 31 + 28  # 29 Feb, counted from 1 Jan = 0 on a leap-year calendar
+_YEAR_CIRCLE_DAYS = 366
+_KEY_COUNT = 14 * 100  # month * 100 + day keys
+_MONTH_STARTS = np.array([0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], dtype=np.int64)
+_MONTH_DAYS = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class YearPlacement:
+    """A year per (month, day) value and what the user should know about how it was chosen."""
+
+    years: IntArray
+    notes: tuple[str, ...] = ()
+
+
+def place_in_window(month: IntArray, day: IntArray, as_of: dt.date) -> YearPlacement:
+    """Years for one file's dates without a year: the one window of <= 92 days ending by ``as_of``.
+
+    The distinct (month, day) points sit on a circle of the year; the records' window is the
+    circle minus its widest gap. It ends in the latest year that puts its last day on or before
+    ``as_of`` (and makes any 29 February real). A window longer than 92 days cannot come from
+    one export: each record then gets :func:`infer_years`' year, with a note. Impossible dates
+    (31 September) take no part and get :func:`infer_years`' year, to be rejected later.
+
+    >>> month, day = np.array([11, 12, 1, 2]), np.array([15, 31, 1, 10])
+    >>> place_in_window(month, day, dt.date(2027, 12, 1)).years.tolist()  # taken 10 months later
+    [2026, 2026, 2027, 2027]
+    """
+    # At most 13 x 100 (month, day) keys, however many values: the work is done per key.
+    key = np.clip(month, 0, 13) * 100 + np.clip(day, 0, 99)
+    keys = np.flatnonzero(np.bincount(key, minlength=_KEY_COUNT))
+    placed = _place_distinct(keys // 100, keys % 100, as_of)
+    year_by_key = np.zeros(_KEY_COUNT, dtype=np.int64)
+    year_by_key[keys] = placed.years
+    return YearPlacement(year_by_key[key], placed.notes)
+
+
+def _place_distinct(month: IntArray, day: IntArray, as_of: dt.date) -> YearPlacement:
+    """:func:`place_in_window` on distinct (month, day) pairs."""
+    years = infer_years(month, day, as_of)
+    month_index = np.clip(month - 1, 0, 11)
+    real = (month >= 1) & (month <= 12) & (day >= 1) & (day <= _MONTH_DAYS[month_index])
+    if not real.any():
+        return YearPlacement(years)
+    position = _MONTH_STARTS[month_index] + day - 1  # day of a leap year, 1 Jan = 0
+    points = np.unique(position[real])
+    gap_after = np.diff(np.append(points, points[0] + _YEAR_CIRCLE_DAYS))
+    widest = int(np.argmax(gap_after))
+    end_position = int(points[widest])
+    start_position = int(points[(widest + 1) % len(points)])
+    crosses_new_year = start_position > end_position
+    leap_day_year_offset = None  # no 29 Feb record: any year will do
+    if _LEAP_DAY_POSITION in points:
+        # Across the new year, a 29 Feb after the window's last day lies in its first year.
+        leap_day_year_offset = -1 if crosses_new_year and end_position < _LEAP_DAY_POSITION else 0
+    end_year = _window_end_year(_calendar_day(end_position), as_of, leap_day_year_offset)
+    start_year = end_year - 1 if crosses_new_year else end_year
+    if start_year < dt.MINYEAR:  # an absurd export date; the localiser rejects such years
+        return YearPlacement(years)
+    first = dt.date(start_year, *_calendar_day(start_position))
+    last = dt.date(end_year, *_calendar_day(end_position))
+    span_days = (last - first).days + 1
+    if span_days > MAX_WINDOW_DAYS:
+        return YearPlacement(
+            years,
+            (
+                f"the dates without a year cover more than {MAX_WINDOW_DAYS} days, more than one "
+                "export holds (the portal keeps 90 days), so each record was given the latest year "
+                f"that does not put it after the export date {as_of:%d %b %Y}",
+            ),
+        )
+    in_start_year = crosses_new_year & (position >= start_position)
+    years = np.where(real, np.where(in_start_year, start_year, end_year), years).astype(np.int64)
+    days_before = (as_of - last).days
+    if days_before <= STALE_AFTER_DAYS:
+        return YearPlacement(years)
+    return YearPlacement(
+        years,
+        (
+            f"its dates read as {first:%d %b %Y} to {last:%d %b %Y}, which ends {days_before:,} "
+            f"days before the export date {as_of:%d %b %Y} (if the file was exported on "
+            "another day, set 'export taken on' to that day)",
+        ),
+    )
+
+
+def _calendar_day(position: int) -> tuple[int, int]:
+    """(month, day) of a day of a leap year counted from 1 Jan = 0."""
+    month_index = int(np.searchsorted(_MONTH_STARTS, position, side="right")) - 1
+    return month_index + 1, position - int(_MONTH_STARTS[month_index]) + 1
+
+
+def _window_end_year(end: tuple[int, int], as_of: dt.date, leap_day_year_offset: int | None) -> int:
+    """The latest year whose ``end`` (month, day) is on or before ``as_of``.
+
+    With a 29 February in the window, the year holding it (end year + ``leap_day_year_offset``)
+    must be a leap year: Security Copilot's range has one at least every eight years.
+    """
+    year = as_of.year if end <= (as_of.month, as_of.day) else as_of.year - 1
+    if leap_day_year_offset is not None:
+        while not calendar.isleap(year + leap_day_year_offset):
+            year -= 1
+    return year
+
+
 def infer_years(month: IntArray, day: IntArray, as_of: dt.date) -> IntArray:
-    """The latest year that puts (month, day) on or before ``as_of``.
+    """The latest year that puts (month, day) on or before ``as_of``, record by record.
+
+    The fallback for a file whose dates cannot be one export (:func:`place_in_window`).
 
     >>> infer_years(np.array([12, 1, 11]), np.array([31, 2, 28]), dt.date(2027, 1, 15)).tolist()
     [2026, 2027, 2026]

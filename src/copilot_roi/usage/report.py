@@ -22,11 +22,13 @@ def usage_payload(
     by_user = summary.by["user"]
     rejections = quality.rejection_records(rejection_limit)
     files = [f.file_name for f in quality.files]
+    notes = list(quality.notes)
     if pseudonymise_key is not None:
         aliases = alias_map(list(by_user), pseudonymise_key)
         by_user = {aliases[name]: units for name, units in by_user.items()}
         # A file may be named after a person: the name is replaced there too.
         files = [without_names(name, aliases) for name in files]
+        notes = [without_names(note, aliases) for note in notes]  # notes start with the file name
         for record in rejections:
             record["file"] = without_names(record["file"], aliases)
     return {
@@ -54,7 +56,7 @@ def usage_payload(
         "by_plugin": summary.by["plugins"],
         "by_experience": summary.by["experience"],
         "by_user": by_user,
-        "notes": list(quality.notes),
+        "notes": notes,
         "rejections": rejections,
         "rejections_listed": min(len(quality.rejections), rejection_limit),
     }
