@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from copilot_roi.cli.model_files import load_model
-from copilot_roi.value.engine import compute
+from copilot_roi.value.engine import compute, throttling_warning
+from copilot_roi.value.rightsize import right_size
 from copilot_roi.value.scenario import Scenario, scenario_template
 
 # A scenario is a few kilobytes; refuse anything that is clearly not one before parsing it.
@@ -30,6 +31,12 @@ def register(sub: Any) -> None:
     roi = sub.add_parser("roi", help="cost, value, NPV, payback and break-even of a scenario")
     roi.add_argument("--scenario", type=Path, required=True, metavar="FILE.json")
     roi.add_argument("--json", action="store_true", help="print JSON")
+    roi.add_argument(
+        "--right-size",
+        action="store_true",
+        help="value the scenario on the purchasable plan with the highest NPV (flat 1..100 SCU, "
+        "overage off or unlimited, or the E5/E7 pool alone), as the Value scenarios page does",
+    )
     roi.set_defaults(handler=run_roi)
 
 
@@ -45,8 +52,17 @@ def load_scenario(path: Path) -> Scenario:
 def run_roi(args: argparse.Namespace) -> None:
     from copilot_roi.cli import emit_json
 
-    result = compute(load_scenario(args.scenario))
+    scenario = load_scenario(args.scenario)
+    sizing = None
+    if args.right_size:
+        sizing = right_size(scenario)
+        scenario = scenario.model_copy(
+            update={"capacity": scenario.capacity.model_copy(update={"plan": sizing.best.plan})}
+        )
+    result = compute(scenario)
     payload = result.cli_payload()
+    if sizing is not None:
+        payload["right_size"] = sizing.payload()
     if args.json:
         emit_json(payload)
         return
@@ -63,6 +79,13 @@ def run_roi(args: argparse.Namespace) -> None:
         "Payback month:     "
         + ("none within the horizon" if result.payback_month is None else str(result.payback_month)),
     ]
+    if result.served_share < 1:
+        lines.append(throttling_warning(result))
+    if sizing is not None:
+        lines.append(
+            f"Right-sized by NPV from {len(sizing.candidates)} purchasable plans "
+            f"(the scenario's own plan, {sizing.current.describe()}: NPV {c} {sizing.current.npv:,.0f})"
+        )
     if be.time_saved_multiplier is not None and be.realisation_rate is not None:
         lines.append(
             f"Break-even: time saved x{be.time_saved_multiplier:.2f}, "

@@ -140,6 +140,17 @@ class ScenarioResult(_Result):
         }
 
 
+def throttling_warning(result: ScenarioResult) -> str:
+    """The sentence every page and export shows when the plan refuses part of the demand."""
+    refused = 1.0 - result.served_share
+    # A small share still matters: "0 %" would read as nothing refused.
+    share = f"{refused:.1%}" if refused < 0.1 else f"{refused:.0%}"
+    return (
+        f"{share} of demanded SCUs were throttled ({result.throttled_units:,.0f} of "
+        f"{result.demand_units:,.0f} SCU): value counts only served work."
+    )
+
+
 def scenario_prices(scenario: Scenario) -> Prices:
     """The price book with the scenario's own overrides applied."""
     return effective_prices(load_price_book(), scenario.prices)
@@ -159,6 +170,19 @@ def monthly_demand_scu(scenario: Scenario, adoption: dict[RoleId, FloatArray]) -
     for r, role in scenario.roles.items():
         total += role.headcount * scenario.capacity.scu_per_person_month[r] * adoption[r]
     return total
+
+
+def hours_if_all_served(scenario: Scenario, adoption: dict[RoleId, FloatArray]) -> dict[RoleId, FloatArray]:
+    """Hours freed per month by role before throttling: headcount x hours per week x 52/12 x
+    time-saved share x adoption (``compute`` then scales each month by its served share)."""
+    return {
+        r: role.headcount
+        * role.hours_per_week_on_assisted_tasks
+        * finance.WEEKS_PER_MONTH
+        * role.time_saved_share
+        * adoption[r]
+        for r, role in scenario.roles.items()
+    }
 
 
 def served_share(demand_units: FloatArray, throttled_units: FloatArray) -> FloatArray:
@@ -193,18 +217,11 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     one_off[0] = scenario.one_off_costs.total
     cost = capacity_cost + one_off
 
-    hours_by_role: dict[RoleId, FloatArray] = {}
-    value_by_role: dict[RoleId, FloatArray] = {}
-    for r, role in scenario.roles.items():
-        hours_by_role[r] = (
-            role.headcount
-            * role.hours_per_week_on_assisted_tasks
-            * finance.WEEKS_PER_MONTH
-            * role.time_saved_share
-            * adoption[r]
-            * served
-        )
-        value_by_role[r] = hours_by_role[r] * role.loaded_cost_per_hour * scenario.realisation_rate
+    hours_by_role = {r: hours * served for r, hours in hours_if_all_served(scenario, adoption).items()}
+    value_by_role = {
+        r: hours_by_role[r] * role.loaded_cost_per_hour * scenario.realisation_rate
+        for r, role in scenario.roles.items()
+    }
     hours = np.sum(list(hours_by_role.values()), axis=0)
     value = np.sum(list(value_by_role.values()), axis=0)
     full_value = float(
