@@ -142,13 +142,23 @@ class ScenarioResult(_Result):
 
 def throttling_warning(result: ScenarioResult) -> str:
     """The sentence every page and export shows when the plan refuses part of the demand."""
-    refused = 1.0 - result.served_share
-    # A small share still matters: "0 %" would read as nothing refused.
-    share = f"{refused:.1%}" if refused < 0.1 else f"{refused:.0%}"
     return (
-        f"{share} of demanded SCUs were throttled ({result.throttled_units:,.0f} of "
-        f"{result.demand_units:,.0f} SCU): value counts only served work."
+        f"{throttled_share_text(result)} of demanded SCUs were throttled ({result.throttled_units:,.0f} "
+        f"of {result.demand_units:,.0f} SCU): value counts only served work."
     )
+
+
+def throttled_share_text(result: ScenarioResult) -> str:
+    """The throttled share of demand as a percentage that never rounds a refusal away.
+
+    >>> from types import SimpleNamespace as S
+    >>> [throttled_share_text(S(served_share=s)) for s in (0.06, 0.95, 0.9996)]  # type: ignore[arg-type]
+    ['94%', '5.0%', 'under 0.1%']
+    """
+    refused = 1.0 - result.served_share
+    if refused < 0.001:
+        return "under 0.1%"
+    return f"{refused:.1%}" if refused < 0.1 else f"{refused:.0%}"
 
 
 def scenario_prices(scenario: Scenario) -> Prices:
