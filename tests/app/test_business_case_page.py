@@ -149,3 +149,19 @@ def test_reset_returns_to_the_template() -> None:
     assert "scenario" not in at.session_state
     assert at.text_input(key="bc_customer").value == ""
     assert_shows(at, compute(scenario_template("expected"), list_prices()))
+
+
+def test_a_throttling_plan_is_flagged_beside_the_verdict() -> None:
+    from copilot_roi.plans import CapacityPlan
+
+    base = scenario_template("expected")
+    plan = CapacityPlan(provisioned_scu=1, overage="none")
+    throttled = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
+    at = open_page(scenario=throttled)
+    result = compute(throttled)
+    assert result.served_share < 1
+    assert_shows(at, result)  # the served-share rule is in the page's figures too
+    warnings = [w.value for w in at.warning if "were throttled" in w.value]
+    assert len(warnings) == 1 and "value counts only served work" in warnings[0]
+    untouched = open_page()
+    assert not [w for w in untouched.warning if "were throttled" in w.value]

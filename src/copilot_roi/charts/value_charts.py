@@ -241,9 +241,12 @@ def right_size_figure(sizing: RightSizing, big: bool = False) -> go.Figure:
             hovertemplate=f"E5/E7 pool alone<br>NPV %{{y:,.0f}} {c}<extra></extra>",
         )  # fmt: skip
     text_size = BASE_FONT_PX + 6 if big else BASE_FONT_PX
-    for outcome, name, symbol, colour, ay in (
-        (sizing.current, "Current plan", "diamond", NEUTRAL_COLOUR, 70),
-        (sizing.best, "Best NPV", "star", VALUE_COLOUR, -70),
+    same = sizing.best.plan == sizing.current.plan
+    # Labels point into the plot: the higher mark's label below it, the lower one's above it.
+    best_higher = sizing.best.npv >= sizing.current.npv
+    for outcome, name, symbol, colour, label_below in (
+        (sizing.current, "Current plan", "diamond", NEUTRAL_COLOUR, not best_higher),
+        (sizing.best, "Best NPV", "star", VALUE_COLOUR, best_higher),
     ):
         figure.add_scatter(
             x=[outcome.provisioned_scu], y=[outcome.npv], name=name, mode="markers",
@@ -251,16 +254,19 @@ def right_size_figure(sizing: RightSizing, big: bool = False) -> go.Figure:
                     "line": {"color": "#242424", "width": 1}},
             hovertemplate=f"{name}: {outcome.describe()}<br>NPV %{{y:,.0f}} {c}<extra></extra>",
         )  # fmt: skip
+        if same and name == "Current plan":
+            continue  # one label for both marks
+        text = f"{'Current plan is the best' if same else name}: {outcome.npv:,.0f} {c}"
         figure.add_annotation(
-            x=outcome.provisioned_scu, y=outcome.npv, text=f"{name}: {outcome.npv:,.0f} {c}",
-            showarrow=True, arrowhead=2, ax=60, ay=ay, xanchor="left",
+            x=outcome.provisioned_scu, y=outcome.npv, text=text, showarrow=True, arrowhead=2,
+            ax=50, ay=60 if label_below else -60, xanchor="left", bgcolor="rgba(255,255,255,0.85)",
             font={"size": text_size, "color": "#242424"},
         )  # fmt: skip
     widest = max(sizing.best.provisioned_scu, sizing.current.provisioned_scu)
     figure.update_xaxes(range=[-1, min(100, max(10, 2 * widest + 5)) + 0.5])
     shown = [o.npv for o in sizing.candidates if o.provisioned_scu <= max(10, 2 * widest + 5)]
     low, high = min([*shown, sizing.current.npv]), max([*shown, sizing.current.npv])
-    pad = 0.15 * max(high - low, 1.0)
+    pad = 0.3 * max(high - low, 1.0)
     figure.update_yaxes(range=[low - pad, high + pad])
     figure.update_layout(
         xaxis_title="Provisioned SCUs (24x7)", yaxis_title=f"NPV ({c})", yaxis_tickformat=",.0f"
