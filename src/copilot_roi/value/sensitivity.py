@@ -154,9 +154,12 @@ class _Evaluator:
             prices.e5_allowance_scu_per_licence_month,
             prices.e5_allowance_cap_scu_month,
         )
+        # Overage tops up a capacity (or the E5/E7 default capacity): an hour whose capacity is
+        # deleted serves nothing past the pool (pricing.md, section 5).
+        overage_cap = np.where((self.provisioned >= 1) | (plan.e5_licences > 0), plan.overage_cap(), 0.0)
         self._kinks = [
             _Kinks.build(self.shares, self.provisioned),
-            _Kinks.build(self.shares, self.provisioned + plan.overage_cap()),
+            _Kinks.build(self.shares, self.provisioned + overage_cap),
         ]
         billed = np.array([m.capacity_cost for m in result.monthly])
         throttled = np.array([m.throttled_units for m in result.monthly])
