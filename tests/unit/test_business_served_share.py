@@ -37,7 +37,9 @@ def test_the_warning_states_the_throttled_share(throttled: BusinessCase) -> None
     assert warning is not None
     percent = f"{refused:.1%}" if refused < 0.1 else f"{refused:.0%}"
     assert warning.startswith(f"{percent} of demanded SCUs were throttled")
-    assert warning.endswith("value counts only served work.")
+    served = 1 - refused
+    served_text = f"{served:.1%}" if served > 0.9 else f"{served:.0%}"
+    assert warning.endswith(f"value counts only served work (served share {served_text}).")
     note = dict((label, note) for label, _, note in headline_figures(throttled))["Analyst hours freed"]
     assert note == f"only served work counts: {percent} of demanded SCUs throttled"
 

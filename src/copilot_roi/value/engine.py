@@ -144,7 +144,8 @@ def throttling_warning(result: ScenarioResult) -> str:
     """The sentence every page and export shows when the plan refuses part of the demand."""
     return (
         f"{throttled_share_text(result)} of demanded SCUs were throttled ({result.throttled_units:,.0f} "
-        f"of {result.demand_units:,.0f} SCU): value counts only served work."
+        f"of {result.demand_units:,.0f} SCU): value counts only served work (served share "
+        f"{served_share_text(result)})."
     )
 
 
@@ -159,6 +160,21 @@ def throttled_share_text(result: ScenarioResult) -> str:
     if refused < 0.001:
         return "under 0.1%"
     return f"{refused:.1%}" if refused < 0.1 else f"{refused:.0%}"
+
+
+def served_share_text(result: ScenarioResult) -> str:
+    """The served share as a percentage that never reads 100 % while something was refused.
+
+    >>> from types import SimpleNamespace as S
+    >>> [served_share_text(S(served_share=s)) for s in (0.06, 0.95, 0.9996, 1.0)]  # type: ignore[arg-type]
+    ['6%', '95.0%', 'over 99.9%', '100%']
+    """
+    served = result.served_share
+    if served >= 1:
+        return "100%"
+    if served > 0.999:
+        return "over 99.9%"
+    return f"{served:.1%}" if served > 0.9 else f"{served:.0%}"
 
 
 def scenario_prices(scenario: Scenario) -> Prices:
