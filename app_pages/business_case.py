@@ -144,6 +144,8 @@ sync_url(scenario)
 r, c = case.result, case.prices.currency
 
 VERDICT_BOX.get(case.verdict, st.warning)(case.recommendation)
+if case.throttling_warning:
+    st.warning(case.throttling_warning, icon=":material/block:")
 k = st.columns(5)
 k[0].metric("Cost", money(r.total_cost, c), help=f"Capacity and one-off costs over {r.horizon_months} months")
 k[1].metric(

@@ -5,12 +5,12 @@ import streamlit as st
 from pydantic import ValidationError
 
 from copilot_roi.charts import value_charts as charts
-from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices, load_price_book
 from copilot_roi.usage.chargeback import assign_roles
-from copilot_roi.value.calibration import measure_roles, size_plan
+from copilot_roi.value.calibration import measure_roles
 from copilot_roi.value.catalogue import ROLE_IDS, load_catalogue
-from copilot_roi.value.engine import ScenarioResult, compute
+from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
+from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.sensitivity import Sensitivity, analyse
 from copilot_roi.value.workshop import (
@@ -45,9 +45,9 @@ def evaluate(scenario_json: str, prices_json: str) -> tuple[ScenarioResult, Sens
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner="Right-sizing the plan...")
-def right_sized(scenario_json: str, prices_json: str) -> str:
+def right_sized(scenario_json: str, prices_json: str) -> RightSizing:
     scenario, prices = Scenario.model_validate_json(scenario_json), Prices.model_validate_json(prices_json)
-    return size_plan(scenario, prices).model_dump_json()
+    return right_size(scenario, prices)
 
 
 def role_inputs(role_id: str, brief: bool) -> None:
@@ -152,12 +152,11 @@ def workshop() -> None:
         scenario = scenario_from_values(st.session_state["scn_base"], dict(st.session_state))
         overrides = overrides_from_prices(prices, load_price_book())
         scenario = scenario.model_copy(update={"prices": overrides})
+        sizing = None
         if plan_mode != "As set here":
-            plan = CapacityPlan.model_validate_json(
-                right_sized(scenario.model_dump_json(), prices.model_dump_json())
-            )
+            sizing = right_sized(scenario.model_dump_json(), prices.model_dump_json())
             scenario = scenario.model_copy(
-                update={"capacity": scenario.capacity.model_copy(update={"plan": plan})}
+                update={"capacity": scenario.capacity.model_copy(update={"plan": sizing.best.plan})}
             )
     except ValidationError as error:
         first = error.errors()[0]
@@ -172,6 +171,20 @@ def workshop() -> None:
         draw_headlines(result, sensitivity, big=view != "Analyst")
     with outputs:
         draw_outputs(scenario, result, sensitivity, big=view != "Analyst")
+        if sizing is not None:
+            draw_right_sizing(sizing, big=view != "Analyst")
+
+
+def draw_right_sizing(sizing: RightSizing, big: bool) -> None:
+    best, current = sizing.best, sizing.current
+    st.plotly_chart(charts.right_size_figure(sizing, big), key="scn_fig_rightsize")
+    st.caption(
+        f"Right-sized by NPV over {len(sizing.candidates)} purchasable plans: {best.describe()} "
+        f"(NPV {best.npv:,.0f} {sizing.currency}, {best.served_share:.1%} of demand served). The plan "
+        f"set here, {current.describe()}: NPV {current.npv:,.0f} {sizing.currency}, "
+        f"{current.served_share:.1%} served. Throttled demand earns no value, so a cheaper plan wins "
+        "only when the capacity it saves outweighs the value it refuses."
+    )
 
 
 def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
@@ -183,10 +196,9 @@ def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity, big: bool) 
 
 
 def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
-    if (refused := result.billing.throttled_units) > 0:
-        share = refused / max(result.billing.consumed_units, 1e-9)
-        st.warning(f"This plan refuses {refused:,.0f} SCU ({share:.0%} of demand); the value assumes every "
-                   "prompt is served. Raise the plan or allow overage.")  # fmt: skip
+    if result.served_share < 1:
+        st.warning(f"{throttling_warning(result)} Raise the plan, allow overage, or choose "
+                   "\"Right-size for this demand\".")  # fmt: skip
     st.caption(f"Plan: {result.plan_description}. Prices: {result.price_book_name}, {result.currency}.")
     if scenario.capacity.measured_roles:
         notes = "; ".join(st.session_state.get("scn_measured_notes") or measured_summary(scenario))

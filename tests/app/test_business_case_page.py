@@ -175,3 +175,19 @@ def test_a_loaded_export_measures_scus_per_person_like_the_cli(tmp_path: Path) -
     # Switched off, the scenario keeps its assumptions.
     at.toggle(key="bc_calibrate").set_value(False).run()
     assert at.session_state["bc_exported_scenario"].capacity.usage_source == "estimate"
+
+
+def test_a_throttling_plan_is_flagged_beside_the_verdict() -> None:
+    from copilot_roi.plans import CapacityPlan
+
+    base = scenario_template("expected")
+    plan = CapacityPlan(provisioned_scu=1, overage="none")
+    throttled = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
+    at = open_page(scenario=throttled)
+    result = compute(throttled)
+    assert result.served_share < 1
+    assert_shows(at, result)  # the served-share rule is in the page's figures too
+    warnings = [w.value for w in at.warning if "were throttled" in w.value]
+    assert len(warnings) == 1 and "value counts only served work" in warnings[0]
+    untouched = open_page()
+    assert not [w for w in untouched.warning if "were throttled" in w.value]

@@ -125,14 +125,35 @@ def test_the_page_and_the_cli_agree(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert headline(at, "Cost") == money(payload["total_cost"], "USD")
 
 
-def test_right_sizing_replaces_the_plan() -> None:
+def test_right_sizing_replaces_the_plan_by_npv_and_draws_it() -> None:
+    from copilot_roi.value.rightsize import right_size
+
     at = open_scenarios()
-    before = at.session_state["scenario"].capacity.plan
+    at.number_input(key="scn_soc_headcount").set_value(12).run()
+    at.selectbox(key="scn_plan_overage").set_value("none").run()  # 1 SCU, no overage: throttles
+    before = at.session_state["scenario"]
+    assert at.session_state["scenario_result"].served_share < 1
+    assert len(at.get("plotly_chart")) == 2
     at.radio(key="scn_plan_mode").set_value("Right-size for this demand").run()
     assert not at.exception
-    after = at.session_state["scenario"].capacity.plan
-    assert after != before
-    assert any(after.describe() in c.value for c in at.caption)
+    after = at.session_state["scenario"]
+    sizing = right_size(before)  # the engine's search over the plan as set on the page
+    assert after.capacity.plan == sizing.best.plan != before.capacity.plan
+    result = at.session_state["scenario_result"]
+    assert result.npv == pytest.approx(sizing.best.npv, abs=0.01)
+    assert result.npv > compute(before).npv
+    assert any(sizing.best.describe() in c.value for c in at.caption)
+    # Executive view: the NPV-by-plan figure joins the two big charts, best and current marked.
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3
+    figure = json.loads(charts[2].proto.spec)
+    names = [trace.get("name") for trace in figure["data"]]
+    assert {"Overage off", "Unlimited overage", "Best NPV", "Current plan"} <= set(names)
+    best = next(t for t in figure["data"] if t.get("name") == "Best NPV")
+    assert best["x"] == [sizing.best.provisioned_scu] and best["y"] == pytest.approx([sizing.best.npv])
+    # Readable on a projector: large title and tick type in the executive view.
+    assert figure["layout"]["title"]["font"]["size"] >= 28
+    assert figure["layout"]["xaxis"]["tickfont"]["size"] >= 20
 
 
 def test_a_sidebar_discount_reaches_the_scenario() -> None:
@@ -179,7 +200,14 @@ def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
     assert set(scenario.capacity.measured_roles) == set(measured)
     for role, m in measured.items():
         assert scenario.capacity.scu_per_person_month[role] == round(m.scu_per_person_month, 2)
-    assert scenario.capacity.plan != scenario_template().capacity.plan  # sized by the optimizer
+    # Sized by NPV on the measured demand, from the plan as set on the page.
+    from copilot_roi.value.rightsize import right_size
+
+    assert at.radio(key="scn_plan_mode").value == "Right-size for this demand"
+    as_set = scenario.model_copy(
+        update={"capacity": scenario.capacity.model_copy(update={"plan": scenario_template().capacity.plan})}
+    )
+    assert scenario.capacity.plan == right_size(as_set).best.plan
     assert any("From your usage export" in s.value for s in at.success)
     at.toggle(key="scn_calibrate").set_value(False).run()
     back = at.session_state["scenario"]
@@ -214,8 +242,11 @@ def test_a_plan_that_throttles_demand_is_flagged() -> None:
     at.selectbox(key="scn_plan_overage").set_value("none").run()
     assert not at.exception
     result = at.session_state["scenario_result"]
-    assert result.billing.throttled_units > 0
-    assert any("refuses" in w.value for w in at.warning)
+    assert result.billing.throttled_units > 0 and result.served_share < 1
+    warning = next(w.value for w in at.warning if "were throttled" in w.value)
+    refused = 1 - result.served_share
+    assert warning.startswith(f"{refused:.1%}" if refused < 0.1 else f"{refused:.0%}")
+    assert "value counts only served work" in warning
 
 
 def test_a_loaded_calibrated_scenario_still_says_what_was_measured() -> None:

@@ -1,5 +1,7 @@
 """Value engine speed: a full recompute of a 7-role, 36-month scenario, and the page's rerun.
 
+* Right-size by NPV: every purchasable plan (1..100 SCU x overage off/unlimited) priced and valued
+  in one numpy pass (``value.rightsize``), against 200 runs of the engine. Target < 1 s.
 * Full recompute = the deterministic cash flows (billing engine over 26,280 hours) + a tornado
   (39 inputs x 2 ends) + 10,000 Monte Carlo draws. Target < 100 ms. Baseline: the deterministic
   cash flows alone (``engine.compute``), so the ratio is the price of the sensitivity analysis.
@@ -22,6 +24,7 @@ from benchkit import BenchRow, median_ms
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.value.engine import compute
+from copilot_roi.value.rightsize import right_size
 from copilot_roi.value.scenario import scenario_template
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, analyse
 
@@ -51,6 +54,14 @@ def _recompute_rows() -> list[BenchRow]:
             "value: tornado + 10k Monte Carlo only",
             median_ms(lambda: analyse(scenario, result=result), repeats=15, warmup=2),
             notes="given the cash flows",
+        ),
+        BenchRow(
+            "value: right-size by NPV (200 purchasable plans, 36 months)",
+            median_ms(lambda: right_size(scenario), repeats=7, warmup=1),
+            target="< 1 s",
+            baseline_name="200 x engine.compute",
+            baseline_ms=200 * cashflow,
+            notes="baseline extrapolated from one cash-flow run",
         ),
     ]
 

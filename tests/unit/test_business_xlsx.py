@@ -18,9 +18,10 @@ from typing import Any
 import formulas
 import openpyxl
 import pytest
+from xlsxwriter.utility import xl_col_to_name
 
 from copilot_roi.business.case import BusinessCase, build_case
-from copilot_roi.business.xlsx import CASH, CASH_HEADER_ROW, RESULT_ROWS, workbook_bytes
+from copilot_roi.business.xlsx import CASH, CASH_HEADER_ROW, RESULT_ROWS, SERVED_COLUMN, workbook_bytes
 from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 
@@ -246,3 +247,31 @@ def test_libreoffice_recalculates_to_the_engine(custom_case: BusinessCase, tmp_p
     assert sheet[f"B{RESULT_ROWS['total_value'] + 1}"].value == pytest.approx(r.total_value, abs=CENT)
     assert sheet[f"B{RESULT_ROWS['npv'] + 1}"].value == pytest.approx(r.npv, abs=CENT)
     assert sheet[f"B{RESULT_ROWS['payback_month'] + 1}"].value == r.payback_month
+
+
+def test_a_throttled_case_recalculates_to_the_engine_with_its_served_share(tmp_path: Path) -> None:
+    from copilot_roi.plans import CapacityPlan
+
+    base = custom_scenario()
+    plan = CapacityPlan(provisioned_scu=1, overage="none")  # refuses most of this demand
+    scenario = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
+    case = build_case(scenario, draws=200)
+    assert case.result.served_share < 0.9
+    book = Workbook(workbook_bytes(case, cached_values=False), tmp_path)
+    assert_matches(book, case.result)
+    first = CASH_HEADER_ROW + 2
+    served_column = xl_col_to_name(SERVED_COLUMN)
+    assert book.book[CASH].cell(CASH_HEADER_ROW + 1, SERVED_COLUMN + 1).value == "Served share (engine)"
+    for m, flow in enumerate(case.result.monthly):
+        assert book.value(CASH, f"{served_column}{first + m}") == pytest.approx(flow.served_share, abs=1e-12)
+        # Hours freed: the unthrottled hours (recomputed here by hand) times the served share.
+        adoption = min(1.0, 0.2 + 0.8 * m / 8)  # SOC: 20 % in month 1, full in month 9
+        soc = scenario.roles["soc"]
+        unthrottled = soc.headcount * soc.hours_per_week_on_assisted_tasks * 52 / 12 * soc.time_saved_share
+        assert book.value("Hours by role", f"B{4 + m}") == pytest.approx(
+            unthrottled * adoption * flow.served_share, abs=1e-6
+        )
+    # The Summary says so beside the verdict.
+    summary = book.book["Summary"]
+    assert summary["A6"].value == case.throttling_warning
+    assert case.throttling_warning is not None and "value counts only served work" in case.throttling_warning

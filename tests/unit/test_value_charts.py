@@ -79,3 +79,25 @@ def test_big_figures_use_larger_type(expected: Case) -> None:
     assert big.layout.font.size > small.layout.font.size
     assert big.layout.xaxis.tickfont.size > small.layout.xaxis.tickfont.size
     assert big.layout.height > small.layout.height
+
+
+def test_right_size_figure_plots_npv_by_level_with_best_and_current_marked() -> None:
+    from copilot_roi.plans import CapacityPlan
+    from copilot_roi.value.rightsize import right_size
+
+    base = scenario_template("expected")
+    plan = CapacityPlan(provisioned_scu=4, overage="none", e5_licences=500)
+    scenario = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
+    sizing = right_size(scenario)
+    figure = charts.right_size_figure(sizing, big=True)
+    traces = {t.name: t for t in figure.data}
+    off = [o for o in sizing.candidates if o.family == "no overage"]
+    assert list(traces["Overage off"].x) == list(range(1, 101))
+    assert list(traces["Overage off"].y) == pytest.approx([o.npv for o in off])
+    assert list(traces["E5/E7 pool alone"].x) == [0]
+    assert list(traces["Best NPV"].y) == pytest.approx([max(o.npv for o in sizing.candidates)])
+    assert list(traces["Current plan"].x) == [4]
+    assert list(traces["Current plan"].y) == pytest.approx([compute(scenario).npv])
+    # Both marks are inside the zoomed range.
+    low, high = figure.layout.xaxis.range
+    assert low < 0 and high > max(4, sizing.best.provisioned_scu)

@@ -47,7 +47,13 @@ def test_roi_json_equals_the_engine(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert payload["break_even"]["realisation_rate"] == pytest.approx(result.break_even.realisation_rate)
     assert [m["month"] for m in payload["monthly"]] == list(range(1, 37))
     first = payload["monthly"][0]
-    assert set(first) == {"month", "cost", "hours_freed", "value", "net", "cumulative_net"}
+    assert set(first) == {
+        "month", "cost", "hours_freed", "value", "net", "cumulative_net",
+        "demand_units", "throttled_units", "served_share",
+    }  # fmt: skip
+    assert first["demand_units"] == pytest.approx(result.monthly[0].demand_units, abs=1e-3)
+    assert payload["served_share"] == pytest.approx(result.served_share, abs=1e-6)
+    assert payload["throttled_units"] == pytest.approx(result.throttled_units, abs=1e-3)
     assert first["cost"] == pytest.approx(result.monthly[0].cost, abs=0.01)
     assert payload["monthly"][-1]["cumulative_net"] == pytest.approx(result.net_benefit, abs=0.01)
 

@@ -103,7 +103,7 @@ def test_hand_computed_tiny_scenario() -> None:
 def test_demand_within_provisioned_capacity_costs_only_the_capacity() -> None:
     # 10 people x 30 SCU = 300 SCU a month; the busiest hour is far below 100 provisioned SCUs.
     result = compute(tiny(plan=CapacityPlan(provisioned_scu=100), scu_per_person=30.0))
-    assert result.monthly[0].demand_scu == pytest.approx(300.0)
+    assert result.monthly[0].demand_units == pytest.approx(300.0)
     assert result.monthly[0].capacity_cost == pytest.approx(100 * 730 * 4.0)
     assert result.billing.throttled_units == 0
 
@@ -122,7 +122,7 @@ def test_e5_default_capacity_with_pay_as_you_go_bills_six_dollars_per_scu_past_t
 def test_demand_beyond_a_plan_without_overage_is_throttled_not_billed() -> None:
     result = compute(tiny(plan=CapacityPlan(provisioned_scu=1), scu_per_person=100.0, months=1))
     assert result.monthly[0].capacity_cost == pytest.approx(2920.0)
-    assert result.monthly[0].throttled_scu > 0
+    assert result.monthly[0].throttled_units > 0
 
 
 def test_adoption_ramp_scales_hours_and_demand() -> None:
@@ -131,7 +131,7 @@ def test_adoption_ramp_scales_hours_and_demand() -> None:
     full = 10 * 10 * 52 / 12 * 0.2
     shares = [0.25, 0.5, 0.75, 1.0, 1.0]
     assert [round(m.hours_freed / full, 9) for m in result.monthly[:5]] == shares
-    assert [round(m.demand_scu / 100.0, 9) for m in result.monthly[:5]] == shares
+    assert [round(m.demand_units / 100.0, 9) for m in result.monthly[:5]] == shares
 
 
 def test_npv_convention_matches_numpy_financial() -> None:

@@ -131,7 +131,7 @@ def test_calibrated_scenario_records_which_roles_were_measured() -> None:
     assert scenario.capacity.scu_per_person_month["soc"] == 5.0
     assert scenario.capacity.scu_per_person_month["dlp"] == base.capacity.scu_per_person_month["dlp"]
     assert Scenario.model_validate_json(scenario.model_dump_json()) == scenario
-    assert compute(scenario).monthly[-1].demand_scu < compute(base).monthly[-1].demand_scu
+    assert compute(scenario).monthly[-1].demand_units < compute(base).monthly[-1].demand_units
     assert calibrated(base, {}).capacity.usage_source == "estimate"
 
 

@@ -33,7 +33,13 @@ from copilot_roi.value.catalogue import (
     RoleId,
     load_catalogue,
 )
-from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices
+from copilot_roi.value.engine import (
+    ScenarioResult,
+    compute,
+    scenario_prices,
+    throttled_share_text,
+    throttling_warning,
+)
 from copilot_roi.value.scenario import Scenario
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, TornadoBar, analyse
 from copilot_roi.value.workshop import break_even_sentence, money
@@ -111,6 +117,8 @@ class BusinessCase:
     evidence: list[EvidenceRow]
     usage: UsageFacts | None = None
     data_sources: list[str] = field(default_factory=list)
+    # Set when the plan refuses part of the demand: every format shows it beside the verdict.
+    throttling_warning: str | None = None
 
     @property
     def top_assumptions(self) -> list[TornadoBar]:
@@ -175,6 +183,7 @@ def build_case(
         evidence=_evidence(scenario, catalogue),
         usage=facts,
         data_sources=_data_sources(scenario, facts, catalogue),
+        throttling_warning=throttling_warning(result) if result.served_share < 1 else None,
     )
 
 
@@ -426,7 +435,13 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
     return [
         ("Cost", money(r.total_cost, c), f"capacity and one-off, {r.horizon_months} months"),
         ("Realised value", money(r.total_value, c), f"{r.realisation_rate:.0%} of freed hours counted"),
-        ("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", "time freed is not value until reinvested"),
+        (
+            "Analyst hours freed",
+            f"{r.total_hours_freed:,.0f} h",
+            "time freed is not value until reinvested"
+            if r.served_share >= 1
+            else f"only served work counts: {throttled_share_text(r)} of demanded SCUs throttled",
+        ),
         ("NPV", money(r.npv, c), f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}"),
         (
             "Payback",

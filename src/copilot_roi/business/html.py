@@ -41,6 +41,7 @@ h2 { font-size: 12.5pt; margin: 3mm 0 1.5mm; border-bottom: 1px solid var(--line
            background: #dff6dd; color: var(--green); }
 .verdict.caution { background: #fff4ce; color: #8a5a00; }
 .verdict.stop { background: #fde7e9; color: var(--red); }
+.warning { border-left: 1.5mm solid var(--red); background: #fde7e9; padding: 1.5mm 3mm; font-weight: 600; }
 .kpis { display: grid; grid-template-columns: repeat(5, 1fr); gap: 2mm; margin: 3mm 0; }
 .kpi { border: 1px solid var(--line); border-radius: 2mm; padding: 2mm; }
 .kpi .label { color: var(--muted); font-size: 8.5pt; }
@@ -109,6 +110,7 @@ def render(case: BusinessCase) -> str:
         "<h1>Security Copilot business case</h1>",
         f'<p class="who">{who}</p>',
         f'<p><span class="verdict {verdict_class}">{esc(case.verdict)}</span> {esc(case.recommendation)}</p>',
+        f'<p class="warning">{esc(case.throttling_warning)}</p>' if case.throttling_warning else "",
         '<div class="kpis">',
         *(
             f'<div class="kpi"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div>'

@@ -164,6 +164,14 @@ def _recommendation(deck: Deck, case: BusinessCase) -> None:
         p.text = note
         p.font.size = Pt(SMALL_PT)
     lines = [case.recommendation, "What must be true:", *case.what_must_be_true[:3]]
+    if case.throttling_warning:
+        # Beside the verdict, at the cost of one "what must be true" line so the box still fits.
+        lines = [
+            case.recommendation,
+            case.throttling_warning,
+            "What must be true:",
+            *case.what_must_be_true[:2],
+        ]
     _bullets(slide, lines, Inches(0.6), Inches(3.4), WIDTH - Inches(1.2), Inches(3.8), size=16)
 
 

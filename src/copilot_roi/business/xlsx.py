@@ -6,10 +6,12 @@ Layout (fixed cells, so formulas and tests can rely on them):
   basis and source. Finance edits column D and the workbook recalculates.
 * ``Hours by role`` / ``Value by role``: month x role formulas over the assumptions (adoption
   ramp, headcount, hours per week, 52/12 weeks per month, time saved, loaded cost, realisation).
-* ``Cash flow``: per month the capacity cost (an input computed by the engine's billing, since
-  hourly metering has no compact spreadsheet form), one-off costs, cost, hours freed, value, net,
-  cumulative net and the discount factor ``1 / (1 + annual rate) ^ (month / 12)`` (flows at the end
-  of each month, as in ``copilot_roi.value.finance``); totals, NPV, ROI and payback above the table.
+* ``Cash flow``: per month the capacity cost and the served share of demanded SCUs (inputs
+  computed by the engine's billing, since hourly metering and throttling have no compact
+  spreadsheet form), one-off costs, cost, hours freed, value, net, cumulative net and the discount
+  factor ``1 / (1 + annual rate) ^ (month / 12)`` (flows at the end of each month, as in
+  ``copilot_roi.value.finance``); totals, NPV, ROI and payback above the table. Hours by role
+  multiply by the month's served share: throttled work frees no time.
 * ``Sensitivity``, ``Evidence``, ``Sources`` and, with usage loaded, ``Usage`` and ``Chargeback``:
   values from the engine (they do not recalculate; the sheet says so).
 
@@ -63,7 +65,9 @@ CASH_COLUMNS = (
     "Discount factor",
     "Discounted net",
     "Paid back (month)",
+    "Served share (engine)",
 )
+SERVED_COLUMN = CASH_COLUMNS.index("Served share (engine)")
 MONEY_COLUMNS = frozenset({"cost", "npv_at_low", "npv_at_high"})
 NOT_PAID_BACK = 9999
 SOURCE_WIDTH = 80  # sentinel in the helper column: this month has not paid back
@@ -94,6 +98,7 @@ class _Formats:
     bold_money: Any
     integer: Any
     plain: Any
+    warning: Any
 
 
 def _formats(book: Workbook) -> _Formats:
@@ -114,6 +119,7 @@ def _formats(book: Workbook) -> _Formats:
         bold_money=book.add_format({**base, "bold": True, "num_format": "#,##0.00"}),
         integer=book.add_format({**base, "num_format": "0"}),
         plain=book.add_format({**base, "num_format": "#,##0.###"}),
+        warning=book.add_format({**base, "text_wrap": True, "bold": True, "font_color": "#c50f1f"}),
     )
 
 
@@ -263,7 +269,11 @@ def _role_sheets(
     roles = case.scenario.role_ids()
     result = case.result
     for sheet, title in (
-        (HOURS, "Hours freed per month by role (headcount x hours/week x 52/12 x time saved x adoption)"),
+        (
+            HOURS,
+            "Hours freed per month by role (headcount x hours/week x 52/12 x time saved x adoption "
+            "x served share)",
+        ),
         (VALUE, "Realised value per month by role (hours freed x loaded cost per hour x realisation rate)"),
     ):
         ws = book.add_worksheet(sheet)
@@ -283,7 +293,7 @@ def _role_sheets(
                     formula = (
                         f"={cells[f'{r}.headcount']}*{cells[f'{r}.hours_per_week_on_assisted_tasks']}"
                         f"*{cells['weeks_per_month']}*{cells[f'{r}.time_saved_share']}"
-                        f"*{_adoption_formula(cells, r, month_cell)}"
+                        f"*{_adoption_formula(cells, r, month_cell)}*{_served_cell(m)}"
                     )
                     cached_value = result.hours_freed_by_role[r][m]
                     fmt = f.hours
@@ -296,6 +306,11 @@ def _role_sheets(
                     fmt = f.money
                 ws.write_formula(row, col, formula, fmt, cached_value if cached else 0)
         ws.freeze_panes(3, 1)
+
+
+def _served_cell(month_index: int) -> str:
+    """The Cash flow cell holding month ``month_index`` (0-based)'s served share."""
+    return ref(CASH, CASH_HEADER_ROW + 1 + month_index, SERVED_COLUMN)
 
 
 def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool) -> None:
@@ -344,8 +359,9 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
     )  # fmt: skip
     write_text(
         ws, CASH_HEADER_ROW - 1, 0,
-        "Column B is the engine's billed capacity cost (an input: it does not follow edits to headcount "
-        "or SCUs; scale it with the capacity cost multiplier); every other column is a formula.",
+        "Columns B (billed capacity cost) and N (served share of demanded SCUs: throttled work frees "
+        "no time) come from the engine's billing: inputs that do not follow edits to headcount or SCUs "
+        "(scale cost with the capacity cost multiplier); every other column is a formula.",
         f.text,
     )  # fmt: skip
     ws.set_row(CASH_HEADER_ROW, 32)
@@ -358,6 +374,7 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
         r1 = row + 1  # one-based
         ws.write_number(row, 0, flow.month, f.integer)
         ws.write_number(row, 1, flow.capacity_cost, f.money_input)
+        ws.write_number(row, SERVED_COLUMN, flow.served_share, f.share_input)
         prev_cum = "0" if m == 0 else f"H{r1 - 1}"
         prev_cost = "0" if m == 0 else f"I{r1 - 1}"
         prev_value = "0" if m == 0 else f"J{r1 - 1}"
@@ -421,6 +438,10 @@ def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cac
     ws.merge_range(4, 0, 4, 2, None)
     write_text(ws, 4, 0, case.recommendation, f.wrap)
     ws.set_row(4, 48)
+    if case.throttling_warning:
+        ws.merge_range(5, 0, 5, 2, None)
+        write_text(ws, 5, 0, case.throttling_warning, f.warning)
+        ws.set_row(5, 32)
     row = 6
     for key, label in (
         ("total_cost", f"Cost ({c})"),

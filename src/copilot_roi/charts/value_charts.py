@@ -1,4 +1,5 @@
-"""Scenario page figures: cost against realised value, hours freed by role, tornado, Monte Carlo.
+"""Scenario page figures: cost against realised value, hours freed by role, tornado, Monte Carlo,
+and NPV against the provisioned level when the plan is right-sized.
 
 Every builder takes engine results and returns a plotly Figure; ``big=True`` is the executive
 view's projector sizing (larger type, taller charts).
@@ -19,6 +20,7 @@ from copilot_roi.charts.style import (
 )
 from copilot_roi.value.catalogue import load_catalogue
 from copilot_roi.value.engine import ScenarioResult
+from copilot_roi.value.rightsize import RightSizing
 from copilot_roi.value.sensitivity import MonteCarlo, TornadoBar
 
 ROLE_COLOURS = {
@@ -208,3 +210,65 @@ def monte_carlo_figure(mc: MonteCarlo, currency: str, big: bool = False) -> go.F
     )  # fmt: skip
     title = f"NPV in {mc.draws:,} simulated futures ({mc.probability_positive:.0%} positive)"
     return _finish(figure, title, big)
+
+
+def right_size_figure(sizing: RightSizing, big: bool = False) -> go.Figure:
+    """NPV against provisioned SCUs (24x7) for each overage setting, the best and current plans marked.
+
+    The x axis stops a little past the interesting levels (the best and the current plan); the
+    rest of the 1..100 range stays reachable by zooming out.
+    """
+    c = sizing.currency
+    figure = go.Figure()
+    families = (
+        ("no overage", "Overage off", THROTTLED_COLOUR),
+        ("unlimited overage", "Unlimited overage", PROVISIONED_COLOUR),
+    )
+    for family, name, colour in families:
+        rows = [o for o in sizing.candidates if o.family == family]
+        figure.add_scatter(
+            x=[o.provisioned_scu for o in rows], y=[o.npv for o in rows], name=name, mode="lines",
+            line={"color": colour, "width": 5 if big else 3},
+            customdata=[o.served_share for o in rows],
+            hovertemplate=f"%{{x}} SCU, {name.lower()}<br>NPV %{{y:,.0f}} {c}<br>"
+            "served share %{customdata:.1%}<extra></extra>",
+        )  # fmt: skip
+    pool = [o for o in sizing.candidates if o.family == "E5/E7 pool alone"]
+    if pool:
+        figure.add_scatter(
+            x=[0], y=[pool[0].npv], name="E5/E7 pool alone", mode="markers",
+            marker={"size": 18 if big else 12, "color": NEUTRAL_COLOUR, "symbol": "square"},
+            hovertemplate=f"E5/E7 pool alone<br>NPV %{{y:,.0f}} {c}<extra></extra>",
+        )  # fmt: skip
+    text_size = BASE_FONT_PX + 6 if big else BASE_FONT_PX
+    same = sizing.best.plan == sizing.current.plan
+    # Labels point into the plot: the higher mark's label below it, the lower one's above it.
+    best_higher = sizing.best.npv >= sizing.current.npv
+    for outcome, name, symbol, colour, label_below in (
+        (sizing.current, "Current plan", "diamond", NEUTRAL_COLOUR, not best_higher),
+        (sizing.best, "Best NPV", "star", VALUE_COLOUR, best_higher),
+    ):
+        figure.add_scatter(
+            x=[outcome.provisioned_scu], y=[outcome.npv], name=name, mode="markers",
+            marker={"size": 26 if big else 18, "color": colour, "symbol": symbol,
+                    "line": {"color": "#242424", "width": 1}},
+            hovertemplate=f"{name}: {outcome.describe()}<br>NPV %{{y:,.0f}} {c}<extra></extra>",
+        )  # fmt: skip
+        if same and name == "Current plan":
+            continue  # one label for both marks
+        text = f"{'Current plan is the best' if same else name}: {outcome.npv:,.0f} {c}"
+        figure.add_annotation(
+            x=outcome.provisioned_scu, y=outcome.npv, text=text, showarrow=True, arrowhead=2,
+            ax=50, ay=60 if label_below else -60, xanchor="left", bgcolor="rgba(255,255,255,0.85)",
+            font={"size": text_size, "color": "#242424"},
+        )  # fmt: skip
+    widest = max(sizing.best.provisioned_scu, sizing.current.provisioned_scu)
+    figure.update_xaxes(range=[-1, min(100, max(10, 2 * widest + 5)) + 0.5])
+    shown = [o.npv for o in sizing.candidates if o.provisioned_scu <= max(10, 2 * widest + 5)]
+    low, high = min([*shown, sizing.current.npv]), max([*shown, sizing.current.npv])
+    pad = 0.3 * max(high - low, 1.0)
+    figure.update_yaxes(range=[low - pad, high + pad])
+    figure.update_layout(
+        xaxis_title="Provisioned SCUs (24x7)", yaxis_title=f"NPV ({c})", yaxis_tickformat=",.0f"
+    )
+    return _finish(figure, "NPV by plan: throttled value lost vs capacity saved", big)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from copilot_roi.cli.model_files import load_model
-from copilot_roi.value.engine import ScenarioResult, compute
+from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
+from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import Scenario, scenario_template
 
 # A scenario is a few kilobytes; refuse anything that is clearly not one before parsing it.
@@ -37,6 +38,12 @@ def register(sub: Any) -> None:
         help="a scenario file; repeat to compare several (JSON: a list, one result per file, in order)",
     )
     roi.add_argument("--json", action="store_true", help="print JSON")
+    roi.add_argument(
+        "--right-size",
+        action="store_true",
+        help="value the scenario on the purchasable plan with the highest NPV (flat 1..100 SCU, "
+        "overage off or unlimited, or the E5/E7 pool alone), as the Value scenarios page does",
+    )
     roi.set_defaults(handler=run_roi)
 
 
@@ -55,22 +62,37 @@ def run_roi(args: argparse.Namespace) -> None:
     paths: list[Path] = args.scenario
     # Every file is validated before any is computed: a bad third file fails fast, naming it.
     scenarios = [load_scenario(path) for path in paths]
-    results = [compute(scenario) for scenario in scenarios]
+    evaluated = [_evaluate(scenario, args.right_size) for scenario in scenarios]
     if args.json:
-        if len(results) == 1:
-            emit_json(results[0].cli_payload())
+        payloads = [_payload(result, sizing) for result, sizing in evaluated]
+        if len(payloads) == 1:
+            emit_json(payloads[0])
         else:
-            emit_json(
-                [{"scenario_file": p.name, **r.cli_payload()} for p, r in zip(paths, results, strict=True)]
-            )
+            emit_json([{"scenario_file": p.name, **d} for p, d in zip(paths, payloads, strict=True)])
         return
-    for path, result in zip(paths, results, strict=True):
-        if len(results) > 1:
+    for path, (result, sizing) in zip(paths, evaluated, strict=True):
+        if len(evaluated) > 1:
             sys.stdout.write(f"== {path.name}\n")
-        _print_result(result)
+        _print_result(result, sizing)
 
 
-def _print_result(result: ScenarioResult) -> None:
+def _evaluate(scenario: Scenario, right_sized: bool) -> tuple[ScenarioResult, RightSizing | None]:
+    """The scenario's result, on the NPV-best purchasable plan when ``right_sized``."""
+    if not right_sized:
+        return compute(scenario), None
+    sizing = right_size(scenario)
+    capacity = scenario.capacity.model_copy(update={"plan": sizing.best.plan})
+    return compute(scenario.model_copy(update={"capacity": capacity})), sizing
+
+
+def _payload(result: ScenarioResult, sizing: RightSizing | None) -> dict[str, Any]:
+    payload = result.cli_payload()
+    if sizing is not None:
+        payload["right_size"] = sizing.payload()
+    return payload
+
+
+def _print_result(result: ScenarioResult, sizing: RightSizing | None) -> None:
     c = result.currency
     be = result.break_even
     lines = [
@@ -84,6 +106,13 @@ def _print_result(result: ScenarioResult) -> None:
         "Payback month:     "
         + ("none within the horizon" if result.payback_month is None else str(result.payback_month)),
     ]
+    if result.served_share < 1:
+        lines.append(throttling_warning(result))
+    if sizing is not None:
+        lines.append(
+            f"Right-sized by NPV from {len(sizing.candidates)} purchasable plans "
+            f"(the scenario's own plan, {sizing.current.describe()}: NPV {c} {sizing.current.npv:,.0f})"
+        )
     if be.time_saved_multiplier is not None and be.realisation_rate is not None:
         lines.append(
             f"Break-even: time saved x{be.time_saved_multiplier:.2f}, "

@@ -7,8 +7,12 @@ Per month ``m`` (1..horizon; conventions in ``copilot_roi.value.finance``):
   over working hours (``value.demand``) and priced by the billing engine
   (``copilot_roi.billing.bill``) under the scenario's capacity plan;
 * cost(m) = capacity cost(m) + one-off costs (month 1 only);
+* served share(m) = (demand(m) - throttled(m)) / demand(m), 1 in a month without demand: the
+  share of that month's demanded SCUs the plan served (pool, provisioned or overage);
 * hours freed(m) = sum over roles of headcount x hours per week x 52/12 x time-saved share x
-  adoption(m); realised value(m) = hours freed x loaded cost per hour x realisation rate.
+  adoption(m) x served share(m); realised value(m) = hours freed x loaded cost per hour x
+  realisation rate. A refused prompt saves nobody any time, so throttled demand earns nothing;
+  a month's throttling falls on every role alike (the plan is shared).
 
 Hours freed and realised value are kept apart: only the realisation rate turns one into the other.
 
@@ -50,8 +54,9 @@ class MonthFlow(_Result):
     value: float
     net: float
     cumulative_net: float
-    demand_scu: float
-    throttled_scu: float
+    demand_units: float
+    throttled_units: float
+    served_share: float
 
 
 class BreakEven(_Result):
@@ -89,6 +94,9 @@ class ScenarioResult(_Result):
     total_hours_freed: float
     total_value: float
     value_at_full_realisation: float
+    demand_units: float
+    throttled_units: float
+    served_share: float
     net_benefit: float
     roi: float | None
     npv: float
@@ -112,6 +120,8 @@ class ScenarioResult(_Result):
             "npv": round(self.npv, 2),
             "discount_rate_annual": self.discount_rate_annual,
             "payback_month": self.payback_month,
+            "served_share": round(self.served_share, 6),
+            "throttled_units": round(self.throttled_units, 3),
             "break_even": self.break_even.model_dump(mode="json"),
             "monthly": [
                 {
@@ -121,10 +131,50 @@ class ScenarioResult(_Result):
                     "value": round(m.value, 2),
                     "net": round(m.net, 2),
                     "cumulative_net": round(m.cumulative_net, 2),
+                    "demand_units": round(m.demand_units, 3),
+                    "throttled_units": round(m.throttled_units, 3),
+                    "served_share": round(m.served_share, 6),
                 }
                 for m in self.monthly
             ],
         }
+
+
+def throttling_warning(result: ScenarioResult) -> str:
+    """The sentence every page and export shows when the plan refuses part of the demand."""
+    return (
+        f"{throttled_share_text(result)} of demanded SCUs were throttled ({result.throttled_units:,.0f} "
+        f"of {result.demand_units:,.0f} SCU): value counts only served work (served share "
+        f"{served_share_text(result)})."
+    )
+
+
+def throttled_share_text(result: ScenarioResult) -> str:
+    """The throttled share of demand as a percentage that never rounds a refusal away.
+
+    >>> from types import SimpleNamespace as S
+    >>> [throttled_share_text(S(served_share=s)) for s in (0.06, 0.95, 0.9996)]  # type: ignore[arg-type]
+    ['94%', '5.0%', 'under 0.1%']
+    """
+    refused = 1.0 - result.served_share
+    if refused < 0.001:
+        return "under 0.1%"
+    return f"{refused:.1%}" if refused < 0.1 else f"{refused:.0%}"
+
+
+def served_share_text(result: ScenarioResult) -> str:
+    """The served share as a percentage that never reads 100 % while something was refused.
+
+    >>> from types import SimpleNamespace as S
+    >>> [served_share_text(S(served_share=s)) for s in (0.06, 0.95, 0.9996, 1.0)]  # type: ignore[arg-type]
+    ['6%', '95.0%', 'over 99.9%', '100%']
+    """
+    served = result.served_share
+    if served >= 1:
+        return "100%"
+    if served > 0.999:
+        return "over 99.9%"
+    return f"{served:.1%}" if served > 0.9 else f"{served:.0%}"
 
 
 def scenario_prices(scenario: Scenario) -> Prices:
@@ -148,6 +198,32 @@ def monthly_demand_scu(scenario: Scenario, adoption: dict[RoleId, FloatArray]) -
     return total
 
 
+def hours_if_all_served(scenario: Scenario, adoption: dict[RoleId, FloatArray]) -> dict[RoleId, FloatArray]:
+    """Hours freed per month by role before throttling: headcount x hours per week x 52/12 x
+    time-saved share x adoption (``compute`` then scales each month by its served share)."""
+    return {
+        r: role.headcount
+        * role.hours_per_week_on_assisted_tasks
+        * finance.WEEKS_PER_MONTH
+        * role.time_saved_share
+        * adoption[r]
+        for r, role in scenario.roles.items()
+    }
+
+
+def served_share(demand_units: FloatArray, throttled_units: FloatArray) -> FloatArray:
+    """Share of demanded SCUs served, element by element: (demand - throttled) / demand, 1 where
+    nothing was demanded (nothing was refused), clipped to [0, 1] against float noise.
+
+    >>> served_share(np.array([100.0, 50.0, 0.0]), np.array([94.0, 0.0, 0.0])).tolist()
+    [0.06, 1.0, 1.0]
+    """
+    demand = np.asarray(demand_units, dtype=np.float64)
+    throttled = np.asarray(throttled_units, dtype=np.float64)
+    safe = np.where(demand > 0, demand, 1.0)
+    return np.asarray(np.where(demand > 0, np.clip((demand - throttled) / safe, 0.0, 1.0), 1.0))
+
+
 def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     """Price and value ``scenario`` month by month (see the module docstring for the rules).
 
@@ -162,21 +238,16 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     )
     capacity_cost = billing.monthly["total_cost"].to_numpy(dtype=np.float64)
     throttled = billing.monthly["throttled_scu"].to_numpy(dtype=np.float64)
+    served = served_share(demand, throttled)
     one_off = np.zeros(h)
     one_off[0] = scenario.one_off_costs.total
     cost = capacity_cost + one_off
 
-    hours_by_role: dict[RoleId, FloatArray] = {}
-    value_by_role: dict[RoleId, FloatArray] = {}
-    for r, role in scenario.roles.items():
-        hours_by_role[r] = (
-            role.headcount
-            * role.hours_per_week_on_assisted_tasks
-            * finance.WEEKS_PER_MONTH
-            * role.time_saved_share
-            * adoption[r]
-        )
-        value_by_role[r] = hours_by_role[r] * role.loaded_cost_per_hour * scenario.realisation_rate
+    hours_by_role = {r: hours * served for r, hours in hours_if_all_served(scenario, adoption).items()}
+    value_by_role = {
+        r: hours_by_role[r] * role.loaded_cost_per_hour * scenario.realisation_rate
+        for r, role in scenario.roles.items()
+    }
     hours = np.sum(list(hours_by_role.values()), axis=0)
     value = np.sum(list(value_by_role.values()), axis=0)
     full_value = float(
@@ -209,8 +280,9 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
             value=float(value[m]),
             net=float(net[m]),
             cumulative_net=float(cumulative[m]),
-            demand_scu=float(demand[m]),
-            throttled_scu=float(throttled[m]),
+            demand_units=float(demand[m]),
+            throttled_units=float(throttled[m]),
+            served_share=float(served[m]),
         )
         for m in range(h)
     )
@@ -240,6 +312,9 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         total_hours_freed=float(hours.sum()),
         total_value=total_value,
         value_at_full_realisation=full_value,
+        demand_units=float(demand.sum()),
+        throttled_units=float(throttled.sum()),
+        served_share=float(served_share(np.array([demand.sum()]), np.array([throttled.sum()]))[0]),
         net_benefit=net_benefit,
         roi=finance.roi(net_benefit, total_cost),
         npv=finance.npv(net, scenario.discount_rate_annual),

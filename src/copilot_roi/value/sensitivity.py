@@ -1,11 +1,13 @@
 """Sensitivity of NPV: a tornado over each input's band and a vectorised Monte Carlo.
 
 Both evaluate many variants of one scenario at once with numpy (one row per variant). Value is
-computed exactly as in ``value.engine``. Capacity cost: within a month demand keeps its hourly
-shape, so provisioned cost is fixed and overage is a piecewise-linear function of the month's
-total, evaluated exactly per month; metering to 0.1 SCU and the E5/E7 pool's time order are not
-modelled per variant, but a per-month correction makes the unperturbed scenario reproduce
-``engine.compute``'s billed cost exactly, so only the perturbation is approximate.
+computed as in ``value.engine``, including its served-share rule (each variant's throttled SCUs
+scale that month's value). Capacity cost: within a month demand keeps its hourly shape, so
+provisioned cost is fixed and overage and throttled SCUs are piecewise-linear functions of the
+month's total, evaluated exactly per month; metering to 0.1 SCU and the E5/E7 pool's time order
+are not modelled per variant, but per-month corrections make the unperturbed scenario reproduce
+``engine.compute``'s billed cost and throttled SCUs exactly, so only the perturbation is
+approximate.
 
 Monte Carlo inputs are drawn independently from PERT distributions (low, value, high); real
 inputs co-move (a team that adopts fast also tends to save more), so the spread is understated
@@ -25,7 +27,7 @@ from copilot_roi.pricebook import Prices
 from copilot_roi.value import finance
 from copilot_roi.value.catalogue import RoleId, load_catalogue
 from copilot_roi.value.demand import SERIES_START, month_shares, plan_timezone
-from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices
+from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices, served_share
 from copilot_roi.value.scenario import Scenario
 
 ROLE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -152,30 +154,41 @@ class _Evaluator:
             prices.e5_allowance_scu_per_licence_month,
             prices.e5_allowance_cap_scu_month,
         )
+        # Overage tops up a capacity (or the E5/E7 default capacity): an hour whose capacity is
+        # deleted serves nothing past the pool (pricing.md, section 5).
+        overage_cap = np.where((self.provisioned >= 1) | (plan.e5_licences > 0), plan.overage_cap(), 0.0)
         self._kinks = [
             _Kinks.build(self.shares, self.provisioned),
-            _Kinks.build(self.shares, self.provisioned + plan.overage_cap()),
+            _Kinks.build(self.shares, self.provisioned + overage_cap),
         ]
         billed = np.array([m.capacity_cost for m in result.monthly])
-        base_demand = np.array([m.demand_scu for m in result.monthly])
+        throttled = np.array([m.throttled_units for m in result.monthly])
+        base_demand = np.array([m.demand_units for m in result.monthly])
         # What the approximation leaves out at the base case (metering to 0.1 SCU, and the
-        # pool's time order) is added back month by month, so the base case is billed exactly.
-        self.correction = billed - self.capacity_cost(base_demand[None, :])[0]
+        # pool's time order) is added back month by month, so the base case is billed and
+        # throttled exactly.
+        approx_cost, approx_throttled = self.capacity(base_demand[None, :])
+        self.correction = billed - approx_cost[0]
+        self.throttled_correction = throttled - approx_throttled[0]
 
     def base_row(self) -> FloatArray:
         return np.array([p.value for p in self.params])
 
-    def capacity_cost(self, demand: FloatArray) -> FloatArray:
-        """Capacity cost of each month for demand ``(variants, months)`` in SCUs.
+    def capacity(self, demand: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Capacity cost and throttled SCUs of each month for demand ``(variants, months)`` in SCUs.
 
-        Within a month, demand keeps the month's hourly shape, so overage is piecewise linear in
-        the month's total: exact up to metering. An E5/E7 pool is taken off the month's total.
+        Within a month, demand keeps the month's hourly shape, so overage (demand between the
+        provisioned level and that level plus the overage cap) and throttled SCUs (demand past
+        both) are piecewise linear in the month's total: exact up to metering. An E5/E7 pool is
+        taken off the month's total.
         """
         prices = self.prices
         served = np.maximum(demand - self.allowance, 0.0) if self.allowance > 0 else demand
-        overage = self._kinks[0].excess(served) - self._kinks[1].excess(served)
+        past_capacity = self._kinks[0].excess(served)
+        throttled = self._kinks[1].excess(served)
         fixed = self.provisioned.sum(axis=1) * prices.provisioned_per_scu_hour
-        return np.asarray(fixed[None, :] + overage * prices.overage_per_scu)
+        cost = fixed[None, :] + (past_capacity - throttled) * prices.overage_per_scu
+        return np.asarray(cost), throttled
 
     def _adoption(self, months: FloatArray) -> FloatArray:
         """Adoption ramps ``(variants, roles, months)``; whole months come from a lookup table."""
@@ -209,7 +222,11 @@ class _Evaluator:
         demand = np.einsum("nr,nrh->nh", headcount * self.scu_per_person[None, :], adoption)
         demand *= usage[:, None]
 
-        capacity = (self.capacity_cost(demand) + self.correction[None, :]) * price[:, None]
+        cost, throttled = self.capacity(demand)
+        throttled = np.clip(throttled + self.throttled_correction[None, :], 0.0, demand)
+        # The engine's rule: a month's value counts only its served share of demand.
+        value *= served_share(demand, throttled)
+        capacity = (cost + self.correction[None, :]) * price[:, None]
         net = value - capacity
         net[:, 0] -= self.one_off
         return np.asarray((net * finance.discount_factors(discount, self.horizon)).sum(axis=1))
