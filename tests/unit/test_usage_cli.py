@@ -139,3 +139,22 @@ def test_pseudonymised_output_hides_a_user_name_in_a_file_name(
     payload = json.loads(out)
     assert payload["files"][0].endswith(" export.csv")
     assert payload["rejections"][0]["file"] == payload["files"][0]
+
+
+def test_json_lists_the_agent_rate_card(capsys: pytest.CaptureFixture[str]) -> None:
+    from copilot_roi.usage.agents import rate_card
+
+    code, out, _ = run(capsys, "usage", *FILES, *ARGS, "--json", "--pseudonymise")
+    assert code == 0
+    agents = json.loads(out)["agents"]
+    dataset = ingest_paths(FILES, IngestOptions(as_of=dt.date(2026, 11, 21), timezone="Europe/Paris"))
+    card = rate_card(dataset.frame)
+    # Agents keep their product names under --pseudonymise; the figures are the engine's.
+    assert [a["agent"] for a in agents] == ["Phishing Triage Agent", "Conditional Access Optimization Agent"]
+    assert [a["runs"] for a in agents] == [a.runs for a in card.agents]
+    assert [a["units_per_run_median"] for a in agents] == [a.units_per_run_median for a in card.agents]
+    assert sum(a["total_units"] for a in agents) == pytest.approx(
+        dataset.frame.loc[dataset.frame["type"].astype(str) == "Agent", "units_scu"].sum()
+    )
+    code, text, _ = run(capsys, "usage", *FILES, *ARGS)
+    assert "Phishing Triage Agent: " in text and "runs a day" in text

@@ -83,6 +83,15 @@ def _human(p: dict[str, Any]) -> str:
     ):
         lines.append(f"{title}:")
         lines += [f"  {name or '(not recorded)'}: {units:,.1f}" for name, units in p[key].items()]
+    if p["agents"]:
+        lines.append(f"Agents (SCUs per run: median, P10 to P90; over {p['agent_days']} days):")
+        lines += [
+            f"  {a['agent']}: {a['runs']:,} runs, {a['total_units']:,.1f} SCUs "
+            f"({a['share_of_units']:.1%}), {a['units_per_run_median']:.2f} "
+            f"({a['units_per_run_p10']:.2f} to {a['units_per_run_p90']:.2f}) per run, "
+            f"{a['runs_per_day']:,.1f} runs a day"
+            for a in p["agents"]
+        ]
     lines += [f"Note: {note}" for note in p["notes"]]
     if p["rejections"]:
         lines.append(f"Rejected rows (first {p['rejections_listed']}):")

@@ -1,0 +1,194 @@
+"""The agent rate card: per agent, runs, SCUs per run (median, P10, P90), runs a day, share, hours.
+
+Computed from the ingested frame, after ingest (ingest speed is unchanged). An agent is the
+`Initiated by` value of its runs; a run is one session (a row without a session id is a run of
+its own), counted in the local hour of the week its first row started. Quantiles of SCUs per run
+use the linear definition (numpy.percentile's default, Hyndman and Fan type 7). Runs a day
+divide by the days of the export: local calendar days from the first usage row to the last,
+inclusive (or the days the caller passes, such as a filter's range).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from copilot_roi.usage.agent_names import agent_row_mask, is_agent_identity
+from copilot_roi.usage.analytics import BLANK_LABEL, DAY_NAMES, text_array
+
+HOURS_PER_WEEK = 168
+QUANTILE_METHOD = "linear (numpy.percentile default, Hyndman-Fan type 7)"
+
+
+@dataclass(frozen=True)
+class AgentRate:
+    """One agent's measured rate. ``is_person`` marks an initiator that names a person."""
+
+    agent: str
+    is_person: bool
+    runs: int
+    total_units: float
+    units_per_run_median: float
+    units_per_run_p10: float
+    units_per_run_p90: float
+    runs_per_day: float
+    share_of_units: float
+    runs_by_hour_of_week: tuple[int, ...]  # 168 counts, Monday 00:00 first, local time
+
+    @property
+    def hours_of_week_active(self) -> int:
+        """Hours of the week in which the agent ran at least once."""
+        return sum(1 for runs in self.runs_by_hour_of_week if runs)
+
+    def as_dict(self, shown_name: str | None = None) -> dict[str, Any]:
+        """The JSON object (``shown_name`` replaces a person's name with an alias)."""
+        return {
+            "agent": shown_name if shown_name is not None else self.agent,
+            "is_person": self.is_person,
+            "runs": self.runs,
+            "total_units": self.total_units,
+            "units_per_run_median": self.units_per_run_median,
+            "units_per_run_p10": self.units_per_run_p10,
+            "units_per_run_p90": self.units_per_run_p90,
+            "runs_per_day": self.runs_per_day,
+            "share_of_units": self.share_of_units,
+            "hours_of_week_active": self.hours_of_week_active,
+            "runs_by_hour_of_week": list(self.runs_by_hour_of_week),
+        }
+
+
+@dataclass(frozen=True)
+class RateCard:
+    agents: tuple[AgentRate, ...]  # most SCUs first
+    days: int
+    total_units: float  # every row's SCUs, people and agents
+
+    @property
+    def agent_units(self) -> float:
+        return _tidy(sum(a.total_units for a in self.agents))
+
+
+def export_days(frame: pd.DataFrame) -> int:
+    """Local calendar days from the first row's day to the last row's day, inclusive."""
+    if len(frame) == 0:
+        return 0
+    started = frame["started_at"]
+    return int((started.max().normalize() - started.min().normalize()).days) + 1
+
+
+def rate_card(frame: pd.DataFrame, days: int | None = None) -> RateCard:
+    """The rate card of the agent rows in ``frame`` (a usage dataset's frame, possibly filtered).
+
+    >>> import datetime as dt
+    >>> from copilot_roi.usage import IngestOptions, ingest_files
+    >>> csv = (b"Date,Units used,Initiated by,Session ID,Type\\n"
+    ...        b'"Nov 2, 09:00 AM",0.2,Phishing Triage Agent,a,Agent\\n'
+    ...        b'"Nov 2, 09:01 AM",0.3,Phishing Triage Agent,a,Agent\\n'
+    ...        b'"Nov 3, 10:00 AM",0.4,Phishing Triage Agent,b,Agent\\n'
+    ...        b'"Nov 3, 11:00 AM",1.1,Ben,c,Prompt\\n')
+    >>> data = ingest_files([("u.csv", csv)], IngestOptions(as_of=dt.date(2026, 11, 21)))
+    >>> card = rate_card(data.frame)
+    >>> a = card.agents[0]
+    >>> a.agent, a.runs, a.total_units, a.units_per_run_median, a.runs_per_day, a.share_of_units
+    ('Phishing Triage Agent', 2, 0.9, 0.45, 1.0, 0.45)
+    """
+    total = _tidy(frame["units_scu"].sum()) if len(frame) else 0.0
+    period_days = export_days(frame) if days is None else days
+    if period_days <= 0 and len(frame):
+        raise ValueError("the rate card needs a period of at least one day")
+    users = text_array(frame["user"])
+    mask = agent_row_mask(text_array(frame["type"]), users)
+    if not mask.any():
+        return RateCard(agents=(), days=period_days, total_units=total)
+    rows = frame.loc[mask]
+    names = np.asarray(users.to_numpy(zero_copy_only=False), dtype=object)[mask]
+    names = np.where(names == "", BLANK_LABEL, names)
+    sessions = np.asarray(text_array(rows["session_id"]).to_numpy(zero_copy_only=False), dtype=object)
+    # A row without a session id is a run of its own: give it a key no real id can take.
+    blank = sessions == ""
+    if blank.any():
+        sessions = sessions.copy()
+        sessions[blank] = [f"\0row {i}" for i in np.flatnonzero(blank)]
+    runs = (
+        pd.DataFrame(
+            {
+                "agent": names,
+                "session": sessions,
+                "units": rows["units_scu"].to_numpy(dtype=float),
+                "started_at": rows["started_at"].reset_index(drop=True),
+            }
+        )
+        .groupby(["agent", "session"], sort=False)
+        .agg(units=("units", "sum"), started_at=("started_at", "min"))
+        .reset_index()
+    )
+    started = pd.DatetimeIndex(runs["started_at"])
+    runs["hour_of_week"] = started.day_of_week * 24 + started.hour
+    agents = []
+    for agent, group in runs.groupby("agent", sort=False):
+        per_run = group["units"].to_numpy(dtype=float)
+        p10, median, p90 = np.percentile(per_run, [10, 50, 90])
+        hours = np.bincount(group["hour_of_week"].to_numpy(dtype=np.int64), minlength=HOURS_PER_WEEK)
+        agent_total = _tidy(per_run.sum())
+        agents.append(
+            AgentRate(
+                agent=str(agent),
+                is_person=str(agent) != BLANK_LABEL and not is_agent_identity(str(agent)),
+                runs=len(per_run),
+                total_units=agent_total,
+                units_per_run_median=_tidy(median),
+                units_per_run_p10=_tidy(p10),
+                units_per_run_p90=_tidy(p90),
+                runs_per_day=_tidy(len(per_run) / period_days),
+                share_of_units=_tidy(agent_total / total) if total > 0 else 0.0,
+                runs_by_hour_of_week=tuple(int(h) for h in hours),
+            )
+        )
+    agents.sort(key=lambda a: (-a.total_units, a.agent))
+    return RateCard(agents=tuple(agents), days=period_days, total_units=total)
+
+
+def rate_card_table(card: RateCard, shown_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The rate card as a table (one row per agent); ``shown_names`` maps people to aliases."""
+    names = shown_names or {}
+    return pd.DataFrame(
+        [
+            {
+                "agent": names.get(a.agent, a.agent) if a.is_person else a.agent,
+                "runs": a.runs,
+                "total_units": a.total_units,
+                "units_per_run_median": a.units_per_run_median,
+                "units_per_run_p10": a.units_per_run_p10,
+                "units_per_run_p90": a.units_per_run_p90,
+                "runs_per_day": a.runs_per_day,
+                "share_of_units": a.share_of_units,
+                "hours_of_week_active": a.hours_of_week_active,
+            }
+            for a in card.agents
+        ],
+        columns=[
+            "agent",
+            "runs",
+            "total_units",
+            "units_per_run_median",
+            "units_per_run_p10",
+            "units_per_run_p90",
+            "runs_per_day",
+            "share_of_units",
+            "hours_of_week_active",
+        ],
+    )
+
+
+def runs_by_hour_table(rate: AgentRate) -> pd.DataFrame:
+    """One agent's runs per local hour of the week: 7 rows (Mon..Sun) x 24 columns (0..23)."""
+    grid = np.asarray(rate.runs_by_hour_of_week, dtype=np.int64).reshape(7, 24)
+    return pd.DataFrame(grid, index=pd.Index(DAY_NAMES, name="day"), columns=range(24))
+
+
+def _tidy(value: float) -> float:
+    # Sums of 0.1-unit rows carry float noise; six places is far below any billed unit.
+    return float(round(float(value), 6))
