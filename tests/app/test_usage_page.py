@@ -53,7 +53,7 @@ def test_usage_page_shows_the_engine_numbers_for_the_sample(sample: UsageDataset
     assert metric(at, "Hours above 90 % of capacity") == f"{kpis.hours_above_90pct:,}"
     assert isinstance(at.session_state["usage_dataset"], UsageDataset)
     assert at.session_state["usage_dataset"].quality.rows_used == sample.quality.rows_used
-    assert len(at.get("plotly_chart")) == 8  # heatmap, daily trend, six breakdowns
+    assert len(at.get("plotly_chart")) == 10  # heatmap, daily trend, six breakdowns, two agent charts
     assert any("bundled sample" in i.value for i in at.info)
 
 
@@ -67,6 +67,20 @@ def test_pseudonymise_switch_controls_every_table() -> None:
     at.run()
     assert not at.exception
     assert "Ben Heppard" in shown_text(at)
+
+
+def test_agent_rate_card_tab_keeps_agent_names_and_offers_a_download(sample: UsageDataset) -> None:
+    from copilot_roi.usage.agents import rate_card
+
+    at = open_page("app_pages/usage.py")  # pseudonymising is on by default
+    table = next(df.value for df in at.dataframe if "units_per_run_median" in df.value.columns)
+    card = rate_card(sample.frame)
+    assert list(table["agent"]) == [a.agent for a in card.agents]
+    assert list(table["runs"]) == [a.runs for a in card.agents]
+    assert list(table["units_per_run_p90"]) == [a.units_per_run_p90 for a in card.agents]
+    assert any(b.label.startswith("Download the agent rate card") for b in at.get("download_button"))
+    at.selectbox(key="usage_agent_hours").set_value(card.agents[1].agent).run()
+    assert not at.exception
 
 
 def test_filters_apply_to_the_kpis(sample: UsageDataset) -> None:

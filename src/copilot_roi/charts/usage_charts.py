@@ -135,3 +135,44 @@ def plan_comparison_figure(rows: pd.DataFrame, currency: str) -> go.Figure:
     figure.add_bar(x=rows["plan"], y=rows["overage_cost"], name="Overage", marker_color=OVERAGE_COLOUR)
     figure.update_layout(barmode="stack", yaxis_title=f"Cost over the period ({currency})")
     return finish(figure, "Current plan against the recommendation")
+
+
+def agent_rate_figure(table: pd.DataFrame) -> go.Figure:
+    """SCUs per run of each agent: the median as a bar, P10 to P90 as its whisker."""
+    names = [html.escape(str(n), quote=False) for n in table["agent"]]
+    figure = go.Figure(
+        go.Bar(
+            x=table["units_per_run_median"][::-1],
+            y=names[::-1],
+            orientation="h",
+            marker_color=PROVISIONED_COLOUR,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (table["units_per_run_p90"] - table["units_per_run_median"])[::-1],
+                "arrayminus": (table["units_per_run_median"] - table["units_per_run_p10"])[::-1],
+                "color": NEUTRAL_COLOUR,
+            },
+            customdata=table[["units_per_run_p10", "units_per_run_p90", "runs"]].to_numpy()[::-1],
+            hovertemplate="%{y}: median %{x:.2f} SCU per run (P10 %{customdata[0]:.2f}, "
+            "P90 %{customdata[1]:.2f}; %{customdata[2]:,} runs)<extra></extra>",
+        )
+    )
+    figure.update_layout(xaxis_title="SCUs per run")
+    return finish(figure, "SCUs per agent run", height_px=max(300, 150 + 34 * len(names)))
+
+
+def agent_hours_figure(runs: pd.DataFrame, agent: str) -> go.Figure:
+    """When one agent runs: runs per local hour of the week (rows Mon..Sun, columns 0..23)."""
+    figure = go.Figure(
+        go.Heatmap(
+            z=runs.to_numpy(),
+            x=[f"{h:02d}:00" for h in runs.columns],
+            y=list(runs.index),
+            colorscale="Blues",
+            colorbar={"title": "runs"},
+            hovertemplate="%{y} %{x}: %{z:,} runs<extra></extra>",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    return finish(figure, f"When {html.escape(agent, quote=False)} runs", height_px=360)
