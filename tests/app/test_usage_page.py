@@ -133,8 +133,19 @@ def test_rightsizing_shows_the_e5_burn_down() -> None:
     charts_before = len(at.get("plotly_chart"))
     at.number_input(key="rs_plan_e5").set_value(5000).run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == charts_before + 1
+    assert len(at.get("plotly_chart")) == charts_before + 2  # this month's burn-down, the forecast
     assert any("pool" in w.value for w in [*at.warning, *at.info])
+    from copilot_roi.usage.burndown import pool_forecast
+
+    dataset = at.session_state["usage_dataset"]
+    expected = pool_forecast(dataset.hourly, 5000, list_prices())
+    table = next(df.value for df in at.dataframe if "runs_out_on" in df.value.columns)
+    assert list(table["used_units"]) == [m.used_units for m in expected.months]
+    assert list(table["throttled_units"]) == [m.throttled_units for m in expected.months]
+    at.toggle(key="rs_pool_payg").set_value(True).run()
+    table = next(df.value for df in at.dataframe if "runs_out_on" in df.value.columns)
+    paid = pool_forecast(dataset.hourly, 5000, list_prices(), pay_as_you_go=True)
+    assert list(table["cost_past_pool"]) == [m.cost_past_pool for m in paid.months]
 
 
 SAMPLES = APP.parent / "sample_data"

@@ -19,7 +19,7 @@ from copilot_roi.charts.style import (
     THROTTLED_COLOUR,
     finish,
 )
-from copilot_roi.usage.burndown import BurnDown
+from copilot_roi.usage.burndown import BurnDown, PoolForecast
 
 TOP_N = 15
 
@@ -124,6 +124,40 @@ def burn_down_figure(burn: BurnDown) -> go.Figure:
         )
     figure.update_layout(yaxis_title="SCUs left in the pool", yaxis_rangemode="tozero")
     return finish(figure, f"E5/E7 pool, {burn.month_label}: {burn.allowance_scu:,.0f} SCUs")
+
+
+def pool_forecast_figure(forecast: PoolForecast) -> go.Figure:
+    """SCUs left in the pool by day of month: one line per month, the forecast month dashed."""
+    figure = go.Figure()
+    daily = forecast.daily
+    months = list(dict.fromkeys(daily["month"]))
+    for number, month in enumerate(months):
+        rows = daily[daily["month"] == month]
+        forecast_month = bool((rows["kind"] == "forecast").all())
+        latest = number == len(months) - 2
+        figure.add_scatter(
+            x=rows["day_of_month"],
+            y=rows["remaining_units"],
+            name=f"{month} (forecast)" if forecast_month else month,
+            mode="lines",
+            line={
+                "color": OVERAGE_COLOUR if forecast_month else (POOL_COLOUR if latest else NEUTRAL_COLOUR),
+                "dash": "dash" if forecast_month else "solid",
+                "width": 3 if forecast_month or latest else 1.5,
+            },
+            hovertemplate=f"{month} day %{{x}}: %{{y:,.1f}} SCU left<extra></extra>",
+        )
+    figure.update_layout(
+        xaxis_title="Day of the month",
+        yaxis_title="SCUs left in the pool",
+        yaxis_range=[0, forecast.allowance_units * 1.05],
+    )
+    growth = f", {forecast.growth_pct:+g} %" if forecast.growth_pct else ""
+    return finish(
+        figure,
+        f"E5/E7 pool by month: {forecast.allowance_units:,.0f} SCUs, next month at "
+        f"{forecast.rate_units_per_day * (1 + forecast.growth_pct / 100):,.1f} SCU/day{growth}",
+    )
 
 
 def plan_comparison_figure(rows: pd.DataFrame, currency: str) -> go.Figure:
