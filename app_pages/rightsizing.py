@@ -6,6 +6,7 @@ import streamlit as st
 from copilot_roi.charts.usage_charts import burn_down_figure, plan_comparison_figure, pool_forecast_figure
 from copilot_roi.usage.burndown import pool_burn_down, pool_forecast
 from copilot_roi.usage.rightsizing import right_size
+from ui.handoff_downloads import handoff_downloads
 from ui.plan_inputs import plan_inputs
 from ui.sidebar import current_prices
 from ui.usage_state import current_dataset, shown_sources
@@ -83,6 +84,8 @@ with st.expander("Best plan of each kind"):
         pd.DataFrame([c.as_dict() for c in sizing.result.candidates]).drop(columns=["plan"]),
         hide_index=True,
     )
+
+handoff_downloads("rs", {"Recommended": best.plan, "Current": current.plan}, prices, sizing.series)
 
 if plan.e5_licences:
     st.subheader("E5/E7 pool burn-down")

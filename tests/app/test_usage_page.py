@@ -220,3 +220,23 @@ def test_a_file_named_after_a_user_is_not_shown_by_name() -> None:
     assert not at.exception
     assert "Ben Heppard" not in shown_text(at)
     assert ".csv" in shown_text(at)
+
+
+def test_rightsizing_offers_the_hand_off_files(sample: UsageDataset) -> None:
+    from copilot_roi.handoff import FILE_NAMES, hand_off
+
+    at = open_page("app_pages/rightsizing.py")
+    labels = [b.label for b in at.get("download_button")]
+    assert sorted(labels) == sorted(FILE_NAMES.values())
+    dataset = at.session_state["usage_dataset"]
+    expected = right_size(dataset.hourly, list_prices(), CapacityPlan(provisioned_scu=3, overage="unlimited"))
+    amount = hand_off(expected.result.recommended.plan, list_prices(), usage=expected.series).budget_amount
+    assert any(f"Budget of {amount:,} USD a month" in c.value for c in at.caption)
+    at.radio(key="rs_handoff_plan").set_value("Current").run()
+    assert expected.result.current is not None
+    amount = hand_off(expected.result.current.plan, list_prices(), usage=expected.series).budget_amount
+    assert any(f"Budget of {amount:,} USD a month" in c.value for c in at.caption)
+    at.text_input(key="rs_handoff_emails").set_value("soc@contoso.com, [x](javascript:alert(1))").run()
+    assert not at.exception
+    assert any("is not an e" in e.value for e in at.error)  # Markdown-escaped: "e\\-mail"
+    assert not at.get("download_button")
