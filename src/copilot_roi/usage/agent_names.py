@@ -8,6 +8,7 @@ as Microsoft documents them, listed in shared/reference/peers.md, late 2026).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -63,15 +64,17 @@ def agent_row_mask(
 ) -> npt.NDArray[np.bool_]:
     """Rows that are agent runs: `Type` contains "agent", or `Initiated by` is a known agent.
 
-    Both arguments are Arrow string arrays without nulls; the names are matched per distinct
-    value, so a million rows cost one dictionary encode.
+    Both arguments are Arrow string arrays without nulls. Each test runs once per distinct
+    value (a million rows cost two dictionary encodes), not once per row.
     """
-    by_type = np.asarray(pc.match_substring(kinds, "agent", ignore_case=True), dtype=bool)
-    encoded = pc.dictionary_encode(users)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    known = np.array([is_known_agent(str(v)) for v in encoded.dictionary.to_pylist()], dtype=bool)
-    if not known.any():
-        return by_type
-    codes = np.asarray(encoded.indices, dtype=np.int64)
-    return np.asarray(by_type | known[codes], dtype=bool)
+    return _per_distinct(kinds, lambda kind: "agent" in kind.lower()) | _per_distinct(users, is_known_agent)
+
+
+def _per_distinct(values: pa.Array | pa.ChunkedArray, test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    hits = np.array([test(str(v)) for v in encoded.dictionary.to_pylist()], dtype=bool)
+    if not len(hits):
+        return np.zeros(len(values), dtype=bool)
+    return np.asarray(hits[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)])

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from copilot_roi.usage.agent_names import agent_row_mask, is_agent_identity
 from copilot_roi.usage.analytics import BLANK_LABEL, DAY_NAMES, text_array
@@ -103,52 +106,83 @@ def rate_card(frame: pd.DataFrame, days: int | None = None) -> RateCard:
     mask = agent_row_mask(text_array(frame["type"]), users)
     if not mask.any():
         return RateCard(agents=(), days=period_days, total_units=total)
-    rows = frame.loc[mask]
-    names = np.asarray(users.to_numpy(zero_copy_only=False), dtype=object)[mask]
-    names = np.where(names == "", BLANK_LABEL, names)
-    sessions = np.asarray(text_array(rows["session_id"]).to_numpy(zero_copy_only=False), dtype=object)
-    # A row without a session id is a run of its own: give it a key no real id can take.
-    blank = sessions == ""
-    if blank.any():
-        sessions = sessions.copy()
-        sessions[blank] = [f"\0row {i}" for i in np.flatnonzero(blank)]
-    runs = (
-        pd.DataFrame(
-            {
-                "agent": names,
-                "session": sessions,
-                "units": rows["units_scu"].to_numpy(dtype=float),
-                "started_at": rows["started_at"].reset_index(drop=True),
-            }
-        )
-        .groupby(["agent", "session"], sort=False)
-        .agg(units=("units", "sum"), started_at=("started_at", "min"))
-        .reset_index()
+    keep = pa.array(mask)
+    agent_codes, agent_dictionary = _encoded(users.filter(keep))
+    agent_names = agent_dictionary.to_pylist()
+    session_codes, session_ids = _encoded(text_array(frame["session_id"]).filter(keep))
+    rows = len(agent_codes)
+    # A row without a session id is a run of its own: it gets a session code no id can take.
+    blank_row = np.asarray(pc.equal(session_ids, ""), dtype=bool)[session_codes]
+    sessions = np.where(blank_row, len(session_ids) + np.arange(rows), session_codes)
+    run_keys, run_of_row = np.unique(agent_codes * (len(session_ids) + rows) + sessions, return_inverse=True)
+    run_agent = run_keys // (len(session_ids) + rows)
+    run_units = np.asarray(
+        np.bincount(run_of_row, weights=frame["units_scu"].to_numpy(dtype=float)[mask]), dtype=np.float64
     )
-    started = pd.DatetimeIndex(runs["started_at"])
-    runs["hour_of_week"] = started.day_of_week * 24 + started.hour
+    # Each run counts in the local hour of the week of its earliest row.
+    started = frame["started_at"][mask]
+    row_hour = (started.dt.day_of_week * 24 + started.dt.hour).to_numpy(dtype=np.int64)
+    by_run_then_time = np.lexsort((started.to_numpy(dtype="datetime64[ns]"), run_of_row))
+    first_rows = by_run_then_time[np.r_[True, np.diff(run_of_row[by_run_then_time]) != 0]]
+    run_hour = row_hour[first_rows]
+    count = len(agent_names)
+    runs_per_agent = np.bincount(run_agent, minlength=count)
+    units_per_agent = np.bincount(run_agent, weights=run_units, minlength=count)
+    hours = np.bincount(run_agent * HOURS_PER_WEEK + run_hour, minlength=count * HOURS_PER_WEEK)
+    hours = hours.reshape(count, HOURS_PER_WEEK)
+    p10, median, p90 = _grouped_quantiles(run_agent, run_units, runs_per_agent, (0.1, 0.5, 0.9))
     agents = []
-    for agent, group in runs.groupby("agent", sort=False):
-        per_run = group["units"].to_numpy(dtype=float)
-        p10, median, p90 = np.percentile(per_run, [10, 50, 90])
-        hours = np.bincount(group["hour_of_week"].to_numpy(dtype=np.int64), minlength=HOURS_PER_WEEK)
-        agent_total = _tidy(per_run.sum())
+    for code, raw_name in enumerate(agent_names):
+        agent = str(raw_name) or BLANK_LABEL
+        agent_total = _tidy(units_per_agent[code])
         agents.append(
             AgentRate(
-                agent=str(agent),
-                is_person=str(agent) != BLANK_LABEL and not is_agent_identity(str(agent)),
-                runs=len(per_run),
+                agent=agent,
+                is_person=agent != BLANK_LABEL and not is_agent_identity(agent),
+                runs=int(runs_per_agent[code]),
                 total_units=agent_total,
-                units_per_run_median=_tidy(median),
-                units_per_run_p10=_tidy(p10),
-                units_per_run_p90=_tidy(p90),
-                runs_per_day=_tidy(len(per_run) / period_days),
+                units_per_run_median=_tidy(median[code]),
+                units_per_run_p10=_tidy(p10[code]),
+                units_per_run_p90=_tidy(p90[code]),
+                runs_per_day=_tidy(runs_per_agent[code] / period_days),
                 share_of_units=_tidy(agent_total / total) if total > 0 else 0.0,
-                runs_by_hour_of_week=tuple(int(h) for h in hours),
+                runs_by_hour_of_week=tuple(hours[code].tolist()),
             )
         )
     agents.sort(key=lambda a: (-a.total_units, a.agent))
     return RateCard(agents=tuple(agents), days=period_days, total_units=total)
+
+
+def _encoded(values: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], pa.Array]:
+    """Codes (one per row) and the distinct values they index."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()  # one dictionary for every row
+    encoded = pc.dictionary_encode(values)
+    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), encoded.dictionary
+
+
+def _grouped_quantiles(
+    group: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
+    sizes: npt.NDArray[np.int64],
+    quantiles: tuple[float, ...],
+) -> list[npt.NDArray[np.float64]]:
+    """Linear quantiles of ``values`` within each group (numpy.percentile's default): for a group
+    of n sorted values v, quantile q lies at position (n - 1) q between v[lo] and v[lo + 1].
+
+    >>> _grouped_quantiles(np.array([0, 0, 0, 1]), np.array([3.0, 1.0, 2.0, 5.0]), np.array([3, 1]), (0.25,))
+    [array([1.5, 5. ])]
+    """
+    ordered = values[np.lexsort((values, group))]
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    out = []
+    for q in quantiles:
+        position = (sizes - 1) * q
+        low = np.floor(position).astype(np.int64)
+        high = np.minimum(low + 1, sizes - 1)
+        below, above = ordered[starts + low], ordered[starts + high]
+        out.append(np.asarray(below + (position - low) * (above - below), dtype=np.float64))
+    return out
 
 
 def rate_card_table(card: RateCard, shown_names: dict[str, str] | None = None) -> pd.DataFrame:
