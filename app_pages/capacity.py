@@ -7,6 +7,7 @@ from copilot_roi.capacity_report import hour_of_week, monthly_components
 from copilot_roi.charts.capacity_charts import hour_of_week_figure, level_curve_figure, monthly_cost_figure
 from copilot_roi.estimate import build_profile
 from copilot_roi.optimizer import optimize
+from ui.handoff_downloads import handoff_downloads
 from ui.plan_inputs import (
     TIMEZONES,
     allow_off_hours_deletion,
@@ -138,3 +139,4 @@ st.plotly_chart(
     theme="streamlit",
 )
 st.plotly_chart(hour_of_week_figure(hour_of_week(result, timezone)), theme="streamlit")
+handoff_downloads("cap", {"Recommended": rec.plan, "Your plan": plan}, prices, series)

@@ -3,12 +3,25 @@
 import pandas as pd
 import streamlit as st
 
-from copilot_roi.charts.usage_charts import burn_down_figure, plan_comparison_figure
-from copilot_roi.usage.burndown import pool_burn_down
+from copilot_roi.charts.usage_charts import burn_down_figure, plan_comparison_figure, pool_forecast_figure
+from copilot_roi.usage.burndown import pool_burn_down, pool_forecast
 from copilot_roi.usage.rightsizing import right_size
+from ui.handoff_downloads import handoff_downloads
 from ui.plan_inputs import allow_off_hours_deletion, off_hours_deletion_notice, plan_inputs
 from ui.sidebar import current_prices
 from ui.usage_state import current_dataset, shown_sources
+
+POOL_COLUMNS = {
+    "month": st.column_config.TextColumn("Month"),
+    "kind": st.column_config.TextColumn("Observed or forecast"),
+    "observed_days": st.column_config.NumberColumn("Days seen"),
+    "allowance_units": st.column_config.NumberColumn("Pool (SCUs)", format="localized"),
+    "used_units": st.column_config.NumberColumn("Used (SCUs)", format="%.1f"),
+    "runs_out_on": st.column_config.TextColumn("Runs out on"),
+    "units_past_pool": st.column_config.NumberColumn("Past the pool (SCUs)", format="%.1f"),
+    "throttled_units": st.column_config.NumberColumn("Throttled (SCUs)", format="%.1f"),
+    "cost_past_pool": st.column_config.NumberColumn("Pay-as-you-go cost", format="localized"),
+}
 
 st.title("Right-sizing from observed usage")
 prices = current_prices()
@@ -77,6 +90,8 @@ with st.expander("Best plan of each kind"):
         hide_index=True,
     )
 
+handoff_downloads("rs", {"Recommended": best.plan, "Current": current.plan}, prices, sizing.series)
+
 if plan.e5_licences:
     st.subheader("E5/E7 pool burn-down")
     burn = pool_burn_down(sizing.series, plan.e5_licences, prices)
@@ -89,3 +104,21 @@ if plan.e5_licences:
         )
     else:
         st.info(f"At {burn.rate_scu_per_day:,.1f} SCUs a day the pool lasts the month.")
+    payg = st.toggle(
+        "Pay-as-you-go past the pool",
+        key="rs_pool_payg",
+        help=f"Bill SCUs past the pool at {prices.overage_per_scu:,.2f} {money} each (Microsoft has "
+        "announced it, with notice; not confirmed active). Off: they are throttled.",
+    )
+    forecast = pool_forecast(series, plan.e5_licences, prices, float(growth), payg)
+    st.plotly_chart(pool_forecast_figure(forecast), key="rs_pool_forecast")
+    st.caption(
+        f"Observed calendar months of the export, then next month at the last {forecast.rate_days} "
+        f"days' rate ({forecast.rate_units_per_day:,.1f} SCUs a day) with the growth above."
+    )
+    st.dataframe(
+        pd.DataFrame([m.as_dict() for m in forecast.months]),
+        hide_index=True,
+        column_config=POOL_COLUMNS,
+        column_order=list(POOL_COLUMNS),
+    )

@@ -7,6 +7,7 @@ import streamlit as st
 from copilot_roi.charts.usage_charts import breakdown_figure, daily_trend_figure, heatmap_figure
 from copilot_roi.usage import IngestOptions, UntrustedFileError
 from copilot_roi.usage import analytics as ua
+from ui.agent_rates import agent_rate_card_tab
 from ui.plan_inputs import TIMEZONES
 from ui.tables import show_table
 from ui.usage_state import (
@@ -177,9 +178,11 @@ k[2].metric("Hours above 90 % of capacity", f"{kpis.hours_above_90pct:,}")
 
 st.plotly_chart(heatmap_figure(ua.hour_of_week(series)), key="usage_heatmap")
 st.plotly_chart(daily_trend_figure(ua.daily_trend(series), float(provisioned)), key="usage_daily")
-tabs = st.tabs(["Users", "Plugins", "Experiences", "Categories", "Type", "Agents vs people"])
+tabs = st.tabs(
+    ["Users", "Plugins", "Experiences", "Categories", "Type", "Agents vs people", "Agent rate card"]
+)
 for tab, dimension, title in zip(
-    tabs,
+    tabs[:-1],
     ("user", "plugins", "experience", "category", "type", "actor"),
     (
         "SCUs by user",
@@ -194,3 +197,6 @@ for tab, dimension, title in zip(
     table = summary.tables[dimension]
     tab.plotly_chart(breakdown_figure(table, title), key=f"usage_by_{dimension}")
     show_table(table, target=tab)
+with tabs[-1]:
+    # Computed on the unaliased rows the filter kept, so agents keep their product names.
+    agent_rate_card_tab(dataset.frame.loc[filtered.index], tuple(days))

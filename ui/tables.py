@@ -18,6 +18,14 @@ _KNOWN: dict[str, tuple[str, str | None]] = {
     "rows": ("Rows", "localized"),
     "sessions": ("Sessions", "localized"),
     "share": ("Share", "percent"),
+    "agent": ("Agent", None),
+    "total_units": ("SCUs", "%.1f"),
+    "units_per_run_median": ("SCUs per run (median)", "%.2f"),
+    "units_per_run_p10": ("P10", "%.2f"),
+    "units_per_run_p90": ("P90", "%.2f"),
+    "runs_per_day": ("Runs a day", "%.1f"),
+    "share_of_units": ("Share of all SCUs", "percent"),
+    "hours_of_week_active": ("Hours of the week it runs", "localized"),
 }
 
 

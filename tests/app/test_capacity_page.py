@@ -119,3 +119,16 @@ def test_right_sizing_considers_deletion_only_when_asked() -> None:
     assert not at.exception
     recommended = next(md.value for md in at.markdown if md.value.startswith("**"))
     assert "capacity deleted off-hours" in recommended
+
+
+def test_recommendation_hand_off_files_are_offered() -> None:
+    from copilot_roi.handoff import FILE_NAMES, hand_off
+    from copilot_roi.optimizer import optimize
+
+    at = open_capacity()
+    assert sorted(b.label for b in at.get("download_button")) == sorted(FILE_NAMES.values())
+    series = build_profile(EstimateInputs())
+    plan = CapacityPlan(provisioned_scu=3, overage="unlimited")
+    rec = optimize(series, list_prices(), current_plan=plan).recommended.plan
+    amount = hand_off(rec, list_prices(), usage=series).budget_amount
+    assert any(f"Budget of {amount:,} USD a month" in c.value for c in at.caption)

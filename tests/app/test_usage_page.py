@@ -53,7 +53,7 @@ def test_usage_page_shows_the_engine_numbers_for_the_sample(sample: UsageDataset
     assert metric(at, "Hours above 90 % of capacity") == f"{kpis.hours_above_90pct:,}"
     assert isinstance(at.session_state["usage_dataset"], UsageDataset)
     assert at.session_state["usage_dataset"].quality.rows_used == sample.quality.rows_used
-    assert len(at.get("plotly_chart")) == 8  # heatmap, daily trend, six breakdowns
+    assert len(at.get("plotly_chart")) == 10  # heatmap, daily trend, six breakdowns, two agent charts
     assert any("bundled sample" in i.value for i in at.info)
 
 
@@ -67,6 +67,20 @@ def test_pseudonymise_switch_controls_every_table() -> None:
     at.run()
     assert not at.exception
     assert "Ben Heppard" in shown_text(at)
+
+
+def test_agent_rate_card_tab_keeps_agent_names_and_offers_a_download(sample: UsageDataset) -> None:
+    from copilot_roi.usage.agents import rate_card
+
+    at = open_page("app_pages/usage.py")  # pseudonymising is on by default
+    table = next(df.value for df in at.dataframe if "units_per_run_median" in df.value.columns)
+    card = rate_card(sample.frame)
+    assert list(table["agent"]) == [a.agent for a in card.agents]
+    assert list(table["runs"]) == [a.runs for a in card.agents]
+    assert list(table["units_per_run_p90"]) == [a.units_per_run_p90 for a in card.agents]
+    assert any(b.label.startswith("Download the agent rate card") for b in at.get("download_button"))
+    at.selectbox(key="usage_agent_hours").set_value(card.agents[1].agent).run()
+    assert not at.exception
 
 
 def test_filters_apply_to_the_kpis(sample: UsageDataset) -> None:
@@ -134,8 +148,19 @@ def test_rightsizing_shows_the_e5_burn_down() -> None:
     charts_before = len(at.get("plotly_chart"))
     at.number_input(key="rs_plan_e5").set_value(5000).run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == charts_before + 1
+    assert len(at.get("plotly_chart")) == charts_before + 2  # this month's burn-down, the forecast
     assert any("pool" in w.value for w in [*at.warning, *at.info])
+    from copilot_roi.usage.burndown import pool_forecast
+
+    dataset = at.session_state["usage_dataset"]
+    expected = pool_forecast(dataset.hourly, 5000, list_prices())
+    table = next(df.value for df in at.dataframe if "runs_out_on" in df.value.columns)
+    assert list(table["used_units"]) == [m.used_units for m in expected.months]
+    assert list(table["throttled_units"]) == [m.throttled_units for m in expected.months]
+    at.toggle(key="rs_pool_payg").set_value(True).run()
+    table = next(df.value for df in at.dataframe if "runs_out_on" in df.value.columns)
+    paid = pool_forecast(dataset.hourly, 5000, list_prices(), pay_as_you_go=True)
+    assert list(table["cost_past_pool"]) == [m.cost_past_pool for m in paid.months]
 
 
 SAMPLES = APP.parent / "sample_data"
@@ -226,3 +251,23 @@ def test_an_old_export_is_dated_as_one_window_and_the_page_says_how_old() -> Non
     assert "**15 Nov 2026 09:00** to **10 Feb 2027 17:00**" in shown
     assert "ends 294 days before the export date 01 Dec 2027" in shown
     assert "Ben Heppard" not in shown
+
+
+def test_rightsizing_offers_the_hand_off_files(sample: UsageDataset) -> None:
+    from copilot_roi.handoff import FILE_NAMES, hand_off
+
+    at = open_page("app_pages/rightsizing.py")
+    labels = [b.label for b in at.get("download_button")]
+    assert sorted(labels) == sorted(FILE_NAMES.values())
+    dataset = at.session_state["usage_dataset"]
+    expected = right_size(dataset.hourly, list_prices(), CapacityPlan(provisioned_scu=3, overage="unlimited"))
+    amount = hand_off(expected.result.recommended.plan, list_prices(), usage=expected.series).budget_amount
+    assert any(f"Budget of {amount:,} USD a month" in c.value for c in at.caption)
+    at.radio(key="rs_handoff_plan").set_value("Current").run()
+    assert expected.result.current is not None
+    amount = hand_off(expected.result.current.plan, list_prices(), usage=expected.series).budget_amount
+    assert any(f"Budget of {amount:,} USD a month" in c.value for c in at.caption)
+    at.text_input(key="rs_handoff_emails").set_value("soc@contoso.com, [x](javascript:alert(1))").run()
+    assert not at.exception
+    assert any("is not an e" in e.value for e in at.error)  # Markdown-escaped: "e\\-mail"
+    assert not at.get("download_button")

@@ -51,3 +51,37 @@ def test_plain_escapes_markdown_from_uploads() -> None:
     text = plain("![x](https://evil/p.png) http://a.b *bold* $x$")
     assert re.search(r"(?<!\\)[!\[\]()*$:]", text) is None  # every Markdown character escaped
     assert text.replace("\\", "") == "![x](https://evil/p.png) http://a.b *bold* $x$"
+
+
+def test_agent_figures_escape_names_and_show_the_spread() -> None:
+    from copilot_roi.charts.usage_charts import agent_hours_figure, agent_rate_figure
+
+    table = pd.DataFrame(
+        {
+            "agent": ["<img src=x onerror=alert(1)> Agent", "Phishing Triage Agent"],
+            "runs": [4, 10],
+            "units_per_run_median": [0.3, 0.5],
+            "units_per_run_p10": [0.1, 0.2],
+            "units_per_run_p90": [0.9, 0.6],
+        }
+    )
+    bar = agent_rate_figure(table).data[0]
+    assert list(bar.y) == ["Phishing Triage Agent", "&lt;img src=x onerror=alert(1)&gt; Agent"]
+    assert np.allclose(bar.error_x.array, [0.1, 0.6])
+    assert np.allclose(bar.error_x.arrayminus, [0.3, 0.2])
+    runs = pd.DataFrame(np.zeros((7, 24), dtype=int), index=ua.DAY_NAMES, columns=range(24))
+    title = agent_hours_figure(runs, "<b>x</b>").layout.title.text
+    assert "<b>" not in title and "&lt;b&gt;" in title
+
+
+def test_pool_forecast_figure_has_a_line_per_month_and_a_dashed_forecast() -> None:
+    from copilot_roi.charts.usage_charts import pool_forecast_figure
+    from copilot_roi.pricebook import list_prices
+    from copilot_roi.usage.burndown import pool_forecast
+
+    series = HourlySeries(pd.Timestamp("2026-10-15", tz="UTC"), np.full(24 * 40, 0.5))
+    forecast = pool_forecast(series, 400, list_prices())
+    figure = pool_forecast_figure(forecast)
+    assert [t.name for t in figure.data] == ["2026-10", "2026-11", "2026-12 (forecast)"]
+    assert figure.data[-1].line.dash == "dash" and len(figure.data[-1].x) == 31
+    assert min(figure.data[0].y) >= 0 and figure.data[0].y[0] == 160 - 12

@@ -139,3 +139,51 @@ def test_pseudonymised_output_hides_a_user_name_in_a_file_name(
     payload = json.loads(out)
     assert payload["files"][0].endswith(" export.csv")
     assert payload["rejections"][0]["file"] == payload["files"][0]
+
+
+def test_json_lists_the_agent_rate_card(capsys: pytest.CaptureFixture[str]) -> None:
+    from copilot_roi.usage.agents import rate_card
+
+    code, out, _ = run(capsys, "usage", *FILES, *ARGS, "--json", "--pseudonymise")
+    assert code == 0
+    agents = json.loads(out)["agents"]
+    dataset = ingest_paths(FILES, IngestOptions(as_of=dt.date(2026, 11, 21), timezone="Europe/Paris"))
+    card = rate_card(dataset.frame)
+    # Agents keep their product names under --pseudonymise; the figures are the engine's.
+    assert [a["agent"] for a in agents] == ["Phishing Triage Agent", "Conditional Access Optimization Agent"]
+    assert [a["runs"] for a in agents] == [a.runs for a in card.agents]
+    assert [a["units_per_run_median"] for a in agents] == [a.units_per_run_median for a in card.agents]
+    assert sum(a["total_units"] for a in agents) == pytest.approx(
+        dataset.frame.loc[dataset.frame["type"].astype(str) == "Agent", "units_scu"].sum()
+    )
+    code, text, _ = run(capsys, "usage", *FILES, *ARGS)
+    assert "Phishing Triage Agent: " in text and "runs a day" in text
+
+
+def test_pool_forecast_with_e5_licences(capsys: pytest.CaptureFixture[str]) -> None:
+    from copilot_roi.pricebook import list_prices
+    from copilot_roi.usage.burndown import pool_forecast
+
+    argv = ["usage", FILES[0], *ARGS, "--e5-licenses", "2000", "--growth", "10", "--json"]
+    code, out, _ = run(capsys, *argv, "--pool-pay-as-you-go")
+    assert code == 0
+    pool = json.loads(out)["pool"]
+    dataset = ingest_paths(FILES[:1], IngestOptions(as_of=dt.date(2026, 11, 21), timezone="Europe/Paris"))
+    expected = pool_forecast(dataset.hourly, 2000, list_prices(), growth_pct=10, pay_as_you_go=True)
+    assert pool == json.loads(json.dumps(expected.as_dict()))
+    assert pool["allowance_units"] == 800.0  # 0.4 x 2,000
+    observed = [m for m in pool["months"] if m["kind"] == "observed"]
+    assert sum(m["used_units"] for m in observed) == pytest.approx(dataset.total_units)
+    for m in pool["months"]:
+        assert m["units_past_pool"] == pytest.approx(max(m["used_units"] - 800.0, 0.0), abs=1e-6)
+        assert m["cost_past_pool"] == pytest.approx(6.0 * m["billed_units"])
+    assert pool["months"][-1]["kind"] == "forecast" and pool["months"][-1]["month"] == "2026-12"
+    _, throttled, _ = run(capsys, *argv)
+    assert all(m["cost_past_pool"] == 0 for m in json.loads(throttled)["pool"]["months"])
+    assert "pool" not in json.loads(run(capsys, "usage", FILES[0], *ARGS, "--json")[1])
+
+
+def test_pool_forecast_bad_growth_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "usage", FILES[0], *ARGS, "--e5-licenses", "400", "--growth", "-150")
+    assert code == 2
+    assert err.count("\n") == 1 and "growth must be between" in err

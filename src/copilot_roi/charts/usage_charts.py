@@ -19,7 +19,7 @@ from copilot_roi.charts.style import (
     THROTTLED_COLOUR,
     finish,
 )
-from copilot_roi.usage.burndown import BurnDown
+from copilot_roi.usage.burndown import BurnDown, PoolForecast
 
 TOP_N = 15
 
@@ -126,6 +126,40 @@ def burn_down_figure(burn: BurnDown) -> go.Figure:
     return finish(figure, f"E5/E7 pool, {burn.month_label}: {burn.allowance_scu:,.0f} SCUs")
 
 
+def pool_forecast_figure(forecast: PoolForecast) -> go.Figure:
+    """SCUs left in the pool by day of month: one line per month, the forecast month dashed."""
+    figure = go.Figure()
+    daily = forecast.daily
+    months = list(dict.fromkeys(daily["month"]))
+    for number, month in enumerate(months):
+        rows = daily[daily["month"] == month]
+        forecast_month = bool((rows["kind"] == "forecast").all())
+        latest = number == len(months) - 2
+        figure.add_scatter(
+            x=rows["day_of_month"],
+            y=rows["remaining_units"],
+            name=f"{month} (forecast)" if forecast_month else month,
+            mode="lines",
+            line={
+                "color": OVERAGE_COLOUR if forecast_month else (POOL_COLOUR if latest else NEUTRAL_COLOUR),
+                "dash": "dash" if forecast_month else "solid",
+                "width": 3 if forecast_month or latest else 1.5,
+            },
+            hovertemplate=f"{month} day %{{x}}: %{{y:,.1f}} SCU left<extra></extra>",
+        )
+    figure.update_layout(
+        xaxis_title="Day of the month",
+        yaxis_title="SCUs left in the pool",
+        yaxis_range=[0, forecast.allowance_units * 1.05],
+    )
+    growth = f", {forecast.growth_pct:+g} %" if forecast.growth_pct else ""
+    return finish(
+        figure,
+        f"E5/E7 pool by month: {forecast.allowance_units:,.0f} SCUs, next month at "
+        f"{forecast.rate_units_per_day * (1 + forecast.growth_pct / 100):,.1f} SCU/day{growth}",
+    )
+
+
 def plan_comparison_figure(rows: pd.DataFrame, currency: str) -> go.Figure:
     """Provisioned and overage cost of a few plans side by side (rows: plan, provisioned, overage)."""
     figure = go.Figure()
@@ -135,3 +169,44 @@ def plan_comparison_figure(rows: pd.DataFrame, currency: str) -> go.Figure:
     figure.add_bar(x=rows["plan"], y=rows["overage_cost"], name="Overage", marker_color=OVERAGE_COLOUR)
     figure.update_layout(barmode="stack", yaxis_title=f"Cost over the period ({currency})")
     return finish(figure, "Current plan against the recommendation")
+
+
+def agent_rate_figure(table: pd.DataFrame) -> go.Figure:
+    """SCUs per run of each agent: the median as a bar, P10 to P90 as its whisker."""
+    names = [html.escape(str(n), quote=False) for n in table["agent"]]
+    figure = go.Figure(
+        go.Bar(
+            x=table["units_per_run_median"][::-1],
+            y=names[::-1],
+            orientation="h",
+            marker_color=PROVISIONED_COLOUR,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (table["units_per_run_p90"] - table["units_per_run_median"])[::-1],
+                "arrayminus": (table["units_per_run_median"] - table["units_per_run_p10"])[::-1],
+                "color": NEUTRAL_COLOUR,
+            },
+            customdata=table[["units_per_run_p10", "units_per_run_p90", "runs"]].to_numpy()[::-1],
+            hovertemplate="%{y}: median %{x:.2f} SCU per run (P10 %{customdata[0]:.2f}, "
+            "P90 %{customdata[1]:.2f}; %{customdata[2]:,} runs)<extra></extra>",
+        )
+    )
+    figure.update_layout(xaxis_title="SCUs per run")
+    return finish(figure, "SCUs per agent run", height_px=max(300, 150 + 34 * len(names)))
+
+
+def agent_hours_figure(runs: pd.DataFrame, agent: str) -> go.Figure:
+    """When one agent runs: runs per local hour of the week (rows Mon..Sun, columns 0..23)."""
+    figure = go.Figure(
+        go.Heatmap(
+            z=runs.to_numpy(),
+            x=[f"{h:02d}:00" for h in runs.columns],
+            y=list(runs.index),
+            colorscale="Blues",
+            colorbar={"title": "runs"},
+            hovertemplate="%{y} %{x}: %{z:,} runs<extra></extra>",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    return finish(figure, f"When {html.escape(agent, quote=False)} runs", height_px=360)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.pricing_commands import _non_negative_int, _price_arguments, prices_from_args
 
 
 def register(sub: Any) -> None:
@@ -29,6 +30,23 @@ def register(sub: Any) -> None:
         action="store_true",
         help="replace user names with aliases (random per run)",
     )
+    pool = parser.add_argument_group("E5/E7 pool forecast (the 'pool' key)")
+    pool.add_argument(
+        "--e5-licenses",
+        type=_non_negative_int,
+        default=0,
+        dest="e5_licences",
+        help="E5/E7 licences: forecast the monthly pool (min(10000, 0.4 x licences) SCUs)",
+    )
+    pool.add_argument(
+        "--growth", type=float, default=0.0, metavar="PCT", help="next month's usage growth, percent"
+    )
+    pool.add_argument(
+        "--pool-pay-as-you-go",
+        action="store_true",
+        help="bill SCUs past the pool at the overage price (default: they are throttled)",
+    )
+    _price_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=run_usage)
 
@@ -58,6 +76,17 @@ def run_usage(args: argparse.Namespace) -> None:
     except UntrustedFileError as error:
         raise CliError(str(error), exit_code=1) from error
     payload = usage_payload(dataset, new_key() if args.pseudonymise else None)
+    if args.e5_licences:
+        from copilot_roi.usage.burndown import pool_forecast
+
+        forecast = pool_forecast(
+            dataset.hourly,
+            args.e5_licences,
+            prices_from_args(args),
+            growth_pct=args.growth,
+            pay_as_you_go=args.pool_pay_as_you_go,
+        )
+        payload["pool"] = forecast.as_dict()
     if args.json:
         emit_json(payload)
     else:
@@ -83,6 +112,31 @@ def _human(p: dict[str, Any]) -> str:
     ):
         lines.append(f"{title}:")
         lines += [f"  {name or '(not recorded)'}: {units:,.1f}" for name, units in p[key].items()]
+    if p["agents"]:
+        lines.append(f"Agents (SCUs per run: median, P10 to P90; over {p['agent_days']} days):")
+        lines += [
+            f"  {a['agent']}: {a['runs']:,} runs, {a['total_units']:,.1f} SCUs "
+            f"({a['share_of_units']:.1%}), {a['units_per_run_median']:.2f} "
+            f"({a['units_per_run_p10']:.2f} to {a['units_per_run_p90']:.2f}) per run, "
+            f"{a['runs_per_day']:,.1f} runs a day"
+            for a in p["agents"]
+        ]
+    if "pool" in p:
+        pool = p["pool"]
+        past = "billed" if pool["pay_as_you_go"] else "throttled"
+        lines.append(
+            f"E5/E7 pool: {pool['allowance_units']:,.1f} SCUs a month ({pool['licences']:,} licences); "
+            f"current rate {pool['rate_units_per_day']:,.1f} SCUs a day, "
+            f"next month {pool['growth_pct']:+g} %:"
+        )
+        for m in pool["months"]:
+            out = f"runs out {m['runs_out_on']}" if m["runs_out_on"] else "lasts the month"
+            partial = "" if m["complete"] or m["kind"] == "forecast" else f", {m['observed_days']} days seen"
+            lines.append(
+                f"  {m['month']} ({m['kind']}{partial}): {m['used_units']:,.1f} used, {out}, "
+                f"{m['units_past_pool']:,.1f} past the pool ({past}), "
+                f"{m['cost_past_pool']:,.2f} {pool['currency']}"
+            )
     lines += [f"Note: {note}" for note in p["notes"]]
     if p["rejections"]:
         lines.append(f"Rejected rows (first {p['rejections_listed']}):")

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from copilot_roi.hourly import HourlySeries
+from copilot_roi.usage.agent_names import agent_row_mask
 from copilot_roi.usage.bucketing import hourly_series
 
 Actor = Literal["all", "people", "agents"]
@@ -56,8 +57,8 @@ def text_array(series: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 
 def actor_kind(frame: pd.DataFrame) -> pd.Series:
-    """'Agent' for rows whose type says agent, 'Person' otherwise."""
-    agent = np.asarray(pc.match_substring(text_array(frame["type"]), "agent", ignore_case=True), dtype=bool)
+    """'Agent' for rows whose type says agent or whose initiator is a known agent, else 'Person'."""
+    agent = agent_row_mask(text_array(frame["type"]), text_array(frame["user"]))
     kinds = pd.Categorical.from_codes(agent.astype(np.int8), categories=pd.Index(["Person", "Agent"]))
     return pd.Series(kinds, index=frame.index, name="actor")
 

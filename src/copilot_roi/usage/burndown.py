@@ -1,8 +1,12 @@
-"""E5/E7 pool burn-down: how the month's included SCUs are used up, and the day they run out.
+"""E5/E7 pool burn-down and forecast: how each month's included SCUs are used up, the day they
+run out, and what the SCUs past the pool cost.
 
-The pool (0.4 SCU per licence per month, capped) resets each calendar month; usage draws it down
-day by day. The projection continues the average daily usage of the last ``rate_days`` observed
-days to the month end.
+The pool (0.4 SCU per licence per month, capped) resets each calendar month, with no rollover;
+usage draws it down in time order. The projection continues the average daily usage of the last
+``rate_days`` observed days (the "current rate"). Past the pool, demand is throttled, or, when
+Microsoft's pay-as-you-go for the pool is on (a setting), billed as overage: metered per clock
+hour to 0.1 SCU at the overage price, as the billing engine does. The pool alone is forecast:
+a provisioned capacity next to it is not counted here.
 """
 
 from __future__ import annotations
@@ -10,9 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from copilot_roi.billing import meter_overage, pool_draw
 from copilot_roi.hourly import HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
@@ -40,11 +48,7 @@ def pool_burn_down(series: HourlySeries, licences: int, prices: Prices, rate_day
     >>> b.allowance_scu, b.rate_scu_per_day, b.exhausted_on, b.runs_out_on
     (160.0, 12.0, None, datetime.date(2026, 11, 14))
     """
-    if licences <= 0:
-        raise ValueError("an E5/E7 pool needs at least one licence")
-    allowance = e5_allowance_scu_per_month(
-        licences, prices.e5_allowance_scu_per_licence_month, prices.e5_allowance_cap_scu_month
-    )
+    allowance = pool_allowance(licences, prices)
     daily_all = series.to_series().groupby(series.index.date).sum()
     days = pd.Index(daily_all.index)
     last_day: dt.date = days[-1]
@@ -83,3 +87,220 @@ def pool_burn_down(series: HourlySeries, licences: int, prices: Prices, rate_day
         exhausted_on=exhausted[0] if exhausted else None,
         runs_out_on=runs_out,
     )
+
+
+MAX_GROWTH_PCT = 500.0
+# Float sums of 0.1-unit rows miss an exact allowance by ~1e-12; a pool within this is used up.
+_EXHAUSTED_TOLERANCE_SCU = 1e-9
+
+
+def pool_allowance(licences: int, prices: Prices) -> float:
+    """SCUs the pool holds each calendar month for ``licences`` E5/E7 licences."""
+    if licences <= 0:
+        raise ValueError("an E5/E7 pool needs at least one licence")
+    return e5_allowance_scu_per_month(
+        licences, prices.e5_allowance_scu_per_licence_month, prices.e5_allowance_cap_scu_month
+    )
+
+
+@dataclass(frozen=True)
+class PoolMonth:
+    """One calendar month of the pool: observed from the export, or forecast at the current rate.
+
+    An observed month the export covers only in part (``complete`` False) shows the usage seen:
+    a month cut at its start understates what the pool had already served.
+    """
+
+    month: str  # "2026-11"
+    kind: Literal["observed", "forecast"]
+    days_in_month: int
+    observed_days: int
+    allowance_units: float
+    used_units: float
+    runs_out_on: dt.date | None
+    units_past_pool: float
+    throttled_units: float  # past the pool, refused (pay-as-you-go off)
+    billed_units: float  # past the pool, billed (pay-as-you-go on; metered to 0.1 per hour)
+    cost_past_pool: float  # display currency
+
+    @property
+    def complete(self) -> bool:
+        return self.kind == "observed" and self.observed_days == self.days_in_month
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "kind": self.kind,
+            "complete": self.complete,
+            "days_in_month": self.days_in_month,
+            "observed_days": self.observed_days,
+            "allowance_units": self.allowance_units,
+            "used_units": self.used_units,
+            "runs_out_on": self.runs_out_on.isoformat() if self.runs_out_on else None,
+            "units_past_pool": self.units_past_pool,
+            "throttled_units": self.throttled_units,
+            "billed_units": self.billed_units,
+            "cost_past_pool": self.cost_past_pool,
+        }
+
+
+@dataclass(frozen=True)
+class PoolForecast:
+    licences: int
+    allowance_units: float
+    pay_as_you_go: bool
+    price_per_unit: float  # the overage price, display currency
+    currency: str
+    rate_days: int
+    rate_units_per_day: float  # the current rate, before growth
+    growth_pct: float
+    months: tuple[PoolMonth, ...]  # observed months in order, then the forecast month
+    daily: pd.DataFrame  # day, month, used_units, remaining_units, kind (observed / forecast)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``pool`` object of ``copilot-roi usage --json``."""
+        return {
+            "licences": self.licences,
+            "allowance_units": self.allowance_units,
+            "pay_as_you_go": self.pay_as_you_go,
+            "price_per_unit": round(self.price_per_unit, 4),
+            "currency": self.currency,
+            "rate_days": self.rate_days,
+            "rate_units_per_day": self.rate_units_per_day,
+            "growth_pct": self.growth_pct,
+            "months": [m.as_dict() for m in self.months],
+        }
+
+
+def pool_forecast(
+    series: HourlySeries,
+    licences: int,
+    prices: Prices,
+    growth_pct: float = 0.0,
+    pay_as_you_go: bool = False,
+    rate_days: int = 7,
+) -> PoolForecast:
+    """Each calendar month of ``series`` against the pool, then the next month at the current rate.
+
+    The next month uses ``rate x (1 + growth_pct / 100)`` SCUs a day; it runs out on the first
+    day its cumulative use reaches the allowance (day ``ceil(allowance / daily)``).
+
+    >>> from copilot_roi.pricebook import list_prices
+    >>> s = HourlySeries(pd.Timestamp("2026-11-01", tz="UTC"), np.full(24 * 30, 0.5))
+    >>> f = pool_forecast(s, 400, list_prices(), growth_pct=25, pay_as_you_go=True)
+    >>> [(m.month, m.used_units, str(m.runs_out_on), m.units_past_pool, m.cost_past_pool) for m in f.months]
+    [('2026-11', 360.0, '2026-11-14', 200.0, 1200.0), ('2026-12', 465.0, '2026-12-11', 305.0, 1830.0)]
+    """
+    if not -100.0 <= growth_pct <= MAX_GROWTH_PCT:
+        raise ValueError(f"growth must be between -100 % and {MAX_GROWTH_PCT:g} %")
+    if rate_days < 1:
+        raise ValueError("the current rate needs at least one day")
+    if series.month_basis != "calendar":
+        raise ValueError("the pool resets each calendar month: the usage needs calendar months")
+    allowance = pool_allowance(licences, prices)
+    demand = series.units_scu
+    month_ids, labels = series.month_ids()
+    past = demand - pool_draw(demand, month_ids, allowance)
+    billed = meter_overage(past, prices.overage_step_scu, prices.overage_rounding)
+    local_days = pd.Index(series.index.date)
+    frame = pd.DataFrame(
+        {"day": local_days, "month": month_ids, "used": demand, "past": past, "billed": billed}
+    )
+    daily = frame.groupby("day", sort=True).agg(month=("month", "first"), used=("used", "sum"))
+    months: list[PoolMonth] = []
+    rows: list[pd.DataFrame] = []
+    # Month ids run 0, 1, 2, ... in time order, so the n-th group is month n.
+    for position, (month_id, per_month) in enumerate(frame.groupby("month", sort=True)):
+        days = daily[daily["month"] == month_id]
+        first_day: dt.date = days.index[0]
+        cumulative = days["used"].cumsum()
+        out = cumulative.index[cumulative.to_numpy() >= allowance - _EXHAUSTED_TOLERANCE_SCU]
+        units_past = _tidy(per_month["past"].sum())
+        billed_units = _tidy(per_month["billed"].sum()) if pay_as_you_go else 0.0
+        months.append(
+            PoolMonth(
+                month=labels[position],
+                kind="observed",
+                days_in_month=_days_in_month(first_day),
+                observed_days=len(days),
+                allowance_units=allowance,
+                used_units=_tidy(days["used"].sum()),
+                runs_out_on=out[0] if len(out) else None,
+                units_past_pool=units_past,
+                throttled_units=0.0 if pay_as_you_go else units_past,
+                billed_units=billed_units,
+                cost_past_pool=_money(billed_units * prices.overage_per_scu),
+            )
+        )
+        rows.append(_burn_rows(list(days.index), days["used"].to_numpy(), allowance, "observed"))
+    rate = _tidy(daily["used"].iloc[-rate_days:].mean())
+    per_day = rate * (1 + growth_pct / 100)
+    last_day: dt.date = daily.index[-1]
+    start = (last_day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    length = _days_in_month(start)
+    used = _tidy(per_day * length)
+    runs_out: dt.date | None = None
+    if per_day > 0:
+        day_number = math.ceil(allowance / per_day - _EXHAUSTED_TOLERANCE_SCU)
+        runs_out = start + dt.timedelta(days=day_number - 1) if day_number <= length else None
+    units_past = _tidy(max(used - allowance, 0.0))
+    # A forecast has no hours to meter: past-pool SCUs are priced as they are.
+    billed_units = units_past if pay_as_you_go else 0.0
+    months.append(
+        PoolMonth(
+            month=f"{start:%Y-%m}",
+            kind="forecast",
+            days_in_month=length,
+            observed_days=0,
+            allowance_units=allowance,
+            used_units=used,
+            runs_out_on=runs_out,
+            units_past_pool=units_past,
+            throttled_units=0.0 if pay_as_you_go else units_past,
+            billed_units=billed_units,
+            cost_past_pool=_money(billed_units * prices.overage_per_scu),
+        )
+    )
+    future = [start + dt.timedelta(days=i) for i in range(length)]
+    rows.append(_burn_rows(future, np.full(length, per_day), allowance, "forecast"))
+    return PoolForecast(
+        licences=licences,
+        allowance_units=allowance,
+        pay_as_you_go=pay_as_you_go,
+        price_per_unit=prices.overage_per_scu,
+        currency=prices.currency,
+        rate_days=rate_days,
+        rate_units_per_day=rate,
+        growth_pct=growth_pct,
+        months=tuple(months),
+        daily=pd.concat(rows, ignore_index=True),
+    )
+
+
+def _burn_rows(
+    days: list[dt.date], used: npt.NDArray[np.float64], allowance: float, kind: str
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "day": days,
+            "month": [f"{d:%Y-%m}" for d in days],
+            "day_of_month": [d.day for d in days],
+            "used_units": used,
+            "remaining_units": np.clip(allowance - np.cumsum(used), 0.0, None),
+            "kind": kind,
+        }
+    )
+
+
+def _days_in_month(day: dt.date) -> int:
+    start = day.replace(day=1)
+    return ((start + dt.timedelta(days=32)).replace(day=1) - start).days
+
+
+def _tidy(value: float) -> float:
+    # Sums of 0.1-unit rows carry float noise; six places is far below any billed unit.
+    return float(round(float(value), 6))
+
+
+def _money(value: float) -> float:
+    return float(round(float(value), 2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from copilot_roi.usage.agents import QUANTILE_METHOD, rate_card
 from copilot_roi.usage.analytics import summarise
 from copilot_roi.usage.ingest import UsageDataset
 from copilot_roi.usage.pseudonymise import alias_map, without_names
@@ -12,9 +13,10 @@ from copilot_roi.usage.pseudonymise import alias_map, without_names
 def usage_payload(
     dataset: UsageDataset, pseudonymise_key: bytes | None = None, rejection_limit: int = 1000
 ) -> dict[str, Any]:
-    """Counts, period, peak hour and units per category, plugin, experience and user.
+    """Counts, period, peak hour, units per category, plugin, experience and user, agent rate card.
 
-    With ``pseudonymise_key`` users appear as stable aliases. Times are ISO 8601 with the
+    With ``pseudonymise_key`` users appear as stable aliases (in the rate card, only initiators
+    that are people: agents keep their product names). Times are ISO 8601 with the
     inferred year and the offset of the export's time zone.
     """
     quality = dataset.quality
@@ -23,6 +25,8 @@ def usage_payload(
     rejections = quality.rejection_records(rejection_limit)
     files = [f.file_name for f in quality.files]
     notes = list(quality.notes)
+    card = rate_card(dataset.frame)
+    aliases: dict[str, str] = {}
     if pseudonymise_key is not None:
         aliases = alias_map(list(by_user), pseudonymise_key)
         by_user = {aliases[name]: units for name, units in by_user.items()}
@@ -56,6 +60,9 @@ def usage_payload(
         "by_plugin": summary.by["plugins"],
         "by_experience": summary.by["experience"],
         "by_user": by_user,
+        "agents": [a.as_dict(aliases.get(a.agent) if a.is_person else None) for a in card.agents],
+        "agent_days": card.days,
+        "agent_quantile_method": QUANTILE_METHOD,
         "notes": notes,
         "rejections": rejections,
         "rejections_listed": min(len(quality.rejections), rejection_limit),

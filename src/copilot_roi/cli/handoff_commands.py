@@ -1,0 +1,94 @@
+"""``copilot-roi handoff``: write the budget, capacity schedule and az script files for a plan."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.pricing_commands import (
+    _date,
+    _friendly_validation,
+    _plan_arguments,
+    _price_arguments,
+    _usage_arguments,
+    plan_from_args,
+    prices_from_args,
+    usage_from_args,
+)
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "handoff",
+        help="budget (ARM template), capacity schedule (CSV, JSON) and az script for a plan",
+        description="Write hand-off files for a plan (same plan arguments as 'price'). "
+        "Nothing contacts Azure; test the files on your side before use.",
+    )
+    _plan_arguments(parser, scu_required=True)
+    _usage_arguments(parser)
+    _price_arguments(parser)
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write to")
+    parser.add_argument(
+        "--start-date", type=_date, help="budget start, the first of a month (default: next month)"
+    )
+    parser.add_argument("--budget-name", default="security-copilot-monthly")
+    parser.add_argument(
+        "--email",
+        action="append",
+        default=[],
+        dest="emails",
+        help="budget alert recipient (repeat); else pass contactEmails when deploying",
+    )
+    parser.add_argument("--json", action="store_true", help="print what was written as JSON")
+    parser.set_defaults(handler=run_handoff)
+
+
+def run_handoff(args: argparse.Namespace) -> None:
+    from copilot_roi.cli import emit_json
+    from copilot_roi.handoff import hand_off
+
+    with _friendly_validation():
+        prices = prices_from_args(args)
+        plan = plan_from_args(args, args.scu)
+    usage = usage_from_args(args)
+    result = hand_off(
+        plan,
+        prices,
+        usage=usage,
+        start_date=args.start_date,
+        budget_name=args.budget_name,
+        contact_emails=tuple(args.emails),
+        today=dt.date.today(),
+    )
+    if args.out.exists() and not args.out.is_dir():
+        raise CliError(f"{args.out}: not a folder")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, data in result.files.items():
+            path = args.out / name
+            path.write_bytes(data)
+            if name.endswith(".sh"):
+                path.chmod(0o755)
+    except OSError as error:
+        raise CliError(f"{args.out}: cannot write ({error.strerror})", exit_code=1) from error
+    written = [str(args.out / name) for name in result.files]
+    payload = {
+        "plan": plan.describe(),
+        "monthly_cost": result.monthly_cost,
+        "budget_amount": result.budget_amount,
+        "currency": result.currency,
+        "start_date": result.start_date.isoformat(),
+        "files": written,
+    }
+    if args.json:
+        emit_json(payload)
+        return
+    sys.stdout.write(
+        f"{payload['plan']}: expected {result.monthly_cost:,.2f} {result.currency} a month; "
+        f"budget {result.budget_amount:,} from {payload['start_date']}\n"
+        + "".join(f"  wrote {f}\n" for f in written)
+    )

@@ -1,0 +1,59 @@
+"""Hand-off downloads for a chosen plan: budget ARM template, capacity schedule (CSV, JSON), az script."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from copilot_roi.handoff import first_of_next_month, hand_off
+from copilot_roi.hourly import HourlySeries
+from copilot_roi.plans import CapacityPlan
+from copilot_roi.pricebook import Prices
+from ui.usage_state import plain
+
+_MIME = {".json": "application/json", ".csv": "text/csv", ".sh": "text/x-shellscript"}
+
+
+def handoff_downloads(
+    prefix: str, plans: dict[str, CapacityPlan], prices: Prices, usage: HourlySeries | None
+) -> None:
+    """Pick one of ``plans`` and offer its hand-off files; ``usage`` prices the expected month."""
+    st.subheader("Hand-off: budget and capacity schedule")
+    choice = st.radio("Plan to hand off", list(plans), horizontal=True, key=f"{prefix}_handoff_plan")
+    c1, c2 = st.columns(2)
+    start = c1.date_input(
+        "Budget starts on (the first of a month)",
+        value=first_of_next_month(dt.date.today()),
+        key=f"{prefix}_handoff_start",
+    )
+    emails = c2.text_input(
+        "Budget alert e-mails (comma-separated; or pass them when deploying)", key=f"{prefix}_handoff_emails"
+    )
+    try:
+        result = hand_off(
+            plans[choice],
+            prices,
+            usage=usage,
+            start_date=start if isinstance(start, dt.date) else None,
+            contact_emails=tuple(e.strip() for e in emails.split(",") if e.strip()),
+        )
+    except ValueError as error:
+        st.error(plain(error))
+        return
+    st.caption(
+        f"Budget of {result.budget_amount:,} {result.currency} a month from {result.start_date:%d %b %Y} "
+        "(the plan's expected 730-hour month from the billing engine), alerts at 50, 80 and 100 % of "
+        "actual cost and 100 % of forecast. The script runs `az resource update` on the "
+        "Microsoft.SecurityCopilot/capacities resource; nothing here contacts Azure: test the files on "
+        "your side first."
+    )
+    columns = st.columns(len(result.files))
+    for column, (name, data) in zip(columns, result.files.items(), strict=True):
+        column.download_button(
+            name,
+            data,
+            file_name=name,
+            mime=_MIME[name[name.rfind(".") :]],
+            key=f"{prefix}_handoff_{name}",
+        )
