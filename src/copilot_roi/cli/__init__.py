@@ -36,7 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Command groups added by later features; listed here so each owns its own module.
-_OPTIONAL_COMMANDS: tuple[str, ...] = ("value_commands", "usage_commands", "report_commands")
+_OPTIONAL_COMMANDS: tuple[str, ...] = (
+    "value_commands",
+    "usage_commands",
+    "report_commands",
+    "evidence_commands",
+)
 
 
 def emit_json(payload: Any) -> None:
