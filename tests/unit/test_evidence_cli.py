@@ -11,7 +11,18 @@ import pytest
 
 from copilot_roi.cli import main
 
-KEYS = {"id", "study", "measures", "authors", "setting", "significant", "sample", "result", "caveat", "used_by"}
+KEYS = {
+    "id",
+    "study",
+    "measures",
+    "authors",
+    "setting",
+    "significant",
+    "sample",
+    "result",
+    "caveat",
+    "used_by",
+}
 
 
 def studies(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -65,6 +76,9 @@ def test_the_readable_form_grades_each_study(capsys: pytest.CaptureFixture[str])
 
 def test_the_installed_command_prints_json() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "copilot_roi", "evidence", "--json"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "copilot_roi", "evidence", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(done.stdout)[0]["id"] == "rct_security_pros_2024"

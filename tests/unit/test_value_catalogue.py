@@ -88,7 +88,9 @@ def test_realisation_default_is_below_full_and_explained() -> None:
 
 def test_an_evidence_basis_without_evidence_is_rejected() -> None:
     broken = CATALOGUE_TEXT.replace(
-        'basis = "evidence", evidence = ["rct_it_admins_2411_01067"], context', 'basis = "evidence", context', 1
+        'basis = "evidence", evidence = ["rct_it_admins_2411_01067"], context',
+        'basis = "evidence", context',
+        1,
     )
     assert broken != CATALOGUE_TEXT
     with pytest.raises(ValidationError, match="must name its evidence"):
@@ -96,7 +98,9 @@ def test_an_evidence_basis_without_evidence_is_rejected() -> None:
 
 
 def test_citing_unknown_evidence_is_rejected() -> None:
-    broken = CATALOGUE_TEXT.replace('evidence = ["rct_it_admins_2411_01067"], context', 'evidence = ["nope"], context')
+    broken = CATALOGUE_TEXT.replace(
+        'evidence = ["rct_it_admins_2411_01067"], context', 'evidence = ["nope"], context'
+    )
     assert broken != CATALOGUE_TEXT
     with pytest.raises(ValidationError, match="unknown evidence"):
         load_catalogue(broken)
@@ -190,6 +194,12 @@ def test_bad_grades_are_rejected_with_the_field(old: str, new: str, message: str
 
 def test_used_by_lists_citing_defaults_and_not_context() -> None:
     catalogue = load_catalogue()
-    assert catalogue.used_by("rct_it_admins_2411_01067") == ["iam.time_saved_share", "it_admin.time_saved_share"]
+    assert catalogue.used_by("rct_it_admins_2411_01067") == [
+        "iam.time_saved_share",
+        "it_admin.time_saved_share",
+    ]
     assert catalogue.used_by("live_ops_2504_08805") == []
-    assert catalogue.shown_with("live_ops_2504_08805") == ["dlp.time_saved_share", "it_admin.time_saved_share"]
+    assert catalogue.shown_with("live_ops_2504_08805") == [
+        "dlp.time_saved_share",
+        "it_admin.time_saved_share",
+    ]

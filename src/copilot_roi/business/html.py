@@ -18,7 +18,13 @@ from collections.abc import Iterable, Sequence
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from copilot_roi.business.case import BusinessCase, headline_figures, role_ids_with_people
+from copilot_roi.business.case import (
+    NO_STUDY,
+    BusinessCase,
+    evidence_authors,
+    headline_figures,
+    role_ids_with_people,
+)
 from copilot_roi.charts import value_charts
 from copilot_roi.value.workshop import money
 
@@ -128,7 +134,7 @@ def render(case: BusinessCase) -> str:
         "</div>",
         "<h2>Assumptions</h2>",
         _assumptions(case),
-        "<h2>Evidence behind time saved</h2>",
+        f"<h2>Evidence behind time saved (studies run by {esc(evidence_authors(case))})</h2>",
         _evidence(case),
         _usage(case),
         "<footer>",
@@ -195,19 +201,30 @@ def _assumptions(case: BusinessCase) -> str:
 
 
 def _evidence(case: BusinessCase) -> str:
-    """One row per study, with every role that draws on it (studies repeat across roles)."""
-    by_study: dict[tuple[str, str, str], list[str]] = {}
+    """One row per study and use, with every role that draws on it (studies repeat across roles)."""
+    by_study: dict[tuple[str, ...], list[str]] = {}
     for e in case.evidence:
-        key = (e.study, e.result if e.study != "No published measurement" else "", e.caveat)
-        if e.study == "No published measurement":
-            key = (e.study, "No study; the default time saved is a conservative assumption", "Assumption")
+        if e.use == "assumption":
+            key: tuple[str, ...] = (
+                NO_STUDY, "No task-time study: the default is a conservative, labelled assumption", "-", "-"
+            )
+        else:
+            study = e.study if e.use == "cited" else f"Context only, not labour saved: {e.study}"
+            grade = f"{e.authors}; {e.measures}; {e.setting}; {e.significance}; {e.sample}"
+            key = (study, grade, e.result, e.caveat)
         roles = by_study.setdefault(key, [])
         if e.role not in roles:
             roles.append(e.role)
-    rows = [(", ".join(roles), study, result, caveat) for (study, result, caveat), roles in by_study.items()]
-    return _table(("Roles", "Study", "Result", "Caveat"), rows, set()).replace(
-        "<table>", '<table class="evidence">', 1
+    rows = [(", ".join(roles), *key) for key, roles in by_study.items()]
+    headers = ("Roles", "Study", "Run by; measures; setting; significance; sample", "Result", "Caveat")
+    table = _table(headers, rows, set()).replace("<table>", '<table class="evidence">', 1)
+    note = (
+        f"Every study was run or funded by {evidence_authors(case)}. Time saved cites task-time "
+        "results only (labour minutes); elapsed-time results (incidents resolved faster) are shown "
+        "as context, never as labour saved."
     )
+    return f'<p class="small">{esc(note)}</p>{table}'
+
 
 
 def _usage(case: BusinessCase) -> str:

@@ -22,7 +22,8 @@ from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from copilot_roi.business.case import BusinessCase, headline_figures, role_ids_with_people
+from copilot_roi.business.case import BusinessCase, evidence_authors, headline_figures, role_ids_with_people
+from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money
 
 SLIDE_TITLES = (
@@ -283,8 +284,8 @@ def _tornado(deck: Deck, case: BusinessCase) -> None:
         slide,
         [
             f"Base NPV {money(base, c)}; each bar moves one input to the low or high end of its range. "
-            f"P10 to P90 over {case.range.draws:,} simulated futures: {money(case.range.p10, c)} to "
-            f"{money(case.range.p90, c)}."
+            f"{range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)}; "
+            f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}."
         ],
         Inches(0.6),
         Inches(1.0),
@@ -320,14 +321,16 @@ def _assumptions(deck: Deck, case: BusinessCase) -> None:
             cell = table.cell(i, j)
             cell.text = value
             cell.text_frame.paragraphs[0].font.size = Pt(SMALL_PT)
-    studies = sorted({e.study for e in case.evidence if e.study != "No published measurement"})
+    studies = sorted(
+        {f"{e.study} ({e.measures}; {e.significance})" for e in case.evidence if e.use == "cited"}
+    )
     lines = [
         f"Realisation rate {s.realisation_rate:.0%}; discount rate {s.discount_rate_annual:.1%} a year; "
         f"horizon {s.horizon_months} months; "
         f"one-off costs {money(s.one_off_costs.total, case.prices.currency)}.",
         f"Price book: {case.price_book_label()}.",
         *[_clip(x) for x in case.data_sources[2:]],
-        "Studies behind time saved:",
+        f"Studies behind time saved, all run by {evidence_authors(case)} (task-time results only):",
         *[_clip(x) for x in studies],
     ]
     _bullets(slide, lines, Inches(9.2), Inches(1.3), Inches(3.6), Inches(5.8), size=11)

@@ -30,8 +30,9 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from copilot_roi.business.case import BusinessCase
+from copilot_roi.business.case import BusinessCase, evidence_authors
 from copilot_roi.safe_cells import neutralise_cell
+from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 
 ASSUMPTIONS = "Assumptions"
 HOURS = "Hours by role"
@@ -445,10 +446,11 @@ def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cac
     write_text(ws, row, 1, f"{rng.p10:,.0f} to {rng.p90:,.0f}", f.text)
     write_text(
         ws, row, 2,
-        f"Engine Monte Carlo ({rng.draws:,} draws, {rng.probability_positive:.0%} positive); "
-        "not recalculated in Excel",
-        f.text,
+        f"{share_positive_sentence(rng.share_npv_positive, rng.draws)}; {INDEPENDENCE_CAVEAT}. "
+        "Engine values, not recalculated in Excel",
+        f.wrap,
     )  # fmt: skip
+    ws.set_row(row, 32)
     row += 2
     write_text(ws, row, 0, "What must be true", f.header)
     for line in case.what_must_be_true:
@@ -476,20 +478,31 @@ def _sensitivity(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     ):
         write_text(ws, 2 + i, 0, label, f.text)
         ws.write_number(2 + i, 1, value, f.money)
-    write_text(ws, 6, 0, "Probability NPV > 0", f.text)
-    ws.write_number(6, 1, rng.probability_positive, f.share)
+    write_text(ws, 6, 0, f"Share of the {rng.draws:,} simulated scenarios with NPV > 0", f.text)
+    ws.write_number(6, 1, rng.share_npv_positive, f.share)
+    write_text(ws, 7, 0, f"P10 to P90: {INDEPENDENCE_CAVEAT} when inputs move together", f.text)
     frame = pd.DataFrame(
         [(b.label, b.low_input, b.high_input, b.npv_at_low, b.npv_at_high) for b in case.tornado],
         columns=["input", "low", "high", "npv_at_low", "npv_at_high"],
     )
-    write_frame(ws, 8, frame, ["Input", "Low", "High", "NPV at low", "NPV at high"], f)
+    write_frame(ws, 9, frame, ["Input", "Low", "High", "NPV at low", "NPV at high"], f)
 
 
 def _evidence(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
-    write_text(ws, 0, 0, "Evidence behind time saved (Microsoft studies; caveats apply)", f.title)
+    title = f"Evidence behind time saved: every study run or funded by {evidence_authors(case)}"
+    write_text(ws, 0, 0, title, f.title)
+    write_text(
+        ws, 1, 0,
+        "Use: cited = time saved derives from it (task-time studies only); context = shown, not used "
+        "(elapsed time: incidents resolved faster, not labour saved); assumption = no task-time study.",
+        f.text,
+    )  # fmt: skip
     frame = pd.DataFrame([vars(e) for e in case.evidence])
-    headers = ["Role", "Study", "Sample", "Result", "Caveat", "Reference"]
-    write_frame(ws, 2, frame, headers, f, widths=[20, 40, 25, 60, 50, 40])
+    headers = [
+        "Role", "Use", "Study", "Run by", "Measures", "Setting", "Significance", "Sample", "Result",
+        "Caveat", "Reference",
+    ]  # fmt: skip
+    write_frame(ws, 3, frame, headers, f, widths=[16, 11, 36, 12, 20, 8, 14, 22, 50, 44, 30])
 
 
 def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
