@@ -101,7 +101,14 @@ def test_assumptions_slide_lists_roles_and_sources(deck, case: BusinessCase) -> 
     assert first_column == [case.role_label(r) for r in role_ids_with_people(case)]
     text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
     assert case.price_book.name in text
-    assert "Microsoft RCT" in text
+    assert "Every study was run or funded by Microsoft" in text
+    studies = [s.table for s in slide.shapes if s.has_table][1]
+    graded = [[studies.cell(i, j).text for j in range(4)] for i in range(1, len(studies.rows))]
+    assert any(row[0].startswith("Microsoft RCT") for row in graded)
+    # Who ran each study and what it measured; time saved rests on task time only.
+    assert {row[1] for row in graded} == {"Microsoft"}
+    assert {row[2] for row in graded} == {"task time"}
+    assert "NO" in {row[3] for row in graded}  # the SOC low end's script-analysis result
 
 
 def test_readable_font_sizes(deck) -> None:  # type: ignore[no-untyped-def]

@@ -206,7 +206,10 @@ def _evidence(case: BusinessCase) -> str:
     for e in case.evidence:
         if e.use == "assumption":
             key: tuple[str, ...] = (
-                NO_STUDY, "No task-time study: the default is a conservative, labelled assumption", "-", "-"
+                NO_STUDY,
+                "No task-time study: the default is a conservative, labelled assumption",
+                "-",
+                "-",
             )
         else:
             study = e.study if e.use == "cited" else f"Context only, not labour saved: {e.study}"
@@ -224,7 +227,6 @@ def _evidence(case: BusinessCase) -> str:
         "as context, never as labour saved."
     )
     return f'<p class="small">{esc(note)}</p>{table}'
-
 
 
 def _usage(case: BusinessCase) -> str:
