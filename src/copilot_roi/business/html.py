@@ -31,7 +31,7 @@ from copilot_roi.value.workshop import money
 
 CHART_WIDTH_PX = 700  # 186 mm at 96 px per inch, the printable width on A4 and Letter
 HALF_WIDTH_PX = 345
-USAGE_ROWS_SHOWN = 5
+USAGE_ROWS_SHOWN = 4
 
 CSS_VARIABLES = (
     f":root {{ --ink: {palette.INK}; --muted: {palette.MUTED}; --line: {palette.LINE}; "
@@ -49,7 +49,7 @@ header.band { background: var(--navy); color: #fff; padding: 4mm 5mm 3.5mm; bord
                border-bottom: 1.2mm solid var(--green); margin-bottom: 3mm; }
 h1 { font-size: 19pt; margin: 0 0 1mm; }
 header.band .who { color: #c9dcf0; margin: 0; }
-h2 { font-size: 12.5pt; margin: 3mm 0 1.5mm; border-bottom: 1.5px solid var(--navy); padding-bottom: 1mm;
+h2 { font-size: 12.5pt; margin: 2.5mm 0 1.2mm; border-bottom: 1.5px solid var(--navy); padding-bottom: 1mm;
      color: var(--navy); }
 .who { color: var(--muted); margin: 0 0 3mm; }
 .verdict { display: inline-block; padding: 1mm 3mm; border-radius: 2mm; font-weight: 600;
@@ -63,20 +63,19 @@ h2 { font-size: 12.5pt; margin: 3mm 0 1.5mm; border-bottom: 1.5px solid var(--na
 .kpi .note { font-size: 8pt; color: var(--muted); }
 ul { margin: 1mm 0; padding-left: 5mm; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 1mm 0 2mm; }
-th, td { border-bottom: 1px solid var(--line); padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid var(--line); padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: var(--navy); color: #fff; font-weight: 600; }
 tbody tr:nth-child(even) td { background: var(--pale); }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .charts { display: flex; gap: 2mm; flex-wrap: wrap; }
-table.evidence { font-size: 7.5pt; }
-table.evidence td:nth-child(1) { width: 14%; }
-table.evidence td:nth-child(2) { width: 34%; }
-table.evidence td:nth-child(3) { width: 28%; }
+table.evidence { font-size: 7pt; }
+table.evidence td:nth-child(1) { width: 42%; }
+table.evidence td:nth-child(2) { width: 33%; }
 table.evidence .grade { display: block; color: var(--muted); margin-top: 0.5mm; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
 .chart { break-inside: avoid; }
 .small { font-size: 8pt; color: var(--muted); }
-footer { margin-top: 3mm; font-size: 8pt; color: var(--muted); border-top: 1px solid var(--line);
+footer { margin-top: 2mm; font-size: 7pt; color: var(--muted); border-top: 1px solid var(--line);
          padding-top: 1.5mm; }
 @page { size: auto; margin: 12mm; }
 @media print {
@@ -139,13 +138,15 @@ def render(case: BusinessCase) -> str:
         '<div class="chart">',
         _figure(_cumulative(case), "bc-cumulative"),
         "</div>",
+        # The assumptions fill page 1; the two charts print together at the top of page 2.
+        "<h2>Assumptions</h2>",
+        _assumptions(case),
+        '<section class="chart">',
         "<h2>Where the value comes from and what moves it</h2>",
         '<div class="charts">',
         f'<div class="chart">{_figure(_by_role(case), "bc-roles")}</div>',
         f'<div class="chart">{_figure(_tornado(case), "bc-tornado")}</div>',
-        "</div>",
-        "<h2>Assumptions</h2>",
-        _assumptions(case),
+        "</div></section>",
         f"<h2>Evidence behind time saved (studies run by {esc(evidence_authors(case))})</h2>",
         _evidence(case),
         _usage(case),
@@ -219,30 +220,54 @@ def _evidence(case: BusinessCase) -> str:
     the significance and the sample.
     """
     by_study: dict[tuple[str, str, str, str], list[str]] = {}
+    context: dict[tuple[str, str, str], list[str]] = {}
     for e in case.evidence:
+        if e.use == "context":
+            # One compact line each: they back no number, so they need no table row.
+            grade = f"run by {e.authors}; {_short(e.measures)}; {e.setting}; {e.significance}"
+            context.setdefault((e.study, grade, e.result), []).append(e.role)
+            continue
         if e.use == "assumption":
             key = (NO_STUDY, "", "No task-time study: the default is a conservative assumption", "-")
         else:
-            study = e.study if e.use == "cited" else f"Context only, not labour saved: {e.study}"
-            grade = f"Run by {e.authors}; {e.measures}; {e.setting}; {e.significance}; {e.sample}"
+            study = e.study
+            grade = f"Run by {e.authors}; {_short(e.measures)}; {e.setting}; {e.significance}; {e.sample}"
             key = (study, grade, e.result, e.caveat)
         roles = by_study.setdefault(key, [])
         if e.role not in roles:
             roles.append(e.role)
+    # The roles ride on the study's grade line: a column of its own would squeeze the text.
     body = "".join(
-        f"<tr><td>{esc(', '.join(roles))}</td>"
-        f'<td>{esc(study)}<span class="grade">{esc(grade)}</span></td>'
+        f'<tr><td>{esc(study)}<span class="grade">{esc(_with_roles(grade, roles))}</span></td>'
         f"<td>{esc(result)}</td><td>{esc(caveat)}</td></tr>"
         for (study, grade, result, caveat), roles in by_study.items()
     )
-    head = "".join(f"<th>{esc(h)}</th>" for h in ("Roles", "Study and its grade", "Result", "Caveat"))
+    head = "".join(
+        f"<th>{esc(h)}</th>" for h in ("Study, its grade and the roles it backs", "Result", "Caveat")
+    )
     table = f'<table class="evidence"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     note = (
-        f"Every study was run or funded by {evidence_authors(case)}. Time saved cites task-time "
-        "results only (labour minutes); elapsed-time results (incidents resolved faster) are shown "
-        "as context, never as labour saved."
+        f"All run or funded by {evidence_authors(case)}. Time saved cites task time (labour minutes) "
+        "only; elapsed time is context."
     )
-    return f'<p class="small">{esc(note)}</p>{table}'
+    context_lines = "".join(
+        f"<li>Context, not labour saved: {esc(study)} ({esc(grade)}; {esc(', '.join(roles))}): "
+        f"{esc(result)}</li>"
+        for (study, grade, result), roles in context.items()
+    )
+    shown = f'<ul class="small">{context_lines}</ul>' if context else ""
+    return f'<p class="small">{esc(note)}</p>{table}{shown}'
+
+
+def _short(measures: str) -> str:
+    """``task time (labour minutes)`` -> ``task time``: the note above the table says what it means."""
+    return measures.split(" (")[0]
+
+
+def _with_roles(grade: str, roles: list[str]) -> str:
+    """``Run by ...; for SOC analyst, IT admin`` (or only the roles, for an assumption)."""
+    backs = f"for {', '.join(roles)}"
+    return f"{grade}; {backs}" if grade else backs
 
 
 def _usage(case: BusinessCase) -> str:
@@ -301,13 +326,13 @@ def _compact(figure: go.Figure, width: int, height: int) -> go.Figure:
 def _cumulative(case: BusinessCase) -> go.Figure:
     figure = value_charts.cumulative_figure(case.result)
     figure.update_traces(textposition="bottom right", selector={"mode": "markers+text"})
-    return _compact(figure, CHART_WIDTH_PX, 250)
+    return _compact(figure, CHART_WIDTH_PX, 235)
 
 
 def _by_role(case: BusinessCase) -> go.Figure:
     figure = value_charts.hours_by_role_figure(case.result)
     figure.update_traces(textfont={"size": 9})
-    figure = _compact(figure, HALF_WIDTH_PX, 260)
+    figure = _compact(figure, HALF_WIDTH_PX, 200)
     figure.update_layout(margin={"l": 120})
     return figure
 
@@ -315,9 +340,14 @@ def _by_role(case: BusinessCase) -> go.Figure:
 def _tornado(case: BusinessCase) -> go.Figure:
     bars = case.top_assumptions
     figure = value_charts.tornado_figure(bars, case.result.npv, case.prices.currency, top=len(bars))
-    figure = _compact(figure, HALF_WIDTH_PX, 260)
+    figure = _compact(figure, HALF_WIDTH_PX, 200)
     # Compact money ticks (100k), so three ticks fit the half-width axis without colliding.
-    figure.update_layout(margin={"l": 150}, yaxis={"tickfont": {"size": 9}}, xaxis={"tickformat": "~s"})
+    figure.update_layout(
+        margin={"l": 150, "b": 60},
+        yaxis={"tickfont": {"size": 9}},
+        xaxis={"tickformat": "~s"},
+        legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": -0.9},
+    )
     return figure
 
 
