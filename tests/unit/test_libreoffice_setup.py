@@ -6,9 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 import libreoffice
+import pytest
 
 RUN = Path(__file__).resolve().parents[2] / "run"
 
