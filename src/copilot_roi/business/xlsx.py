@@ -30,6 +30,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from copilot_roi.business import palette
 from copilot_roi.business.case import BusinessCase, evidence_authors
 from copilot_roi.safe_cells import neutralise_cell
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
@@ -99,10 +100,20 @@ class _Formats:
 
 def _formats(book: Workbook) -> _Formats:
     base = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
-    inp = {"font_color": "#0000ff", "bg_color": "#fff2cc"}  # finance convention: inputs in blue
+    inp = {"font_color": palette.INPUT_INK, "bg_color": palette.INPUT_FILL}  # finance: inputs in blue
     return _Formats(
-        title=book.add_format({**base, "bold": True, "font_size": 16}),
-        header=book.add_format({**base, "bold": True, "bg_color": "#dde7f3", "text_wrap": True, "border": 1}),
+        title=book.add_format({**base, "bold": True, "font_size": 16, "font_color": palette.NAVY}),
+        header=book.add_format(
+            {
+                **base,
+                "bold": True,
+                "bg_color": palette.NAVY,
+                "font_color": "#ffffff",
+                "text_wrap": True,
+                "border": 1,
+                "border_color": palette.LINE,
+            }
+        ),
         wrap=book.add_format({**base, "text_wrap": True}),
         text=book.add_format(base),
         money=book.add_format({**base, "num_format": "#,##0.00"}),
@@ -460,7 +471,7 @@ def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cac
         ws.set_row(row, 32)
     row += 2
     ws.set_h_pagebreaks([row])  # the charts print together on their own page
-    blue, green = "#0f6cbd", "#107c10"
+    blue, green = palette.COST, palette.VALUE
     cumulative = _line_chart(book, case, "Cumulative cost vs realised value", [(8, blue), (9, green)])
     ws.insert_chart(row, 0, cumulative)
     monthly = _line_chart(book, case, "Monthly cost vs realised value", [(3, blue), (5, green)])
