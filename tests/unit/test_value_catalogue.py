@@ -203,3 +203,14 @@ def test_used_by_lists_citing_defaults_and_not_context() -> None:
         "dlp.time_saved_share",
         "it_admin.time_saved_share",
     ]
+
+
+def test_the_dlp_assumption_reaches_the_engine() -> None:
+    """Worked by hand: 2 people x 10 h/week x 52/12 weeks x 10 % saved = 8.667 h a month at full
+    adoption (month 6 of the expected ramp onwards), no longer 18.4 % (15.95 h)."""
+    from copilot_roi.value.engine import compute
+    from copilot_roi.value.scenario import scenario_template
+
+    hours = compute(scenario_template("expected")).hours_freed_by_role["dlp"]
+    assert hours[11] == pytest.approx(2 * 10 * 52 / 12 * 0.10)
+    assert hours[11] == pytest.approx(8.6667, abs=1e-4)

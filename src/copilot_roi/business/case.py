@@ -79,7 +79,7 @@ class Range:
     p10: float
     p50: float
     p90: float
-    share_npv_positive: float  # share of simulated scenarios with NPV > 0 (not a probability)
+    share_npv_positive: float  # share of simulated scenarios with NPV > 0 (not odds of paying back)
     draws: int
 
 

@@ -2,7 +2,7 @@
 
 The simulation draws every input independently, so its spread is narrower than the truth when
 inputs move together (time saved and adoption, say). The share of draws with NPV > 0 is a share of
-simulated scenarios, not a chance that the case pays: the inputs' bands are judgements, not
+simulated scenarios, not the odds that the case pays: the inputs' bands are judgements, not
 frequencies. Wording it once keeps every format honest in the same words.
 
 >>> share_positive_sentence(0.724, 10_000)
@@ -15,7 +15,7 @@ INDEPENDENCE_CAVEAT = "inputs are drawn independently, which understates the spr
 
 
 def share_positive_sentence(share_npv_positive: float, draws: int) -> str:
-    """The share of simulated scenarios in which NPV > 0, never called a chance."""
+    """The share of simulated scenarios in which NPV > 0, never worded as odds of paying back."""
     return f"NPV > 0 in {share_npv_positive:.0%} of {draws:,} simulated scenarios"
 
 
