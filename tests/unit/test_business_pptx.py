@@ -10,6 +10,7 @@ import pytest
 from libreoffice import convert, pdf_pages, pdf_text
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.oxml.ns import qn
 
 from copilot_roi.business.case import BusinessCase, build_case, role_ids_with_people
 from copilot_roi.business.pptx import SLIDE_TITLES, deck_bytes
@@ -71,6 +72,11 @@ def test_cost_vs_time_chart_holds_the_engine_series(deck, case: BusinessCase) ->
     assert cost[-1] == pytest.approx(r.total_cost, abs=0.01)
     assert value[-1] == pytest.approx(r.total_value, abs=0.01)
     assert cost[0] == pytest.approx(r.monthly[0].cost, abs=0.01)
+    # Every third month labelled, the element where the schema wants it (before noMultiLvlLbl).
+    axis = chart.category_axis._element
+    tags = [child.tag.split("}")[1] for child in axis]
+    assert axis.find(qn("c:tickLblSkip")).get("val") == "3"
+    assert tags.index("tickLblSkip") < tags.index("noMultiLvlLbl")
 
 
 def test_value_by_role_is_a_native_bar_chart(deck, case: BusinessCase) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as Deck
 from pptx.shapes.autoshape import Shape
 from pptx.shapes.graphfrm import GraphicFrame
@@ -286,6 +287,8 @@ def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
         series.format.line.width = Pt(3)
         series.smooth = False
     chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    if len(r.monthly) > 12:
+        _label_every(chart, 3)  # 36 month numbers on one axis run into each other
     chart.value_axis.has_major_gridlines = True
     note = (
         f"Break-even in month {r.payback_month}."
@@ -301,6 +304,22 @@ def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
         Inches(0.4),
         size=SMALL_PT,
     )
+
+
+def _label_every(chart: Chart, step: int) -> None:
+    """Label every ``step``-th category (``c:tickLblSkip``, which python-pptx does not expose).
+
+    The element goes where the schema puts it (before ``tickMarkSkip``, ``noMultiLvlLbl`` or
+    ``extLst``): PowerPoint repairs a file whose elements are out of order.
+    """
+    axis = chart.category_axis._element
+    skip = axis.makeelement(qn("c:tickLblSkip"), {"val": str(step)})
+    later = [axis.find(qn(f"c:{name}")) for name in ("tickMarkSkip", "noMultiLvlLbl", "extLst")]
+    following = next((element for element in later if element is not None), None)
+    if following is None:
+        axis.append(skip)
+    else:
+        following.addprevious(skip)
 
 
 def _cumulative_full_value(case: BusinessCase) -> list[float]:
