@@ -11,7 +11,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from copilot_roi.business.bundle import HTML_NAME, MIME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, scenario_json
-from copilot_roi.business.case import BusinessCase, build_case
+from copilot_roi.business.case import BusinessCase, build_case, evidence_authors
 from copilot_roi.business.html import html_bytes
 from copilot_roi.business.pptx import deck_bytes
 from copilot_roi.business.xlsx import workbook_bytes
@@ -21,6 +21,7 @@ from copilot_roi.pricebook import Prices, load_price_book
 from copilot_roi.usage import UsageDataset
 from copilot_roi.value.calibration import calibrate_from_usage
 from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money, overrides_from_prices
 from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
 from ui.sidebar import current_prices, pseudonymise_on
@@ -155,13 +156,12 @@ k[2].metric("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", help="Time f
 k[3].metric(
     "NPV",
     money(r.npv, c),
-    help=f"P10 to P90: {money(case.range.p10, c)} to {money(case.range.p90, c)} "
-    f"({case.range.draws:,} simulated futures)",
+    help=range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws),
 )
 k[4].metric("Payback", f"Month {r.payback_month}" if r.payback_month else "Not within horizon")
 st.caption(
-    f"NPV range P10 to P90: {money(case.range.p10, c)} to {money(case.range.p90, c)}; "
-    f"{case.range.probability_positive:.0%} of simulated futures pay back. "
+    f"{range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)}; "
+    f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}. "
     f"Price book: {case.price_book_label()}. Plan: {r.plan_description}."
 )
 
@@ -192,7 +192,11 @@ st.dataframe(
         for name in (f"NPV at low ({c})", f"NPV at high ({c})", f"Swing ({c})")
     },
 )
-with st.expander("The evidence behind them"):
+with st.expander(f"The evidence behind them (studies run by {evidence_authors(case)})"):
+    st.caption(
+        "Time saved cites only task-time studies (labour minutes). Elapsed-time results (incidents "
+        "resolved faster) are context, not labour saved. Significance is as the study reported it."
+    )
     st.dataframe(pd.DataFrame([vars(e) for e in case.evidence]), hide_index=True)
 with st.expander("Every input and its source"):
     st.dataframe(pd.DataFrame([vars(a) for a in case.assumptions]), hide_index=True)

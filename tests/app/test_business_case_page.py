@@ -191,3 +191,20 @@ def test_a_throttling_plan_is_flagged_beside_the_verdict() -> None:
     assert len(warnings) == 1 and "value counts only served work" in warnings[0]
     untouched = open_page()
     assert not [w for w in untouched.warning if "were throttled" in w.value]
+
+
+def test_the_evidence_is_graded_and_the_simulation_is_not_a_chance() -> None:
+    at = open_page()
+    assert not at.exception
+    evidence = next(e for e in at.expander if e.label.startswith("The evidence behind them"))
+    assert evidence.label == "The evidence behind them (studies run by Microsoft)"
+    frame = evidence.dataframe[0].value
+    assert {"use", "authors", "measures", "setting", "significance"} <= set(frame.columns)
+    cited = frame[frame["use"] == "cited"]
+    assert set(cited["measures"]) == {"task time (labour minutes)"}  # time saved rests on task time only
+    assert "not significant" in set(cited["significance"])  # the SOC low end's script-analysis result
+    context = frame[frame["use"] == "context"]
+    assert set(context["measures"]) == {"elapsed time (wall clock)"}
+    shown = " ".join(c.value for c in at.caption)
+    assert "simulated scenarios" in shown and "understates the spread" in shown
+    assert "chance" not in shown.lower() and "probability" not in shown.lower()

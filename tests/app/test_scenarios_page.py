@@ -57,14 +57,23 @@ def test_opens_on_the_expected_preset_with_engine_numbers() -> None:
 def test_every_default_shows_its_evidence_or_assumption() -> None:
     at = open_scenarios()
     brief = "\n".join(c.value for c in at.caption)
-    assert "(147 security professionals). Caveat: Lab tasks" in brief
+    # The grading rides with the source: who ran it, what it measured, significance.
+    assert (
+        "(147 security professionals; Run by Microsoft; task time (labour minutes); lab tasks; "
+        "significant). Caveat: Lab tasks"
+    ) in brief
     at.segmented_control(key="scn_view").set_value("Analyst").run()
     text = "\n".join(c.value for c in at.caption)
     assert "147 security professionals" in text and "Caveat:" in text
     assert "https://arxiv.org/abs/2411.01067" in text
     assert "No published measurement for Insider Risk work" in text
-    assert text.count("· _cited_") == 4  # SOC, IAM, DLP, IT admin time saved
-    assert text.count("· _assumption_") == 7 * 4 - 4
+    assert "script analysis task (147 security professionals; Run by Microsoft; task time (labour " in text
+    assert "lab tasks; not significant)" in text
+    # Elapsed-time results appear as context, never as the source of a time-saved share.
+    assert "Context, not labour saved: Generative AI and SOC Productivity" in text
+    assert "elapsed time (wall clock); live, observational" in text
+    assert text.count("· _cited_") == 3  # SOC, IAM, IT admin time saved (DLP has no task-time study)
+    assert text.count("· _assumption_") == 7 * 4 - 3
 
 
 def test_analyst_view_shows_every_chart_and_table() -> None:

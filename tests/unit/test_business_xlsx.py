@@ -3,21 +3,20 @@
 The ``formulas`` package recalculates the workbook from its inputs (the cached results are written
 as 0 so nothing is read back from the engine), and the totals, NPV and payback must equal
 ``compute()`` to the cent. Editing an input in the workbook model must move the case exactly as
-editing the scenario moves the engine. A LibreOffice round trip checks the same in the
-application people use, when soffice is installed.
+editing the scenario moves the engine. LibreOffice Calc (headless) recalculates the same workbook
+and an edited one, as the application people use would.
 """
 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import formulas
 import openpyxl
 import pytest
+from libreoffice import convert
 from xlsxwriter.utility import xl_col_to_name
 
 from copilot_roi.business.case import BusinessCase, build_case
@@ -224,29 +223,49 @@ def test_native_charts_reference_the_cash_flow(custom_case: BusinessCase) -> Non
     assert "'Cash flow'!$I$" in xml and "'Cash flow'!$J$" in xml
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_recalculates_to_the_engine(custom_case: BusinessCase, tmp_path: Path) -> None:
+class Recalculated:
+    """A workbook as LibreOffice Calc recalculated it (cached results written as 0 beforehand)."""
+
+    def __init__(self, path: Path) -> None:
+        self.book = openpyxl.load_workbook(path, data_only=True)
+
+    def value(self, sheet: str, cell: str, solution: Any = None) -> Any:
+        return self.book[sheet][cell].value
+
+    def result(self, name: str, solution: Any = None) -> Any:
+        return self.value(CASH, f"B{RESULT_ROWS[name] + 1}")
+
+
+def libreoffice_recalculation(data: bytes, tmp_path: Path) -> Recalculated:
     source = tmp_path / "case.xlsx"
-    source.write_bytes(workbook_bytes(custom_case, cached_values=False))
-    profile = tmp_path / "profile" / "user"
-    profile.mkdir(parents=True)
-    # Recalculate on load (xlsx from other writers otherwise keeps the stored results).
-    (profile / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><oor:items xmlns:oor="http://openoffice.org/2001/registry">'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
-        'oor:op="fuse"><value>0</value></prop></item></oor:items>'
-    )
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    book = openpyxl.load_workbook(tmp_path / "out" / "case.xlsx", data_only=True)
-    sheet = book[CASH]
-    r = custom_case.result
-    assert sheet[f"B{RESULT_ROWS['total_value'] + 1}"].value == pytest.approx(r.total_value, abs=CENT)
-    assert sheet[f"B{RESULT_ROWS['npv'] + 1}"].value == pytest.approx(r.npv, abs=CENT)
-    assert sheet[f"B{RESULT_ROWS['payback_month'] + 1}"].value == r.payback_month
+    source.write_bytes(data)
+    out = tmp_path / "out"
+    converted = convert(source, "xlsx:Calc MS Excel 2007 XML", out, tmp_path / "profile")
+    return Recalculated(converted)
+
+
+def test_libreoffice_recalculates_to_the_engine(custom_case: BusinessCase, tmp_path: Path) -> None:
+    """Every total, ROI, NPV, payback and each month's value and cumulative net, to the cent."""
+    book = libreoffice_recalculation(workbook_bytes(custom_case, cached_values=False), tmp_path)
+    assert_matches(book, custom_case.result)  # type: ignore[arg-type]
+    summary = book.book["Summary"]
+    assert summary["B11"].value == pytest.approx(custom_case.result.npv, abs=CENT)
+
+
+def test_an_input_edited_before_libreoffice_moves_the_case_like_the_engine(
+    custom_case: BusinessCase, tmp_path: Path
+) -> None:
+    """Finance edits the realisation rate (a blue cell); Calc's answer is the engine's for that rate."""
+    data = workbook_bytes(custom_case, cached_values=False)
+    edited = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = edited["Assumptions"]
+    row = next(r for r in sheet.iter_rows(min_row=1, max_col=4) if r[0].value == "realisation_rate")
+    row[3].value = 0.65
+    buffer = io.BytesIO()
+    edited.save(buffer)
+    book = libreoffice_recalculation(buffer.getvalue(), tmp_path)
+    moved = custom_case.scenario.model_copy(update={"realisation_rate": 0.65})
+    assert_matches(book, compute(moved, custom_case.prices))  # type: ignore[arg-type]
 
 
 def test_a_throttled_case_recalculates_to_the_engine_with_its_served_share(tmp_path: Path) -> None:

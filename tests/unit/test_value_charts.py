@@ -70,7 +70,10 @@ def test_monte_carlo_figure_bins_every_draw(expected: Case) -> None:
     figure = charts.monte_carlo_figure(mc, "USD")
     assert len(figure.data[0].x) == charts.HISTOGRAM_BINS  # binned, not 2,000 points
     assert sum(figure.data[0].y) == pytest.approx(1.0)
-    assert f"{mc.probability_positive:.0%} positive" in figure.layout.title.text
+    assert (
+        f"NPV > 0 in {mc.share_npv_positive:.0%} of {mc.draws:,} simulated scenarios"
+        in figure.layout.title.text
+    )
 
 
 def test_big_figures_use_larger_type(expected: Case) -> None:

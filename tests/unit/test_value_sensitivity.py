@@ -111,7 +111,7 @@ def test_monte_carlo_is_seeded_and_ordered() -> None:
     assert np.array_equal(a.npv, b.npv)
     assert not np.array_equal(a.npv, c.npv)
     assert a.p10 < a.p50 < a.p90
-    assert a.probability_positive == pytest.approx(float((a.npv > 0).mean()))
+    assert a.share_npv_positive == pytest.approx(float((a.npv > 0).mean()))
     assert np.isfinite(a.npv).all()
 
 
@@ -164,7 +164,7 @@ def test_percentiles_are_ordered_for_any_scenario(seed: int, realisation: float,
     )
     mc = analyse(scenario, draws=500, seed=seed).monte_carlo
     assert mc.p10 <= mc.p50 <= mc.p90
-    assert 0.0 <= mc.probability_positive <= 1.0
+    assert 0.0 <= mc.share_npv_positive <= 1.0
 
 
 def test_draws_must_be_positive() -> None:

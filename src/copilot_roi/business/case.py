@@ -26,6 +26,7 @@ from copilot_roi.usage.chargeback import ChargebackResult, Roster, chargeback
 from copilot_roi.usage.ingest import UsageDataset
 from copilot_roi.usage.pseudonymise import alias_map, new_key
 from copilot_roi.value.catalogue import (
+    MEASURE_LABELS,
     ROLE_IDS,
     Catalogue,
     CitedDefault,
@@ -42,6 +43,7 @@ from copilot_roi.value.engine import (
 )
 from copilot_roi.value.scenario import Scenario
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, TornadoBar, analyse
+from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 from copilot_roi.value.workshop import break_even_sentence, money
 
 TOP_ASSUMPTIONS = 6
@@ -63,8 +65,15 @@ class AssumptionRow:
 
 @dataclass(frozen=True)
 class EvidenceRow:
+    """One study behind (or beside) a role's time saved, graded for a finance reader."""
+
     role: str
+    use: str  # "cited" (the default derives from it), "context" (shown, not used) or "assumption"
     study: str
+    authors: str  # who ran or funded it
+    measures: str  # task time, elapsed time, accuracy or throughput, in words
+    setting: str  # "lab" or "live"
+    significance: str
     sample: str
     result: str
     caveat: str
@@ -76,7 +85,7 @@ class Range:
     p10: float
     p50: float
     p90: float
-    probability_positive: float
+    share_npv_positive: float  # share of simulated scenarios with NPV > 0 (not odds of paying back)
     draws: int
 
 
@@ -160,7 +169,7 @@ def build_case(
     result = compute(scenario, prices)
     sensitivity = analyse(scenario, prices, result, draws=draws)
     mc = sensitivity.monte_carlo
-    case_range = Range(mc.p10, mc.p50, mc.p90, mc.probability_positive, mc.draws)
+    case_range = Range(mc.p10, mc.p50, mc.p90, mc.share_npv_positive, mc.draws)
     catalogue = load_catalogue()
     verdict, recommendation = _recommend(result, case_range)
     facts = None
@@ -327,12 +336,19 @@ def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) ->
 def _cited_source(catalogue: Catalogue, default: CitedDefault) -> tuple[str, str]:
     """(basis, source text) of a catalogue default."""
     if default.basis == "evidence":
-        studies = "; ".join(e.study for e in catalogue.evidence_for(default))
+        studies = "; ".join(
+            f"{e.study} (run by {e.authors}; {MEASURE_LABELS[e.measures]}; {e.significance_label})"
+            for e in catalogue.evidence_for(default)
+        )
         return "evidence", f"{default.reason}. Studies: {studies}"
     return "assumption", default.reason
 
 
+NO_STUDY = "No task-time measurement"
+
+
 def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
+    """Per role with people: the studies its time saved derives from, then those shown as context."""
     rows: list[EvidenceRow] = []
     for r in scenario.role_ids():
         if scenario.roles[r].headcount == 0:
@@ -341,16 +357,31 @@ def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
         label = catalogue.roles[r].label
         if default.basis == "assumption":
             rows.append(
-                EvidenceRow(label, "No published measurement", "-", default.reason, "Assumption", "-")
-            )
-        for e in catalogue.evidence_for(default):
-            rows.append(EvidenceRow(label, e.study, e.sample, e.result, e.caveat, e.reference))
+                EvidenceRow(label, "assumption", NO_STUDY, "-", "-", "-", "-", "-", default.reason,
+                            "A labelled assumption", "-")
+            )  # fmt: skip
+        graded = [("cited", e) for e in catalogue.evidence_for(default)]
+        graded += [("context", e) for e in catalogue.context_for(default)]
+        for use, e in graded:
+            rows.append(
+                EvidenceRow(
+                    label, use, e.study, e.authors, MEASURE_LABELS[e.measures], e.setting,
+                    e.significance_label, e.sample, e.result, e.caveat, e.reference,
+                )
+            )  # fmt: skip
     return rows
+
+
+def evidence_authors(case: BusinessCase) -> str:
+    """Who ran the studies behind the case, e.g. 'Microsoft', for a sentence a CFO reads."""
+    authors = sorted({e.authors for e in case.evidence if e.use != "assumption"})
+    return " and ".join(authors) if authors else "nobody (every time saved is an assumption)"
 
 
 def _data_sources(scenario: Scenario, facts: UsageFacts | None, catalogue: Catalogue) -> list[str]:
     sources = [
-        "Roles catalogue: defaults tied to published Microsoft studies or labelled as assumptions",
+        "Roles catalogue: time saved tied to task-time studies run or funded by Microsoft, or labelled "
+        "an assumption",
         f"Price book: {price_book_label(load_price_book())}",
     ]
     if facts is not None:
@@ -442,10 +473,10 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
             if r.served_share >= 1
             else f"only served work counts: {throttled_share_text(r)} of demanded SCUs throttled",
         ),
-        ("NPV", money(r.npv, c), f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}"),
         (
-            "Payback",
-            payback,
-            f"{case.range.probability_positive:.0%} of {case.range.draws:,} simulated futures pay back",
+            "NPV",
+            money(r.npv, c),
+            f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}; {INDEPENDENCE_CAVEAT}",
         ),
+        ("Payback", payback, share_positive_sentence(case.range.share_npv_positive, case.range.draws)),
     ]

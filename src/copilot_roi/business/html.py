@@ -18,48 +18,66 @@ from collections.abc import Iterable, Sequence
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from copilot_roi.business.case import BusinessCase, headline_figures, role_ids_with_people
+from copilot_roi.business import palette
+from copilot_roi.business.case import (
+    NO_STUDY,
+    BusinessCase,
+    evidence_authors,
+    headline_figures,
+    role_ids_with_people,
+)
 from copilot_roi.charts import value_charts
 from copilot_roi.value.workshop import money
 
 CHART_WIDTH_PX = 700  # 186 mm at 96 px per inch, the printable width on A4 and Letter
 HALF_WIDTH_PX = 345
-USAGE_ROWS_SHOWN = 5
+USAGE_ROWS_SHOWN = 4
 
+CSS_VARIABLES = (
+    f":root {{ --ink: {palette.INK}; --muted: {palette.MUTED}; --line: {palette.LINE}; "
+    f"--navy: {palette.NAVY}; --pale: {palette.PALE}; --green: {palette.VALUE}; --red: {palette.LOSS}; "
+    f"--good: {palette.GOOD_FILL}; --caution: {palette.CAUTION_FILL}; --caution-ink: {palette.CAUTION_INK}; "
+    f"--stop: {palette.STOP_FILL}; }}"
+)
 CSS = """
-:root { --ink: #1b1b1b; --muted: #605e5c; --line: #d2d0ce; --blue: #0f6cbd; --green: #107c10;
-        --red: #c50f1f; }
 * { box-sizing: border-box; }
 body { font-family: "Segoe UI", system-ui, -apple-system, "Helvetica Neue", Arial, sans-serif;
        color: var(--ink); margin: 0; background: #f5f5f5; font-size: 10pt; line-height: 1.3; }
 main { max-width: 186mm; margin: 0 auto; background: #fff; padding: 8mm 0; }
 @media screen { main { padding: 10mm 12mm; max-width: calc(186mm + 24mm); } }
+header.band { background: var(--navy); color: #fff; padding: 4mm 5mm 3.5mm; border-radius: 1.5mm;
+               border-bottom: 1.2mm solid var(--green); margin-bottom: 3mm; }
 h1 { font-size: 19pt; margin: 0 0 1mm; }
-h2 { font-size: 12.5pt; margin: 3mm 0 1.5mm; border-bottom: 1px solid var(--line); padding-bottom: 1mm; }
+header.band .who { color: #c9dcf0; margin: 0; }
+h2 { font-size: 12.5pt; margin: 2.5mm 0 1.2mm; border-bottom: 1.5px solid var(--navy); padding-bottom: 1mm;
+     color: var(--navy); }
 .who { color: var(--muted); margin: 0 0 3mm; }
 .verdict { display: inline-block; padding: 1mm 3mm; border-radius: 2mm; font-weight: 600;
-           background: #dff6dd; color: var(--green); }
-.verdict.caution { background: #fff4ce; color: #8a5a00; }
-.verdict.stop { background: #fde7e9; color: var(--red); }
-.warning { border-left: 1.5mm solid var(--red); background: #fde7e9; padding: 1.5mm 3mm; font-weight: 600; }
+           background: var(--good); color: var(--green); }
+.verdict.caution { background: var(--caution); color: var(--caution-ink); }
+.verdict.stop { background: var(--stop); color: var(--red); }
+.warning { border-left: 1.5mm solid var(--red); background: var(--stop); padding: 1.5mm 3mm;
+           font-weight: 600; }
 .kpis { display: grid; grid-template-columns: repeat(5, 1fr); gap: 2mm; margin: 3mm 0; }
-.kpi { border: 1px solid var(--line); border-radius: 2mm; padding: 2mm; }
+.kpi { background: var(--pale); border-radius: 2mm; padding: 2mm; border-top: 0.8mm solid var(--navy); }
 .kpi .label { color: var(--muted); font-size: 8.5pt; }
-.kpi .value { font-size: 14pt; font-weight: 700; }
+.kpi .value { font-size: 14pt; font-weight: 700; color: var(--navy); }
 .kpi .note { font-size: 8pt; color: var(--muted); }
 ul { margin: 1mm 0; padding-left: 5mm; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 1mm 0 2mm; }
-th, td { border-bottom: 1px solid var(--line); padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid var(--line); padding: 0.6mm 1.5mm; text-align: left; vertical-align: top; }
+th { background: var(--navy); color: #fff; font-weight: 600; }
+tbody tr:nth-child(even) td { background: var(--pale); }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .charts { display: flex; gap: 2mm; flex-wrap: wrap; }
-table.evidence { font-size: 7.5pt; }
-table.evidence td:nth-child(1) { width: 17%; }
-table.evidence td:nth-child(2) { width: 24%; }
-table.evidence td:nth-child(3) { width: 36%; }
+table.evidence { font-size: 7pt; }
+table.evidence td:nth-child(1) { width: 42%; }
+table.evidence td:nth-child(2) { width: 33%; }
+table.evidence .grade { display: block; color: var(--muted); margin-top: 0.5mm; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
 .chart { break-inside: avoid; }
 .small { font-size: 8pt; color: var(--muted); }
-footer { margin-top: 3mm; font-size: 8pt; color: var(--muted); border-top: 1px solid var(--line);
+footer { margin-top: 2mm; font-size: 7pt; color: var(--muted); border-top: 1px solid var(--line);
          padding-top: 1.5mm; }
 @page { size: auto; margin: 12mm; }
 @media print {
@@ -104,11 +122,11 @@ def render(case: BusinessCase) -> str:
         "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; "
         'font-src data:">',
         f"<title>{esc(_title(case))}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS_VARIABLES}{CSS}</style>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         "</head><body><main>",
-        "<h1>Security Copilot business case</h1>",
-        f'<p class="who">{who}</p>',
+        '<header class="band"><h1>Security Copilot business case</h1>',
+        f'<p class="who">{who}</p></header>',
         f'<p><span class="verdict {verdict_class}">{esc(case.verdict)}</span> {esc(case.recommendation)}</p>',
         f'<p class="warning">{esc(case.throttling_warning)}</p>' if case.throttling_warning else "",
         '<div class="kpis">',
@@ -123,14 +141,16 @@ def render(case: BusinessCase) -> str:
         '<div class="chart">',
         _figure(_cumulative(case), "bc-cumulative"),
         "</div>",
+        # The assumptions fill page 1; the two charts print together at the top of page 2.
+        "<h2>Assumptions</h2>",
+        _assumptions(case),
+        '<section class="chart">',
         "<h2>Where the value comes from and what moves it</h2>",
         '<div class="charts">',
         f'<div class="chart">{_figure(_by_role(case), "bc-roles")}</div>',
         f'<div class="chart">{_figure(_tornado(case), "bc-tornado")}</div>',
-        "</div>",
-        "<h2>Assumptions</h2>",
-        _assumptions(case),
-        "<h2>Evidence behind time saved</h2>",
+        "</div></section>",
+        f"<h2>Evidence behind time saved (studies run by {esc(evidence_authors(case))})</h2>",
         _evidence(case),
         _usage(case),
         "<footer>",
@@ -197,19 +217,60 @@ def _assumptions(case: BusinessCase) -> str:
 
 
 def _evidence(case: BusinessCase) -> str:
-    """One row per study, with every role that draws on it (studies repeat across roles)."""
-    by_study: dict[tuple[str, str, str], list[str]] = {}
+    """One row per study and use, with every role that draws on it (studies repeat across roles).
+
+    The study cell carries its grade on a second line: who ran it, what it measured, the setting,
+    the significance and the sample.
+    """
+    by_study: dict[tuple[str, str, str, str], list[str]] = {}
+    context: dict[tuple[str, str, str], list[str]] = {}
     for e in case.evidence:
-        key = (e.study, e.result if e.study != "No published measurement" else "", e.caveat)
-        if e.study == "No published measurement":
-            key = (e.study, "No study; the default time saved is a conservative assumption", "Assumption")
+        if e.use == "context":
+            # One compact line each: they back no number, so they need no table row.
+            grade = f"run by {e.authors}; {_short(e.measures)}; {e.setting}; {e.significance}"
+            context.setdefault((e.study, grade, e.result), []).append(e.role)
+            continue
+        if e.use == "assumption":
+            key = (NO_STUDY, "", "No task-time study: the default is a conservative assumption", "-")
+        else:
+            study = e.study
+            grade = f"Run by {e.authors}; {_short(e.measures)}; {e.setting}; {e.significance}; {e.sample}"
+            key = (study, grade, e.result, e.caveat)
         roles = by_study.setdefault(key, [])
         if e.role not in roles:
             roles.append(e.role)
-    rows = [(", ".join(roles), study, result, caveat) for (study, result, caveat), roles in by_study.items()]
-    return _table(("Roles", "Study", "Result", "Caveat"), rows, set()).replace(
-        "<table>", '<table class="evidence">', 1
+    # The roles ride on the study's grade line: a column of its own would squeeze the text.
+    body = "".join(
+        f'<tr><td>{esc(study)}<span class="grade">{esc(_with_roles(grade, roles))}</span></td>'
+        f"<td>{esc(result)}</td><td>{esc(caveat)}</td></tr>"
+        for (study, grade, result, caveat), roles in by_study.items()
     )
+    head = "".join(
+        f"<th>{esc(h)}</th>" for h in ("Study, its grade and the roles it backs", "Result", "Caveat")
+    )
+    table = f'<table class="evidence"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    note = (
+        f"All run or funded by {evidence_authors(case)}. Time saved cites task time (labour minutes) "
+        "only; elapsed time is context."
+    )
+    context_lines = "".join(
+        f"<li>Context, not labour saved: {esc(study)} ({esc(grade)}; {esc(', '.join(roles))}): "
+        f"{esc(result)}</li>"
+        for (study, grade, result), roles in context.items()
+    )
+    shown = f'<ul class="small">{context_lines}</ul>' if context else ""
+    return f'<p class="small">{esc(note)}</p>{table}{shown}'
+
+
+def _short(measures: str) -> str:
+    """``task time (labour minutes)`` -> ``task time``: the note above the table says what it means."""
+    return measures.split(" (")[0]
+
+
+def _with_roles(grade: str, roles: list[str]) -> str:
+    """``Run by ...; for SOC analyst, IT admin`` (or only the roles, for an assumption)."""
+    backs = f"for {', '.join(roles)}"
+    return f"{grade}; {backs}" if grade else backs
 
 
 def _usage(case: BusinessCase) -> str:
@@ -247,28 +308,34 @@ def _usage(case: BusinessCase) -> str:
 
 
 def _compact(figure: go.Figure, width: int, height: int) -> go.Figure:
+    """Print size: white plot area (paper, not a screen), navy titles, the legend in its own strip
+    under the axis title so the two never overlap."""
+    legend = len(figure.data) > 1
     figure.update_layout(
+        template="plotly_white",
         width=width,
         height=height,
         autosize=False,
-        font={"size": 11},
-        title={"font": {"size": 13}},
-        margin={"l": 60, "r": 10, "t": 45, "b": 35},
-        legend={"font": {"size": 10}},
+        font={"size": 11, "color": palette.INK},
+        title={"font": {"size": 13, "color": palette.NAVY}, "x": 0, "xanchor": "left"},
+        margin={"l": 60, "r": 10, "t": 40, "b": 75 if legend else 40},
+        legend={"font": {"size": 10}, "orientation": "h", "y": -0.32, "yanchor": "top", "x": 0},
     )
+    figure.update_xaxes(title={"font": {"size": 11}, "standoff": 4})
+    figure.update_yaxes(title={"font": {"size": 11}})
     return figure
 
 
 def _cumulative(case: BusinessCase) -> go.Figure:
     figure = value_charts.cumulative_figure(case.result)
     figure.update_traces(textposition="bottom right", selector={"mode": "markers+text"})
-    return _compact(figure, CHART_WIDTH_PX, 230)
+    return _compact(figure, CHART_WIDTH_PX, 235)
 
 
 def _by_role(case: BusinessCase) -> go.Figure:
     figure = value_charts.hours_by_role_figure(case.result)
     figure.update_traces(textfont={"size": 9})
-    figure = _compact(figure, HALF_WIDTH_PX, 230)
+    figure = _compact(figure, HALF_WIDTH_PX, 200)
     figure.update_layout(margin={"l": 120})
     return figure
 
@@ -276,9 +343,13 @@ def _by_role(case: BusinessCase) -> go.Figure:
 def _tornado(case: BusinessCase) -> go.Figure:
     bars = case.top_assumptions
     figure = value_charts.tornado_figure(bars, case.result.npv, case.prices.currency, top=len(bars))
-    figure = _compact(figure, HALF_WIDTH_PX, 230)
+    figure = _compact(figure, HALF_WIDTH_PX, 200)
+    # Compact money ticks (100k), so three ticks fit the half-width axis without colliding.
     figure.update_layout(
-        margin={"l": 150}, yaxis={"tickfont": {"size": 9}}, legend={"y": -0.35, "yanchor": "top"}
+        margin={"l": 150, "b": 60},
+        yaxis={"tickfont": {"size": 9}},
+        xaxis={"tickformat": "~s"},
+        legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": -0.9},
     )
     return figure
 

@@ -1,13 +1,15 @@
-"""The business case as a short deck with native, editable charts (python-pptx's default theme).
+"""The business case as a short deck with native, editable charts, in the business-case palette.
 
 Slides: title; recommendation; cost vs analyst time saved; value by role; sensitivity (tornado);
 assumptions and sources; next steps. Chart series hold the engine's numbers, so a reader can
-click a chart in PowerPoint and see (and edit) the data behind it.
+click a chart in PowerPoint and see (and edit) the data behind it. Every content slide has the
+same navy title band and a footer naming the customer, the date and the slide number.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from pptx import Presentation
@@ -15,14 +17,18 @@ from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as Deck
 from pptx.shapes.autoshape import Shape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from copilot_roi.business.case import BusinessCase, headline_figures, role_ids_with_people
+from copilot_roi.business import palette
+from copilot_roi.business.case import BusinessCase, evidence_authors, headline_figures, role_ids_with_people
+from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money
 
 SLIDE_TITLES = (
@@ -34,10 +40,17 @@ SLIDE_TITLES = (
     "Assumptions and sources",
     "Next steps",
 )
-BLUE = RGBColor(0x0F, 0x6C, 0xBD)
-GREEN = RGBColor(0x10, 0x7C, 0x10)
-GREY = RGBColor(0x8A, 0x88, 0x86)
-RED = RGBColor(0xC5, 0x0F, 0x1F)
+BLUE = RGBColor(*palette.rgb(palette.COST))
+GREEN = RGBColor(*palette.rgb(palette.VALUE))
+GREY = RGBColor(*palette.rgb(palette.NEUTRAL))
+RED = RGBColor(*palette.rgb(palette.LOSS))
+NAVY = RGBColor(*palette.rgb(palette.NAVY))
+MUTED = RGBColor(*palette.rgb(palette.MUTED))
+PALE = RGBColor(*palette.rgb(palette.PALE))
+ON_NAVY = RGBColor(*palette.rgb(palette.ON_NAVY))
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+BAND_HEIGHT = Inches(0.95)
+FOOTER_TOP = Inches(7.05)
 BODY_PT = 18
 SMALL_PT = 12
 WIDTH = Inches(13.333)
@@ -56,7 +69,9 @@ def deck_bytes(case: BusinessCase) -> bytes:
     _tornado(deck, case)
     _assumptions(deck, case)
     _next_steps(deck, case)
-    for slide in deck.slides:
+    for number, slide in enumerate(deck.slides, start=1):
+        if number > 1:
+            _footer(slide, case, number, len(deck.slides))
         _fonts_on_runs(slide)
     buffer = io.BytesIO()
     deck.save(buffer)
@@ -95,17 +110,57 @@ def _xml_safe(text: str) -> str:
 
 
 def _slide(deck: Deck, title: str) -> Slide:
+    """A content slide: the title in white on a navy band across the top."""
     slide: Slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+    band = _rectangle(slide, 0, 0, WIDTH, BAND_HEIGHT, NAVY)
+    # Behind the title placeholder: shapes draw in document order.
+    tree = slide.shapes._spTree
+    tree.remove(band._element)
+    tree.insert(2, band._element)
     shape = slide.shapes.title
     assert shape is not None  # layout 5 has a title placeholder
-    shape.left, shape.top = Inches(0.6), Inches(0.3)
-    shape.width, shape.height = Emu(WIDTH - Inches(1.2)), Inches(1)
+    shape.left, shape.top = Inches(0.6), Inches(0.05)
+    shape.width, shape.height = Emu(WIDTH - Inches(1.2)), Emu(BAND_HEIGHT - Inches(0.1))
     shape.text = title
+    shape.text_frame.word_wrap = True
     paragraph = shape.text_frame.paragraphs[0]
-    paragraph.font.size = Pt(32)
+    paragraph.font.size = Pt(30)
     paragraph.font.bold = True
+    paragraph.font.color.rgb = WHITE
     paragraph.alignment = PP_ALIGN.LEFT
     return slide
+
+
+def _rectangle(slide: Slide, left: int, top: int, width: int, height: int, fill: RGBColor) -> Shape:
+    shape: Shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(left), Emu(top), Emu(width), Emu(height))
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = fill
+    shape.line.fill.background()
+    shape.shadow.inherit = False
+    return shape
+
+
+def _footer(slide: Slide, case: BusinessCase, number: int, total: int) -> None:
+    """Who the deck is for and when, left; the slide number, right (small, muted)."""
+    who = (
+        f"Prepared for {_clip(case.customer_name)}"
+        if case.customer_name
+        else "Security Copilot business case"
+    )
+    if case.partner_name:
+        who += f" by {_clip(case.partner_name)}"
+    left_text = f"{who} · {case.prepared_on:%d %B %Y}"
+    for text, left, width, align in (
+        (left_text, Inches(0.6), Inches(9.5), PP_ALIGN.LEFT),
+        (f"{number} / {total}", WIDTH - Inches(2.1), Inches(1.5), PP_ALIGN.RIGHT),
+    ):
+        box = slide.shapes.add_textbox(Emu(left), FOOTER_TOP, Emu(width), Inches(0.35))
+        box.text_frame.word_wrap = True  # a fixed box: LibreOffice centres an auto-width one
+        paragraph = box.text_frame.paragraphs[0]
+        paragraph.text = text
+        paragraph.font.size = Pt(11)
+        paragraph.font.color.rgb = MUTED
+        paragraph.alignment = align
 
 
 def _bullets(
@@ -116,8 +171,8 @@ def _bullets(
     width: int,
     height: int,
     size: int = BODY_PT,
-) -> None:
-    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
+) -> Shape:
+    box: Shape = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     frame = box.text_frame
     frame.word_wrap = True
     for i, line in enumerate(lines):
@@ -125,23 +180,41 @@ def _bullets(
         paragraph.text = _xml_safe(line)
         paragraph.font.size = Pt(size)
         paragraph.space_after = Pt(8)
+    return box
 
 
 def _title_slide(deck: Deck, case: BusinessCase) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[0])
-    slide.shapes.title.text = SLIDE_TITLES[0]
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(40)
+    slide.background.fill.solid()
+    slide.background.fill.fore_color.rgb = NAVY
+    _rectangle(slide, Inches(0.9), Inches(3.55), Inches(1.6), Inches(0.08), GREEN)
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = Inches(0.9), Inches(1.6), Inches(11.5), Inches(1.9)
+    title.text = SLIDE_TITLES[0]
+    heading = title.text_frame.paragraphs[0]
+    heading.font.size = Pt(44)
+    heading.font.bold = True
+    heading.font.color.rgb = WHITE
+    heading.alignment = PP_ALIGN.LEFT
     who = []
     if case.customer_name:
         who.append(f"Prepared for {_clip(case.customer_name)}")
     if case.partner_name:
         who.append(f"by {_clip(case.partner_name)}")
     subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
+        Inches(0.9),
+        Inches(3.9),
+        Inches(11.5),
+        Inches(1.6),
+    )
     subtitle.text = " ".join(who) or "Value scenario"
     extra = subtitle.text_frame.add_paragraph()
     extra.text = f"{case.prepared_on:%d %B %Y}"
     for paragraph in subtitle.text_frame.paragraphs:
         paragraph.font.size = Pt(22)
+        paragraph.font.color.rgb = ON_NAVY
+        paragraph.alignment = PP_ALIGN.LEFT
 
 
 def _recommendation(deck: Deck, case: BusinessCase) -> None:
@@ -150,19 +223,25 @@ def _recommendation(deck: Deck, case: BusinessCase) -> None:
     width = (WIDTH - Inches(1.2)) / len(kpis)
     for i, (label, value, note) in enumerate(kpis):
         left = Inches(0.6) + int(width * i)
-        box = slide.shapes.add_textbox(Emu(left), Inches(1.4), Emu(int(width) - Inches(0.1)), Inches(1.8))
-        frame = box.text_frame
+        card = _rectangle(slide, left, Inches(1.25), int(width) - Inches(0.15), Inches(1.85), PALE)
+        frame = card.text_frame
         frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        frame.margin_left = frame.margin_right = Inches(0.12)
         frame.paragraphs[0].text = label
         frame.paragraphs[0].font.size = Pt(14)
-        frame.paragraphs[0].font.color.rgb = GREY
+        frame.paragraphs[0].font.color.rgb = MUTED
         p = frame.add_paragraph()
         p.text = value
-        p.font.size = Pt(28)
+        p.font.size = Pt(24)
         p.font.bold = True
+        p.font.color.rgb = NAVY
         p = frame.add_paragraph()
         p.text = note
         p.font.size = Pt(SMALL_PT)
+        p.font.color.rgb = MUTED
+        for paragraph in frame.paragraphs:
+            paragraph.alignment = PP_ALIGN.LEFT
     lines = [case.recommendation, "What must be true:", *case.what_must_be_true[:3]]
     if case.throttling_warning:
         # Beside the verdict, at the cost of one "what must be true" line so the box still fits.
@@ -172,13 +251,16 @@ def _recommendation(deck: Deck, case: BusinessCase) -> None:
             "What must be true:",
             *case.what_must_be_true[:2],
         ]
-    _bullets(slide, lines, Inches(0.6), Inches(3.4), WIDTH - Inches(1.2), Inches(3.8), size=16)
+    box = _bullets(slide, lines, Inches(0.6), Inches(3.3), WIDTH - Inches(1.2), Inches(3.6), size=16)
+    for paragraph in box.text_frame.paragraphs[:2]:
+        paragraph.font.bold = True
+        paragraph.font.color.rgb = NAVY
 
 
 def _chart_frame(slide: Slide, kind: XL_CHART_TYPE, data: CategoryChartData) -> Chart:
     top = Inches(1.5)
     graphic: Any = slide.shapes.add_chart(
-        kind, Inches(0.6), top, Emu(WIDTH - Inches(1.2)), Emu(HEIGHT - top - Inches(0.3)), data
+        kind, Inches(0.6), top, Emu(WIDTH - Inches(1.2)), Emu(FOOTER_TOP - top - Inches(0.1)), data
     )
     chart: Chart = graphic.chart
     chart.font.size = Pt(14)
@@ -213,6 +295,8 @@ def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
         series.format.line.width = Pt(3)
         series.smooth = False
     chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    if len(r.monthly) > 12:
+        _label_every(chart, 3)  # 36 month numbers on one axis run into each other
     chart.value_axis.has_major_gridlines = True
     note = (
         f"Break-even in month {r.payback_month}."
@@ -223,11 +307,27 @@ def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
         slide,
         [f"{note} Grey: freed hours at full loaded cost, before the realisation rate."],
         Inches(0.6),
-        Inches(1.0),
+        Inches(1.02),
         WIDTH - Inches(1.2),
         Inches(0.4),
         size=SMALL_PT,
     )
+
+
+def _label_every(chart: Chart, step: int) -> None:
+    """Label every ``step``-th category (``c:tickLblSkip``, which python-pptx does not expose).
+
+    The element goes where the schema puts it (before ``tickMarkSkip``, ``noMultiLvlLbl`` or
+    ``extLst``): PowerPoint repairs a file whose elements are out of order.
+    """
+    axis = chart.category_axis._element
+    skip = axis.makeelement(qn("c:tickLblSkip"), {"val": str(step)})
+    later = [axis.find(qn(f"c:{name}")) for name in ("tickMarkSkip", "noMultiLvlLbl", "extLst")]
+    following = next((element for element in later if element is not None), None)
+    if following is None:
+        axis.append(skip)
+    else:
+        following.addprevious(skip)
 
 
 def _cumulative_full_value(case: BusinessCase) -> list[float]:
@@ -261,7 +361,7 @@ def _value_by_role(deck: Deck, case: BusinessCase) -> None:
         slide,
         [f"{hours:,.0f} analyst hours freed in total; value = hours x loaded cost x realisation rate."],
         Inches(0.6),
-        Inches(1.0),
+        Inches(1.02),
         WIDTH - Inches(1.2),
         Inches(0.4),
         size=SMALL_PT,
@@ -291,11 +391,11 @@ def _tornado(deck: Deck, case: BusinessCase) -> None:
         slide,
         [
             f"Base NPV {money(base, c)}; each bar moves one input to the low or high end of its range. "
-            f"P10 to P90 over {case.range.draws:,} simulated futures: {money(case.range.p10, c)} to "
-            f"{money(case.range.p90, c)}."
+            f"{range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)}; "
+            f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}."
         ],
         Inches(0.6),
-        Inches(1.0),
+        Inches(1.02),
         WIDTH - Inches(1.2),
         Inches(0.4),
         size=SMALL_PT,
@@ -306,7 +406,7 @@ def _assumptions(deck: Deck, case: BusinessCase) -> None:
     slide = _slide(deck, SLIDE_TITLES[5])
     roles = role_ids_with_people(case)
     s = case.scenario
-    rows = [("Role", "People", "Hours/week", "Time saved", "Cost/hour", "Basis of time saved")]
+    rows = [("Role", "People", "Hours/wk", "Time saved", "Cost/h", "Time saved from")]
     for r in roles:
         role = s.roles[r]
         basis = next(a.basis for a in case.assumptions if a.key == f"{r}.time_saved_share")
@@ -317,28 +417,60 @@ def _assumptions(deck: Deck, case: BusinessCase) -> None:
                 f"{role.hours_per_week_on_assisted_tasks:g}",
                 f"{role.time_saved_share:.1%}",
                 f"{role.loaded_cost_per_hour:,.0f}",
-                "published study" if basis == "evidence" else "assumption (no study)",
+                "study" if basis == "evidence" else "assumption",
             )
         )
-    height = Emu(Inches(0.36) * len(rows))
-    shape = slide.shapes.add_table(len(rows), len(rows[0]), Inches(0.6), Inches(1.3), Inches(8.4), height)
-    table = shape.table
-    for i, row in enumerate(rows):
-        for j, value in enumerate(row):
-            cell = table.cell(i, j)
-            cell.text = value
-            cell.text_frame.paragraphs[0].font.size = Pt(SMALL_PT)
-    studies = sorted({e.study for e in case.evidence if e.study != "No published measurement"})
+    bottom = _table(slide, rows, Inches(0.6), Inches(1.2), [1.8, 0.85, 0.85, 0.9, 0.8, 1.4])
+    significant = {"significant": "yes", "not significant": "NO", "significance not reported": "not reported"}
+    studies = {
+        (
+            _clip(e.study),
+            e.authors,
+            e.measures.split(" (")[0],
+            significant.get(e.significance, e.significance),
+        ): 0
+        for e in case.evidence
+        if e.use == "cited"
+    }
+    study_rows = [("Study behind time saved", "Run by", "Measures", "Significant"), *studies]
+    _table(slide, study_rows, Inches(7.25), Inches(1.2), [2.6, 1.0, 0.9, 1.15])
     lines = [
         f"Realisation rate {s.realisation_rate:.0%}; discount rate {s.discount_rate_annual:.1%} a year; "
         f"horizon {s.horizon_months} months; "
         f"one-off costs {money(s.one_off_costs.total, case.prices.currency)}.",
         f"Price book: {case.price_book_label()}.",
         *[_clip(x) for x in case.data_sources[2:]],
-        "Studies behind time saved:",
-        *[_clip(x) for x in studies],
+        f"Every study was run or funded by {evidence_authors(case)}; time saved cites task-time results "
+        "only (elapsed-time results are context, not labour saved).",
     ]
-    _bullets(slide, lines, Inches(9.2), Inches(1.3), Inches(3.6), Inches(5.8), size=11)
+    text_top = bottom + Inches(0.2)
+    _bullets(slide, lines, Inches(0.6), text_top, Inches(6.6), FOOTER_TOP - text_top, size=SMALL_PT)
+
+
+def _table(slide: Slide, rows: Sequence[Sequence[str]], left: int, top: int, widths_in: list[float]) -> int:
+    """A table in the palette (navy header, banded pale rows) at ``top``; returns its bottom edge."""
+    row_height = Inches(0.34)
+    height = row_height * len(rows)
+    shape = slide.shapes.add_table(
+        len(rows), len(rows[0]), Emu(left), Emu(top), Inches(sum(widths_in)), Emu(height)
+    )
+    table = shape.table
+    for j, width in enumerate(widths_in):
+        table.columns[j].width = Inches(width)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = _xml_safe(value)
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            cell.margin_left = cell.margin_right = Inches(0.06)
+            fill: Any = cell.fill  # python-pptx leaves this property untyped
+            fill.solid()
+            fill.fore_color.rgb = NAVY if i == 0 else (PALE if i % 2 else WHITE)
+            font = cell.text_frame.paragraphs[0].font
+            font.size = Pt(SMALL_PT)
+            font.bold = i == 0
+            font.color.rgb = WHITE if i == 0 else NAVY
+    return int(top + height)
 
 
 def _next_steps(deck: Deck, case: BusinessCase) -> None:
@@ -355,4 +487,5 @@ def _next_steps(deck: Deck, case: BusinessCase) -> None:
             "SCUs per person are measured from the uploaded usage; keep uploading monthly exports "
             "to track them."
         )
-    _bullets(slide, steps, Inches(0.6), Inches(1.4), WIDTH - Inches(1.2), Inches(5.5))
+    numbered = [f"{i}.  {step}" for i, step in enumerate(steps, start=1)]
+    _bullets(slide, numbered, Inches(0.6), Inches(1.4), WIDTH - Inches(1.2), Inches(5.5), size=20)

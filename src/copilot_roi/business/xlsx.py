@@ -32,8 +32,10 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from copilot_roi.business.case import BusinessCase
+from copilot_roi.business import palette
+from copilot_roi.business.case import BusinessCase, evidence_authors
 from copilot_roi.safe_cells import neutralise_cell
+from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 
 ASSUMPTIONS = "Assumptions"
 HOURS = "Hours by role"
@@ -103,10 +105,20 @@ class _Formats:
 
 def _formats(book: Workbook) -> _Formats:
     base = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
-    inp = {"font_color": "#0000ff", "bg_color": "#fff2cc"}  # finance convention: inputs in blue
+    inp = {"font_color": palette.INPUT_INK, "bg_color": palette.INPUT_FILL}  # finance: inputs in blue
     return _Formats(
-        title=book.add_format({**base, "bold": True, "font_size": 16}),
-        header=book.add_format({**base, "bold": True, "bg_color": "#dde7f3", "text_wrap": True, "border": 1}),
+        title=book.add_format({**base, "bold": True, "font_size": 16, "font_color": palette.NAVY}),
+        header=book.add_format(
+            {
+                **base,
+                "bold": True,
+                "bg_color": palette.NAVY,
+                "font_color": "#ffffff",
+                "text_wrap": True,
+                "border": 1,
+                "border_color": palette.LINE,
+            }
+        ),
         wrap=book.add_format({**base, "text_wrap": True}),
         text=book.add_format(base),
         money=book.add_format({**base, "num_format": "#,##0.00"}),
@@ -466,10 +478,11 @@ def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cac
     write_text(ws, row, 1, f"{rng.p10:,.0f} to {rng.p90:,.0f}", f.text)
     write_text(
         ws, row, 2,
-        f"Engine Monte Carlo ({rng.draws:,} draws, {rng.probability_positive:.0%} positive); "
-        "not recalculated in Excel",
-        f.text,
+        f"{share_positive_sentence(rng.share_npv_positive, rng.draws)}; {INDEPENDENCE_CAVEAT}. "
+        "Engine values, not recalculated in Excel",
+        f.wrap,
     )  # fmt: skip
+    ws.set_row(row, 32)
     row += 2
     write_text(ws, row, 0, "What must be true", f.header)
     for line in case.what_must_be_true:
@@ -479,7 +492,7 @@ def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cac
         ws.set_row(row, 32)
     row += 2
     ws.set_h_pagebreaks([row])  # the charts print together on their own page
-    blue, green = "#0f6cbd", "#107c10"
+    blue, green = palette.COST, palette.VALUE
     cumulative = _line_chart(book, case, "Cumulative cost vs realised value", [(8, blue), (9, green)])
     ws.insert_chart(row, 0, cumulative)
     monthly = _line_chart(book, case, "Monthly cost vs realised value", [(3, blue), (5, green)])
@@ -497,20 +510,31 @@ def _sensitivity(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     ):
         write_text(ws, 2 + i, 0, label, f.text)
         ws.write_number(2 + i, 1, value, f.money)
-    write_text(ws, 6, 0, "Probability NPV > 0", f.text)
-    ws.write_number(6, 1, rng.probability_positive, f.share)
+    write_text(ws, 6, 0, f"Share of the {rng.draws:,} simulated scenarios with NPV > 0", f.text)
+    ws.write_number(6, 1, rng.share_npv_positive, f.share)
+    write_text(ws, 7, 0, f"P10 to P90: {INDEPENDENCE_CAVEAT} when inputs move together", f.text)
     frame = pd.DataFrame(
         [(b.label, b.low_input, b.high_input, b.npv_at_low, b.npv_at_high) for b in case.tornado],
         columns=["input", "low", "high", "npv_at_low", "npv_at_high"],
     )
-    write_frame(ws, 8, frame, ["Input", "Low", "High", "NPV at low", "NPV at high"], f)
+    write_frame(ws, 9, frame, ["Input", "Low", "High", "NPV at low", "NPV at high"], f)
 
 
 def _evidence(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
-    write_text(ws, 0, 0, "Evidence behind time saved (Microsoft studies; caveats apply)", f.title)
+    title = f"Evidence behind time saved: every study run or funded by {evidence_authors(case)}"
+    write_text(ws, 0, 0, title, f.title)
+    write_text(
+        ws, 1, 0,
+        "Use: cited = time saved derives from it (task-time studies only); context = shown, not used "
+        "(elapsed time: incidents resolved faster, not labour saved); assumption = no task-time study.",
+        f.text,
+    )  # fmt: skip
     frame = pd.DataFrame([vars(e) for e in case.evidence])
-    headers = ["Role", "Study", "Sample", "Result", "Caveat", "Reference"]
-    write_frame(ws, 2, frame, headers, f, widths=[20, 40, 25, 60, 50, 40])
+    headers = [
+        "Role", "Use", "Study", "Run by", "Measures", "Setting", "Significance", "Sample", "Result",
+        "Caveat", "Reference",
+    ]  # fmt: skip
+    write_frame(ws, 3, frame, headers, f, widths=[16, 11, 36, 12, 20, 8, 14, 22, 50, 44, 30])
 
 
 def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:

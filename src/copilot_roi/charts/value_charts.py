@@ -22,6 +22,7 @@ from copilot_roi.value.catalogue import load_catalogue
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.rightsize import RightSizing
 from copilot_roi.value.sensitivity import MonteCarlo, TornadoBar
+from copilot_roi.value.simulation_text import share_positive_sentence
 
 ROLE_COLOURS = {
     "soc": "#0f6cbd",
@@ -208,7 +209,7 @@ def monte_carlo_figure(mc: MonteCarlo, currency: str, big: bool = False) -> go.F
         xaxis_title=f"NPV ({currency})", yaxis_title="Share of draws",
         xaxis_tickformat=",.0f", yaxis_tickformat=".0%", bargap=0,
     )  # fmt: skip
-    title = f"NPV in {mc.draws:,} simulated futures ({mc.probability_positive:.0%} positive)"
+    title = f"Simulated NPV: {share_positive_sentence(mc.share_npv_positive, mc.draws)}"
     return _finish(figure, title, big)
 
 

@@ -41,6 +41,7 @@ _OPTIONAL_COMMANDS: tuple[str, ...] = (
     "usage_commands",
     "report_commands",
     "handoff_commands",
+    "evidence_commands",
 )
 
 

@@ -4,11 +4,21 @@ The data lives in ``data/roles.toml``; this module only validates and serves it.
 either tied to evidence entries (study, sample, result, caveat, reference) or labelled an assumption
 with a reason, so the page and the business case can show the source next to every number.
 
+Each evidence entry is graded: what it measured (``measures``), who ran or funded it
+(``authors``), its setting (lab or live) and whether the result was significant. The loader refuses
+a time-saved default that cites anything but a ``task_time`` result (wall-clock ``elapsed_time``
+results are queues and hand-offs, not labour; a default may show them as ``context``), and a
+default resting on a non-significant result whose reason does not say so.
+
 >>> catalogue = load_catalogue()
 >>> catalogue.roles["soc"].time_saved_share.expected
 0.22
 >>> catalogue.roles["irm"].time_saved_share.basis
 'assumption'
+>>> catalogue.evidence["live_soc_2411_03116"].measures
+'elapsed_time'
+>>> catalogue.used_by("rct_novices_2024")
+['soc.time_saved_share']
 """
 
 from __future__ import annotations
@@ -16,15 +26,21 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from importlib import resources
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 RoleId = Literal["soc", "iam", "dlp", "irm", "ediscovery", "ciso", "it_admin"]
 ROLE_IDS: tuple[RoleId, ...] = get_args(RoleId)
 Basis = Literal["evidence", "assumption"]
 Confidence = Literal["documented", "reported"]
 PresetName = Literal["low", "expected", "high"]
+Measure = Literal["task_time", "elapsed_time", "accuracy", "throughput"]
+Setting = Literal["lab", "live"]
+# TOML has no null: the catalogue spells an unreported significance out, and the model holds None.
+NOT_REPORTED = "not reported"
+# Only labour minutes can become a share of labour hours saved.
+TIME_SAVED_MEASURES: frozenset[str] = frozenset({"task_time"})
 
 
 class _Frozen(BaseModel):
@@ -32,14 +48,52 @@ class _Frozen(BaseModel):
 
 
 class Evidence(_Frozen):
-    """One published measurement a default derives from."""
+    """One published, graded measurement a default derives from or shows as context."""
 
     study: str = Field(min_length=1)
+    measures: Measure
+    authors: str = Field(min_length=1)
+    setting: Setting
+    significant: bool | None  # None: the source does not report it (required, never implied)
     sample: str = Field(min_length=1)
     result: str = Field(min_length=1)
     caveat: str = Field(min_length=1)
     reference: str = Field(min_length=1)
     confidence: Confidence
+
+    @field_validator("significant", mode="before")
+    @classmethod
+    def _not_reported(cls, value: Any) -> Any:
+        if value == NOT_REPORTED:
+            return None
+        if not isinstance(value, bool):
+            raise ValueError(f'significant must be true, false or "{NOT_REPORTED}"')
+        return value
+
+    @property
+    def significance_label(self) -> str:
+        """``significant``, ``not significant`` or ``significance not reported``."""
+        if self.significant is None:
+            return "significance not reported"
+        return "significant" if self.significant else "not significant"
+
+    @property
+    def grade(self) -> str:
+        """One line a CFO reads: who ran it, what it measured, where, and its significance.
+
+        >>> load_catalogue().evidence["live_soc_2411_03116"].grade
+        'Run by Microsoft; elapsed time (wall clock); live, observational; significance not reported'
+        """
+        setting = "lab tasks" if self.setting == "lab" else "live, observational"
+        return f"Run by {self.authors}; {MEASURE_LABELS[self.measures]}; {setting}; {self.significance_label}"
+
+
+MEASURE_LABELS: dict[str, str] = {
+    "task_time": "task time (labour minutes)",
+    "elapsed_time": "elapsed time (wall clock)",
+    "accuracy": "accuracy",
+    "throughput": "throughput (outcomes per analyst-minute)",
+}
 
 
 class CitedDefault(_Frozen):
@@ -54,6 +108,8 @@ class CitedDefault(_Frozen):
     high: float
     basis: Basis
     evidence: tuple[str, ...] = ()
+    # Results shown beside the default for context (e.g. incidents resolved faster); never used.
+    context: tuple[str, ...] = ()
     reason: str = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -62,6 +118,8 @@ class CitedDefault(_Frozen):
             raise ValueError("a default with basis 'evidence' must name its evidence entries")
         if self.basis == "assumption" and self.evidence:
             raise ValueError("an assumption cites no evidence; use basis 'evidence'")
+        if set(self.evidence) & set(self.context):
+            raise ValueError("an entry is either cited (evidence) or context, not both")
         lo, hi = sorted((self.low, self.high))
         if not lo <= self.expected <= hi:
             raise ValueError("the expected value must lie between low and high")
@@ -133,13 +191,49 @@ class Catalogue(_Frozen):
             raise ValueError(f"the catalogue lacks roles: {', '.join(missing)}")
         for role_id, role in self.roles.items():
             for name, default in role.cited_fields().items():
-                unknown = [e for e in default.evidence if e not in self.evidence]
-                if unknown:
-                    raise ValueError(f"{role_id}.{name} cites unknown evidence {unknown}")
+                self._check_citations(f"{role_id}.{name}", name, default)
         return self
+
+    def _check_citations(self, path: str, name: str, default: CitedDefault) -> None:
+        unknown = [e for e in (*default.evidence, *default.context) if e not in self.evidence]
+        if unknown:
+            raise ValueError(f"{path} cites unknown evidence {unknown}")
+        for entry_id in default.evidence:
+            entry = self.evidence[entry_id]
+            if name == "time_saved_share" and entry.measures not in TIME_SAVED_MEASURES:
+                raise ValueError(
+                    f"{path} cites {entry_id}, which measures {entry.measures}: a time-saved default "
+                    "may cite only task_time results (list it under context instead)"
+                )
+            if entry.significant is False and "not significant" not in default.reason:
+                raise ValueError(
+                    f"{path} rests on {entry_id}, a result that was not significant: its reason must say "
+                    "'not significant'"
+                )
 
     def evidence_for(self, default: CitedDefault) -> list[Evidence]:
         return [self.evidence[e] for e in default.evidence]
+
+    def context_for(self, default: CitedDefault) -> list[Evidence]:
+        return [self.evidence[e] for e in default.context]
+
+    def used_by(self, evidence_id: str) -> list[str]:
+        """The defaults (``role.field``) that cite ``evidence_id``; context does not count."""
+        return [
+            f"{role_id}.{name}"
+            for role_id, role in self.roles.items()
+            for name, default in role.cited_fields().items()
+            if evidence_id in default.evidence
+        ]
+
+    def shown_with(self, evidence_id: str) -> list[str]:
+        """The defaults (``role.field``) that show ``evidence_id`` as context only."""
+        return [
+            f"{role_id}.{name}"
+            for role_id, role in self.roles.items()
+            for name, default in role.cited_fields().items()
+            if evidence_id in default.context
+        ]
 
 
 def load_catalogue(text: str | None = None) -> Catalogue:

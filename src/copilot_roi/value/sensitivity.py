@@ -78,7 +78,7 @@ class MonteCarlo:
     p10: float
     p50: float
     p90: float
-    probability_positive: float
+    share_npv_positive: float
     seed: int
 
     @property
@@ -336,7 +336,7 @@ def analyse(
             p10=p10,
             p50=p50,
             p90=p90,
-            probability_positive=float((mc > 0).mean()),
+            share_npv_positive=float((mc > 0).mean()),
             seed=seed,
         ),
     )

@@ -12,10 +12,11 @@ from typing import Any
 
 from copilot_roi.plans import CapacityPlan, OverageMode
 from copilot_roi.pricebook import PriceBook, PriceOverrides, Prices
-from copilot_roi.value.catalogue import RoleId, load_catalogue
+from copilot_roi.value.catalogue import Evidence, RoleId, load_catalogue
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.scenario import Adoption, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
+from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 
 # Per-role widgets: (field, label, unit). Widget key: f"scn_{role}_{field}".
 ROLE_WIDGETS: tuple[tuple[str, str], ...] = (
@@ -196,19 +197,28 @@ def evidence_notes(role_id: RoleId) -> list[EvidenceNote]:
         default = role.cited_fields()[name]
         expected, low, high = (fmt.format(v) for v in (default.expected, default.low, default.high))
         shown = f"{label}: {expected} (range {low} to {high})"
+        context = tuple(_context_line(e) for e in catalogue.context_for(default))
         if default.basis == "evidence":
             cited = catalogue.evidence_for(default)
             lines = tuple(
-                f"{e.study} ({e.sample}): {e.result}. Caveat: {e.caveat}. Source: {e.reference}"
+                f"{e.study} ({e.sample}; {e.grade}): {e.result}. Caveat: {e.caveat}. Source: {e.reference}"
                 for e in cited
             )
-            lines = (default.reason, *lines)
-            summary = f"{cited[0].study} ({cited[0].sample}). Caveat: {cited[0].caveat}."
+            lines = (default.reason, *lines, *context)
+            first = cited[0]
+            summary = f"{first.study} ({first.sample}; {first.grade}). Caveat: {first.caveat}."
         else:
-            lines = (f"Assumption: {default.reason}",)
+            lines = (f"Assumption: {default.reason}", *context)
             summary = lines[0]
         notes.append(EvidenceNote(name, shown, default.basis, lines, summary))
     return notes
+
+
+def _context_line(entry: Evidence) -> str:
+    """An elapsed-time (or other non-labour) result shown beside a default, never used in it."""
+    return (
+        f"Context, not labour saved: {entry.study} ({entry.grade}): {entry.result}. Caveat: {entry.caveat}."
+    )
 
 
 def evidence_markdown(role_id: RoleId, brief: bool) -> str:
@@ -263,8 +273,7 @@ def headlines(result: ScenarioResult, sensitivity: Sensitivity) -> list[Headline
         Headline(
             "NPV range (P10 to P90)",
             f"{money(mc.p10, c)} to {money(mc.p90, c).removeprefix(c + ' ')}",
-            f"{mc.probability_positive:.0%} chance the case pays for itself "
-            f"({mc.draws:,} simulated futures).",
+            f"{share_positive_sentence(mc.share_npv_positive, mc.draws)}; {INDEPENDENCE_CAVEAT}.",
         ),
         Headline(
             "Payback",
