@@ -22,6 +22,7 @@ from copilot_roi.usage import UsageDataset
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.workshop import money, overrides_from_prices
 from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
+from ui.scenario_state import session_scenario
 from ui.sidebar import current_prices, pseudonymise_on
 from ui.usage_state import alias_key
 
@@ -89,8 +90,8 @@ def reset() -> None:
 
 st.title("Business case")
 show_link_problems()
-scenario = st.session_state.get("scenario")
-if not isinstance(scenario, Scenario):
+scenario = session_scenario()
+if scenario is None:
     scenario = scenario_template("expected")
     st.info(
         "No scenario from the Value scenarios page yet: this is the expected template. "

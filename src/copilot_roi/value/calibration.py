@@ -8,6 +8,8 @@ when a whole team has adopted, each member consumes what today's users do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +18,7 @@ from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
 from copilot_roi.optimizer import optimize
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices
+from copilot_roi.usage.chargeback import DEFAULT_RULES, RoleRule, Roster, assign_roles
 from copilot_roi.value.catalogue import ROLE_IDS, RoleId, load_catalogue
 from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.scenario import Scenario
@@ -80,6 +83,41 @@ def measure_roles(assigned: pd.DataFrame, period_hours: int) -> dict[RoleId, Mea
             months=months,
         )
     return measured
+
+
+# SCUs per person are shown and stored to 0.01 SCU: what the page shows is what the scenario holds.
+MEASURED_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class UsageCalibration:
+    """What a usage export says about SCUs per person: the figures, one line per role, the mapping."""
+
+    scu_per_person_month: dict[RoleId, float]
+    notes: list[str]
+    roles_from: str  # how users were mapped to roles, for "roles by ..." on the page
+
+
+def calibrate_from_usage(
+    frame: pd.DataFrame,
+    period_hours: int,
+    roster: Roster | None = None,
+    rules: tuple[RoleRule, ...] | None = None,
+) -> UsageCalibration:
+    """Each role's SCUs per person per month in a usage export (rows as the ingest gives them).
+
+    Users are mapped to roles by ``roster`` (when given) and ``rules`` (the chargeback's plugin
+    rules; the default rules when None), as on the Chargeback page.
+    """
+    assigned = assign_roles(frame, roster, rules if rules is not None else DEFAULT_RULES)
+    measured = measure_roles(assigned, period_hours)
+    return UsageCalibration(
+        scu_per_person_month={
+            r: round(m.scu_per_person_month, MEASURED_DECIMALS) for r, m in measured.items()
+        },
+        notes=[m.describe() for m in measured.values()],
+        roles_from="the Chargeback roster and rules" if roster else "plugin rules",
+    )
 
 
 def calibrated(scenario: Scenario, measured: dict[RoleId, float]) -> Scenario:

@@ -12,21 +12,48 @@ from typing import Any
 
 from copilot_roi.plans import CapacityPlan, OverageMode
 from copilot_roi.pricebook import PriceBook, PriceOverrides, Prices
+from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.catalogue import RoleId, load_catalogue
 from copilot_roi.value.engine import ScenarioResult
-from copilot_roi.value.scenario import Adoption, Scenario
+from copilot_roi.value.scenario import Adoption, RoleScenario, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
 
-# Per-role widgets: (field, label, unit). Widget key: f"scn_{role}_{field}".
-ROLE_WIDGETS: tuple[tuple[str, str], ...] = (
-    ("headcount", "People"),
-    ("hours", "Hours/week on Copilot-assisted tasks"),
-    ("saved_pct", "Time saved on those tasks (%)"),
-    ("cost", "Loaded cost per hour"),
-    ("start_pct", "Using it in month 1 (%)"),
-    ("months", "Months to full adoption"),
-    ("scu", "SCUs per person per month"),
+
+@dataclass(frozen=True)
+class RoleInput:
+    """One per-role widget: its key suffix (``scn_<role>_<field>``), label, limits and step.
+
+    The limits are the scenario model's (percent widgets show a share times 100), so every value
+    a file or a link can hold fits the widget that shows it.
+    """
+
+    field: str
+    label: str
+    low: float
+    high: float
+    step: float
+    whole: bool = False
+
+
+ROLE_INPUTS: tuple[RoleInput, ...] = (
+    RoleInput("headcount", "People", *field_bounds(RoleScenario, "headcount"), step=1, whole=True),
+    RoleInput(
+        "hours",
+        "Hours/week on assisted tasks",
+        *field_bounds(RoleScenario, "hours_per_week_on_assisted_tasks"),
+        step=0.5,
+    ),
+    RoleInput(
+        "saved_pct",
+        "Time saved on those tasks (%)",
+        *percent_bounds(RoleScenario, "time_saved_share"),
+        step=0.5,
+    ),
+    RoleInput("cost", "Loaded cost per hour", *field_bounds(RoleScenario, "loaded_cost_per_hour"), step=5.0),
+    RoleInput("start_pct", "Using it in month 1 (%)", *percent_bounds(Adoption, "starting_share"), 1, True),
+    RoleInput("months", "Months to full adoption", *field_bounds(Adoption, "months_to_full"), 1, True),
 )
+ROLE_INPUT = {spec.field: spec for spec in ROLE_INPUTS}
 
 
 def role_key(role_id: str, field: str) -> str:
