@@ -102,7 +102,7 @@ def plan_and_usage() -> str:
 def value_and_money(currency: str) -> None:
     st.subheader("Value and money")
     a, b, c = st.columns(3, gap="large")
-    a.slider("Realisation rate (%)", *map(int, percent_bounds(Scenario, "realisation_rate")),
+    a.slider("Realisation rate (%)", *percent_bounds(Scenario, "realisation_rate"), step=1.0,
              key="scn_realisation_pct",
              help="Share of freed hours that turns into value. Forrester-style studies count 50 %; "
                   "most freed time is not reinvested, so keep it well below 100 %.")  # fmt: skip

@@ -97,7 +97,7 @@ def test_moving_a_slider_changes_the_realised_value() -> None:
 def test_realisation_rate_moves_value_but_not_hours() -> None:
     at = open_scenarios()
     hours_before = compute(at.session_state["scenario"]).total_hours_freed
-    at.slider(key="scn_realisation_pct").set_value(25).run()
+    at.slider(key="scn_realisation_pct").set_value(25.0).run()
     result = compute(at.session_state["scenario"])
     assert result.total_hours_freed == pytest.approx(hours_before)
     assert result.realisation_rate == 0.25

@@ -50,7 +50,7 @@ ROLE_INPUTS: tuple[RoleInput, ...] = (
         step=0.5,
     ),
     RoleInput("cost", "Loaded cost per hour", *field_bounds(RoleScenario, "loaded_cost_per_hour"), step=5.0),
-    RoleInput("start_pct", "Using it in month 1 (%)", *percent_bounds(Adoption, "starting_share"), 1, True),
+    RoleInput("start_pct", "Using it in month 1 (%)", *percent_bounds(Adoption, "starting_share"), step=1.0),
     RoleInput("months", "Months to full adoption", *field_bounds(Adoption, "months_to_full"), 1, True),
 )
 ROLE_INPUT = {spec.field: spec for spec in ROLE_INPUTS}
@@ -66,14 +66,15 @@ def widget_values(scenario: Scenario) -> dict[str, Any]:
     for r, role in scenario.roles.items():
         values[role_key(r, "headcount")] = role.headcount
         values[role_key(r, "hours")] = float(role.hours_per_week_on_assisted_tasks)
-        values[role_key(r, "saved_pct")] = round(role.time_saved_share * 100, 2)
+        # Percent widgets keep the file's precision (6 places): a loaded value is shown, not rounded.
+        values[role_key(r, "saved_pct")] = round(role.time_saved_share * 100, 6)
         values[role_key(r, "cost")] = float(role.loaded_cost_per_hour)
-        values[role_key(r, "start_pct")] = round(role.adoption.starting_share * 100)
+        values[role_key(r, "start_pct")] = round(role.adoption.starting_share * 100, 6)
         values[role_key(r, "months")] = role.adoption.months_to_full
         values[role_key(r, "scu")] = float(scenario.capacity.scu_per_person_month[r])
-    values["scn_realisation_pct"] = round(scenario.realisation_rate * 100)
+    values["scn_realisation_pct"] = round(scenario.realisation_rate * 100, 6)
     values["scn_horizon"] = scenario.horizon_months
-    values["scn_discount_pct"] = round(scenario.discount_rate_annual * 100, 2)
+    values["scn_discount_pct"] = round(scenario.discount_rate_annual * 100, 6)
     values["scn_enablement"] = float(scenario.one_off_costs.enablement)
     values["scn_training"] = float(scenario.one_off_costs.training)
     plan = scenario.capacity.plan
