@@ -103,12 +103,12 @@ def value_and_money(currency: str) -> None:
     st.subheader("Value and money")
     a, b, c = st.columns(3, gap="large")
     a.slider("Realisation rate (%)", *percent_bounds(Scenario, "realisation_rate"), step=1.0,
-             key="scn_realisation_pct",
+             key="scn_realisation_pct", format="%.0f",
              help="Share of freed hours that turns into value. Forrester-style studies count 50 %; "
                   "most freed time is not reinvested, so keep it well below 100 %.")  # fmt: skip
     b.slider("Horizon (months)", *map(int, field_bounds(Scenario, "horizon_months")), key="scn_horizon")
     c.slider("Discount rate (% a year)", *percent_bounds(Scenario, "discount_rate_annual"), step=0.5,
-             key="scn_discount_pct")  # fmt: skip
+             key="scn_discount_pct", format="%.1f")  # fmt: skip
     low, high = field_bounds(OneOffCosts, "enablement")
     a.number_input(f"Enablement, one-off ({currency})", low, high, step=1000.0, key="scn_enablement")
     low, high = field_bounds(OneOffCosts, "training")

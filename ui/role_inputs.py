@@ -22,6 +22,17 @@ TABLE_TAB = "All roles (table)"
 _SLIDERS = ("hours", "saved_pct", "start_pct", "months")
 # Two columns: left what the team is, right what Copilot changes for it.
 _LAYOUT = (("headcount", "hours", "start_pct"), ("cost", "saved_pct", "months"))
+# The table's headers: short, so seven columns fit a 1280-pixel screen without scrolling.
+_TABLE_HEADERS = {
+    "headcount": "People",
+    "hours": "Hours/week",
+    "saved_pct": "Time saved %",
+    "cost": "Cost/hour",
+    "start_pct": "Month-1 use %",
+    "months": "Months to full",
+}
+# Slider numbers as a person reads them: 22.5 %, not 22.50.
+_SLIDER_FORMAT = {"hours": "%.1f", "saved_pct": "%.1f", "start_pct": "%.0f", "months": "%d"}
 
 
 def team_inputs(currency: str, brief_evidence: bool) -> None:
@@ -39,13 +50,19 @@ def _label(spec: RoleInput, currency: str) -> str:
     return f"{spec.label} ({currency})" if spec.field == "cost" else spec.label
 
 
+def _header(spec: RoleInput, currency: str) -> str:
+    header = _TABLE_HEADERS[spec.field]
+    return f"{header} ({currency})" if spec.field == "cost" else header
+
+
 def _widget(spec: RoleInput, role_id: RoleId, currency: str) -> None:
     key, label = role_key(role_id, spec.field), _label(spec, currency)
     if spec.field in _SLIDERS:
+        fmt = _SLIDER_FORMAT[spec.field]
         if spec.whole:
-            st.slider(label, int(spec.low), int(spec.high), step=int(spec.step), key=key)
+            st.slider(label, int(spec.low), int(spec.high), step=int(spec.step), key=key, format=fmt)
         else:
-            st.slider(label, spec.low, spec.high, step=spec.step, key=key)
+            st.slider(label, spec.low, spec.high, step=spec.step, key=key, format=fmt)
     elif spec.whole:
         st.number_input(label, int(spec.low), int(spec.high), step=int(spec.step), key=key)
     else:
@@ -60,23 +77,24 @@ def _one_role(role_id: RoleId, currency: str, brief_evidence: bool) -> None:
             for name in fields:
                 _widget(ROLE_INPUT[name], role_id, currency)
     with st.expander("Evidence and assumptions behind these defaults"):
-        # One element for all of a role's evidence: fewer elements make a cheaper rerun.
-        st.caption(evidence_markdown(role_id, brief_evidence))
+        # One element for all of a role's evidence (fewer elements make a cheaper rerun), in body
+        # type: a caption's small grey text is lost on a projector.
+        st.markdown(evidence_markdown(role_id, brief_evidence))
 
 
 def _role_table(currency: str) -> None:
     catalogue = load_catalogue()
     rows = [
         {"Role": catalogue.roles[r].label}
-        | {_label(spec, currency): st.session_state.get(role_key(r, spec.field)) for spec in ROLE_INPUTS}
+        | {_header(spec, currency): st.session_state.get(role_key(r, spec.field)) for spec in ROLE_INPUTS}
         for r in ROLE_IDS
     ]
     columns: dict[str, Any] = {"Role": st.column_config.TextColumn("Role", disabled=True)}
     for spec in ROLE_INPUTS:
-        name = _label(spec, currency)
+        name = _header(spec, currency)
         columns[name] = st.column_config.NumberColumn(
-            name, min_value=spec.low, max_value=spec.high, step=spec.step, required=True,
-            format="%d" if spec.whole else "%g",
+            name, help=_label(spec, currency), min_value=spec.low, max_value=spec.high, step=spec.step,
+            required=True, format="%d" if spec.whole else "%g",
         )  # fmt: skip
     key = scenario_state.table_key()
     st.data_editor(
@@ -98,7 +116,7 @@ def values_from_edits(edited_rows: dict[Any, dict[str, Any]], currency: str) -> 
     Rows are roles in catalogue order; a cleared cell is ignored and a value is held within the
     input's limits (the editor enforces them too, but its state comes from the browser).
     """
-    by_label = {_label(spec, currency): spec for spec in ROLE_INPUTS}
+    by_label = {_header(spec, currency): spec for spec in ROLE_INPUTS}
     values: dict[str, float | int] = {}
     for row, cells in edited_rows.items():
         role_id = ROLE_IDS[int(row)]

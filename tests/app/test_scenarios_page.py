@@ -55,10 +55,10 @@ def test_opens_on_the_expected_preset_with_engine_numbers() -> None:
 
 def test_every_default_shows_its_evidence_or_assumption() -> None:
     at = open_scenarios()
-    brief = "\n".join(c.value for c in at.caption)
+    brief = "\n".join(m.value for m in at.markdown)
     assert "(147 security professionals). Caveat: Lab tasks" in brief
     at.segmented_control(key="scn_view").set_value("Analyst").run()
-    text = "\n".join(c.value for c in at.caption)
+    text = "\n".join(m.value for m in at.markdown)
     assert "147 security professionals" in text and "Caveat:" in text
     assert "https://arxiv.org/abs/2411.01067" in text
     assert "No published measurement for Insider Risk work" in text
@@ -260,8 +260,8 @@ def test_role_table_edits_reach_the_role_widgets() -> None:
 
     # Row 0 is the SOC (catalogue order), row 4 eDiscovery; the editor's columns carry the labels.
     edits = {
-        "0": {"People": 25, "Time saved on those tasks (%)": 40.0},
-        4: {"Loaded cost per hour (EUR)": 900.0, "Hours/week on assisted tasks": 500.0, "Role": "x"},
+        "0": {"People": 25, "Time saved %": 40.0},
+        4: {"Cost/hour (EUR)": 900.0, "Hours/week": 500.0, "Role": "x"},
         1: {"People": None},
     }
     assert values_from_edits(edits, "EUR") == {

@@ -79,3 +79,16 @@ def test_big_figures_use_larger_type(expected: Case) -> None:
     assert big.layout.font.size > small.layout.font.size
     assert big.layout.xaxis.tickfont.size > small.layout.xaxis.tickfont.size
     assert big.layout.height > small.layout.height
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_role_legend_sits_under_the_plot_in_full_rows(expected: Case, big: bool) -> None:
+    # A legend at the right edge was cut at 1280 px ("eDiscovery analys"): under the plot, in
+    # equal columns, every name has the room of a whole column.
+    result, _ = expected
+    legend = charts.monthly_hours_figure(result, big).layout.legend
+    assert legend.orientation == "h" and legend.y < 0
+    assert legend.entrywidthmode == "fraction"
+    per_row = round(1 / legend.entrywidth)
+    assert per_row == (3 if big else 4)
+    assert (len(result.hours_freed_by_role) + 1) / per_row <= 3  # seven roles and the line
