@@ -85,7 +85,7 @@ def plan_and_usage() -> str:
         mode = st.radio("Plan", scenario_state.PLAN_MODES, key=scenario_state.PLAN_MODE_KEY, horizontal=True)
         a, b, c, d = st.columns(4)
         a.number_input("Provisioned SCUs (24x7)", 0, MAX_PROVISIONED_SCU, key="scn_plan_scu")
-        b.selectbox("Overage", list(OVERAGE), format_func=OVERAGE.get, key="scn_plan_overage")
+        b.selectbox("Overage", list(OVERAGE), format_func=lambda mode: OVERAGE[mode], key="scn_plan_overage")
         cap_high = field_bounds(CapacityPlan, "overage_cap_scu_per_hour")[1]
         c.number_input("Overage cap (SCU/hour)", 0.1, cap_high, key="scn_plan_cap")
         e5_low, e5_high = field_bounds(CapacityPlan, "e5_licences")
@@ -106,7 +106,8 @@ def value_and_money(currency: str) -> None:
              key="scn_realisation_pct", format="%.0f",
              help="Share of freed hours that turns into value. Forrester-style studies count 50 %; "
                   "most freed time is not reinvested, so keep it well below 100 %.")  # fmt: skip
-    b.slider("Horizon (months)", *map(int, field_bounds(Scenario, "horizon_months")), key="scn_horizon")
+    months_low, months_high = field_bounds(Scenario, "horizon_months")
+    b.slider("Horizon (months)", int(months_low), int(months_high), key="scn_horizon")
     c.slider("Discount rate (% a year)", *percent_bounds(Scenario, "discount_rate_annual"), step=0.5,
              key="scn_discount_pct", format="%.1f")  # fmt: skip
     low, high = field_bounds(OneOffCosts, "enablement")
@@ -146,7 +147,7 @@ def workshop() -> None:
     outputs = st.container()
     base = scenario_state.base() or scenario_template("expected")
     try:
-        scenario = scenario_from_values(base, dict(st.session_state))
+        scenario = scenario_from_values(base, scenario_state.values())
         overrides = overrides_from_prices(prices, load_price_book())
         scenario = scenario.model_copy(update={"prices": overrides})
         if plan_mode != "As set here":

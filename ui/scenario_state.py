@@ -8,7 +8,7 @@ The session's current scenario (read by the Business case page) lives under ``sc
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import streamlit as st
 
@@ -30,6 +30,11 @@ MEASURED_KEY = "scn_measured"  # role -> measured SCUs per person (read by scena
 MEASURED_NOTES_KEY = "scn_measured_notes"
 ROLES_FROM_KEY = "scn_roles_from"
 TABLE_VERSION_KEY = "scn_roles_table_version"
+
+
+def values() -> dict[str, Any]:
+    """Every session value by key, as ``scenario_from_values`` reads the page's widgets."""
+    return {str(key): st.session_state[key] for key in st.session_state}
 
 
 def base() -> Scenario | None:
