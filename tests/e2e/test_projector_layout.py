@@ -10,7 +10,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2ekit import SCREENSHOTS, Server, open_page, page_errors, page_url, require_page, wait_until_drawn
+from e2ekit import (
+    SCREENSHOTS,
+    Server,
+    open_page,
+    page_errors,
+    page_url,
+    require_page,
+    wait_for_script,
+    wait_until_drawn,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -103,3 +112,33 @@ def test_role_inputs_are_readable_at_projector_sizes(
             assert label_box["x"] >= box["x"] - 1, f"{label.text_content()!r} cut on the left"
             assert label_box["x"] + label_box["width"] <= box["x"] + box["width"] + 1, "cut on the right"
     assert page_errors(page) == []
+
+
+def test_an_edit_in_the_role_table_reaches_the_role_tab(app_server: Server, page: Any) -> None:
+    open_page(page, page_url(app_server.url, require_page("scenarios")))
+    page.get_by_role("tab", name="All roles (table)").click()
+    grid = page.locator('[data-testid="stDataFrame"]').locator("visible=true").first
+    grid.wait_for()
+    box = grid.bounding_box()
+    # The grid is drawn on a canvas: select the SOC row's first cell, step right to People, type.
+    page.mouse.click(box["x"] + 40, box["y"] + 52)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # open the cell's editor
+    editor = page.locator(
+        '[data-testid="stDataFrameGlideOverlayEditor"], #portal input, #portal textarea'
+    ).first
+    editor.wait_for()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("37")
+    page.keyboard.press("Enter")
+    wait_for_script(page)
+    page.get_by_role("tab", name="SOC analyst").click()
+    people = page.get_by_role("tabpanel").locator("visible=true").get_by_label("People")
+    expect_value(people, "37")
+    assert page_errors(page) == []
+
+
+def expect_value(locator: Any, value: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_value(value)
