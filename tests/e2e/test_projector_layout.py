@@ -119,18 +119,15 @@ def test_an_edit_in_the_role_table_reaches_the_role_tab(app_server: Server, page
     page.get_by_role("tab", name="All roles (table)").click()
     grid = page.locator('[data-testid="stDataFrame"]').locator("visible=true").first
     grid.wait_for()
+    wait_until_drawn(page)
     box = grid.bounding_box()
     # The grid is drawn on a canvas: select the SOC row's first cell, step right to People, type.
     page.mouse.click(box["x"] + 40, box["y"] + 52)
     page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")  # open the cell's editor
-    editor = page.locator(
-        '[data-testid="stDataFrameGlideOverlayEditor"], #portal input, #portal textarea'
-    ).first
-    editor.wait_for()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type("37")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # open the cell's editor (glide's overlay input)
+    editor = page.locator("input.gdg-input")
+    editor.fill("37")
+    editor.press("Enter")
     wait_for_script(page)
     page.get_by_role("tab", name="SOC analyst").click()
     people = page.get_by_role("tabpanel").locator("visible=true").get_by_label("People")
@@ -141,4 +138,4 @@ def test_an_edit_in_the_role_table_reaches_the_role_tab(app_server: Server, page
 def expect_value(locator: Any, value: str) -> None:
     from playwright.sync_api import expect
 
-    expect(locator).to_have_value(value)
+    expect(locator).to_have_value(value, timeout=15_000)
