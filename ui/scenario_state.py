@@ -15,7 +15,7 @@ import streamlit as st
 from copilot_roi.value.calibration import UsageCalibration
 from copilot_roi.value.catalogue import RoleId
 from copilot_roi.value.scenario import Scenario
-from copilot_roi.value.workshop import widget_values
+from copilot_roi.value.workshop import MEASURED_KEY, widget_values
 
 PlanMode = Literal["As set here", "Right-size for this demand"]
 PLAN_MODES: tuple[PlanMode, ...] = ("As set here", "Right-size for this demand")
@@ -26,7 +26,6 @@ PRESET_KEY = "scn_preset"
 VIEW_KEY = "scn_view"
 PLAN_MODE_KEY = "scn_plan_mode"
 CALIBRATE_KEY = "scn_calibrate"
-MEASURED_KEY = "scn_measured"  # role -> measured SCUs per person (read by scenario_from_values)
 MEASURED_NOTES_KEY = "scn_measured_notes"
 ROLES_FROM_KEY = "scn_roles_from"
 TABLE_VERSION_KEY = "scn_roles_table_version"

@@ -56,6 +56,10 @@ ROLE_INPUTS: tuple[RoleInput, ...] = (
 ROLE_INPUT = {spec.field: spec for spec in ROLE_INPUTS}
 
 
+# Role -> SCUs per person measured in this session's usage export (set by the page's calibration).
+MEASURED_KEY = "scn_measured"
+
+
 def role_key(role_id: str, field: str) -> str:
     return f"scn_{role_id}_{field}"
 
@@ -155,7 +159,7 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
 
 def measured_roles(base: Scenario, scu: dict[str, float], values: dict[str, Any]) -> list[RoleId]:
     """Roles whose SCUs per person still equal a measured figure (from this upload or ``base``)."""
-    measured = values.get("scn_measured") or {}
+    measured = values.get(MEASURED_KEY) or {}
     kept = []
     for r in base.role_ids():
         from_upload = r in measured and abs(float(measured[r]) - scu[r]) < 1e-9
