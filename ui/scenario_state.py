@@ -13,7 +13,6 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from copilot_roi.value.calibration import UsageCalibration
-from copilot_roi.value.catalogue import RoleId
 from copilot_roi.value.scenario import Scenario
 from copilot_roi.value.workshop import MEASURED_KEY, widget_values
 
@@ -87,10 +86,6 @@ def measured_notes() -> list[str]:
 
 def roles_from() -> str:
     return str(st.session_state.get(ROLES_FROM_KEY, "plugin rules"))
-
-
-def measured() -> dict[RoleId, float]:
-    return dict(st.session_state.get(MEASURED_KEY) or {})
 
 
 def set_plan_mode(mode: PlanMode) -> None:
