@@ -24,6 +24,7 @@ from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money, overrides_from_prices
 from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
+from ui.scenario_state import session_scenario
 from ui.sidebar import current_prices, pseudonymise_on
 from ui.usage_state import alias_key
 
@@ -91,8 +92,8 @@ def reset() -> None:
 
 st.title("Business case")
 show_link_problems()
-scenario = st.session_state.get("scenario")
-if not isinstance(scenario, Scenario):
+scenario = session_scenario()
+if scenario is None:
     scenario = scenario_template("expected")
     st.info(
         "No scenario from the Value scenarios page yet: this is the expected template. "
@@ -116,10 +117,10 @@ if usage is not None and st.toggle(
         calibration = calibrate_from_usage(
             scenario, usage, st.session_state.get("usage_roster"), st.session_state.get("usage_role_rules")
         )
-        scenario = calibration.scenario
+        scenario, measured = calibration.scenario, calibration.measurement
         st.caption(
-            f"Measured from the usage ({calibration.roles_from}): " + "; ".join(calibration.notes())
-            if calibration.measured
+            f"Measured from the usage (roles by {measured.roles_from}): " + "; ".join(measured.notes)
+            if measured.scu_per_person_month
             else "No role could be measured from the loaded usage: SCUs per person stay estimates."
         )
     else:

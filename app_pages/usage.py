@@ -64,7 +64,7 @@ with st.expander(
     f"rejected, {q.duplicates_removed:,} duplicates removed",
     expanded=q.rows_rejected > 0,
 ):
-    k = st.columns(4)
+    k = list(st.columns(4))
     k[0].metric("Rows read", f"{q.rows_read:,}")
     k[1].metric("Rows used", f"{q.rows_used:,}")
     k[2].metric("Rows rejected", f"{q.rows_rejected:,}")
@@ -157,12 +157,12 @@ provisioned = st.number_input(
 )
 kpis = ua.capacity_kpis(series, float(provisioned))
 
-k = st.columns(4)
+k = list(st.columns(4))
 k[0].metric("SCUs used", f"{summary.total_units:,.1f}")
 k[1].metric("Sessions", f"{summary.sessions:,}")
 k[2].metric("Users", f"{summary.users:,}")
 k[3].metric("SCUs per session", f"{summary.units_per_session:,.2f}")
-k = st.columns(3)
+k = list(st.columns(3))
 k[0].metric(
     "Busiest hour",
     f"{kpis.busiest_hour_units:,.1f} SCU",

@@ -166,8 +166,8 @@ def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
         st.dataframe(pd.DataFrame([r.model_dump() for r in RULES_OF_THUMB]), hide_index=True)
     try:
         return EstimateInputs(
-            people=tuple(PeopleUsage(**row) for row in people.dropna().to_dict("records")),
-            agents=tuple(AgentUsage(**row) for row in agents.dropna().to_dict("records")),
+            people=tuple(PeopleUsage.model_validate(row) for row in people.dropna().to_dict("records")),
+            agents=tuple(AgentUsage.model_validate(row) for row in agents.dropna().to_dict("records")),
             timezone=timezone,
             work_start_hour=start,
             work_end_hour=end,

@@ -2,7 +2,7 @@
 
 The codec (``copilot_roi.business.share_link``) validates everything; this module only moves
 values between ``st.query_params`` and the session. The scenarios page and the business case page
-read ``st.session_state["scenario"]``, so a restored link reaches both.
+read the session's scenario (``ui.scenario_state``), so a restored link reaches both.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import streamlit as st
 
 from copilot_roi.business.share_link import KNOWN_KEYS, decode, encode, scenario_from_params
 from copilot_roi.value.scenario import Scenario
+from ui.scenario_state import BASE_KEY, SCENARIO_KEY
 
-SCENARIO_KEY = "scenario"
-RESULT_KEY = "scenario_result"
 _RESTORED_KEY = "qs_restored"
 _PROBLEMS_KEY = "qs_problems"
 
@@ -45,10 +44,8 @@ def use_scenario(scenario: Scenario | None) -> None:
         st.session_state.pop(SCENARIO_KEY, None)
     else:
         st.session_state[SCENARIO_KEY] = scenario
-    st.session_state.pop(RESULT_KEY, None)
-    st.session_state.pop("scenario_sensitivity", None)
     # The scenarios page re-reads its widgets from the session's scenario when its base is gone.
-    st.session_state.pop("scn_base", None)
+    st.session_state.pop(BASE_KEY, None)
 
 
 def sync_url(scenario: Scenario) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.lib.column_types import ColumnConfig
 
 # Engine column -> (label, number format). Formats are Streamlit NumberColumn formats.
 _KNOWN: dict[str, tuple[str, str | None]] = {
@@ -29,9 +31,11 @@ _KNOWN: dict[str, tuple[str, str | None]] = {
 }
 
 
-def show_table(frame: pd.DataFrame, currency: str | None = None, target: object = st) -> None:
+def show_table(
+    frame: pd.DataFrame, currency: str | None = None, target: DeltaGenerator | None = None
+) -> None:
     """Draw ``frame`` with readable headers; a ``cost`` column is money in ``currency``."""
-    config: dict[str, object] = {}
+    config: dict[str, ColumnConfig] = {}
     for column in frame.columns:
         if column == "cost":
             config[column] = st.column_config.NumberColumn(f"Cost ({currency or 'USD'})", format="localized")
@@ -44,5 +48,4 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, target: object 
             )
     if "cost" in frame.columns:
         frame = frame.assign(cost=frame["cost"].round(0))  # whole money units on screen; CSV keeps cents
-    draw = target.dataframe  # a tab, a column or st itself
-    draw(frame, hide_index=True, column_config=config)
+    (target or st).dataframe(frame, hide_index=True, column_config=config)  # a tab, a column or the page

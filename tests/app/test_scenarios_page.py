@@ -42,7 +42,6 @@ def test_opens_on_the_expected_preset_with_engine_numbers() -> None:
     assert isinstance(scenario, Scenario)
     assert scenario.preset == "expected"
     result = compute(scenario)
-    assert at.session_state["scenario_result"] == result
     assert headline(at, "Cost") == money(result.total_cost, "USD")
     assert headline(at, "Realised value") == money(result.total_value, "USD")
     assert headline(at, "Payback") == f"Month {result.payback_month}"
@@ -56,14 +55,14 @@ def test_opens_on_the_expected_preset_with_engine_numbers() -> None:
 
 def test_every_default_shows_its_evidence_or_assumption() -> None:
     at = open_scenarios()
-    brief = "\n".join(c.value for c in at.caption)
+    brief = "\n".join(m.value for m in at.markdown)
     # The grading rides with the source: who ran it, what it measured, significance.
     assert (
         "(147 security professionals; Run by Microsoft; task time (labour minutes); lab tasks; "
         "significant). Caveat: Lab tasks"
     ) in brief
     at.segmented_control(key="scn_view").set_value("Analyst").run()
-    text = "\n".join(c.value for c in at.caption)
+    text = "\n".join(m.value for m in at.markdown)
     assert "147 security professionals" in text and "Caveat:" in text
     assert "https://arxiv.org/abs/2411.01067" in text
     assert "No published measurement for Insider Risk work" in text
@@ -81,8 +80,10 @@ def test_analyst_view_shows_every_chart_and_table() -> None:
     at.segmented_control(key="scn_view").set_value("Analyst").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 5
-    assert len(at.dataframe) == 2
-    result = at.session_state["scenario_result"]
+    tables = [d.key for d in at.dataframe]
+    assert tables.count(None) == 2  # every assumption, month by month
+    assert tables.count("scn_roles_table_0") == 1  # the role editor, in both views
+    result = compute(at.session_state["scenario"])
     assert any(m.label.startswith("NPV at") and m.value == f"{result.npv:,.0f} USD" for m in at.metric)
     at.segmented_control(key="scn_view").set_value("Executive").run()
     assert len(at.get("plotly_chart")) == 2
@@ -104,9 +105,9 @@ def test_moving_a_slider_changes_the_realised_value() -> None:
 
 def test_realisation_rate_moves_value_but_not_hours() -> None:
     at = open_scenarios()
-    hours_before = at.session_state["scenario_result"].total_hours_freed
-    at.slider(key="scn_realisation_pct").set_value(25).run()
-    result = at.session_state["scenario_result"]
+    hours_before = compute(at.session_state["scenario"]).total_hours_freed
+    at.slider(key="scn_realisation_pct").set_value(25.0).run()
+    result = compute(at.session_state["scenario"])
     assert result.total_hours_freed == pytest.approx(hours_before)
     assert result.realisation_rate == 0.25
 
@@ -128,7 +129,7 @@ def test_the_page_and_the_cli_agree(tmp_path: Path, capsys: pytest.CaptureFixtur
     path.write_text(scenario.model_dump_json(), encoding="utf-8")
     assert main(["roi", "--scenario", str(path), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    result = at.session_state["scenario_result"]
+    result = compute(at.session_state["scenario"])
     assert payload["total_cost"] == pytest.approx(result.total_cost, abs=0.01)
     assert payload["npv"] == pytest.approx(result.npv, abs=0.01)
     assert headline(at, "Cost") == money(payload["total_cost"], "USD")
@@ -141,14 +142,14 @@ def test_right_sizing_replaces_the_plan_by_npv_and_draws_it() -> None:
     at.number_input(key="scn_soc_headcount").set_value(12).run()
     at.selectbox(key="scn_plan_overage").set_value("none").run()  # 1 SCU, no overage: throttles
     before = at.session_state["scenario"]
-    assert at.session_state["scenario_result"].served_share < 1
+    assert compute(at.session_state["scenario"]).served_share < 1
     assert len(at.get("plotly_chart")) == 2
     at.radio(key="scn_plan_mode").set_value("Right-size for this demand").run()
     assert not at.exception
     after = at.session_state["scenario"]
     sizing = right_size(before)  # the engine's search over the plan as set on the page
     assert after.capacity.plan == sizing.best.plan != before.capacity.plan
-    result = at.session_state["scenario_result"]
+    result = compute(at.session_state["scenario"])
     assert result.npv == pytest.approx(sizing.best.npv, abs=0.01)
     assert result.npv > compute(before).npv
     assert any(sizing.best.describe() in c.value for c in at.caption)
@@ -167,7 +168,7 @@ def test_right_sizing_replaces_the_plan_by_npv_and_draws_it() -> None:
 
 def test_a_sidebar_discount_reaches_the_scenario() -> None:
     at = open_scenarios()
-    cost = at.session_state["scenario_result"].total_capacity_cost
+    cost = compute(at.session_state["scenario"]).total_capacity_cost
     # The shared sidebar's discount slider, and the prices it stores for every page.
     at.session_state["shared_discount_pct"] = 20
     at.session_state["shared_prices"] = effective_prices(
@@ -176,7 +177,7 @@ def test_a_sidebar_discount_reaches_the_scenario() -> None:
     at.run()
     scenario = at.session_state["scenario"]
     assert scenario.prices.discount_share == pytest.approx(0.2)
-    assert at.session_state["scenario_result"].total_capacity_cost == pytest.approx(cost * 0.8, rel=1e-6)
+    assert compute(at.session_state["scenario"]).total_capacity_cost == pytest.approx(cost * 0.8, rel=1e-6)
 
 
 def test_page_widget_keys_carry_the_page_prefix() -> None:
@@ -242,7 +243,7 @@ def test_a_scenario_put_in_the_session_is_shown_as_loaded() -> None:
     assert not at.exception
     assert at.number_input(key="scn_soc_headcount").value == 11
     assert at.session_state["scenario"] == loaded
-    assert at.session_state["scenario_result"] == compute(loaded)
+    assert compute(at.session_state["scenario"]) == compute(loaded)
 
 
 def test_a_plan_that_throttles_demand_is_flagged() -> None:
@@ -250,7 +251,7 @@ def test_a_plan_that_throttles_demand_is_flagged() -> None:
     assert not at.warning
     at.selectbox(key="scn_plan_overage").set_value("none").run()
     assert not at.exception
-    result = at.session_state["scenario_result"]
+    result = compute(at.session_state["scenario"])
     assert result.billing.throttled_units > 0 and result.served_share < 1
     warning = next(w.value for w in at.warning if "were throttled" in w.value)
     refused = 1 - result.served_share
@@ -292,3 +293,31 @@ def test_calibration_uses_the_chargeback_roster_when_set() -> None:
     }
     assert with_roster != by_rules  # the roster really changes the mapping
     assert any("Chargeback roster" in s.value for s in at.success)
+
+
+def test_role_table_edits_reach_the_role_widgets() -> None:
+    from ui.role_inputs import values_from_edits
+
+    # Row 0 is the SOC (catalogue order), row 4 eDiscovery; the editor's columns carry the labels.
+    edits = {
+        "0": {"People": 25, "Time saved %": 40.0},
+        4: {"Cost/hour (EUR)": 900.0, "Hours/week": 500.0, "Role": "x"},
+        1: {"People": None},
+    }
+    assert values_from_edits(edits, "EUR") == {
+        "scn_soc_headcount": 25,
+        "scn_soc_saved_pct": 40.0,
+        "scn_ediscovery_cost": 900.0,
+        "scn_ediscovery_hours": 80.0,  # held at the model's limit
+    }
+
+
+def test_one_tab_per_role_and_a_table_of_all_roles() -> None:
+    at = open_scenarios()
+    labels = [t.label for t in at.tabs]
+    assert labels[:7] == ["SOC analyst", "IAM admin", "DLP analyst", "Insider Risk analyst",
+                          "eDiscovery analyst", "CISO", "IT admin"]  # fmt: skip
+    assert labels[7] == "All roles (table)"
+    # Each role's sliders reach the model's limits, not narrower ones.
+    assert at.slider(key="scn_soc_hours").max == 80.0
+    assert at.number_input(key="scn_soc_cost").max == 100_000.0

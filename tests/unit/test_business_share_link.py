@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from copilot_roi.business.share_link import decode, encode, scenario_from_params
+from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.catalogue import ROLE_IDS
-from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.scenario import RoleScenario, Scenario, scenario_template
 from copilot_roi.value.workshop import role_key, scenario_from_values
 
 # --- scenario JSON ----------------------------------------------------------------------------
@@ -63,14 +64,21 @@ def test_link_is_compact() -> None:
     assert params["it_admin"] == "5_8_29.79_70"
 
 
-money = st.floats(min_value=0, max_value=2000, allow_nan=False).map(lambda x: round(x, 2))
+# The model's own limits: the codec must carry anything the model accepts.
+money = st.floats(
+    min_value=0, max_value=field_bounds(RoleScenario, "loaded_cost_per_hour")[1], allow_nan=False
+).map(lambda x: round(x, 2))
 shares = st.floats(min_value=0, max_value=0.9, allow_nan=False).map(lambda x: round(x, 4))
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     headcount=st.integers(0, 100_000),
-    hours=st.floats(min_value=0, max_value=60, allow_nan=False).map(lambda x: round(x, 2)),
+    hours=st.floats(
+        min_value=0,
+        max_value=field_bounds(RoleScenario, "hours_per_week_on_assisted_tasks")[1],
+        allow_nan=False,
+    ).map(lambda x: round(x, 2)),
     share=shares,
     cost=money,
     realisation=st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4)),

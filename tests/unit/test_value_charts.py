@@ -104,3 +104,16 @@ def test_right_size_figure_plots_npv_by_level_with_best_and_current_marked() -> 
     # Both marks are inside the zoomed range.
     low, high = figure.layout.xaxis.range
     assert low < 0 and high > max(4, sizing.best.provisioned_scu)
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_role_legend_sits_under_the_plot_in_full_rows(expected: Case, big: bool) -> None:
+    # A legend at the right edge was cut at 1280 px ("eDiscovery analys"): under the plot, in
+    # equal columns, every name has the room of a whole column.
+    result, _ = expected
+    legend = charts.monthly_hours_figure(result, big).layout.legend
+    assert legend.orientation == "h" and legend.y < 0
+    assert legend.entrywidthmode == "fraction"
+    per_row = round(1 / legend.entrywidth)
+    assert per_row == (3 if big else 4)
+    assert (len(result.hours_freed_by_role) + 1) / per_row <= 3  # seven roles and the line

@@ -174,3 +174,31 @@ def test_a_scheduled_plan_survives_the_flat_plan_widgets_until_they_change() -> 
     edited = scenario_from_values(scheduled, values | {"scn_plan_e5": 1000})
     assert edited.capacity.plan.schedule is None
     assert edited.capacity.plan.e5_licences == 1000
+
+
+def test_measure_usage_maps_users_by_rules_or_roster() -> None:
+    import pandas as pd
+
+    from copilot_roi.usage.chargeback import Roster, RosterEntry
+    from copilot_roi.value.calibration import measure_usage
+
+    # Over one 730-hour month: a and b use Defender (SOC by rule), c uses Entra (IAM by rule).
+    frame = pd.DataFrame(
+        {
+            "user": ["a", "a", "b", "c"],
+            "plugins": ["Defender", "Sentinel", "Defender", "Entra"],
+            "experience": ["", "", "", ""],
+            "units_scu": [4.0, 2.0, 1.0, 3.333],
+            "session_id": ["s1", "s2", "s3", "s4"],
+        }
+    )
+    by_rules = measure_usage(frame, period_hours=730)
+    # SOC: 7 SCU / 2 users / 1 month = 3.5; IAM: 3.333 / 1 / 1, shown to 0.01 SCU.
+    assert by_rules.scu_per_person_month == {"iam": 3.33, "soc": 3.5}
+    assert by_rules.roles_from == "plugin rules"
+    assert len(by_rules.notes) == 2 and all("a" not in n.split() for n in by_rules.notes)
+    # A roster naming b an IT admin moves b's 1 SCU: SOC 6 / 1 user, IT admin 1 / 1 user.
+    roster = Roster(entries=(RosterEntry(user="b", role="it_admin"),), rejections=[])
+    with_roster = measure_usage(frame, period_hours=730, roster=roster)
+    assert with_roster.scu_per_person_month == {"iam": 3.33, "it_admin": 1.0, "soc": 6.0}
+    assert with_roster.roles_from == "the Chargeback roster and rules"

@@ -30,8 +30,9 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
+from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.catalogue import ROLE_IDS, PresetName
-from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.scenario import RoleScenario, Scenario, scenario_template
 from copilot_roi.value.workshop import role_key, scenario_from_values
 
 LINK_VERSION = "1"
@@ -49,16 +50,21 @@ class _Field:
     whole: bool = False
 
 
+# The limits are the scenario model's own (one source): a link can carry anything a file can.
 ROLE_PARTS: tuple[_Field, ...] = (
-    _Field("headcount", "people", 0, 100_000, whole=True),
-    _Field("hours", "hours per week", 0, 60),
-    _Field("saved_pct", "time saved (%)", 0, 90),
-    _Field("cost", "loaded cost per hour", 0, 2_000),
+    _Field("headcount", "people", *field_bounds(RoleScenario, "headcount"), whole=True),
+    _Field("hours", "hours per week", *field_bounds(RoleScenario, "hours_per_week_on_assisted_tasks")),
+    _Field("saved_pct", "time saved (%)", *percent_bounds(RoleScenario, "time_saved_share")),
+    _Field("cost", "loaded cost per hour", *field_bounds(RoleScenario, "loaded_cost_per_hour")),
 )
 SCENARIO_PARTS: dict[str, _Field] = {
-    "real": _Field("scn_realisation_pct", "realisation rate (%)", 0, 100),
-    "h": _Field("scn_horizon", "horizon (months)", 1, 120, whole=True),
-    "disc": _Field("scn_discount_pct", "discount rate (% a year)", 0, 100),
+    "real": _Field(
+        "scn_realisation_pct", "realisation rate (%)", *percent_bounds(Scenario, "realisation_rate")
+    ),
+    "h": _Field("scn_horizon", "horizon (months)", *field_bounds(Scenario, "horizon_months"), whole=True),
+    "disc": _Field(
+        "scn_discount_pct", "discount rate (% a year)", *percent_bounds(Scenario, "discount_rate_annual")
+    ),
 }
 KNOWN_KEYS = frozenset({"v", "preset", *ROLE_IDS, *SCENARIO_PARTS})
 

@@ -36,9 +36,7 @@ ROLE_COLOURS = {
 HISTOGRAM_BINS = 60
 
 
-def _finish(
-    figure: go.Figure, title: str, big: bool, height_px: int = 420, legend_right: bool = False
-) -> go.Figure:
+def _finish(figure: go.Figure, title: str, big: bool, height_px: int = 420) -> go.Figure:
     figure = finish(figure, title, int(height_px * 1.3) if big else height_px)
     # Sizes are set on every text element: Streamlit's chart theme would otherwise shrink ticks
     # and legends to its own defaults, unreadable on a projector.
@@ -46,9 +44,9 @@ def _finish(
     axis = {"tickfont": {"size": size - 2}, "title": {"font": {"size": size}}}
     figure.update_xaxes(**axis)
     figure.update_yaxes(**axis)
+    # Legends sit under the plot, in rows of equal entries (``finish``'s horizontal legend):
+    # at the right edge plotly cuts long names ("eDiscovery analys") on a 1280-pixel screen.
     legend: dict[str, object] = {"font": {"size": size - 2}}
-    if legend_right:
-        legend |= {"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.02}
     figure.update_layout(
         title={"font": {"size": size + 4}},
         font={"size": size},
@@ -135,9 +133,11 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
                 text=f"month 1 with one-off costs: {needed[0]:,.0f} h",
             )  # fmt: skip
     figure.update_layout(barmode="stack", xaxis_title="Month", yaxis_title="Analyst hours a month")
-    figure = _finish(figure, "Monthly cost vs analyst hours saved", big, height_px=520, legend_right=not big)
-    if big:
-        figure.update_layout(legend={"entrywidth": 0.5, "entrywidthmode": "fraction", "y": -0.2})
+    figure = _finish(figure, "Monthly cost vs analyst hours saved", big, height_px=520)
+    # Eight names in rows of equal width (three a row in projector type, four otherwise), so
+    # none is cut and the columns line up.
+    entry_share = 1 / 3 if big else 1 / 4
+    figure.update_layout(legend={"entrywidth": entry_share, "entrywidthmode": "fraction", "y": -0.2})
     return figure
 
 

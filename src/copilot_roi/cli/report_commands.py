@@ -72,12 +72,12 @@ def run_report(args: argparse.Namespace) -> None:
     if usage is not None and args.calibrate:
         # One story per case: a case built on an export sizes demand from it, and says so.
         calibration = calibrate_from_usage(scenario, usage)
-        scenario = calibration.scenario
+        scenario, measured = calibration.scenario, calibration.measurement
         notes = [
-            f"SCUs per person measured from the usage ({calibration.roles_from}): {n}"
-            for n in calibration.notes()
+            f"SCUs per person measured from the usage (roles by {measured.roles_from}): {n}"
+            for n in measured.notes
         ]
-        if not calibration.measured:
+        if not measured.scu_per_person_month:
             notes = ["no role could be measured from the usage: SCUs per person stay estimates"]
     case = build_case(
         scenario,

@@ -86,6 +86,41 @@ def measure_roles(assigned: pd.DataFrame, period_hours: int) -> dict[RoleId, Mea
     return measured
 
 
+# SCUs per person are shown and stored to 0.01 SCU: what the page shows is what the scenario holds.
+MEASURED_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class UsageMeasurement:
+    """What a usage export says about SCUs per person: the figures, one line per role, the mapping."""
+
+    scu_per_person_month: dict[RoleId, float]
+    notes: list[str]
+    roles_from: str  # how users were mapped to roles, for "roles by ..." on the page
+
+
+def measure_usage(
+    frame: pd.DataFrame,
+    period_hours: int,
+    roster: Roster | None = None,
+    rules: tuple[RoleRule, ...] | None = None,
+) -> UsageMeasurement:
+    """Each role's SCUs per person per month in a usage export (rows as the ingest gives them).
+
+    Users are mapped to roles by ``roster`` (when given) and ``rules`` (the chargeback's plugin
+    rules; the default rules when None), as on the Chargeback page.
+    """
+    assigned = assign_roles(frame, roster, rules if rules is not None else DEFAULT_RULES)
+    measured = measure_roles(assigned, period_hours)
+    return UsageMeasurement(
+        scu_per_person_month={
+            r: round(m.scu_per_person_month, MEASURED_DECIMALS) for r, m in measured.items()
+        },
+        notes=[m.describe() for m in measured.values()],
+        roles_from="the Chargeback roster and rules" if roster else "plugin rules",
+    )
+
+
 def calibrated(scenario: Scenario, measured: dict[RoleId, float]) -> Scenario:
     """``scenario`` with measured SCUs per person per month for the roles in ``measured``.
 
@@ -105,14 +140,10 @@ def calibrated(scenario: Scenario, measured: dict[RoleId, float]) -> Scenario:
 
 @dataclass(frozen=True)
 class UsageCalibration:
-    """A scenario calibrated on a usage export, with what was measured and how roles were mapped."""
+    """A scenario calibrated on a usage export, with what was measured and how."""
 
     scenario: Scenario
-    measured: dict[RoleId, MeasuredRole]
-    roles_from: str
-
-    def notes(self) -> list[str]:
-        return [m.describe() for m in self.measured.values()]
+    measurement: UsageMeasurement
 
 
 def calibrate_from_usage(
@@ -123,15 +154,11 @@ def calibrate_from_usage(
 ) -> UsageCalibration:
     """``scenario`` with SCUs per person per month measured from ``usage`` (one story per case).
 
-    Users map to roles by ``roster`` and then ``rules`` (the Chargeback page's mapping; the
-    plugin rules by default). Figures are rounded to 0.01 SCU, as the page shows them, so a
-    scenario saved from the page and one calibrated by ``copilot-roi report`` are the same.
+    The same measurement as the Value scenarios page (:func:`measure_usage`), so a scenario saved
+    from the page and one calibrated by ``copilot-roi report`` carry the same figures.
     """
-    assigned = assign_roles(usage.frame, roster, rules if rules is not None else DEFAULT_RULES)
-    measured = measure_roles(assigned, usage.hourly.hours)
-    figures = {r: round(m.scu_per_person_month, 2) for r, m in measured.items()}
-    roles_from = "the roster, then the plugin rules" if roster is not None else "the plugin rules"
-    return UsageCalibration(calibrated(scenario, figures), measured, roles_from)
+    measurement = measure_usage(usage.frame, usage.hourly.hours, roster, rules)
+    return UsageCalibration(calibrated(scenario, measurement.scu_per_person_month), measurement)
 
 
 def size_plan(scenario: Scenario, prices: Prices) -> CapacityPlan:

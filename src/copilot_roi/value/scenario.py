@@ -12,12 +12,13 @@ True
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import PriceOverrides
+from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.catalogue import (
     ROLE_IDS,
     Catalogue,
@@ -84,8 +85,10 @@ class RoleScenario(_Frozen):
     """One role's inputs. Hours are per person per week; cost per hour is fully loaded."""
 
     headcount: int = Field(ge=0, le=100_000)
-    loaded_cost_per_hour: float = Field(ge=0, le=2_000)
-    hours_per_week_on_assisted_tasks: float = Field(ge=0, le=60)
+    # In the scenario's currency: the ceiling leaves room for currencies with small units (JPY).
+    loaded_cost_per_hour: float = Field(ge=0, le=100_000)
+    # Up to a long working week (80 h); the hours are those on tasks Copilot assists.
+    hours_per_week_on_assisted_tasks: float = Field(ge=0, le=80)
     time_saved_share: float = Field(ge=0, le=0.9)
     adoption: Adoption = Adoption()
     ranges: RoleRanges
@@ -101,8 +104,9 @@ class RoleScenario(_Frozen):
         }
         for name, value in pairs.items():
             getattr(self.ranges, name).require_contains(name, value)
-        if self.ranges.time_saved_share.low < 0 or self.ranges.time_saved_share.high > 0.9:
-            raise ValueError("ranges.time_saved_share must lie within [0, 0.9]")
+        low, high = field_bounds(RoleScenario, "time_saved_share")
+        if self.ranges.time_saved_share.low < low or self.ranges.time_saved_share.high > high:
+            raise ValueError(f"ranges.time_saved_share must lie within [{low:g}, {high:g}]")
         if self.ranges.adoption_months_to_full.low < 1:
             raise ValueError("ranges.adoption_months_to_full must start at 1 month or later")
         for name in ("headcount", "hours_per_week_on_assisted_tasks", "loaded_cost_per_hour"):
@@ -120,7 +124,7 @@ class CapacitySizing(_Frozen):
 
     plan: CapacityPlan = CapacityPlan(provisioned_scu=1, overage="unlimited")
     usage_source: UsageSource = "estimate"
-    scu_per_person_month: dict[RoleId, float] = Field(default_factory=dict)
+    scu_per_person_month: dict[RoleId, Annotated[float, Field(ge=0, le=10_000)]] = Field(default_factory=dict)
     measured_roles: list[RoleId] = Field(
         default_factory=list, description="Roles whose SCUs per person come from the usage export"
     )
@@ -128,9 +132,6 @@ class CapacitySizing(_Frozen):
 
     @model_validator(mode="after")
     def _usage(self) -> CapacitySizing:
-        for role_id, scu in self.scu_per_person_month.items():
-            if not 0 <= scu <= 10_000:
-                raise ValueError(f"scu_per_person_month.{role_id} must be in [0, 10000]")
         unknown = [r for r in self.measured_roles if r not in self.scu_per_person_month]
         if unknown:
             raise ValueError(f"measured_roles {unknown} have no scu_per_person_month figure")
@@ -181,8 +182,9 @@ class Scenario(_Frozen):
     def _consistent(self) -> Scenario:
         for name in ("realisation_rate", "discount_rate_annual"):
             getattr(self.ranges, name).require_contains(name, getattr(self, name))
-        if self.ranges.realisation_rate.low < 0 or self.ranges.realisation_rate.high > 1:
-            raise ValueError("ranges.realisation_rate must lie within [0, 1]")
+        low, high = field_bounds(Scenario, "realisation_rate")
+        if self.ranges.realisation_rate.low < low or self.ranges.realisation_rate.high > high:
+            raise ValueError(f"ranges.realisation_rate must lie within [{low:g}, {high:g}]")
         if self.ranges.discount_rate_annual.low < 0:
             raise ValueError("ranges.discount_rate_annual cannot go below 0")
         price = self.ranges.capacity_price_multiplier

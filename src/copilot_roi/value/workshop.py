@@ -12,22 +12,53 @@ from typing import Any
 
 from copilot_roi.plans import CapacityPlan, OverageMode
 from copilot_roi.pricebook import PriceBook, PriceOverrides, Prices
+from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.catalogue import Evidence, RoleId, load_catalogue
 from copilot_roi.value.engine import ScenarioResult
-from copilot_roi.value.scenario import Adoption, Scenario
+from copilot_roi.value.scenario import Adoption, RoleScenario, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 
-# Per-role widgets: (field, label, unit). Widget key: f"scn_{role}_{field}".
-ROLE_WIDGETS: tuple[tuple[str, str], ...] = (
-    ("headcount", "People"),
-    ("hours", "Hours/week on Copilot-assisted tasks"),
-    ("saved_pct", "Time saved on those tasks (%)"),
-    ("cost", "Loaded cost per hour"),
-    ("start_pct", "Using it in month 1 (%)"),
-    ("months", "Months to full adoption"),
-    ("scu", "SCUs per person per month"),
+
+@dataclass(frozen=True)
+class RoleInput:
+    """One per-role widget: its key suffix (``scn_<role>_<field>``), label, limits and step.
+
+    The limits are the scenario model's (percent widgets show a share times 100), so every value
+    a file or a link can hold fits the widget that shows it.
+    """
+
+    field: str
+    label: str
+    low: float
+    high: float
+    step: float
+    whole: bool = False
+
+
+ROLE_INPUTS: tuple[RoleInput, ...] = (
+    RoleInput("headcount", "People", *field_bounds(RoleScenario, "headcount"), step=1, whole=True),
+    RoleInput(
+        "hours",
+        "Hours/week on assisted tasks",
+        *field_bounds(RoleScenario, "hours_per_week_on_assisted_tasks"),
+        step=0.5,
+    ),
+    RoleInput(
+        "saved_pct",
+        "Time saved on those tasks (%)",
+        *percent_bounds(RoleScenario, "time_saved_share"),
+        step=0.5,
+    ),
+    RoleInput("cost", "Loaded cost per hour", *field_bounds(RoleScenario, "loaded_cost_per_hour"), step=5.0),
+    RoleInput("start_pct", "Using it in month 1 (%)", *percent_bounds(Adoption, "starting_share"), step=1.0),
+    RoleInput("months", "Months to full adoption", *field_bounds(Adoption, "months_to_full"), 1, True),
 )
+ROLE_INPUT = {spec.field: spec for spec in ROLE_INPUTS}
+
+
+# Role -> SCUs per person measured in this session's usage export (set by the page's calibration).
+MEASURED_KEY = "scn_measured"
 
 
 def role_key(role_id: str, field: str) -> str:
@@ -40,14 +71,15 @@ def widget_values(scenario: Scenario) -> dict[str, Any]:
     for r, role in scenario.roles.items():
         values[role_key(r, "headcount")] = role.headcount
         values[role_key(r, "hours")] = float(role.hours_per_week_on_assisted_tasks)
-        values[role_key(r, "saved_pct")] = round(role.time_saved_share * 100, 2)
+        # Percent widgets keep the file's precision (6 places): a loaded value is shown, not rounded.
+        values[role_key(r, "saved_pct")] = round(role.time_saved_share * 100, 6)
         values[role_key(r, "cost")] = float(role.loaded_cost_per_hour)
-        values[role_key(r, "start_pct")] = round(role.adoption.starting_share * 100)
+        values[role_key(r, "start_pct")] = round(role.adoption.starting_share * 100, 6)
         values[role_key(r, "months")] = role.adoption.months_to_full
         values[role_key(r, "scu")] = float(scenario.capacity.scu_per_person_month[r])
-    values["scn_realisation_pct"] = round(scenario.realisation_rate * 100)
+    values["scn_realisation_pct"] = round(scenario.realisation_rate * 100, 6)
     values["scn_horizon"] = scenario.horizon_months
-    values["scn_discount_pct"] = round(scenario.discount_rate_annual * 100, 2)
+    values["scn_discount_pct"] = round(scenario.discount_rate_annual * 100, 6)
     values["scn_enablement"] = float(scenario.one_off_costs.enablement)
     values["scn_training"] = float(scenario.one_off_costs.training)
     plan = scenario.capacity.plan
@@ -128,7 +160,7 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
 
 def measured_roles(base: Scenario, scu: dict[str, float], values: dict[str, Any]) -> list[RoleId]:
     """Roles whose SCUs per person still equal a measured figure (from this upload or ``base``)."""
-    measured = values.get("scn_measured") or {}
+    measured = values.get(MEASURED_KEY) or {}
     kept = []
     for r in base.role_ids():
         from_upload = r in measured and abs(float(measured[r]) - scu[r]) < 1e-9

@@ -1,0 +1,141 @@
+"""The Value scenarios page at projector sizes: role inputs wide enough to read and move, legends whole.
+
+Screenshots at 1280x720 and 1366x768 go to test-artifacts/screenshots/projector-*.png for a person
+to look at: the top of the page (headlines and one role's inputs), the role table, the charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from e2ekit import (
+    SCREENSHOTS,
+    Server,
+    open_page,
+    page_errors,
+    page_url,
+    require_page,
+    wait_for_script,
+    wait_until_drawn,
+)
+
+pytestmark = pytest.mark.e2e
+
+PROJECTORS = [{"width": 1280, "height": 720}, {"width": 1366, "height": 768}]
+# A slider narrower than this cannot be read from the back of a room or moved in steps of 0.5.
+MIN_SLIDER_PX = 300
+
+
+@pytest.fixture(params=PROJECTORS, ids=lambda v: f"{v['width']}x{v['height']}")
+def projector_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, str]]:
+    viewport = request.param
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(60_000)
+    try:
+        yield context.new_page(), f"{viewport['width']}x{viewport['height']}"
+    finally:
+        context.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # the viewport: what the room sees
+
+
+def scroll_to(page: Any, locator: Any) -> None:
+    locator.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # let the smooth scroll settle before the screenshot
+
+
+def test_role_inputs_are_readable_at_projector_sizes(
+    app_server: Server, projector_page: tuple[Any, str]
+) -> None:
+    page, size = projector_page
+    open_page(page, page_url(app_server.url, require_page("scenarios")))
+    page.wait_for_selector(".js-plotly-plot")
+    shoot(page, f"projector-{size}-top")
+
+    # One role at a time: the visible tab's sliders are wide; the other roles' are hidden.
+    panel = page.get_by_role("tabpanel").locator("visible=true")
+    assert panel.count() == 1, "exactly one role's inputs are shown at a time"
+    widths = [s.bounding_box()["width"] for s in panel.locator('[data-testid="stSlider"]').all()]
+    assert len(widths) == 4 and min(widths) >= MIN_SLIDER_PX, f"role sliders {widths} px wide at {size}"
+
+    # Another role is one click away.
+    page.get_by_role("tab", name="eDiscovery analyst").click()
+    visible = page.locator('[data-testid="stSlider"]').filter(has_text="Time saved").locator("visible=true")
+    assert visible.count() == 1
+
+    # Evidence on demand, in full sentences.
+    expander = (
+        page.locator('[data-testid="stExpander"]')
+        .filter(has_text="Evidence and assumptions")
+        .locator("visible=true")
+    )
+    expander.get_by_text("Evidence and assumptions").click()
+    assert "assumption" in expander.inner_text()
+    scroll_to(page, expander)
+    shoot(page, f"projector-{size}-evidence")
+
+    # Every role in one table.
+    page.get_by_role("tab", name="All roles (table)").click()
+    table = page.locator('[data-testid="stDataFrame"]').locator("visible=true").first
+    table.wait_for()
+    scroll_to(page, table)
+    assert table.bounding_box()["width"] >= 0.8 * page.viewport_size["width"] - 400
+    shoot(page, f"projector-{size}-table")
+
+    # Legends whole: every role's name is drawn inside its chart.
+    chart = page.locator(".js-plotly-plot").nth(1)
+    scroll_to(page, chart)
+    shoot(page, f"projector-{size}-charts")
+    box = chart.bounding_box()
+    for entry in chart.locator(".legend .legendtext").all():
+        text, entry_box = entry.text_content(), entry.bounding_box()
+        assert entry_box["x"] + entry_box["width"] <= box["x"] + box["width"] + 1, f"legend {text!r} cut"
+    names = [e.text_content() for e in chart.locator(".legend .legendtext").all()]
+    assert "eDiscovery analyst" in names
+
+    # The analyst view's charts (smaller type, legends in four columns) at the same size.
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("Analyst", exact=True).click()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5")
+    wait_until_drawn(page)
+    for index in (1, 3):  # hours by month (role legend), the tornado (long input names)
+        chart = page.locator(".js-plotly-plot").nth(index)
+        scroll_to(page, chart)
+        shoot(page, f"projector-{size}-analyst-{index}")
+        box = chart.bounding_box()
+        for label in chart.locator(".legend .legendtext, .ytick text").all():
+            label_box = label.bounding_box()
+            assert label_box["x"] >= box["x"] - 1, f"{label.text_content()!r} cut on the left"
+            assert label_box["x"] + label_box["width"] <= box["x"] + box["width"] + 1, "cut on the right"
+    assert page_errors(page) == []
+
+
+def test_an_edit_in_the_role_table_reaches_the_role_tab(app_server: Server, page: Any) -> None:
+    open_page(page, page_url(app_server.url, require_page("scenarios")))
+    page.get_by_role("tab", name="All roles (table)").click()
+    grid = page.locator('[data-testid="stDataFrame"]').locator("visible=true").first
+    grid.wait_for()
+    wait_until_drawn(page)
+    box = grid.bounding_box()
+    # The grid is drawn on a canvas: select the SOC row's first cell, step right to People, type.
+    page.mouse.click(box["x"] + 40, box["y"] + 52)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # open the cell's editor (glide's overlay input)
+    editor = page.locator("input.gdg-input")
+    editor.fill("37")
+    editor.press("Enter")
+    wait_for_script(page)
+    page.get_by_role("tab", name="SOC analyst").click()
+    people = page.get_by_role("tabpanel").locator("visible=true").get_by_label("People")
+    expect_value(people, "37")
+    assert page_errors(page) == []
+
+
+def expect_value(locator: Any, value: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_value(value, timeout=15_000)

@@ -1,0 +1,45 @@
+"""The README's scenario field table states the same limits as the model (one source, documented)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from copilot_roi.value.bounds import field_bounds
+from copilot_roi.value.scenario import Adoption, CapacitySizing, RoleScenario, Scenario
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+# README row (the field in backticks) -> the model field whose limits it states.
+ROWS: list[tuple[str, type[BaseModel], str]] = [
+    ("roles.<id>.headcount", RoleScenario, "headcount"),
+    ("roles.<id>.hours_per_week_on_assisted_tasks", RoleScenario, "hours_per_week_on_assisted_tasks"),
+    ("roles.<id>.time_saved_share", RoleScenario, "time_saved_share"),
+    ("roles.<id>.loaded_cost_per_hour", RoleScenario, "loaded_cost_per_hour"),
+    ("roles.<id>.adoption", Adoption, "months_to_full"),
+    ("capacity.scu_per_person_month", CapacitySizing, "scu_per_person_month"),
+    ("realisation_rate", Scenario, "realisation_rate"),
+    ("horizon_months", Scenario, "horizon_months"),
+    ("discount_rate_annual", Scenario, "discount_rate_annual"),
+]
+
+
+def row_text(field: str) -> str:
+    for line in README.read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"| `{field}` |"):
+            return line
+    raise AssertionError(f"README has no row for {field}")
+
+
+def stated_ranges(text: str) -> list[tuple[float, float]]:
+    """Every ``low..high`` in a row, as numbers (``100,000`` -> 100000)."""
+    pairs = re.findall(r"(\d[\d,.]*)\.\.(\d[\d,]*(?:\.\d+)?)", text)
+    return [(float(a.replace(",", "")), float(b.replace(",", ""))) for a, b in pairs]
+
+
+@pytest.mark.parametrize(("field", "model", "name"), ROWS, ids=[r[0] for r in ROWS])
+def test_readme_states_the_models_limits(field: str, model: type[BaseModel], name: str) -> None:
+    assert field_bounds(model, name) in stated_ranges(row_text(field))
