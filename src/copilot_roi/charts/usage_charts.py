@@ -26,18 +26,24 @@ TOP_N = 15
 
 def heatmap_figure(table: pd.DataFrame) -> go.Figure:
     """Mean SCUs for each hour of the week (rows Mon..Sun, columns 0..23)."""
+    hover = "%{y} %{x}: %{z:.2f} SCU on average<extra></extra>"
+    return _week_heatmap(table, "SCU/h", hover, "Average SCUs by hour of week")
+
+
+def _week_heatmap(table: pd.DataFrame, unit: str, hover: str, title: str) -> go.Figure:
+    """An hour-of-week heatmap (rows Mon..Sun, columns 0..23), Monday on top."""
     figure = go.Figure(
         go.Heatmap(
             z=table.to_numpy(),
             x=[f"{h:02d}:00" for h in table.columns],
             y=list(table.index),
             colorscale="Blues",
-            colorbar={"title": "SCU/h"},
-            hovertemplate="%{y} %{x}: %{z:.2f} SCU on average<extra></extra>",
+            colorbar={"title": unit},
+            hovertemplate=hover,
         )
     )
     figure.update_yaxes(autorange="reversed")
-    return finish(figure, "Average SCUs by hour of week", height_px=360)
+    return finish(figure, title, height_px=360)
 
 
 def daily_trend_figure(daily: pd.DataFrame, provisioned_scu: float | None = None) -> go.Figure:
@@ -198,15 +204,5 @@ def agent_rate_figure(table: pd.DataFrame) -> go.Figure:
 
 def agent_hours_figure(runs: pd.DataFrame, agent: str) -> go.Figure:
     """When one agent runs: runs per local hour of the week (rows Mon..Sun, columns 0..23)."""
-    figure = go.Figure(
-        go.Heatmap(
-            z=runs.to_numpy(),
-            x=[f"{h:02d}:00" for h in runs.columns],
-            y=list(runs.index),
-            colorscale="Blues",
-            colorbar={"title": "runs"},
-            hovertemplate="%{y} %{x}: %{z:,} runs<extra></extra>",
-        )
-    )
-    figure.update_yaxes(autorange="reversed")
-    return finish(figure, f"When {html.escape(agent, quote=False)} runs", height_px=360)
+    title = f"When {html.escape(agent, quote=False)} runs"
+    return _week_heatmap(runs, "runs", "%{y} %{x}: %{z:,} runs<extra></extra>", title)
