@@ -33,7 +33,8 @@ class FteView:
             f"{self.ftes:,.1f} analyst FTEs freed on average per year (hours freed / years / "
             f"{self.hours_per_fte_year:,.0f} h per FTE); hiring them would cost "
             f"{currency} {self.hiring_cost_per_year:,.0f} a year (FTEs x {self.hours_per_fte_year:,.0f} h x "
-            f"{currency} {self.weighted_cost_per_hour:,.2f}/h, the roles' loaded cost weighted by hours freed)."
+            f"{currency} {self.weighted_cost_per_hour:,.2f}/h, the roles' loaded cost weighted by "
+            "hours freed)."
         )
 
 
