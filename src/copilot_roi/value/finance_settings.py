@@ -50,14 +50,3 @@ def discounted_summary(
     risk = settings.risk_adjustment
     benefits, costs = risk_adjusted(monthly_benefits, monthly_recurring_costs, risk.benefits, risk.costs)
     return summarise(settings.convention, one_off_costs * (1.0 + risk.costs), benefits, costs, annual_rate)
-
-
-def convention_note(settings: FinanceSettings) -> str:
-    """One sentence saying how the discounted figures are computed, for pages and exports."""
-    risk = settings.risk_adjustment
-    adjusted = (
-        f"; risk-adjusted: benefits -{risk.benefits:.0%}, costs +{risk.costs:.0%}"
-        if risk.benefits or risk.costs
-        else "; no risk adjustment"
-    )
-    return f"NPV, PVs and ROI on PV use the {CONVENTION_LABELS[settings.convention]}{adjusted}."
