@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from copilot_roi.billing import bill
+from copilot_roi.business.finance_rows import finance_assumption_fields
 from copilot_roi.pricebook import PriceBook, Prices, load_price_book
 from copilot_roi.usage.analytics import breakdown
 from copilot_roi.usage.chargeback import ChargebackResult, Roster, chargeback
@@ -330,7 +331,7 @@ def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) ->
             "assumption", "Entered in the sidebar (0 = list price)",
         ),
     ]  # fmt: skip
-    return rows
+    return rows + [AssumptionRow(*fields) for fields in finance_assumption_fields(scenario)]
 
 
 def _cited_source(catalogue: Catalogue, default: CitedDefault) -> tuple[str, str]:
