@@ -1,4 +1,4 @@
-"""The finance block's inputs (risk adjustment, hours per FTE) as business-case assumption rows.
+"""The finance block in the business case: its inputs as assumption rows, its figures as card notes.
 
 Other benefit and cost lines are not single numbers (one amount per year), so exporters list
 them from ``value.finance_text.line_rows``; the workbook gives them their own sheet.
@@ -6,6 +6,8 @@ them from ``value.finance_text.line_rows``; the workbook gives them their own sh
 
 from __future__ import annotations
 
+from copilot_roi.value.engine import ScenarioResult
+from copilot_roi.value.finance_text import payback_years_text
 from copilot_roi.value.scenario import Scenario
 
 # (key, section, label, value, unit, basis, source): the fields of case.AssumptionRow, in order.
@@ -35,3 +37,24 @@ def finance_assumption_fields(scenario: Scenario) -> list[AssumptionFields]:
             "Turns freed hours into analyst FTEs (hours freed / years / this); 1,800 is a common figure",
         ),
     ]  # fmt: skip
+
+
+def fte_card_note(result: ScenarioResult) -> str:
+    """Freed hours as analyst FTEs, short enough for a headline card (the method is in the exports)."""
+    if result.fte is None:
+        return "analyst FTEs not computed"
+    return f"{result.fte.ftes:,.1f} analyst FTEs a year at {result.fte.hours_per_fte_year:,.0f} h"
+
+
+def cost_card_note(result: ScenarioResult) -> str:
+    """What the headline cost holds."""
+    return "capacity, one-off and other costs" if result.total_other_costs else "capacity and one-off"
+
+
+def payback_card_note(result: ScenarioResult) -> str:
+    """ROI on PV and the discounted payback, tagged with their convention."""
+    roi_pv = "n/a" if result.roi_pv is None else f"{result.roi_pv:.0%}"
+    return (
+        f"ROI on PV {roi_pv}, discounted payback {payback_years_text(result.discounted_payback_years)} "
+        f"({result.convention})"
+    )

@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from copilot_roi.business.case import BusinessCase
-from copilot_roi.value.finance_text import convention_sentence, discounted_figures, line_rows
+from copilot_roi.value.finance_text import (
+    convention_sentence,
+    discounted_figures,
+    line_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -74,3 +78,24 @@ def finance_notes(case: BusinessCase) -> list[str]:
     if result.fte is not None:
         notes.append(result.fte.sentence(case.prices.currency))
     return notes
+
+
+def convention_footer(case: BusinessCase) -> str:
+    """How the figures are discounted, in one line of the one-pager's footer (the page is full)."""
+    result = case.result
+    rate = f"{result.discount_rate_annual:.1%}"
+    risk = result.risk_adjustment
+    adjusted = (
+        f" Risk-adjusted: benefits -{risk.benefits:.0%}, costs +{risk.costs:.0%}."
+        if risk.benefits or risk.costs
+        else ""
+    )
+    if result.convention == "monthly":
+        return (
+            f"Flows fall at the end of each month; NPV discounts month m by (1 + {rate})^(m/12); payback "
+            f"is the first month the cumulative net is at least zero.{adjusted}"
+        )
+    return (
+        f"Annual (TEI) convention: one-offs at year 0 undiscounted, year y discounted by (1 + {rate})^y; "
+        f"payback month is undiscounted.{adjusted}"
+    )

@@ -26,9 +26,8 @@ from copilot_roi.business.case import (
     headline_figures,
     role_ids_with_people,
 )
-from copilot_roi.business.finance_view import finance_notes, finance_tables
+from copilot_roi.business.finance_view import convention_footer, finance_tables
 from copilot_roi.charts import value_charts
-from copilot_roi.value.finance_text import convention_sentence
 from copilot_roi.value.workshop import money
 
 CHART_WIDTH_PX = 700  # 186 mm at 96 px per inch, the printable width on A4 and Letter
@@ -140,7 +139,6 @@ def render(case: BusinessCase) -> str:
         "</div>",
         "<h2>What must be true</h2>",
         _list(case.what_must_be_true),
-        _finance(case),
         '<div class="chart">',
         _figure(_cumulative(case), "bc-cumulative"),
         "</div>",
@@ -156,12 +154,11 @@ def render(case: BusinessCase) -> str:
         f"<h2>Evidence behind time saved (studies run by {esc(evidence_authors(case))})</h2>",
         _evidence(case),
         _usage(case),
+        _finance_tables(case),
         "<footer>",
         f"<div>Prepared {case.prepared_on:%d %B %Y}; plan {esc(r.plan_description)}; currency {esc(c)}. "
         f"Data sources: {'; '.join(esc(s) for s in case.data_sources)}.</div>",
-        "<div>Flows fall at the end of each month; the monthly convention discounts month m by "
-        f"(1 + {case.scenario.discount_rate_annual:.1%})^(m/12); payback is the first month the "
-        f"cumulative net is at least zero. {esc(convention_sentence(case.result))}</div>",
+        f"<div>{esc(convention_footer(case))}</div>",
         "</footer>",
         "</main></body></html>",
     ]
@@ -219,10 +216,10 @@ def _assumptions(case: BusinessCase) -> str:
     return f'{table}<p class="small">{esc(scenario_line)}</p>'
 
 
-def _finance(case: BusinessCase) -> str:
-    """Discounted figures in the scenario's convention, the annual table, other lines and FTEs."""
-    parts = ["<h2>Finance view</h2>", _list(finance_notes(case))]
-    for table in finance_tables(case):
+def _finance_tables(case: BusinessCase) -> str:
+    """The annual table and the other lines, when the scenario has them (the figures are in the footer)."""
+    parts = []
+    for table in finance_tables(case)[1:]:
         parts += [f"<h3>{esc(table.title)}</h3>", _table(table.headers, table.rows, set(table.numeric))]
     return "".join(parts)
 
