@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from copilot_roi.business.case import BusinessCase
+from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.finance_text import (
     convention_sentence,
     discounted_figures,
@@ -35,26 +36,9 @@ def finance_tables(case: BusinessCase) -> list[Table]:
             frozenset({1}),
         )
     ]
-    if result.yearly:
-        tables.append(
-            Table(
-                f"Annual cash flow, risk-adjusted ({c})",
-                ("Year", "Costs", "Benefits", "Net", "Discount factor", "PV of net", "Cumulative PV"),
-                [
-                    (
-                        "Initial (0)" if y.year == 0 else str(y.year),
-                        f"{y.costs:,.0f}",
-                        f"{y.benefits:,.0f}",
-                        f"{y.net:,.0f}",
-                        f"{y.discount_factor:.4f}",
-                        f"{y.pv_net:,.0f}",
-                        f"{y.cumulative_pv_net:,.0f}",
-                    )
-                    for y in result.yearly
-                ],
-                frozenset({1, 2, 3, 4, 5, 6}),
-            )
-        )
+    annual = annual_table(result)
+    if annual is not None:
+        tables.append(annual)
     lines = line_rows(case.scenario)
     if lines:
         tables.append(
@@ -69,6 +53,29 @@ def finance_tables(case: BusinessCase) -> list[Table]:
             )
         )
     return tables
+
+
+def annual_table(result: ScenarioResult) -> Table | None:
+    """The year 0..N table of the annual convention (None in monthly)."""
+    if not result.yearly:
+        return None
+    return Table(
+        f"Annual cash flow, risk-adjusted ({result.currency})",
+        ("Year", "Costs", "Benefits", "Net", "Discount factor", "PV of net", "Cumulative PV"),
+        [
+            (
+                "Initial (0)" if y.year == 0 else str(y.year),
+                f"{y.costs:,.0f}",
+                f"{y.benefits:,.0f}",
+                f"{y.net:,.0f}",
+                f"{y.discount_factor:.4f}",
+                f"{y.pv_net:,.0f}",
+                f"{y.cumulative_pv_net:,.0f}",
+            )
+            for y in result.yearly
+        ],
+        frozenset({1, 2, 3, 4, 5, 6}),
+    )
 
 
 def finance_notes(case: BusinessCase) -> list[str]:
