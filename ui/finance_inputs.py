@@ -120,9 +120,8 @@ BC_ERROR_KEY = "bc_finance_error"
 def _apply_business_case_finance() -> None:
     """on_change of the Business case page's finance widgets: the session's scenario follows them."""
     base = session_scenario() or scenario_template("expected")
-    values = {
-        k.removeprefix(BC_PREFIX): v for k, v in st.session_state.items() if str(k).startswith(BC_PREFIX)
-    }
+    prefixed = {str(k): v for k, v in st.session_state.items() if str(k).startswith(BC_PREFIX)}
+    values = {k.removeprefix(BC_PREFIX): v for k, v in prefixed.items()}
     try:
         updated = with_finance(base, values, None, None)
     except ValueError as error:
