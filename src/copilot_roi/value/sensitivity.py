@@ -250,16 +250,22 @@ class _Evaluator:
         # The engine's rule: a month's value counts only its served share of demand.
         value *= served_share(demand, throttled)
         capacity = (cost + self.correction[None, :]) * price[:, None]
+        benefits, recurring, one_off = value, capacity, np.full(len(rows), self.one_off)
         first_line = 5 * n_roles + 4
-        benefit_x = rows[:, first_line : first_line + len(self.benefit_lines)]
-        cost_x = rows[:, first_line + len(self.benefit_lines) :]
-        benefits = value + benefit_x @ self.benefit_lines
-        recurring = capacity + cost_x @ self.cost_lines
-        one_off = self.one_off + cost_x @ self.cost_line_one_offs
+        n_benefits = len(self.benefit_lines)
+        if n_benefits:
+            benefits = benefits + rows[:, first_line : first_line + n_benefits] @ self.benefit_lines
+        if len(self.cost_lines):
+            cost_x = rows[:, first_line + n_benefits :]
+            recurring = recurring + cost_x @ self.cost_lines
+            one_off = one_off + cost_x @ self.cost_line_one_offs
         risk = self.finance.risk_adjustment
-        # TEI risk adjustment before discounting, as engine.compute does.
-        recurring_net = benefits * (1.0 - risk.benefits) - recurring * (1.0 + risk.costs)
-        return npv_of(self.finance.convention, one_off * (1.0 + risk.costs), recurring_net, discount)
+        if risk.benefits or risk.costs:
+            # TEI risk adjustment before discounting, as engine.compute does.
+            benefits, recurring = benefits * (1.0 - risk.benefits), recurring * (1.0 + risk.costs)
+            one_off = one_off * (1.0 + risk.costs)
+        recurring_net = benefits - recurring
+        return npv_of(self.finance.convention, one_off, recurring_net, discount)
 
 
 @dataclass(frozen=True)
