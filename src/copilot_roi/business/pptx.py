@@ -469,9 +469,14 @@ def _finance(deck: Deck, case: BusinessCase) -> None:
             widths = [1.2, 1.1, 1.1, 1.1, 1.1]
             left_top = _table(slide, year_rows, Inches(0.6), left_top, widths) + Inches(0.2)
         else:
-            lines = [(f"{r[0]}: {_clip(r[1])}", r[2], _clip(r[4])) for r in table.rows[:MAX_DECK_LINES]]
-            line_rows = [("Other line", "One-off", "Source"), *lines]
-            right_top = _table(slide, line_rows, Inches(7.0), right_top, [2.6, 1.0, 2.1]) + Inches(0.2)
+            lines = [
+                (f"{r[0]}: {_clip(r[1])}", r[2], r[3].removesuffix(" (last repeated)").replace("year ", "y"),
+                 _clip(r[4]))
+                for r in table.rows[:MAX_DECK_LINES]
+            ]  # fmt: skip
+            line_rows = [("Other line", "One-off", "Per year", "Source"), *lines]
+            widths = [2.1, 0.8, 1.6, 1.5]
+            right_top = _table(slide, line_rows, Inches(6.9), right_top, widths) + Inches(0.45)  # rows wrap
     notes = finance_notes(case)
     if len(case.result.yearly) > MAX_DECK_YEARS:
         notes.append(f"Years {MAX_DECK_YEARS} on: see the workbook's Annual (TEI) sheet.")
