@@ -159,7 +159,8 @@ k[2].metric("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", help="Time f
 k[3].metric(
     "NPV",
     money(r.npv, c),
-    help=range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws),
+    help=range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)
+    + f". In the {r.convention} convention (see the figures below).",
 )
 k[4].metric("Payback", f"Month {r.payback_month}" if r.payback_month else "Not within horizon")
 draw_finance_figures(r, detailed=True)

@@ -16,6 +16,12 @@ Per month ``m`` (1..horizon; conventions in ``copilot_roi.value.finance``):
 
 Hours freed and realised value are kept apart: only the realisation rate turns one into the other.
 
+Other benefit and cost lines (``value.extra_lines``) add to each month's benefits and costs (a
+cost line's one-off with the one-off costs). NPV, the PVs, ROI on PV and the discounted payback
+follow the scenario's ``finance`` block (convention and TEI risk adjustment, applied to the flows
+before discounting, ``value.finance_settings``); ``roi``, ``net_benefit`` and ``payback_month``
+stay undiscounted and unadjusted.
+
 >>> from copilot_roi.value.scenario import scenario_template
 >>> r = compute(scenario_template("expected"))
 >>> r.horizon_months, len(r.monthly), r.total_value < r.value_at_full_realisation
