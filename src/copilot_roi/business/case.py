@@ -483,7 +483,7 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
         (
             "Analyst hours freed",
             f"{r.total_hours_freed:,.0f} h",
-            f"{fte_card_note(r)}; time freed is not value until reinvested"
+            f"{fte_card_note(r, c)}; not value until reinvested"
             if r.served_share >= 1
             else f"only served work counts: {throttled_share_text(r)} of demanded SCUs throttled",
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.finance_text import payback_years_text
 from copilot_roi.value.scenario import Scenario
+from copilot_roi.value.workshop import money
 
 # (key, section, label, value, unit, basis, source): the fields of case.AssumptionRow, in order.
 AssumptionFields = tuple[str, str, str, float, str, str, str]
@@ -39,11 +40,12 @@ def finance_assumption_fields(scenario: Scenario) -> list[AssumptionFields]:
     ]  # fmt: skip
 
 
-def fte_card_note(result: ScenarioResult) -> str:
-    """Freed hours as analyst FTEs, short enough for a headline card (the method is in the exports)."""
+def fte_card_note(result: ScenarioResult, currency: str) -> str:
+    """Freed hours as analyst FTEs and their hiring cost, short enough for a headline card."""
     if result.fte is None:
         return "analyst FTEs not computed"
-    return f"{result.fte.ftes:,.1f} analyst FTEs a year at {result.fte.hours_per_fte_year:,.0f} h"
+    hire = money(result.fte.hiring_cost_per_year, currency)
+    return f"= {result.fte.ftes:,.1f} analyst FTEs a year ({hire} to hire)"
 
 
 def cost_card_note(result: ScenarioResult) -> str:

@@ -97,6 +97,8 @@ def convention_footer(case: BusinessCase) -> str:
         if risk.benefits or risk.costs
         else ""
     )
+    # No room for the FTE method here on Letter paper: the card shows FTEs and their hiring cost,
+    # the deck, the workbook and the pages say how they are computed.
     if result.convention == "monthly":
         return (
             f"Flows fall at the end of each month; NPV discounts month m by (1 + {rate})^(m/12); payback "
