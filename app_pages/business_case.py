@@ -23,6 +23,7 @@ from copilot_roi.value.calibration import calibrate_from_usage
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money, overrides_from_prices
+from ui.finance_inputs import business_case_finance, draw_finance_figures
 from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
 from ui.scenario_state import session_scenario
 from ui.sidebar import current_prices, pseudonymise_on
@@ -128,6 +129,7 @@ if usage is not None and st.toggle(
             scenario.capacity.measured_roles))  # fmt: skip
 st.session_state["bc_exported_scenario"] = scenario
 
+business_case_finance(scenario)
 names = st.columns(2)
 customer = names[0].text_input("Customer name", key="bc_customer", max_chars=120)
 partner = names[1].text_input("Partner name", key="bc_partner", max_chars=120)
@@ -157,9 +159,11 @@ k[2].metric("Analyst hours freed", f"{r.total_hours_freed:,.0f} h", help="Time f
 k[3].metric(
     "NPV",
     money(r.npv, c),
-    help=range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws),
+    help=range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)
+    + f". In the {r.convention} convention (see the figures below).",
 )
 k[4].metric("Payback", f"Month {r.payback_month}" if r.payback_month else "Not within horizon")
+draw_finance_figures(r, detailed=True)
 st.caption(
     f"{range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)}; "
     f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}. "

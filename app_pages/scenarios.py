@@ -12,6 +12,7 @@ from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.calibration import measure_usage
 from copilot_roi.value.catalogue import ROLE_IDS, load_catalogue
 from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
+from copilot_roi.value.finance_inputs import with_finance
 from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import CapacitySizing, OneOffCosts, Scenario, scenario_template
 from copilot_roi.value.sensitivity import Sensitivity, analyse
@@ -25,6 +26,7 @@ from copilot_roi.value.workshop import (
     scenario_from_values,
 )
 from ui import scenario_state
+from ui.finance_inputs import draw_finance_figures, finance_inputs
 from ui.query_state import show_link_problems, sync_url
 from ui.role_inputs import team_inputs
 from ui.sidebar import current_prices
@@ -144,11 +146,13 @@ def workshop() -> None:
         )
     team_inputs(money, brief_evidence=big)
     value_and_money(money)
+    base = scenario_state.base() or scenario_template("expected")
+    benefit_rows, cost_rows = finance_inputs(base, money)
     plan_mode = plan_and_usage()
     outputs = st.container()
-    base = scenario_state.base() or scenario_template("expected")
     try:
         scenario = scenario_from_values(base, scenario_state.values())
+        scenario = with_finance(scenario, scenario_state.values(), benefit_rows, cost_rows)
         overrides = overrides_from_prices(prices, load_price_book())
         scenario = scenario.model_copy(update={"prices": overrides})
         sizing = None
@@ -160,6 +164,9 @@ def workshop() -> None:
     except ValidationError as error:
         first = error.errors()[0]
         headline_slot.error(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+        return
+    except ValueError as error:  # an edited line's number that cannot be read, by field
+        headline_slot.error(str(error))
         return
     result, sensitivity = evaluate(scenario.model_dump_json(), prices.model_dump_json())
     scenario_state.set_session_scenario(scenario)
@@ -203,6 +210,7 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
             f"From your usage export (roles by {scenario_state.roles_from()}): "
             f"{notes}. Everything else is an assumption."
         )
+    draw_finance_figures(result, detailed=not big)
     st.plotly_chart(charts.cumulative_figure(result, big), key="scn_fig_cumulative")
     st.plotly_chart(charts.monthly_hours_figure(result, big), key="scn_fig_monthly")
     st.caption("Dashed line: the hours whose realised value pays for that month's cost. Bars above it pay.")

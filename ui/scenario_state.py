@@ -13,6 +13,7 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from copilot_roi.value.calibration import UsageMeasurement
+from copilot_roi.value.finance_inputs import finance_widget_values
 from copilot_roi.value.scenario import Scenario
 from copilot_roi.value.workshop import MEASURED_KEY, widget_values
 
@@ -44,6 +45,7 @@ def show(scenario: Scenario, plan_mode: PlanMode = "As set here") -> None:
     """Fill every widget of the page from ``scenario`` and remember it as the base."""
     st.session_state[BASE_KEY] = scenario
     st.session_state.update(widget_values(scenario))
+    st.session_state.update(finance_widget_values(scenario))
     st.session_state[PLAN_MODE_KEY] = plan_mode
 
 

@@ -49,7 +49,8 @@ def test_the_headline_puts_the_caveat_beside_p10_p90(case: BusinessCase) -> None
     figures = {label: note for label, _, note in headline_figures(case)}
     assert figures["NPV"].startswith("P10 ") and INDEPENDENCE_CAVEAT in figures["NPV"]
     share = f"{case.range.share_npv_positive:.0%}"
-    assert figures["Payback"] == f"NPV > 0 in {share} of 400 simulated scenarios"
+    assert figures["Payback"].startswith(f"NPV > 0 in {share} of 400 simulated scenarios; ")
+    assert "ROI on PV" in figures["Payback"] and "(monthly)" in figures["Payback"]  # the discounted view
 
 
 def html_text(case: BusinessCase) -> str:

@@ -40,7 +40,7 @@ def charts(slide):  # type: ignore[no-untyped-def]
 
 
 def test_slides_and_titles(deck) -> None:  # type: ignore[no-untyped-def]
-    assert len(deck.slides) == len(SLIDE_TITLES) == 7
+    assert len(deck.slides) == len(SLIDE_TITLES) == 8
     titles = [slide.shapes.title.text for slide in deck.slides]
     assert titles[0] == SLIDE_TITLES[0]
     for title, expected in zip(titles[1:], SLIDE_TITLES[1:], strict=True):
@@ -141,7 +141,7 @@ def test_libreoffice_renders_every_slide(case: BusinessCase, tmp_path: Path) -> 
     source = tmp_path / "deck.pptx"
     source.write_bytes(deck_bytes(case))
     pdf = convert(source, "pdf", tmp_path, tmp_path / "profile")
-    assert pdf_pages(pdf) == len(SLIDE_TITLES) == 7
+    assert pdf_pages(pdf) == len(SLIDE_TITLES) == 8
     pages = pdf_text(pdf)
     if pages is None:
         return  # no poppler: the page count above is the check

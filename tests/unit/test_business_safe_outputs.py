@@ -25,7 +25,7 @@ from copilot_roi.business.case import BusinessCase, build_case
 from copilot_roi.safe_cells import FORMULA_TRIGGERS
 from copilot_roi.usage import IngestOptions, UsageDataset, ingest_files, ingest_paths
 from copilot_roi.usage.analytics import actor_kind
-from copilot_roi.value.scenario import scenario_template
+from copilot_roi.value.scenario import Scenario, scenario_template
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE_NAMES = (
@@ -40,6 +40,15 @@ HOSTILE_NAMES = (
     "javascript:alert(1)",
 )
 HOSTILE_PLUGINS = ("=EVIL()", "<b>Defender</b>")
+HOSTILE_LINES = ('=HYPERLINK("http://evil.example/?line","x")', "<script>alert('line')</script>")
+
+
+def hostile_scenario() -> Scenario:
+    """The template with other benefit and cost lines whose names and sources are hostile text."""
+    data = scenario_template("expected").model_dump()
+    data["other_benefits"] = [{"name": HOSTILE_LINES[0], "per_year": [1_000.0], "source": HOSTILE_LINES[1]}]
+    data["other_costs"] = [{"name": HOSTILE_LINES[1], "one_off": 10.0, "per_year": [], "source": "@SUM(1)"}]
+    return Scenario.model_validate(data)
 
 
 def hostile_usage() -> UsageDataset:
@@ -61,7 +70,7 @@ def hostile_usage() -> UsageDataset:
 @pytest.fixture(scope="module")
 def hostile_files() -> dict[str, bytes]:
     case = build_case(
-        scenario_template("expected"),
+        hostile_scenario(),
         usage=hostile_usage(),
         customer_name="=cmd|' /C calc'!A0 <script>alert('c')</script>",
         partner_name="<img src=x onerror=alert('p')>",
@@ -88,7 +97,7 @@ def test_xlsx_text_that_a_spreadsheet_would_run_is_neutralised(hostile_files: di
     texts = [str(v) for _, _, v, t in cells if t == "s"]
     for value in texts:
         assert not value.lstrip(" ").startswith(FORMULA_TRIGGERS), value
-    for name in (*HOSTILE_NAMES, *HOSTILE_PLUGINS):
+    for name in (*HOSTILE_NAMES, *HOSTILE_PLUGINS, *HOSTILE_LINES, "@SUM(1)"):
         runs = name.lstrip(" ").startswith(FORMULA_TRIGGERS)
         assert ("'" + name if runs else name) in texts, name  # there, as inert text
     assert any("=cmd|' /C calc'!A0" in t for t in texts)  # the partner/customer line, as a string
@@ -118,8 +127,14 @@ def test_a_customer_name_alone_cannot_start_a_formula() -> None:
 def test_html_escapes_every_hostile_string(hostile_files: dict[str, bytes]) -> None:
     page = hostile_files[HTML_NAME].decode()
     body = page.split("</script>", 1)[1]  # past the inlined plotly.js bundle
-    for raw in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>Defender</b>"):
+    for raw in (
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<b>Defender</b>",
+        HOSTILE_LINES[1],
+    ):
         assert raw not in body
+    assert html.escape(HOSTILE_LINES[1]) in body  # the line's name, shown as text in the finance view
     assert html.escape("<script>alert(1)</script>") in body
     assert html.escape("<img src=x onerror=alert('p')>", quote=True) in body
     assert re.search(r"<img|<[^>]*\bon\w+=|href=[\"']?javascript:", body, re.IGNORECASE) is None
@@ -130,6 +145,7 @@ def test_pptx_and_json_carry_names_as_inert_text(hostile_files: dict[str, bytes]
     with zipfile.ZipFile(io.BytesIO(hostile_files[PPTX_NAME])) as archive:
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
     assert "<script>" not in xml and "&lt;script&gt;" in xml
+    assert "&lt;script&gt;alert(&apos;line&apos;)" in xml or "&lt;script&gt;alert('line')" in xml
     json.loads(hostile_files[SCENARIO_NAME])  # valid JSON; names never go into the scenario
 
 

@@ -21,6 +21,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from copilot_roi.business.case import BusinessCase, build_case
 from copilot_roi.business.xlsx import CASH, CASH_HEADER_ROW, RESULT_ROWS, SERVED_COLUMN, workbook_bytes
+from copilot_roi.business.xlsx_finance import ANNUAL, ANNUAL_HEADER_ROW, DISCOUNTING, HEADLINE_ROWS, LINES
 from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 
@@ -294,3 +295,69 @@ def test_a_throttled_case_recalculates_to_the_engine_with_its_served_share(tmp_p
     summary = book.book["Summary"]
     assert summary["A6"].value == case.throttling_warning
     assert case.throttling_warning is not None and "value counts only served work" in case.throttling_warning
+
+
+# --- finance conventions and other lines ----------------------------------------------------------
+
+
+def lined_scenario(convention: str) -> Scenario:
+    """The custom scenario (24 months) with a risk adjustment, a banded benefit line and a cost line."""
+    data = custom_scenario().model_dump()
+    data["finance"] = {"convention": convention, "risk_adjustment": {"benefits": 0.1, "costs": 0.15}}
+    data["other_benefits"] = [
+        {"name": "Retired SOAR licence", "per_year": [18_000.0, 30_000.0], "source": "Renewal quote",
+         "band": {"low": 0.5, "high": 1.0}},
+        {"name": "Fewer outsourced hours", "per_year": [9_600.0], "source": "MSSP invoice"},
+    ]  # fmt: skip
+    data["other_costs"] = [
+        {"name": "Governance board", "one_off": 4_000.0, "per_year": [3_000.0, 4_200.0], "source": "Estimate"}
+    ]
+    return Scenario.model_validate(data)
+
+
+def assert_finance_matches(book: Workbook | Recalculated, result: ScenarioResult) -> None:
+    assert_matches(book, result)  # type: ignore[arg-type]
+    for key in ("pv_benefits", "pv_costs", "npv", "roi_pv"):
+        cell = f"B{HEADLINE_ROWS[key] + 1}"
+        tolerance = 1e-9 if key == "roi_pv" else CENT
+        assert book.value(DISCOUNTING, cell) == pytest.approx(getattr(result, key), abs=tolerance), key
+    if result.convention == "annual":
+        for y, year in enumerate(result.yearly):
+            row = ANNUAL_HEADER_ROW + 2 + y
+            assert book.value(ANNUAL, f"B{row}") == pytest.approx(year.costs, abs=CENT)
+            assert book.value(ANNUAL, f"C{row}") == pytest.approx(year.benefits, abs=CENT)
+            assert book.value(ANNUAL, f"E{row}") == pytest.approx(year.discount_factor, abs=1e-12)
+            assert book.value(ANNUAL, f"G{row}") == pytest.approx(year.cumulative_pv_net, abs=CENT)
+
+
+@pytest.mark.parametrize("convention", ["monthly", "annual"])
+def test_formulas_follow_the_convention_and_the_lines(convention: str, tmp_path: Path) -> None:
+    case = build_case(lined_scenario(convention), draws=200)
+    assert case.result.total_other_benefits > 0 and bool(case.result.yearly) == (convention == "annual")
+    book = Workbook(workbook_bytes(case, cached_values=False), tmp_path)
+    assert_finance_matches(book, case.result)
+    assert (ANNUAL in book.book.sheetnames) == (convention == "annual")
+    # Editing a line's year-2 amount and the risk share moves the case like the engine.
+    lines = book.book[LINES]
+    soar = next(r for r in lines.iter_rows() if r[1].value == "Retired SOAR licence")
+    year_2 = f"{soar[5].column_letter}{soar[5].row}"
+    risk_cell = book.input_cell("risk_adjustment.benefits")
+    solution = book.model.calculate(
+        inputs={book.key(LINES, year_2): 40_000.0, book.key("Assumptions", risk_cell): 0.2}
+    )
+    data = case.scenario.model_dump()
+    data["other_benefits"][0]["per_year"] = [18_000.0, 40_000.0]
+    data["finance"]["risk_adjustment"]["benefits"] = 0.2
+    moved = compute(Scenario.model_validate(data), case.prices)
+    assert book.value(DISCOUNTING, f"B{HEADLINE_ROWS['npv'] + 1}", solution) == pytest.approx(
+        moved.npv, abs=CENT
+    )
+    assert book.result("net_benefit", solution) == pytest.approx(moved.net_benefit, abs=CENT)
+
+
+@pytest.mark.parametrize("convention", ["monthly", "annual"])
+def test_libreoffice_recalculates_both_conventions_to_the_cent(convention: str, tmp_path: Path) -> None:
+    case = build_case(lined_scenario(convention), draws=200)
+    book = libreoffice_recalculation(workbook_bytes(case, cached_values=False), tmp_path)
+    assert_finance_matches(book, case.result)
+    assert book.book["Summary"]["F7"].value == pytest.approx(case.result.npv, abs=CENT)

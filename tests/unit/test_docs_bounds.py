@@ -9,6 +9,8 @@ import pytest
 from pydantic import BaseModel
 
 from copilot_roi.value.bounds import field_bounds
+from copilot_roi.value.extra_lines import OtherBenefit, OtherCost
+from copilot_roi.value.finance_settings import FinanceSettings, RiskAdjustment
 from copilot_roi.value.scenario import Adoption, CapacitySizing, RoleScenario, Scenario
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -24,6 +26,9 @@ ROWS: list[tuple[str, type[BaseModel], str]] = [
     ("realisation_rate", Scenario, "realisation_rate"),
     ("horizon_months", Scenario, "horizon_months"),
     ("discount_rate_annual", Scenario, "discount_rate_annual"),
+    ("finance.risk_adjustment", RiskAdjustment, "benefits"),
+    ("finance.risk_adjustment", RiskAdjustment, "costs"),
+    ("hours_per_fte_year", Scenario, "hours_per_fte_year"),
 ]
 
 
@@ -43,3 +48,34 @@ def stated_ranges(text: str) -> list[tuple[float, float]]:
 @pytest.mark.parametrize(("field", "model", "name"), ROWS, ids=[r[0] for r in ROWS])
 def test_readme_states_the_models_limits(field: str, model: type[BaseModel], name: str) -> None:
     assert field_bounds(model, name) in stated_ranges(row_text(field))
+
+
+# Models whose every field the table must name: a field added to the model without a row fails.
+DOCUMENTED_MODELS: list[tuple[str, type[BaseModel]]] = [
+    ("", Scenario),
+    ("finance.", FinanceSettings),
+]
+LINE_MODELS: list[tuple[str, type[BaseModel]]] = [
+    ("other_benefits", OtherBenefit),
+    ("other_costs", OtherCost),
+]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "model"), DOCUMENTED_MODELS, ids=[m.__name__ for _, m in DOCUMENTED_MODELS]
+)
+def test_readme_has_a_row_for_every_field(prefix: str, model: type[BaseModel]) -> None:
+    lines = README.read_text(encoding="utf-8").splitlines()
+    for name in model.model_fields:
+        field = f"{prefix}{name}"
+        # A field documented through its own row or through rows for its sub-fields.
+        assert any(line.startswith((f"| `{field}` |", f"| `{field}.")) for line in lines), field
+
+
+@pytest.mark.parametrize(("field", "model"), LINE_MODELS, ids=[f for f, _ in LINE_MODELS])
+def test_readme_names_every_key_of_a_line(field: str, model: type[BaseModel]) -> None:
+    text = row_text(field)
+    missing = [name for name in model.model_fields if name not in text]
+    assert not missing, f"README row for {field} does not mention {missing}"
+    benefits = row_text("other_benefits")  # the band's rule and its default, stated once
+    assert "`low <= 1 <= high`" in benefits and "0.8..1.2" in benefits

@@ -40,6 +40,35 @@ def test_presets_order_the_value_inputs() -> None:
     assert low.roles["soc"].headcount == high.roles["soc"].headcount
 
 
+amounts = st.lists(st.floats(0, 1e9, allow_nan=False), min_size=1, max_size=1)
+names = st.text(min_size=1, max_size=40)
+bands = st.none() | st.builds(lambda low, high: {"low": low, "high": high}, st.floats(0, 1), st.floats(1, 10))
+benefit_lines = st.lists(
+    st.fixed_dictionaries(
+        {"name": names, "per_year": amounts, "source": st.text(max_size=40), "band": bands}
+    ),
+    max_size=3,
+)
+cost_lines = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": names,
+            "one_off": st.floats(0, 1e9),
+            "per_year": st.lists(st.floats(0, 1e9), max_size=1),
+            "source": st.text(max_size=40),
+            "band": bands,
+        }
+    ),
+    max_size=3,
+)
+finance_blocks = st.fixed_dictionaries(
+    {
+        "convention": st.sampled_from(["monthly", "annual"]),
+        "risk_adjustment": st.fixed_dictionaries({"benefits": st.floats(0, 0.5), "costs": st.floats(0, 0.5)}),
+    }
+)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     realisation=st.floats(0.3, 0.7),
@@ -47,10 +76,24 @@ def test_presets_order_the_value_inputs() -> None:
     cost=st.floats(55, 110),
     horizon=st.integers(1, 120),
     rate=st.floats(0.05, 0.12),
+    finance=finance_blocks,
+    other_benefits=benefit_lines,
+    other_costs=cost_lines,
+    hours_per_fte_year=st.floats(100, 4_000),
 )
 def test_any_valid_scenario_round_trips(
-    realisation: float, share: float, cost: float, horizon: int, rate: float
+    realisation: float,
+    share: float,
+    cost: float,
+    horizon: int,
+    rate: float,
+    finance: dict[str, Any],
+    other_benefits: list[dict[str, Any]],
+    other_costs: list[dict[str, Any]],
+    hours_per_fte_year: float,
 ) -> None:
+    if finance["convention"] == "annual":
+        horizon = 12 * max(1, horizon // 12)  # the annual convention needs whole years
     base = scenario_template("expected")
     soc = base.roles["soc"].model_copy(update={"time_saved_share": share, "loaded_cost_per_hour": cost})
     scenario = Scenario.model_validate(
@@ -60,6 +103,10 @@ def test_any_valid_scenario_round_trips(
             "horizon_months": horizon,
             "discount_rate_annual": rate,
             "roles": base.model_dump()["roles"] | {"soc": soc.model_dump()},
+            "finance": finance,
+            "other_benefits": other_benefits,
+            "other_costs": other_costs,
+            "hours_per_fte_year": hours_per_fte_year,
         }
     )
     assert Scenario.model_validate_json(scenario.model_dump_json()) == scenario

@@ -20,6 +20,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from copilot_roi.billing import bill
+from copilot_roi.business.finance_rows import (
+    cost_card_note,
+    finance_assumption_fields,
+    fte_card_note,
+    payback_card_note,
+)
 from copilot_roi.pricebook import PriceBook, Prices, load_price_book
 from copilot_roi.usage.analytics import breakdown
 from copilot_roi.usage.chargeback import ChargebackResult, Roster, chargeback
@@ -330,7 +336,7 @@ def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) ->
             "assumption", "Entered in the sidebar (0 = list price)",
         ),
     ]  # fmt: skip
-    return rows
+    return rows + [AssumptionRow(*fields) for fields in finance_assumption_fields(scenario)]
 
 
 def _cited_source(catalogue: Catalogue, default: CitedDefault) -> tuple[str, str]:
@@ -464,12 +470,20 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
     r, c = case.result, case.prices.currency
     payback = f"Month {r.payback_month}" if r.payback_month is not None else "Not within the horizon"
     return [
-        ("Cost", money(r.total_cost, c), f"capacity and one-off, {r.horizon_months} months"),
-        ("Realised value", money(r.total_value, c), f"{r.realisation_rate:.0%} of freed hours counted"),
+        (
+            "Cost",
+            money(r.total_cost, c),
+            f"{cost_card_note(r)}, {r.horizon_months} months; PV {money(r.pv_costs, c)}",
+        ),
+        (
+            "Realised value",
+            money(r.total_value, c),
+            f"{r.realisation_rate:.0%} of freed hours counted; PV of benefits {money(r.pv_benefits, c)}",
+        ),
         (
             "Analyst hours freed",
             f"{r.total_hours_freed:,.0f} h",
-            "time freed is not value until reinvested"
+            f"{fte_card_note(r, c)}; not value until reinvested"
             if r.served_share >= 1
             else f"only served work counts: {throttled_share_text(r)} of demanded SCUs throttled",
         ),
@@ -478,5 +492,10 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
             money(r.npv, c),
             f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}; {INDEPENDENCE_CAVEAT}",
         ),
-        ("Payback", payback, share_positive_sentence(case.range.share_npv_positive, case.range.draws)),
+        (
+            "Payback",
+            payback,
+            f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}; "
+            f"{payback_card_note(r)}",
+        ),
     ]

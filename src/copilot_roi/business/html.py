@@ -26,6 +26,7 @@ from copilot_roi.business.case import (
     headline_figures,
     role_ids_with_people,
 )
+from copilot_roi.business.finance_view import convention_footer, finance_tables
 from copilot_roi.charts import value_charts
 from copilot_roi.value.workshop import money
 
@@ -153,12 +154,11 @@ def render(case: BusinessCase) -> str:
         f"<h2>Evidence behind time saved (studies run by {esc(evidence_authors(case))})</h2>",
         _evidence(case),
         _usage(case),
+        _finance_tables(case),
         "<footer>",
         f"<div>Prepared {case.prepared_on:%d %B %Y}; plan {esc(r.plan_description)}; currency {esc(c)}. "
         f"Data sources: {'; '.join(esc(s) for s in case.data_sources)}.</div>",
-        "<div>Flows fall at the end of each month; NPV discounts month m by "
-        f"(1 + {case.scenario.discount_rate_annual:.1%})^(m/12); payback is the first month the "
-        "cumulative net is at least zero.</div>",
+        f"<div>{esc(convention_footer(case))}</div>",
         "</footer>",
         "</main></body></html>",
     ]
@@ -214,6 +214,14 @@ def _assumptions(case: BusinessCase) -> str:
         f"costs {money(s.one_off_costs.total, c)} in month 1; capacity plan {case.result.plan_description}."
     )
     return f'{table}<p class="small">{esc(scenario_line)}</p>'
+
+
+def _finance_tables(case: BusinessCase) -> str:
+    """The annual table and the other lines, when the scenario has them (the figures are in the footer)."""
+    parts = []
+    for table in finance_tables(case)[1:]:
+        parts += [f"<h3>{esc(table.title)}</h3>", _table(table.headers, table.rows, set(table.numeric))]
+    return "".join(parts)
 
 
 def _evidence(case: BusinessCase) -> str:

@@ -28,6 +28,7 @@ from pptx.util import Emu, Inches, Pt
 
 from copilot_roi.business import palette
 from copilot_roi.business.case import BusinessCase, evidence_authors, headline_figures, role_ids_with_people
+from copilot_roi.business.finance_view import finance_notes, finance_tables
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money
 
@@ -38,6 +39,7 @@ SLIDE_TITLES = (
     "Realised value by role",
     "What moves the answer",
     "Assumptions and sources",
+    "Finance view: discounted figures and other lines",
     "Next steps",
 )
 BLUE = RGBColor(*palette.rgb(palette.COST))
@@ -55,6 +57,8 @@ BODY_PT = 18
 SMALL_PT = 12
 WIDTH = Inches(13.333)
 HEIGHT = Inches(7.5)
+MAX_DECK_YEARS = 6  # rows of the annual table on the finance slide (year 0 to 5)
+MAX_DECK_LINES = 8  # other lines listed on the finance slide
 MAX_TEXT = 160  # characters of any one upload- or user-derived string on a slide
 
 
@@ -68,6 +72,7 @@ def deck_bytes(case: BusinessCase) -> bytes:
     _value_by_role(deck, case)
     _tornado(deck, case)
     _assumptions(deck, case)
+    _finance(deck, case)
     _next_steps(deck, case)
     for number, slide in enumerate(deck.slides, start=1):
         if number > 1:
@@ -447,6 +452,40 @@ def _assumptions(deck: Deck, case: BusinessCase) -> None:
     _bullets(slide, lines, Inches(0.6), text_top, Inches(6.6), FOOTER_TOP - text_top, size=SMALL_PT)
 
 
+def _finance(deck: Deck, case: BusinessCase) -> None:
+    """Discounted figures and (annual) the year table on the left; other lines and notes on the right."""
+    slide = _slide(deck, SLIDE_TITLES[6])
+    tables = finance_tables(case)
+    figures, rest = tables[0], tables[1:]
+    rows = [figures.headers[:2], *[row[:2] for row in figures.rows]]
+    bottom = _table(slide, rows, Inches(0.6), Inches(1.2), [3.4, 1.8])
+    left_top: int = bottom + Inches(0.25)
+    right_top: int = Inches(1.2)
+    for table in rest:
+        if table.headers[0] == "Year":
+            # Year 0..5 fit under the figures; a longer horizon's later years are in the workbook.
+            years = [(r[0], r[1], r[2], r[3], r[5]) for r in table.rows[:MAX_DECK_YEARS]]
+            year_rows = [("Year", "Costs", "Benefits", "Net", "PV of net"), *years]
+            widths = [1.2, 1.1, 1.1, 1.1, 1.1]
+            left_top = _table(slide, year_rows, Inches(0.6), left_top, widths) + Inches(0.2)
+        else:
+            lines = [
+                (f"{r[0]}: {_clip(r[1])}", r[2], r[3].removesuffix(" (last repeated)").replace("year ", "y"),
+                 _clip(r[4]))
+                for r in table.rows[:MAX_DECK_LINES]
+            ]  # fmt: skip
+            line_rows = [("Other line", "One-off", "Per year", "Source"), *lines]
+            widths = [2.1, 0.8, 1.6, 1.5]
+            right_top = _table(slide, line_rows, Inches(6.9), right_top, widths) + Inches(0.45)  # rows wrap
+    notes = finance_notes(case)
+    if len(case.result.yearly) > MAX_DECK_YEARS:
+        notes.append(f"Years {MAX_DECK_YEARS} on: see the workbook's Annual (TEI) sheet.")
+    if sum(len(t.rows) for t in rest if t.headers[0] != "Year") > MAX_DECK_LINES:
+        notes.append("More lines: see the workbook's Other lines sheet.")
+    top = right_top
+    _bullets(slide, notes, Inches(7.0), top, Inches(5.7), max(FOOTER_TOP - top, Inches(1.0)), size=SMALL_PT)
+
+
 def _table(slide: Slide, rows: Sequence[Sequence[str]], left: int, top: int, widths_in: list[float]) -> int:
     """A table in the palette (navy header, banded pale rows) at ``top``; returns its bottom edge."""
     row_height = Inches(0.34)
@@ -474,7 +513,7 @@ def _table(slide: Slide, rows: Sequence[Sequence[str]], left: int, top: int, wid
 
 
 def _next_steps(deck: Deck, case: BusinessCase) -> None:
-    slide = _slide(deck, SLIDE_TITLES[6])
+    slide = _slide(deck, SLIDE_TITLES[-1])
     steps = [
         "Replace placeholder headcounts, hours and loaded costs with your own figures.",
         "Run a 60 to 90 day pilot with the roles that carry most of the value; measure time saved per task.",

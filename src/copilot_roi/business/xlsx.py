@@ -34,7 +34,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from copilot_roi.business import palette
 from copilot_roi.business.case import BusinessCase, evidence_authors
+from copilot_roi.business.xlsx_finance import DISCOUNTING, HEADLINE_ROWS, LineCells
 from copilot_roi.safe_cells import neutralise_cell
+from copilot_roi.value.finance_text import convention_sentence, payback_years_text
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 
 ASSUMPTIONS = "Assumptions"
@@ -189,8 +191,15 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
     summary = book.add_worksheet("Summary")
     cells = _assumptions(book.add_worksheet(ASSUMPTIONS), case, f)
     _role_sheets(book, case, cells, f, cached_values)
-    _cash_flow(book.add_worksheet(CASH), case, cells, f, cached_values)
+    # Local import: the finance sheets reuse this module's writers and formats.
+    from copilot_roi.business.xlsx_finance import write_discounting, write_lines
+
+    cash = book.add_worksheet(CASH)
+    lines = write_lines(book, case, f, cached_values)
+    _cash_flow(cash, case, cells, f, cached_values, lines)
+    finance_cells = write_discounting(book, case, cells, lines, f, cached_values)
     _summary(book, summary, case, f, cached_values)
+    _finance_summary(summary, case, finance_cells, f, cached_values)
     _sensitivity(book.add_worksheet("Sensitivity"), case, f)
     _evidence(book.add_worksheet("Evidence"), case, f)
     if case.usage is not None:
@@ -325,7 +334,9 @@ def _served_cell(month_index: int) -> str:
     return ref(CASH, CASH_HEADER_ROW + 1 + month_index, SERVED_COLUMN)
 
 
-def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool) -> None:
+def _cash_flow(
+    ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool, lines: LineCells
+) -> None:
     result = case.result
     h = result.horizon_months
     first = CASH_HEADER_ROW + 1  # zero-based first month row
@@ -345,12 +356,13 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
         "total_cost": (f"=SUM({col_range(3)})", result.total_cost, f.bold_money, f"Total cost ({c})"),
         "total_hours_freed": (f"=SUM({col_range(4)})", result.total_hours_freed, f.hours, "Hours freed"),
         "total_value": (f"=SUM({col_range(5)})", result.total_value, f.bold_money, f"Realised value ({c})"),
-        "net_benefit": (f"=B{RESULT_ROWS['total_value'] + 1}-B{RESULT_ROWS['total_cost'] + 1}",
+        "net_benefit": (f"=B{RESULT_ROWS['total_value'] + 1}+SUM({lines.benefits_range(h)})"
+                        f"-B{RESULT_ROWS['total_cost'] + 1}",
                         result.net_benefit, f.bold_money, f"Net benefit ({c})"),
         "roi": (f"=IF(B{RESULT_ROWS['total_cost'] + 1}>0,B{RESULT_ROWS['net_benefit'] + 1}"
                 f"/B{RESULT_ROWS['total_cost'] + 1},\"n/a\")",
                 result.roi if result.roi is not None else "n/a", f.share, "ROI (net benefit / cost)"),
-        "npv": (f"=SUM({col_range(11)})", result.npv, f.bold_money, f"NPV ({c})"),
+        "npv": (f"={finance_ref('npv')}", result.npv, f.bold_money, f"NPV ({c}, {result.convention})"),
         "payback_month": (f"=IF(MIN({col_range(12)})>={NOT_PAID_BACK},\"none\",MIN({col_range(12)}))",
                           result.payback_month if result.payback_month is not None else "none",
                           f.integer, "Payback month (first month cumulative net >= 0)"),
@@ -366,7 +378,8 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
         ws.write_formula(row, 1, formula, fmt, value if cached else 0)
     write_text(
         ws, RESULT_ROWS["npv"], 2,
-        "Discounted at (1 + annual rate) ^ (month / 12): month 12 by a full year, nothing at t = 0",
+        f"From the Discounting sheet ({result.convention} convention, risk-adjusted there); column L "
+        "discounts this sheet's net at (1 + annual rate) ^ (month / 12), unadjusted",
         f.text,
     )  # fmt: skip
     write_text(
@@ -379,7 +392,7 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
     ws.set_row(CASH_HEADER_ROW, 32)
     for col, header in enumerate(CASH_COLUMNS):
         write_text(ws, CASH_HEADER_ROW, col, header, f.header)
-    one_off = f"({cells['enablement']}+{cells['training']})"
+    one_off = f"({cells['enablement']}+{cells['training']}+{lines.one_off_total})"
     rate = cells["discount_rate_annual"]
     for m, flow in enumerate(result.monthly):
         row = first + m
@@ -396,10 +409,10 @@ def _cash_flow(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _For
         discount = (1 + case.scenario.discount_rate_annual) ** (-flow.month / 12)
         formulas: list[tuple[int, str, float, Any]] = [
             (2, f"=IF(A{r1}=1,{one_off},0)", flow.one_off_cost, f.money),
-            (3, f"=B{r1}*{cells['capacity_cost_multiplier']}+C{r1}", flow.cost, f.money),
+            (3, f"=B{r1}*{cells['capacity_cost_multiplier']}+C{r1}+{lines.costs(m)}", flow.cost, f.money),
             (4, f"=SUM({quoted(HOURS)}!B{hours_row}:{last_role_col}{hours_row})", flow.hours_freed, f.hours),
             (5, f"=SUM({quoted(VALUE)}!B{hours_row}:{last_role_col}{hours_row})", flow.value, f.money),
-            (6, f"=F{r1}-D{r1}", flow.net, f.money),
+            (6, f"=F{r1}+{lines.benefits(m)}-D{r1}", flow.net, f.money),
             (7, f"={prev_cum}+G{r1}", flow.cumulative_net, f.money),
             (8, f"={prev_cost}+D{r1}", cum_cost, f.money),
             (9, f"={prev_value}+F{r1}", cum_value, f.money),
@@ -497,6 +510,48 @@ def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cac
     ws.insert_chart(row, 0, cumulative)
     monthly = _line_chart(book, case, "Monthly cost vs realised value", [(3, blue), (5, green)])
     ws.insert_chart(row + 18, 0, monthly)
+
+
+def finance_ref(key: str) -> str:
+    """The Discounting sheet's headline cell for ``key`` (npv, pv_benefits, pv_costs, roi_pv)."""
+    return ref(DISCOUNTING, HEADLINE_ROWS[key], 1)
+
+
+def _finance_summary(
+    ws: Worksheet, case: BusinessCase, refs: dict[str, str], f: _Formats, cached: bool
+) -> None:
+    """Discounted figures, the convention, the other lines and the FTE view, right of the headline."""
+    result, c = case.result, case.prices.currency
+    ws.set_column(4, 4, 34)
+    ws.set_column(5, 5, 20)
+    tag = f"({result.convention})"
+    write_text(ws, 3, 4, f"Discounted figures {tag}", f.header)
+    rows: list[tuple[str, str, Any, Any]] = [
+        (f"PV of benefits ({c})", refs["pv_benefits"], result.pv_benefits, f.bold_money),
+        (f"PV of costs ({c})", refs["pv_costs"], result.pv_costs, f.bold_money),
+        (f"NPV ({c})", refs["npv"], result.npv, f.bold_money),
+        (
+            "ROI on PV (NPV / PV of costs)",
+            refs["roi_pv"],
+            "n/a" if result.roi_pv is None else result.roi_pv,
+            f.share,
+        ),
+    ]
+    for i, (label, target, value, fmt) in enumerate(rows, start=4):
+        write_text(ws, i, 4, label, f.text)
+        ws.write_formula(i, 5, f"={target}", fmt, value if cached else 0)
+    write_text(ws, 8, 4, "Discounted payback", f.text)
+    write_text(ws, 8, 5, payback_years_text(result.discounted_payback_years), f.text)
+    notes = [convention_sentence(result)]
+    if result.total_other_benefits or result.total_other_costs:
+        notes.append(
+            f"Includes other benefit lines ({c} {result.total_other_benefits:,.0f} over the horizon) and "
+            f"other cost lines ({c} {result.total_other_costs:,.0f}); see the Other lines sheet."
+        )
+    if result.fte is not None:
+        notes.append(result.fte.sentence(c))
+    for i, note in enumerate(notes, start=9):
+        write_text(ws, i, 4, note, f.text)
 
 
 def _sensitivity(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:

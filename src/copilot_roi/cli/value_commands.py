@@ -9,6 +9,7 @@ from typing import Any
 
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
+from copilot_roi.value.finance_text import convention_sentence, discounted_figures
 from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import Scenario, scenario_template
 
@@ -118,4 +119,8 @@ def _print_result(result: ScenarioResult, sizing: RightSizing | None) -> None:
             f"Break-even: time saved x{be.time_saved_multiplier:.2f}, "
             f"or a realisation rate of {be.realisation_rate:.0%}"
         )
+    lines += [f"{label + ':':<31}{value}" for label, value, _ in discounted_figures(result)]
+    lines.append(convention_sentence(result))
+    if result.fte is not None:
+        lines.append(result.fte.sentence(c))
     sys.stdout.write("\n".join(lines) + "\n")

@@ -16,6 +16,12 @@ Per month ``m`` (1..horizon; conventions in ``copilot_roi.value.finance``):
 
 Hours freed and realised value are kept apart: only the realisation rate turns one into the other.
 
+Other benefit and cost lines (``value.extra_lines``) add to each month's benefits and costs (a
+cost line's one-off with the one-off costs). NPV, the PVs, ROI on PV and the discounted payback
+follow the scenario's ``finance`` block (convention and TEI risk adjustment, applied to the flows
+before discounting, ``value.finance_settings``); ``roi``, ``net_benefit`` and ``payback_month``
+stay undiscounted and unadjusted.
+
 >>> from copilot_roi.value.scenario import scenario_template
 >>> r = compute(scenario_template("expected"))
 >>> r.horizon_months, len(r.monthly), r.total_value < r.value_at_full_realisation
@@ -35,7 +41,11 @@ from copilot_roi.hourly import FloatArray
 from copilot_roi.pricebook import Prices, effective_prices, load_price_book
 from copilot_roi.value import finance
 from copilot_roi.value.catalogue import RoleId
+from copilot_roi.value.conventions import YearRow
 from copilot_roi.value.demand import demand_series, plan_timezone
+from copilot_roi.value.extra_lines import line_matrix, one_offs
+from copilot_roi.value.finance_settings import RiskAdjustment, discounted_summary
+from copilot_roi.value.fte import FteView, fte_view
 from copilot_roi.value.scenario import Scenario
 
 
@@ -57,6 +67,10 @@ class MonthFlow(_Result):
     demand_units: float
     throttled_units: float
     served_share: float
+    # Lines beyond labour and capacity (value.extra_lines): net = value + other_benefits - cost,
+    # and cost already holds other_costs (recurring) and the lines' one-offs (in one_off_cost).
+    other_benefits: float = 0.0
+    other_costs: float = 0.0
 
 
 class BreakEven(_Result):
@@ -103,6 +117,18 @@ class ScenarioResult(_Result):
     payback_month: int | None
     break_even: BreakEven
     billing: BillingTotals
+    # Discounted figures in the scenario's finance convention, on risk-adjusted flows
+    # (value.finance_settings); npv above is the same figure.
+    convention: str = "monthly"
+    risk_adjustment: RiskAdjustment = RiskAdjustment()
+    pv_benefits: float = 0.0
+    pv_costs: float = 0.0
+    roi_pv: float | None = None
+    discounted_payback_years: float | None = None
+    yearly: tuple[YearRow, ...] = ()
+    total_other_benefits: float = 0.0
+    total_other_costs: float = 0.0  # recurring and one-off, included in total_cost
+    fte: FteView | None = None
 
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame([m.model_dump() for m in self.monthly])
@@ -123,6 +149,7 @@ class ScenarioResult(_Result):
             "served_share": round(self.served_share, 6),
             "throttled_units": round(self.throttled_units, 3),
             "break_even": self.break_even.model_dump(mode="json"),
+            **self._finance_payload(),
             "monthly": [
                 {
                     "month": m.month,
@@ -138,6 +165,41 @@ class ScenarioResult(_Result):
                 for m in self.monthly
             ],
         }
+
+    def _finance_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "convention": self.convention,
+            "risk_adjustment": self.risk_adjustment.model_dump(),
+            "pv_benefits": round(self.pv_benefits, 2),
+            "pv_costs": round(self.pv_costs, 2),
+            "roi_pv": None if self.roi_pv is None else round(self.roi_pv, 6),
+            "discounted_payback_years": None
+            if self.discounted_payback_years is None
+            else round(self.discounted_payback_years, 6),
+            "total_other_benefits": round(self.total_other_benefits, 2),
+            "total_other_costs": round(self.total_other_costs, 2),
+        }
+        if self.fte is not None:
+            payload["fte"] = {
+                "hours_per_fte_year": self.fte.hours_per_fte_year,
+                "ftes": round(self.fte.ftes, 4),
+                "weighted_cost_per_hour": round(self.fte.weighted_cost_per_hour, 4),
+                "hiring_cost_per_year": round(self.fte.hiring_cost_per_year, 2),
+            }
+        if self.convention == "annual":
+            payload["yearly"] = [
+                {
+                    "year": y.year,
+                    "costs": round(y.costs, 2),
+                    "benefits": round(y.benefits, 2),
+                    "net": round(y.net, 2),
+                    "discount_factor": round(y.discount_factor, 9),
+                    "pv_net": round(y.pv_net, 2),
+                    "cumulative_pv_net": round(y.cumulative_pv_net, 2),
+                }
+                for y in self.yearly
+            ]
+        return payload
 
 
 def throttling_warning(result: ScenarioResult) -> str:
@@ -240,8 +302,10 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     throttled = billing.monthly["throttled_scu"].to_numpy(dtype=np.float64)
     served = served_share(demand, throttled)
     one_off = np.zeros(h)
-    one_off[0] = scenario.one_off_costs.total
-    cost = capacity_cost + one_off
+    other_benefits = line_matrix(scenario.other_benefits, h).sum(axis=0)
+    other_costs = line_matrix(scenario.other_costs, h).sum(axis=0)
+    one_off[0] = scenario.one_off_costs.total + float(one_offs(scenario.other_costs).sum())
+    cost = capacity_cost + one_off + other_costs
 
     hours_by_role = {r: hours * served for r, hours in hours_if_all_served(scenario, adoption).items()}
     value_by_role = {
@@ -253,13 +317,15 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     full_value = float(
         sum(hours_by_role[r].sum() * role.loaded_cost_per_hour for r, role in scenario.roles.items())
     )
-    net = value - cost
+    net = value + other_benefits - cost
     cumulative = np.cumsum(net)
 
     total_cost = float(cost.sum())
     total_value = float(value.sum())
-    net_benefit = total_value - total_cost
-    multiplier = finance.break_even_multiplier(total_cost, total_value)
+    net_benefit = total_value + float(other_benefits.sum()) - total_cost
+    # Labour value must cover what the other benefit lines do not.
+    cost_left_for_labour = max(total_cost - float(other_benefits.sum()), 0.0)
+    multiplier = finance.break_even_multiplier(cost_left_for_labour, total_value)
     realised_per_hour = total_value / float(hours.sum()) if hours.sum() > 0 else 0.0
     order = scenario.role_ids()
     break_even = BreakEven(
@@ -267,8 +333,10 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         time_saved_share_by_role=None
         if multiplier is None
         else {r: scenario.roles[r].time_saved_share * multiplier for r in order},
-        realisation_rate=finance.break_even_multiplier(total_cost, full_value),
-        hours_freed_per_month_needed=(total_cost / h / realised_per_hour) if realised_per_hour > 0 else None,
+        realisation_rate=finance.break_even_multiplier(cost_left_for_labour, full_value),
+        hours_freed_per_month_needed=(cost_left_for_labour / h / realised_per_hour)
+        if realised_per_hour > 0
+        else None,
     )
     monthly = tuple(
         MonthFlow(
@@ -283,9 +351,15 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
             demand_units=float(demand[m]),
             throttled_units=float(throttled[m]),
             served_share=float(served[m]),
+            other_benefits=float(other_benefits[m]),
+            other_costs=float(other_costs[m]),
         )
         for m in range(h)
     )
+    discounted = discounted_summary(
+        scenario.finance, float(one_off[0]), value + other_benefits, capacity_cost + other_costs,
+        scenario.discount_rate_annual,
+    )  # fmt: skip
     return ScenarioResult(
         currency=prices.currency,
         price_book_name=prices.price_book_name,
@@ -317,8 +391,23 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         served_share=float(served_share(np.array([demand.sum()]), np.array([throttled.sum()]))[0]),
         net_benefit=net_benefit,
         roi=finance.roi(net_benefit, total_cost),
-        npv=finance.npv(net, scenario.discount_rate_annual),
+        npv=discounted.npv,
         payback_month=finance.payback_month(cumulative),
         break_even=break_even,
         billing=billing.totals,
+        convention=discounted.convention,
+        risk_adjustment=scenario.finance.risk_adjustment,
+        pv_benefits=discounted.pv_benefits,
+        pv_costs=discounted.pv_costs,
+        roi_pv=discounted.roi_pv,
+        discounted_payback_years=discounted.discounted_payback_years,
+        yearly=discounted.yearly,
+        total_other_benefits=float(other_benefits.sum()),
+        total_other_costs=float(other_costs.sum() + one_offs(scenario.other_costs).sum()),
+        fte=fte_view(
+            {r: float(hours_by_role[r].sum()) for r in order},
+            {r: scenario.roles[r].loaded_cost_per_hour for r in order},
+            h,
+            scenario.hours_per_fte_year,
+        ),
     )

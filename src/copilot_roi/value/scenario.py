@@ -27,6 +27,10 @@ from copilot_roi.value.catalogue import (
     RoleId,
     load_catalogue,
 )
+from copilot_roi.value.conventions import whole_years
+from copilot_roi.value.extra_lines import MAX_LINES, OtherBenefit, OtherCost, check_lengths
+from copilot_roi.value.finance_settings import FinanceSettings
+from copilot_roi.value.fte import HOURS_PER_FTE_YEAR_DEFAULT
 
 ScenarioPreset = Literal["low", "expected", "high", "custom"]
 UsageSource = Literal["estimate", "usage"]
@@ -177,6 +181,21 @@ class Scenario(_Frozen):
     one_off_costs: OneOffCosts = OneOffCosts()
     prices: PriceOverrides = PriceOverrides()
     ranges: ScenarioRanges = ScenarioRanges()
+    finance: FinanceSettings = FinanceSettings()
+    other_benefits: list[OtherBenefit] = Field(default_factory=list, max_length=MAX_LINES)
+    other_costs: list[OtherCost] = Field(default_factory=list, max_length=MAX_LINES)
+    hours_per_fte_year: float = Field(default=HOURS_PER_FTE_YEAR_DEFAULT, ge=100, le=4_000)
+
+    @model_validator(mode="after")
+    def _finance_and_lines(self) -> Scenario:
+        if self.finance.convention == "annual":
+            try:
+                whole_years(self.horizon_months)
+            except ValueError as error:
+                raise ValueError(f"finance.convention: {error} (horizon_months)") from None
+        check_lengths("other_benefits", self.other_benefits, self.horizon_months)
+        check_lengths("other_costs", self.other_costs, self.horizon_months)
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

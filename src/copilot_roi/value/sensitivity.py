@@ -16,6 +16,7 @@ where they do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +27,10 @@ from copilot_roi.plans import e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
 from copilot_roi.value import finance
 from copilot_roi.value.catalogue import RoleId, load_catalogue
+from copilot_roi.value.conventions import npv_of
 from copilot_roi.value.demand import SERIES_START, month_shares, plan_timezone
 from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices, served_share
+from copilot_roi.value.extra_lines import OtherBenefit, OtherCost, line_matrix, one_offs
 from copilot_roi.value.scenario import Scenario
 
 ROLE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -125,6 +128,22 @@ def parameters(scenario: Scenario) -> list[Parameter]:
     for key, label in GLOBAL_FIELDS:
         value, band = globals_[key]
         found.append(Parameter(key, label, None, value, band.low, band.high))
+    return found + line_parameters(scenario)
+
+
+def line_parameters(scenario: Scenario) -> list[Parameter]:
+    """One multiplier per other benefit line, then per other cost line (value 1, the line's band)."""
+    found: list[Parameter] = []
+    groups: tuple[tuple[str, str, Sequence[OtherBenefit | OtherCost]], ...] = (
+        ("other_benefits", "Other benefit", scenario.other_benefits),
+        ("other_costs", "Other cost", scenario.other_costs),
+    )
+    for field, label, lines in groups:
+        for i, line in enumerate(lines):
+            band = line.effective_band()
+            found.append(
+                Parameter(f"{field}.{i}", f"{label}: {line.name} (x stated)", None, 1.0, band.low, band.high)
+            )
     return found
 
 
@@ -138,6 +157,10 @@ class _Evaluator:
         self.roles = scenario.role_ids()
         self.horizon = scenario.horizon_months
         self.one_off = scenario.one_off_costs.total
+        self.finance = scenario.finance
+        self.benefit_lines = line_matrix(scenario.other_benefits, self.horizon)
+        self.cost_lines = line_matrix(scenario.other_costs, self.horizon)
+        self.cost_line_one_offs = one_offs(scenario.other_costs)
         self.starting_share = np.array([scenario.roles[r].adoption.starting_share for r in self.roles])
         self.scu_per_person = np.array([scenario.capacity.scu_per_person_month[r] for r in self.roles])
         plan = scenario.capacity.plan
@@ -227,9 +250,22 @@ class _Evaluator:
         # The engine's rule: a month's value counts only its served share of demand.
         value *= served_share(demand, throttled)
         capacity = (cost + self.correction[None, :]) * price[:, None]
-        net = value - capacity
-        net[:, 0] -= self.one_off
-        return np.asarray((net * finance.discount_factors(discount, self.horizon)).sum(axis=1))
+        benefits, recurring, one_off = value, capacity, np.full(len(rows), self.one_off)
+        first_line = 5 * n_roles + 4
+        n_benefits = len(self.benefit_lines)
+        if n_benefits:
+            benefits = benefits + rows[:, first_line : first_line + n_benefits] @ self.benefit_lines
+        if len(self.cost_lines):
+            cost_x = rows[:, first_line + n_benefits :]
+            recurring = recurring + cost_x @ self.cost_lines
+            one_off = one_off + cost_x @ self.cost_line_one_offs
+        risk = self.finance.risk_adjustment
+        if risk.benefits or risk.costs:
+            # TEI risk adjustment before discounting, as engine.compute does.
+            benefits, recurring = benefits * (1.0 - risk.benefits), recurring * (1.0 + risk.costs)
+            one_off = one_off * (1.0 + risk.costs)
+        recurring_net = benefits - recurring
+        return npv_of(self.finance.convention, one_off, recurring_net, discount)
 
 
 @dataclass(frozen=True)
