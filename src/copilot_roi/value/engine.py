@@ -33,9 +33,9 @@ from pydantic import BaseModel, ConfigDict
 from copilot_roi.billing import BillingTotals, bill
 from copilot_roi.hourly import FloatArray
 from copilot_roi.pricebook import Prices, effective_prices, load_price_book
-from copilot_roi.value import finance
+from copilot_roi.value import agent_lines, finance
+from copilot_roi.value.agent_lines import AgentLineResult
 from copilot_roi.value.catalogue import RoleId
-from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.scenario import Scenario
 
 
@@ -103,6 +103,12 @@ class ScenarioResult(_Result):
     payback_month: int | None
     break_even: BreakEven
     billing: BillingTotals
+    agent_lines: tuple[AgentLineResult, ...] = ()
+
+    @property
+    def agent_hours_freed(self) -> float:
+        """Hours freed by agent lines over the horizon (included in ``total_hours_freed``)."""
+        return float(sum(line.total_hours_freed for line in self.agent_lines))
 
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame([m.model_dump() for m in self.monthly])
@@ -123,6 +129,8 @@ class ScenarioResult(_Result):
             "served_share": round(self.served_share, 6),
             "throttled_units": round(self.throttled_units, 3),
             "break_even": self.break_even.model_dump(mode="json"),
+            "agent_hours_freed": round(self.agent_hours_freed, 2),
+            "agents": [line.payload() for line in self.agent_lines],
             "monthly": [
                 {
                     "month": m.month,
@@ -232,10 +240,10 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     prices = prices or scenario_prices(scenario)
     h = scenario.horizon_months
     adoption = role_adoption(scenario)
-    demand = monthly_demand_scu(scenario, adoption)
-    billing = bill(
-        demand_series(demand, plan_timezone(scenario.capacity.plan)), scenario.capacity.plan, prices
-    )
+    people_demand = monthly_demand_scu(scenario, adoption)
+    # Agent lines add their SCUs hour by hour (value.agent_lines); without lines this is the people's.
+    demand = people_demand + agent_lines.monthly_units_by_line(scenario).sum(axis=0)
+    billing = bill(agent_lines.hourly_demand(scenario, people_demand), scenario.capacity.plan, prices)
     capacity_cost = billing.monthly["total_cost"].to_numpy(dtype=np.float64)
     throttled = billing.monthly["throttled_scu"].to_numpy(dtype=np.float64)
     served = served_share(demand, throttled)
@@ -248,11 +256,13 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         r: hours_by_role[r] * role.loaded_cost_per_hour * scenario.realisation_rate
         for r, role in scenario.roles.items()
     }
-    hours = np.sum(list(hours_by_role.values()), axis=0)
-    value = np.sum(list(value_by_role.values()), axis=0)
+    agent_hours = agent_lines.hours_if_all_served_by_line(scenario) * served[None, :]
+    agent_value = agent_hours * agent_lines.value_weights(scenario)[:, None]
+    hours = np.sum(list(hours_by_role.values()), axis=0) + agent_hours.sum(axis=0)
+    value = np.sum(list(value_by_role.values()), axis=0) + agent_value.sum(axis=0)
     full_value = float(
         sum(hours_by_role[r].sum() * role.loaded_cost_per_hour for r, role in scenario.roles.items())
-    )
+    ) + float((agent_hours * agent_lines.loaded_costs(scenario)[:, None]).sum())
     net = value - cost
     cumulative = np.cumsum(net)
 
@@ -321,4 +331,7 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         payback_month=finance.payback_month(cumulative),
         break_even=break_even,
         billing=billing.totals,
+        agent_lines=agent_lines.line_results(
+            scenario, prices, people_demand, float(capacity_cost.sum()), served
+        ),
     )
