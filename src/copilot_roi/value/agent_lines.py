@@ -144,11 +144,12 @@ def line_shares(line: AgentLine, months: int, timezone: str) -> FloatArray:
 
 
 def hourly_demand(
-    scenario: Scenario, people_monthly_scu: FloatArray, skip: int | None = None
+    scenario: Scenario, people_monthly_scu: FloatArray, skip: int | None = None, timezone: str | None = None
 ) -> HourlySeries:
     """The scenario's hourly demand: people's SCUs in working hours plus every agent line's SCUs
-    spread over the hours it runs (without line ``skip``, for its marginal cost)."""
-    timezone = plan_timezone(scenario.capacity.plan)
+    spread over the hours it runs (without line ``skip``, for its marginal cost). Working hours
+    are in ``timezone``, by default the plan's."""
+    timezone = timezone or plan_timezone(scenario.capacity.plan)
     people = demand_series(np.asarray(people_monthly_scu, dtype=np.float64), timezone)
     months = len(people_monthly_scu)
     units = people.units_scu.copy()
