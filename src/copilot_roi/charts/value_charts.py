@@ -7,6 +7,8 @@ view's projector sizing (larger type, taller charts).
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -166,7 +168,8 @@ def tornado_figure(
 ) -> go.Figure:
     """NPV at each input's low and high end, widest swing on top."""
     shown = list(reversed(bars[:top]))
-    labels = [b.label for b in shown]
+    # Agent lines put user text in labels (plotly renders some HTML tags): escaped.
+    labels = [html.escape(b.label, quote=False) for b in shown]
     figure = go.Figure()
     for end, colour in (("low", THROTTLED_COLOUR), ("high", VALUE_COLOUR)):
         inputs = [getattr(b, f"{end}_input") for b in shown]
@@ -273,3 +276,23 @@ def right_size_figure(sizing: RightSizing, big: bool = False) -> go.Figure:
         xaxis_title="Provisioned SCUs (24x7)", yaxis_title=f"NPV ({c})", yaxis_tickformat=",.0f"
     )
     return _finish(figure, "NPV by plan: throttled value lost vs capacity saved", big)
+
+
+def agent_cost_per_run_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
+    """Per agent: the capacity cost of one run (marginal) against the same work done by hand."""
+    names = [html.escape(line.agent, quote=False) for line in result.agent_lines]
+    figure = go.Figure()
+    figure.add_bar(
+        x=names,
+        y=[line.cost_per_run or 0.0 for line in result.agent_lines],
+        name="Agent: capacity cost per run",
+        marker_color=PROVISIONED_COLOUR,
+    )
+    figure.add_bar(
+        x=names,
+        y=[line.manual_cost_per_run for line in result.agent_lines],
+        name="By hand: analyst cost per alert",
+        marker_color=VALUE_COLOUR,
+    )
+    figure.update_layout(barmode="group", yaxis_title=f"{result.currency} per alert processed")
+    return _finish(figure, "Cost per alert processed: agent against analyst", big)

@@ -288,3 +288,15 @@ def line_from_rate(rate: AgentRate, days: int, current: AgentLine | None = None)
             f"(P10 {rate.units_per_run_p10:g}, P90 {rate.units_per_run_p90:g}){MINUTES_NOTE}{minutes_note}"
         )[:AGENT_SOURCE_MAX_CHARS],
     )
+
+
+def lines_with_rate(lines: list[AgentLine], rate: AgentRate, days: int) -> list[AgentLine]:
+    """``lines`` with the rate card's runs and SCUs per run for ``rate.agent``: its line updated
+    in place (same name, any case), or a new line appended."""
+    wanted = rate.agent.strip().casefold()
+    out = list(lines)
+    for i, line in enumerate(out):
+        if line.agent.strip().casefold() == wanted:
+            out[i] = line_from_rate(rate, days, line)
+            return out
+    return [*out, line_from_rate(rate, days)]
