@@ -20,14 +20,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from copilot_roi.cli import main
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.usage.agents import AgentRate
 from copilot_roi.value.agent_lines import line_from_rate, preset_line
+from copilot_roi.value.agent_table import lines_from_table, lines_table
+from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.engine import compute
-from copilot_roi.value.scenario import Scenario
+from copilot_roi.value.scenario import AgentLine, AgentRanges, Band, Scenario
 from copilot_roi.value.sensitivity import analyse, parameters
 
 
@@ -187,3 +191,63 @@ def test_presets_and_the_rate_card_fill_a_line() -> None:
         AgentRate("Contoso Agent", False, 3, 3.0, 1.0, 1.0, 1.0, 0.1, 1.0, (0,) * 168), 30
     )
     assert unknown.analyst_minutes_avoided_per_run == 0.0 and "not set" in unknown.source
+
+
+@st.composite
+def agent_lines(draw: st.DrawFn) -> list[AgentLine]:
+    """Up to three lines anywhere in the model's limits, any names (unique), bands around values."""
+
+    def number(name: str) -> st.SearchStrategy[float]:
+        low, high = field_bounds(AgentLine, name)
+        return st.one_of(st.sampled_from([low, high]), st.floats(low, high, allow_nan=False))
+
+    lines = []
+    names = draw(st.lists(st.text(min_size=1, max_size=120).filter(str.strip), max_size=3,
+                          unique_by=lambda n: n.strip().casefold()))  # fmt: skip
+    for name in names:
+        scu, minutes = draw(number("scu_per_run")), draw(number("analyst_minutes_avoided_per_run"))
+        scu_low, scu_high = sorted((scu, draw(number("scu_per_run"))))
+        lines.append(
+            AgentLine(
+                agent=name,
+                runs_per_month=draw(number("runs_per_month")),
+                scu_per_run=scu,
+                analyst_minutes_avoided_per_run=minutes,
+                loaded_cost_per_hour=draw(st.one_of(st.none(), number("loaded_cost_per_hour"))),
+                runs_during=draw(st.sampled_from(["all_hours", "working_hours"])),
+                ranges=AgentRanges(
+                    scu_per_run=Band(low=min(scu_low, scu), high=max(scu_high, scu)),
+                    analyst_minutes_avoided_per_run=Band(low=0.0, high=max(minutes, 0.0)),
+                ),
+                source=draw(st.text(max_size=60)),
+            )
+        )
+    return lines
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=agent_lines())
+def test_agent_lines_round_trip_through_json_and_the_editor_table(lines: list[AgentLine]) -> None:
+    s = Scenario.model_validate(
+        scenario(agents=[]).model_dump() | {"agents": [a.model_dump() for a in lines]}
+    )
+    assert Scenario.model_validate_json(s.model_dump_json()) == s
+    assert lines_from_table(lines_table(lines)) == lines
+
+
+def test_editor_rows_with_problems_name_the_row_and_column() -> None:
+    table = lines_table([preset_line("phishing_triage"), preset_line("conditional_access_optimization")])
+    bad = table.astype({"scu_per_run": object})
+    bad.loc[1, "scu_per_run"] = "lots"
+    with pytest.raises(ValueError, match=r"agent row 2, SCUs per run: 'lots' is not a number"):
+        lines_from_table(bad)
+    bad = table.copy()
+    bad.loc[0, "runs_per_month"] = -5.0
+    with pytest.raises(
+        ValueError, match=r"agent row 1, runs_per_month: Input should be greater than or equal to 0"
+    ):
+        lines_from_table(bad)
+    # A value outside its band widens the band, as a role's widgets do.
+    wide = table.copy()
+    wide.loc[0, "analyst_minutes_avoided_per_run"] = 40.0
+    assert lines_from_table(wide)[0].ranges.analyst_minutes_avoided_per_run.high == 40.0

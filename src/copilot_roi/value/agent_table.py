@@ -87,7 +87,8 @@ def lines_from_table(table: pd.DataFrame) -> list[AgentLine]:
             continue
         if _blank(record.get("agent")):
             raise ValueError(f"agent row {position}, {EDITOR_COLUMNS['agent']}: needs a name")
-        data: dict[str, Any] = {"agent": str(record["agent"]).strip(), "ranges": {}}
+        # The name is kept verbatim (a file's name must survive the page); the model refuses blanks.
+        data: dict[str, Any] = {"agent": str(record["agent"]), "ranges": {}}
         for name in ("runs_per_month", "scu_per_run", "analyst_minutes_avoided_per_run"):
             if _blank(record.get(name)):
                 raise ValueError(f"agent row {position}, {EDITOR_COLUMNS[name]}: needs a number")
@@ -107,9 +108,11 @@ def lines_from_table(table: pd.DataFrame) -> list[AgentLine]:
         data["loaded_cost_per_hour"] = (
             None if _blank(cost) else _number(position, "loaded_cost_per_hour", cost)
         )
-        if not _blank(record.get("runs_during")):
+        if isinstance(record.get("runs_during"), str) and record["runs_during"]:
             data["runs_during"] = str(record["runs_during"])
-        data["source"] = "user input" if _blank(record.get("source")) else str(record["source"])
+        source = record.get("source")
+        # A new row's empty cell is None; text (even empty) is the user's and kept as written.
+        data["source"] = "user input" if source is None or isinstance(source, float) else str(source)
         try:
             lines.append(AgentLine.model_validate(data))
         except ValidationError as error:
