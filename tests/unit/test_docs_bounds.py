@@ -9,7 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from copilot_roi.value.bounds import field_bounds
-from copilot_roi.value.scenario import Adoption, CapacitySizing, RoleScenario, Scenario
+from copilot_roi.value.scenario import Adoption, AgentLine, CapacitySizing, RoleScenario, Scenario
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -24,6 +24,10 @@ ROWS: list[tuple[str, type[BaseModel], str]] = [
     ("realisation_rate", Scenario, "realisation_rate"),
     ("horizon_months", Scenario, "horizon_months"),
     ("discount_rate_annual", Scenario, "discount_rate_annual"),
+    ("agents[].runs_per_month", AgentLine, "runs_per_month"),
+    ("agents[].scu_per_run", AgentLine, "scu_per_run"),
+    ("agents[].analyst_minutes_avoided_per_run", AgentLine, "analyst_minutes_avoided_per_run"),
+    ("agents[].loaded_cost_per_hour", AgentLine, "loaded_cost_per_hour"),
 ]
 
 
@@ -43,3 +47,19 @@ def stated_ranges(text: str) -> list[tuple[float, float]]:
 @pytest.mark.parametrize(("field", "model", "name"), ROWS, ids=[r[0] for r in ROWS])
 def test_readme_states_the_models_limits(field: str, model: type[BaseModel], name: str) -> None:
     assert field_bounds(model, name) in stated_ranges(row_text(field))
+
+
+def test_readme_states_the_agent_list_and_text_limits() -> None:
+    assert (0.0, float(Scenario.model_fields["agents"].metadata[0].max_length)) in stated_ranges(
+        row_text("agents")
+    )
+    name = AgentLine.model_fields["agent"].metadata
+    lengths = {
+        type(m).__name__: getattr(m, "min_length", None) or getattr(m, "max_length", None) for m in name
+    }
+    assert (float(lengths["MinLen"]), float(lengths["MaxLen"])) in stated_ranges(row_text("agents[].agent"))
+
+
+def test_readme_lists_every_agent_line_field() -> None:
+    for name in AgentLine.model_fields:
+        row_text(f"agents[].{name}")
