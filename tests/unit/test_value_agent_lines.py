@@ -251,3 +251,34 @@ def test_editor_rows_with_problems_name_the_row_and_column() -> None:
     wide = table.copy()
     wide.loc[0, "analyst_minutes_avoided_per_run"] = 40.0
     assert lines_from_table(wide)[0].ranges.analyst_minutes_avoided_per_run.high == 40.0
+
+
+def test_roi_takes_agent_rates_from_usage_exports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime as dt
+
+    from copilot_roi.usage import IngestOptions, ingest_paths
+    from copilot_roi.usage.agents import rate_card
+
+    export = Path(__file__).resolve().parents[2] / "sample_data" / "CapacityUsage.xlsx"
+    path = tmp_path / "s.json"
+    path.write_text(scenario(10, agents=[]).model_dump_json(), encoding="utf-8")
+    args = ["roi", "--scenario", str(path), "--agent-rates", str(export), "--as-of", "2026-11-21", "--json"]
+    assert main(args) == 0
+    lines = {a["agent"]: a for a in json.loads(capsys.readouterr().out)["agents"]}
+    card = rate_card(ingest_paths([export], IngestOptions(as_of=dt.date(2026, 11, 21))).frame)
+    agents = [a for a in card.agents if not a.is_person]
+    assert set(lines) == {a.agent for a in agents}
+    for rate in agents:
+        assert lines[rate.agent]["runs_per_month"] == pytest.approx(rate.runs_per_day * 730 / 24, abs=1e-5)
+        assert lines[rate.agent]["scu_per_run"] == pytest.approx(rate.total_units / rate.runs, abs=1e-6)
+    # Known agents keep their preset's minutes: 8.5 / 60 x the SOC role's 100 an hour.
+    assert lines["Phishing Triage Agent"]["manual_cost_per_run"] == pytest.approx(8.5 / 60 * 100, abs=1e-4)
+
+
+def test_roi_refuses_an_unreadable_rate_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(scenario().model_dump_json(), encoding="utf-8")
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"not,a,usage\nexport,at,all\n")
+    assert main(["roi", "--scenario", str(path), "--agent-rates", str(junk)]) == 1
+    assert "copilot-roi" in capsys.readouterr().err

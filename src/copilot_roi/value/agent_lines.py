@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict
 from copilot_roi.billing import bill
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray, HourlySeries
 from copilot_roi.pricebook import Prices
-from copilot_roi.usage.agents import AgentRate
+from copilot_roi.usage.agents import AgentRate, RateCard
 from copilot_roi.value.catalogue import AgentDefaults, PresetName, load_catalogue
 from copilot_roi.value.demand import demand_series, month_shares, plan_timezone
 from copilot_roi.value.scenario import AGENT_SOURCE_MAX_CHARS, AgentLine, AgentRanges, Band, Scenario
@@ -255,7 +255,7 @@ def line_from_rate(rate: AgentRate, days: int, current: AgentLine | None = None)
     widened to hold the mean. Minutes avoided and cost per hour are kept from ``current``, else
     the catalogue preset of the same agent, else 0 minutes (nothing claimed until the user sets it).
 
-    >>> from copilot_roi.usage.agents import AgentRate
+    >>> from copilot_roi.usage.agents import AgentRate, RateCard
     >>> rate = AgentRate("Phishing Triage Agent", False, 60, 27.0, 0.4, 0.2, 0.9, 2.0, 0.1, (0,) * 168)
     >>> line = line_from_rate(rate, days=30)
     >>> round(line.runs_per_month, 4), line.scu_per_run, line.ranges.scu_per_run
@@ -300,3 +300,15 @@ def lines_with_rate(lines: list[AgentLine], rate: AgentRate, days: int) -> list[
             out[i] = line_from_rate(rate, days, line)
             return out
     return [*out, line_from_rate(rate, days)]
+
+
+def lines_from_rate_card(lines: list[AgentLine], card: RateCard) -> list[AgentLine]:
+    """``lines`` with every agent of the rate card taken in (``lines_with_rate``, one by one).
+
+    People who start agent runs (``is_person``) are skipped: a line is named after an agent.
+    """
+    out = list(lines)
+    for rate in card.agents:
+        if not rate.is_person and rate.runs > 0:
+            out = lines_with_rate(out, rate, card.days)
+    return out

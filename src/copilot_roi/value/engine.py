@@ -16,6 +16,10 @@ Per month ``m`` (1..horizon; conventions in ``copilot_roi.value.finance``):
 
 Hours freed and realised value are kept apart: only the realisation rate turns one into the other.
 
+Agent lines (``value.agent_lines``) add their runs x SCUs per run to demand(m), hour by hour, and
+their runs x minutes avoided / 60 x served share(m) to hours freed; ``agent_lines`` in the result
+keeps them visible apart, with each line's cost per run and manual cost per run.
+
 >>> from copilot_roi.value.scenario import scenario_template
 >>> r = compute(scenario_template("expected"))
 >>> r.horizon_months, len(r.monthly), r.total_value < r.value_at_full_realisation

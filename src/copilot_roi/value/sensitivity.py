@@ -7,7 +7,9 @@ provisioned cost is fixed and overage and throttled SCUs are piecewise-linear fu
 month's total, evaluated exactly per month; metering to 0.1 SCU and the E5/E7 pool's time order
 are not modelled per variant, but per-month corrections make the unperturbed scenario reproduce
 ``engine.compute``'s billed cost and throttled SCUs exactly, so only the perturbation is
-approximate.
+approximate. Agent lines add two inputs each (SCUs per run, minutes avoided per run); their SCUs
+join each variant's demand, and every variant keeps the base scenario's mix of people's and
+agents' hourly shapes in each month (``agent_lines.mixed_month_shares``).
 
 Monte Carlo inputs are drawn independently from PERT distributions (low, value, high); real
 inputs co-move (a team that adopts fast also tends to save more), so the spread is understated
