@@ -39,7 +39,11 @@ OVERAGE = {"none": "Off (throttle)", "unlimited": "Unlimited", "capped": "Capped
 
 def apply_preset() -> None:
     preset = PRESETS[st.session_state.get(scenario_state.PRESET_KEY) or "Expected"]
-    scenario_state.show(scenario_template(preset))  # type: ignore[arg-type]
+    template = scenario_template(preset)  # type: ignore[arg-type]
+    current = scenario_state.session_scenario()
+    if current is not None and current.agents:  # agent lines are the customer's, not a preset's
+        template = template.model_copy(update={"agents": current.agents})
+    scenario_state.show(template)
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)

@@ -95,3 +95,13 @@ def test_hostile_agent_names_are_text_everywhere_on_the_page() -> None:
     text = json.dumps(figures)
     assert "<img" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_a_preset_keeps_the_agent_lines() -> None:
+    scenario = with_agents(preset_line("phishing_triage").model_dump())
+    at = open_scenarios(scenario)
+    at.segmented_control(key="scn_preset").set_value("Pessimistic").run()
+    assert not at.exception, at.exception
+    shown = at.session_state["scenario"]
+    assert shown.roles["soc"].time_saved_share == scenario_template("low").roles["soc"].time_saved_share
+    assert shown.agents == scenario.agents
