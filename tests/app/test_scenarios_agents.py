@@ -56,6 +56,9 @@ def test_adding_a_preset_shows_the_engines_per_run_figures() -> None:
     assert row["cost_per_run"] == pytest.approx(line.cost_per_run)
     assert row["hours_freed"] == pytest.approx(line.total_hours_freed)
     assert len(at.get("plotly_chart")) == 3  # the executive view's two charts and the agents'
+    monthly = json.loads(at.get("plotly_chart")[1].proto.spec)
+    agents_bar = next(t for t in monthly["data"] if t.get("name") == "Agents")
+    assert agents_bar["y"] == pytest.approx([sum(lines) for lines in zip(line.hours_freed, strict=True)])
 
 
 def test_a_scenario_with_agent_lines_reopens_with_them() -> None:

@@ -113,6 +113,11 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
             x=months, y=list(hours), name=_role_label(role_id),
             marker_color=ROLE_COLOURS.get(role_id, NEUTRAL_COLOUR),
         )  # fmt: skip
+    if result.agent_lines:  # agents free hours too: one stacked bar of their own, apart from people's
+        figure.add_bar(
+            x=months, y=[sum(line.hours_freed[i] for line in result.agent_lines) for i in range(len(months))],
+            name="Agents", marker_color=NEUTRAL_COLOUR,
+        )  # fmt: skip
     realised_per_hour = result.total_value / result.total_hours_freed if result.total_hours_freed > 0 else 0.0
     if realised_per_hour > 0:
         needed = [m.cost / realised_per_hour for m in result.monthly]
@@ -124,9 +129,7 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
             f"{result.currency} {realised_per_hour:,.0f} realised per hour<extra></extra>",
         )  # fmt: skip
         # Month 1 carries the one-off costs: a spike that would flatten every other month.
-        stacked_top = max(
-            (sum(h[i] for h in result.hours_freed_by_role.values()) for i in range(len(months))), default=0
-        )
+        stacked_top = max((m.hours_freed for m in result.monthly), default=0)
         ceiling = 1.5 * max(stacked_top, max(needed[1:], default=0.0), 1.0)
         if needed[0] > ceiling:
             figure.update_yaxes(range=[0, ceiling])
