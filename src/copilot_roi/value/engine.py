@@ -67,7 +67,8 @@ class BreakEven(_Result):
     """What must be true for the horizon's (undiscounted) net benefit to be zero.
 
     ``time_saved_multiplier``: the factor on every role's time-saved share (equivalently on hours
-    or loaded cost) at which value equals cost; ``time_saved_share_by_role`` applies it.
+    or loaded cost; with agent lines, also on their minutes avoided per run) at which value equals
+    cost; ``time_saved_share_by_role`` applies it.
     ``realisation_rate``: the realisation rate at which value equals cost (above 1 means even
     turning every freed hour into value would not pay). None where there is no value to scale.
     """
