@@ -8,6 +8,7 @@ from copilot_roi.charts import value_charts as charts
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan
 from copilot_roi.pricebook import Prices, load_price_book
 from copilot_roi.usage import UsageDataset
+from copilot_roi.value.agent_table import per_run_table
 from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.calibration import measure_usage
 from copilot_roi.value.catalogue import ROLE_IDS, load_catalogue
@@ -26,10 +27,12 @@ from copilot_roi.value.workshop import (
     scenario_from_values,
 )
 from ui import scenario_state
+from ui.agent_lines_editor import agent_lines_section
 from ui.finance_inputs import draw_finance_figures, finance_inputs
 from ui.query_state import show_link_problems, sync_url
 from ui.role_inputs import team_inputs
 from ui.sidebar import current_prices
+from ui.tables import show_table
 from ui.usage_state import DATASET_KEY
 
 PRESETS = {"Pessimistic": "low", "Expected": "expected", "Optimistic": "high"}
@@ -38,7 +41,11 @@ OVERAGE = {"none": "Off (throttle)", "unlimited": "Unlimited", "capped": "Capped
 
 def apply_preset() -> None:
     preset = PRESETS[st.session_state.get(scenario_state.PRESET_KEY) or "Expected"]
-    scenario_state.show(scenario_template(preset))  # type: ignore[arg-type]
+    template = scenario_template(preset)  # type: ignore[arg-type]
+    current = scenario_state.session_scenario()
+    if current is not None and current.agents:  # agent lines are the customer's, not a preset's
+        template = template.model_copy(update={"agents": current.agents})
+    scenario_state.show(template)
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
@@ -149,9 +156,14 @@ def workshop() -> None:
     base = scenario_state.base() or scenario_template("expected")
     benefit_rows, cost_rows = finance_inputs(base, money)
     plan_mode = plan_and_usage()
+    agents = agent_lines_section(base, usage_dataset())
     outputs = st.container()
     try:
         scenario = scenario_from_values(base, scenario_state.values())
+        if agents is not None and agents != base.agents:
+            scenario = Scenario.model_validate(
+                scenario.model_dump() | {"agents": [a.model_dump() for a in agents], "preset": "custom"}
+            )
         scenario = with_finance(scenario, scenario_state.values(), benefit_rows, cost_rows)
         overrides = overrides_from_prices(prices, load_price_book())
         scenario = scenario.model_copy(update={"prices": overrides})
@@ -199,6 +211,17 @@ def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity, big: bool) 
     st.info(break_even_sentence(result))
 
 
+def draw_agents(result: ScenarioResult, big: bool) -> None:
+    st.subheader("Agents: cost per alert processed")
+    show_table(per_run_table(result.agent_lines), result.currency)
+    st.caption(
+        f"Cost per run: the plan's extra capacity cost for the line over the horizon, per run "
+        f"(0 when runs fit in capacity already paid for). By hand: minutes avoided / 60 x loaded cost. "
+        f"Agents freed {result.agent_hours_freed:,.0f} of the {result.total_hours_freed:,.0f} hours."
+    )
+    st.plotly_chart(charts.agent_cost_per_run_figure(result, big), key="scn_fig_agents")
+
+
 def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
     if result.served_share < 1:
         st.warning(f"{throttling_warning(result)} Raise the plan, allow overage, or choose "
@@ -214,6 +237,8 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
     st.plotly_chart(charts.cumulative_figure(result, big), key="scn_fig_cumulative")
     st.plotly_chart(charts.monthly_hours_figure(result, big), key="scn_fig_monthly")
     st.caption("Dashed line: the hours whose realised value pays for that month's cost. Bars above it pay.")
+    if result.agent_lines:
+        draw_agents(result, big)
     if big:
         return
     st.plotly_chart(charts.hours_by_role_figure(result), key="scn_fig_roles")

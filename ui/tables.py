@@ -28,6 +28,11 @@ _KNOWN: dict[str, tuple[str, str | None]] = {
     "runs_per_day": ("Runs a day", "%.1f"),
     "share_of_units": ("Share of all SCUs", "percent"),
     "hours_of_week_active": ("Hours of the week it runs", "localized"),
+    "runs_per_month": ("Runs a month", "localized"),
+    "scu_per_run": ("SCUs per run", "%.2f"),
+    "cost_per_run": ("Cost per run (capacity)", "%.2f"),
+    "manual_cost_per_run": ("Cost per alert by hand", "%.2f"),
+    "hours_freed": ("Hours freed", "localized"),
 }
 
 

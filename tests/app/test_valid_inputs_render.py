@@ -20,6 +20,9 @@ from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.catalogue import ROLE_IDS
 from copilot_roi.value.scenario import (
     Adoption,
+    AgentLine,
+    AgentRanges,
+    Band,
     CapacitySizing,
     OneOffCosts,
     RoleScenario,
@@ -70,6 +73,29 @@ def role_values(draw: st.DrawFn, role: RoleScenario) -> RoleScenario:
 
 
 @st.composite
+def agent_line(draw: st.DrawFn) -> AgentLine:
+    """A line anywhere in the model's limits, named by any text (hostile names included)."""
+    name = draw(st.one_of(st.sampled_from(["Phishing Triage Agent", '=cmd|"/c calc"!A1 <b>x</b>']),
+                          st.text(min_size=1, max_size=120).filter(str.strip)))  # fmt: skip
+    scu = draw(bounded(AgentLine, "scu_per_run"))
+    minutes = draw(bounded(AgentLine, "analyst_minutes_avoided_per_run"))
+    cost = draw(st.one_of(st.none(), bounded(AgentLine, "loaded_cost_per_hour")))
+    return AgentLine(
+        agent=name,
+        runs_per_month=draw(bounded(AgentLine, "runs_per_month")),
+        scu_per_run=scu,
+        analyst_minutes_avoided_per_run=minutes,
+        loaded_cost_per_hour=cost,
+        runs_during=draw(st.sampled_from(["all_hours", "working_hours"])),
+        ranges=AgentRanges(
+            scu_per_run=Band(low=scu, high=scu).widened_to(field_bounds(AgentLine, "scu_per_run")[0]),
+            analyst_minutes_avoided_per_run=Band(low=minutes, high=minutes),
+        ),
+        source=draw(st.text(max_size=40)),
+    )
+
+
+@st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     base = scenario_template(draw(st.sampled_from(["low", "expected", "high"])))
     changed = draw(st.sets(st.sampled_from(ROLE_IDS), min_size=1, max_size=3))
@@ -98,6 +124,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             "discount_rate_annual": discount,
             "horizon_months": int(draw(bounded(Scenario, "horizon_months", whole=True))),
             "one_off_costs": OneOffCosts(enablement=draw(bounded(OneOffCosts, "enablement")), training=0),
+            "agents": draw(
+                st.lists(agent_line(), max_size=2, unique_by=lambda a: a.agent.strip().casefold())
+            ),
             "ranges": base.ranges.model_copy(
                 update={
                     "realisation_rate": base.ranges.realisation_rate.widened_to(realisation),
@@ -141,6 +170,7 @@ def test_a_valid_scenario_file_opens_every_value_page(scenario: Scenario) -> Non
         assert flat(shown.roles[role_id].model_dump()) == pytest.approx(flat(role.model_dump()), abs=1e-12)
     assert shown.realisation_rate == pytest.approx(loaded.realisation_rate, abs=1e-12)
     assert shown.capacity.plan == loaded.capacity.plan
+    assert shown.agents == loaded.agents  # names, numbers and bands kept through the editor
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.extra_lines import OtherBenefit, OtherCost
 from copilot_roi.value.finance_settings import FinanceSettings, RiskAdjustment
-from copilot_roi.value.scenario import Adoption, CapacitySizing, RoleScenario, Scenario
+from copilot_roi.value.scenario import Adoption, AgentLine, CapacitySizing, RoleScenario, Scenario
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -29,6 +29,10 @@ ROWS: list[tuple[str, type[BaseModel], str]] = [
     ("finance.risk_adjustment", RiskAdjustment, "benefits"),
     ("finance.risk_adjustment", RiskAdjustment, "costs"),
     ("hours_per_fte_year", Scenario, "hours_per_fte_year"),
+    ("agents[].runs_per_month", AgentLine, "runs_per_month"),
+    ("agents[].scu_per_run", AgentLine, "scu_per_run"),
+    ("agents[].analyst_minutes_avoided_per_run", AgentLine, "analyst_minutes_avoided_per_run"),
+    ("agents[].loaded_cost_per_hour", AgentLine, "loaded_cost_per_hour"),
 ]
 
 
@@ -79,3 +83,19 @@ def test_readme_names_every_key_of_a_line(field: str, model: type[BaseModel]) ->
     assert not missing, f"README row for {field} does not mention {missing}"
     benefits = row_text("other_benefits")  # the band's rule and its default, stated once
     assert "`low <= 1 <= high`" in benefits and "0.8..1.2" in benefits
+
+
+def test_readme_states_the_agent_list_and_text_limits() -> None:
+    assert (0.0, float(Scenario.model_fields["agents"].metadata[0].max_length)) in stated_ranges(
+        row_text("agents")
+    )
+    name = AgentLine.model_fields["agent"].metadata
+    lengths = {
+        type(m).__name__: getattr(m, "min_length", None) or getattr(m, "max_length", None) for m in name
+    }
+    assert (float(lengths["MinLen"]), float(lengths["MaxLen"])) in stated_ranges(row_text("agents[].agent"))
+
+
+def test_readme_lists_every_agent_line_field() -> None:
+    for name in AgentLine.model_fields:
+        row_text(f"agents[].{name}")

@@ -34,14 +34,20 @@ def studies(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
 
 def test_every_study_has_the_graded_fields(capsys: pytest.CaptureFixture[str]) -> None:
     payload = studies(capsys)
-    assert len(payload) == 8  # evidence.md's seven studies, the professionals' script task apart
+    # evidence.md's seven studies (the professionals' script task apart) and the Defender FAQ's claim.
+    assert len(payload) == 9
+    assert [r["id"] for r in payload if r["kind"] == "claim"] == ["defender_faq_triage_claim"]
     for record in payload:
         assert set(record) >= KEYS
         assert record["measures"] in ("task_time", "elapsed_time", "accuracy", "throughput")
         assert record["setting"] in ("lab", "live")
         assert record["significant"] in (True, False, None)
         assert record["authors"] == "Microsoft"
-        assert all(isinstance(u, str) and u.count(".") == 1 for u in record["used_by"])
+        # role.field, or agents.<agent>.field for an agent preset
+        assert all(
+            isinstance(u, str) and u.count(".") == (2 if u.startswith("agents.") else 1)
+            for u in record["used_by"]
+        )
 
 
 def test_no_time_saved_default_cites_an_elapsed_time_study(capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,8 +65,13 @@ def test_used_by_names_the_citing_defaults(capsys: pytest.CaptureFixture[str]) -
     assert by_id["rct_security_pros_2024"]["used_by"] == ["soc.time_saved_share"]
     assert by_id["rct_security_pros_2024_script_analysis"]["significant"] is False
     assert by_id["rct_security_pros_2024_script_analysis"]["used_by"] == ["soc.time_saved_share"]
-    assert by_id["rct_ca_agent_2511_13865"]["used_by"] == ["iam.time_saved_share"]
-    assert by_id["rct_phishing_agent_2511_13860"]["used_by"] == []  # no agent lines yet
+    assert by_id["rct_ca_agent_2511_13865"]["used_by"] == [
+        "iam.time_saved_share",
+        "agents.conditional_access_optimization.analyst_minutes_avoided_per_run",
+    ]
+    assert by_id["rct_phishing_agent_2511_13860"]["used_by"] == [
+        "agents.phishing_triage.analyst_minutes_avoided_per_run"
+    ]
     assert by_id["live_soc_2411_03116"]["context_for"] == ["soc.time_saved_share"]
     assert by_id["rct_novices_2024"]["significant"] is None
 

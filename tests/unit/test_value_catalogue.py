@@ -130,7 +130,8 @@ def test_every_entry_is_graded_and_run_by_microsoft() -> None:
         assert entry.measures in ("task_time", "elapsed_time", "accuracy", "throughput")
         assert entry.setting in ("lab", "live")
         assert entry.authors == "Microsoft"  # evidence.md: every study was run or funded by Microsoft
-        assert entry.grade.startswith("Run by Microsoft; ")
+        expected = "A claim by Microsoft, not a study" if entry.kind == "claim" else "Run by Microsoft; "
+        assert entry.grade.startswith(expected)
 
 
 def test_grades_follow_what_each_study_measured() -> None:
@@ -214,3 +215,45 @@ def test_the_dlp_assumption_reaches_the_engine() -> None:
     hours = compute(scenario_template("expected")).hours_freed_by_role["dlp"]
     assert hours[11] == pytest.approx(2 * 10 * 52 / 12 * 0.10)
     assert hours[11] == pytest.approx(8.6667, abs=1e-4)
+
+
+def test_the_defender_faq_is_a_claim_shown_only_as_context() -> None:
+    catalogue = load_catalogue()
+    claim = catalogue.evidence["defender_faq_triage_claim"]
+    assert claim.kind == "claim" and "not a study" in claim.grade
+    assert catalogue.used_by("defender_faq_triage_claim") == []
+    assert "agents.security_alert_triage.analyst_minutes_avoided_per_run" in catalogue.shown_with(
+        "defender_faq_triage_claim"
+    )
+
+
+def test_a_claim_cannot_be_an_agent_defaults_evidence() -> None:
+    broken = CATALOGUE_TEXT.replace(
+        'evidence = ["rct_ca_agent_2511_13865"], reason = "A Conditional',
+        'evidence = ["defender_faq_triage_claim"], reason = "A Conditional',
+    )
+    with pytest.raises(ValidationError, match="a claim: show it as context"):
+        load_catalogue(broken)
+
+
+def test_agent_minutes_cannot_rest_on_elapsed_time() -> None:
+    broken = CATALOGUE_TEXT.replace(
+        'evidence = ["rct_ca_agent_2511_13865"], reason = "A Conditional',
+        'evidence = ["live_soc_2411_03116"], reason = "A Conditional',
+    )
+    with pytest.raises(ValidationError, match="which measures elapsed_time"):
+        load_catalogue(broken)
+
+
+def test_agent_presets_cite_the_phishing_and_conditional_access_studies() -> None:
+    catalogue = load_catalogue()
+    assert catalogue.used_by("rct_phishing_agent_2511_13860") == [
+        "agents.phishing_triage.analyst_minutes_avoided_per_run"
+    ]
+    assert "agents.conditional_access_optimization.analyst_minutes_avoided_per_run" in catalogue.used_by(
+        "rct_ca_agent_2511_13865"
+    )
+    # 10 minutes of manual triage, 6.5x outcomes per analyst-minute: 10 x (1 - 1/6.5) = 8.46, 8.5 shown.
+    assert catalogue.agents["phishing_triage"].analyst_minutes_avoided_per_run.expected == pytest.approx(
+        10 * (1 - 1 / 6.5), abs=0.05
+    )

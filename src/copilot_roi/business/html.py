@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from copilot_roi.business import palette
+from copilot_roi.business.agent_rows import AGENT_HEADERS, AGENT_NOTE, agent_rows
 from copilot_roi.business.case import (
     NO_STUDY,
     BusinessCase,
@@ -155,6 +156,7 @@ def render(case: BusinessCase) -> str:
         _evidence(case),
         _usage(case),
         _finance_tables(case),
+        _agents(case),
         "<footer>",
         f"<div>Prepared {case.prepared_on:%d %B %Y}; plan {esc(r.plan_description)}; currency {esc(c)}. "
         f"Data sources: {'; '.join(esc(s) for s in case.data_sources)}.</div>",
@@ -370,4 +372,15 @@ def _figure(figure: go.Figure, div_id: str) -> str:
             div_id=div_id,
             config={"displaylogo": False, "responsive": False, "displayModeBar": False},
         )
+    )
+
+
+def _agents(case: BusinessCase) -> str:
+    """Per agent line: cost per alert processed against the manual cost (empty without lines)."""
+    if not case.result.agent_lines:
+        return ""
+    return (
+        "<h2>Agents: cost per alert processed</h2>"
+        + _table(AGENT_HEADERS, agent_rows(case), numeric={1, 2, 3, 4, 5})
+        + f"<p>{esc(AGENT_NOTE)}</p>"
     )

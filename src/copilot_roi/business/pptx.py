@@ -27,6 +27,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from copilot_roi.business import palette
+from copilot_roi.business.agent_rows import AGENT_HEADERS, AGENT_NOTE, agent_rows
 from copilot_roi.business.case import BusinessCase, evidence_authors, headline_figures, role_ids_with_people
 from copilot_roi.business.finance_view import finance_notes, finance_tables
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
@@ -73,6 +74,8 @@ def deck_bytes(case: BusinessCase) -> bytes:
     _tornado(deck, case)
     _assumptions(deck, case)
     _finance(deck, case)
+    if case.result.agent_lines:
+        _agents(deck, case)
     _next_steps(deck, case)
     for number, slide in enumerate(deck.slides, start=1):
         if number > 1:
@@ -528,3 +531,14 @@ def _next_steps(deck: Deck, case: BusinessCase) -> None:
         )
     numbered = [f"{i}.  {step}" for i, step in enumerate(steps, start=1)]
     _bullets(slide, numbered, Inches(0.6), Inches(1.4), WIDTH - Inches(1.2), Inches(5.5), size=20)
+
+
+def _agents(deck: Deck, case: BusinessCase) -> None:
+    """Per agent line: cost per alert processed against the same work by hand."""
+    slide = _slide(deck, "Agents: cost per alert processed")
+    rows = [list(AGENT_HEADERS), *([_clip(v) for v in row] for row in agent_rows(case)[:12])]
+    bottom = _table(slide, rows, Inches(0.6), Inches(1.4), [4.1, 1.5, 1.4, 2.0, 2.0, 1.1])
+    text_top = bottom + Inches(0.2)
+    _bullets(
+        slide, [AGENT_NOTE], Inches(0.6), text_top, WIDTH - Inches(1.2), FOOTER_TOP - text_top, size=SMALL_PT
+    )

@@ -43,6 +43,21 @@ ASSUMPTIONS = "Assumptions"
 HOURS = "Hours by role"
 VALUE = "Value by role"
 CASH = "Cash flow"
+AGENTS = "Agents"
+# The Agents sheet: one input row per line, then one row per month (columns by name, not letter).
+AGENT_INPUT_HEADER_ROW = 2
+AGENT_INPUT_COLUMNS = (
+    "Agent",
+    "Runs a month",
+    "SCUs per run",
+    "Analyst minutes avoided per run",
+    "Loaded cost per hour",
+    "Cost per run (capacity, engine)",
+    "Cost per alert by hand",
+    "Hours freed (horizon)",
+    "Source",
+)
+AGENT_COL = {name: i for i, name in enumerate(AGENT_INPUT_COLUMNS)}
 FIRST_INPUT_ROW = 4  # zero-based: row 5 in Excel
 CASH_HEADER_ROW = 12  # zero-based header row of the monthly table; months follow
 RESULT_ROWS = {  # label -> zero-based row of the Cash flow results block (value in column B)
@@ -194,6 +209,8 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
     # Local import: the finance sheets reuse this module's writers and formats.
     from copilot_roi.business.xlsx_finance import write_discounting, write_lines
 
+    if case.result.agent_lines:
+        _agents(book.add_worksheet(AGENTS), case, cells, f, cached_values)
     cash = book.add_worksheet(CASH)
     lines = write_lines(book, case, f, cached_values)
     _cash_flow(cash, case, cells, f, cached_values, lines)
@@ -407,11 +424,14 @@ def _cash_flow(
         cum_cost = sum(x.cost for x in result.monthly[: m + 1])
         cum_value = sum(x.value for x in result.monthly[: m + 1])
         discount = (1 + case.scenario.discount_rate_annual) ** (-flow.month / 12)
+        agent_hours, agent_value = _agent_term(case, m, "hours"), _agent_term(case, m, "value")
         formulas: list[tuple[int, str, float, Any]] = [
             (2, f"=IF(A{r1}=1,{one_off},0)", flow.one_off_cost, f.money),
             (3, f"=B{r1}*{cells['capacity_cost_multiplier']}+C{r1}+{lines.costs(m)}", flow.cost, f.money),
-            (4, f"=SUM({quoted(HOURS)}!B{hours_row}:{last_role_col}{hours_row})", flow.hours_freed, f.hours),
-            (5, f"=SUM({quoted(VALUE)}!B{hours_row}:{last_role_col}{hours_row})", flow.value, f.money),
+            (4, f"=SUM({quoted(HOURS)}!B{hours_row}:{last_role_col}{hours_row}){agent_hours}",
+             flow.hours_freed, f.hours),
+            (5, f"=SUM({quoted(VALUE)}!B{hours_row}:{last_role_col}{hours_row}){agent_value}",
+             flow.value, f.money),
             (6, f"=F{r1}+{lines.benefits(m)}-D{r1}", flow.net, f.money),
             (7, f"={prev_cum}+G{r1}", flow.cumulative_net, f.money),
             (8, f"={prev_cost}+D{r1}", cum_cost, f.money),
@@ -657,3 +677,91 @@ def _sources(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
         write_text(ws, row, 2, cited.effective_date.isoformat(), f.text)
         write_text(ws, row, 3, cited.confidence, f.text)
         write_text(ws, row, 4, cited.source, f.text)
+
+
+def _agent_month_header_row(case: BusinessCase) -> int:
+    return AGENT_INPUT_HEADER_ROW + len(case.result.agent_lines) + 3
+
+
+def _agent_term(case: BusinessCase, month_index: int, kind: str) -> str:
+    """``+'Agents'!<total cell>`` for month ``month_index``'s agent hours or value ("" without lines)."""
+    n = len(case.result.agent_lines)
+    if not n:
+        return ""
+    row = _agent_month_header_row(case) + 1 + month_index
+    col = 1 + n if kind == "hours" else 2 + n
+    return f"+{ref(AGENTS, row, col)}"
+
+
+def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool) -> None:
+    """Agent lines: their inputs (blue, editable) and per-month hours and value as live formulas.
+
+    Hours(m) = runs x minutes / 60 x the month's served share (Cash flow column N); value = hours x
+    loaded cost x realisation rate. Cost per run is the engine's (marginal billing has no compact
+    formula); cost by hand = minutes / 60 x loaded cost.
+    """
+    lines = case.result.agent_lines
+    h = case.result.horizon_months
+    c = case.prices.currency
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, len(AGENT_INPUT_COLUMNS) - 2, 16)
+    ws.set_column(len(AGENT_INPUT_COLUMNS) - 1, len(AGENT_INPUT_COLUMNS) - 1, 60)
+    write_text(ws, 0, 0, f"Agent lines ({c}): blue cells are inputs; hours and value follow them", f.title)
+    ws.set_row(AGENT_INPUT_HEADER_ROW, 32)
+    for col, header in enumerate(AGENT_INPUT_COLUMNS):
+        write_text(ws, AGENT_INPUT_HEADER_ROW, col, header, f.header)
+    month_header = _agent_month_header_row(case)
+    first_month, last_month = month_header + 2, month_header + 1 + h  # one-based rows
+
+    def cell(row: int, name: str) -> str:
+        return str(xl_rowcol_to_cell(row, AGENT_COL[name], row_abs=True, col_abs=True))
+
+    for i, line in enumerate(lines):
+        row = AGENT_INPUT_HEADER_ROW + 1 + i
+        write_text(ws, row, AGENT_COL["Agent"], line.agent, f.text)
+        ws.write_number(row, AGENT_COL["Runs a month"], line.runs_per_month, f.number_input)
+        ws.write_number(row, AGENT_COL["SCUs per run"], line.scu_per_run, f.number_input)
+        minutes_col = AGENT_COL["Analyst minutes avoided per run"]
+        ws.write_number(row, minutes_col, line.analyst_minutes_avoided_per_run, f.number_input)
+        ws.write_number(row, AGENT_COL["Loaded cost per hour"], line.loaded_cost_per_hour, f.money_input)
+        if line.cost_per_run is None:
+            write_text(ws, row, AGENT_COL["Cost per run (capacity, engine)"], "n/a", f.text)
+        else:
+            ws.write_number(row, AGENT_COL["Cost per run (capacity, engine)"], line.cost_per_run, f.money)
+        minutes, cost = cell(row, "Analyst minutes avoided per run"), cell(row, "Loaded cost per hour")
+        ws.write_formula(row, AGENT_COL["Cost per alert by hand"], f"={minutes}/60*{cost}", f.money,
+                         line.manual_cost_per_run if cached else 0)  # fmt: skip
+        hours_col = xl_col_to_name(1 + i)
+        ws.write_formula(row, AGENT_COL["Hours freed (horizon)"],
+                         f"=SUM({hours_col}{first_month}:{hours_col}{last_month})", f.hours,
+                         line.total_hours_freed if cached else 0)  # fmt: skip
+        write_text(ws, row, AGENT_COL["Source"], line.source, f.wrap)
+
+    write_text(ws, month_header, 0, "Month", f.header)
+    for i, line in enumerate(lines):
+        write_text(ws, month_header, 1 + i, f"Hours freed: {line.agent}", f.header)
+    write_text(ws, month_header, 1 + len(lines), "Agent hours freed", f.header)
+    write_text(ws, month_header, 2 + len(lines), f"Agent realised value ({c})", f.header)
+    ws.set_row(month_header, 32)
+    for m in range(h):
+        row = month_header + 1 + m
+        ws.write_number(row, 0, m + 1, f.integer)
+        value_terms = []
+        for i, line in enumerate(lines):
+            inputs = AGENT_INPUT_HEADER_ROW + 1 + i
+            formula = (
+                f"={cell(inputs, 'Runs a month')}*{cell(inputs, 'Analyst minutes avoided per run')}/60"
+                f"*{_served_cell(m)}"
+            )
+            ws.write_formula(row, 1 + i, formula, f.hours, line.hours_freed[m] if cached else 0)
+            value_terms.append(f"{xl_rowcol_to_cell(row, 1 + i)}*{cell(inputs, 'Loaded cost per hour')}")
+        first_col, last_col = xl_col_to_name(1), xl_col_to_name(len(lines))
+        ws.write_formula(row, 1 + len(lines), f"=SUM({first_col}{row + 1}:{last_col}{row + 1})", f.hours,
+                         sum(line.hours_freed[m] for line in lines) if cached else 0)  # fmt: skip
+        value_formula = f"=({'+'.join(value_terms)})*{cells['realisation_rate']}"
+        ws.write_formula(row, 2 + len(lines), value_formula, f.money,
+                         sum(line.value[m] for line in lines) if cached else 0)  # fmt: skip
+    write_text(ws, last_month + 1, 0, "Cost per run: the plan's extra capacity cost for the line over the "
+               "horizon, per run (engine billing). Hours and value join the Cash flow's columns E and F.",
+               f.text)  # fmt: skip
+    ws.freeze_panes(AGENT_INPUT_HEADER_ROW + 1, 1)

@@ -7,6 +7,8 @@ view's projector sizing (larger type, taller charts).
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -111,6 +113,11 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
             x=months, y=list(hours), name=_role_label(role_id),
             marker_color=ROLE_COLOURS.get(role_id, NEUTRAL_COLOUR),
         )  # fmt: skip
+    if result.agent_lines:  # agents free hours too: one stacked bar of their own, apart from people's
+        figure.add_bar(
+            x=months, y=[sum(line.hours_freed[i] for line in result.agent_lines) for i in range(len(months))],
+            name="Agents", marker_color=NEUTRAL_COLOUR,
+        )  # fmt: skip
     realised_per_hour = result.total_value / result.total_hours_freed if result.total_hours_freed > 0 else 0.0
     if realised_per_hour > 0:
         needed = [m.cost / realised_per_hour for m in result.monthly]
@@ -122,9 +129,7 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
             f"{result.currency} {realised_per_hour:,.0f} realised per hour<extra></extra>",
         )  # fmt: skip
         # Month 1 carries the one-off costs: a spike that would flatten every other month.
-        stacked_top = max(
-            (sum(h[i] for h in result.hours_freed_by_role.values()) for i in range(len(months))), default=0
-        )
+        stacked_top = max((m.hours_freed for m in result.monthly), default=0)
         ceiling = 1.5 * max(stacked_top, max(needed[1:], default=0.0), 1.0)
         if needed[0] > ceiling:
             figure.update_yaxes(range=[0, ceiling])
@@ -166,7 +171,8 @@ def tornado_figure(
 ) -> go.Figure:
     """NPV at each input's low and high end, widest swing on top."""
     shown = list(reversed(bars[:top]))
-    labels = [b.label for b in shown]
+    # Agent lines put user text in labels (plotly renders some HTML tags): escaped.
+    labels = [html.escape(b.label, quote=False) for b in shown]
     figure = go.Figure()
     for end, colour in (("low", THROTTLED_COLOUR), ("high", VALUE_COLOUR)):
         inputs = [getattr(b, f"{end}_input") for b in shown]
@@ -273,3 +279,23 @@ def right_size_figure(sizing: RightSizing, big: bool = False) -> go.Figure:
         xaxis_title="Provisioned SCUs (24x7)", yaxis_title=f"NPV ({c})", yaxis_tickformat=",.0f"
     )
     return _finish(figure, "NPV by plan: throttled value lost vs capacity saved", big)
+
+
+def agent_cost_per_run_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
+    """Per agent: the capacity cost of one run (marginal) against the same work done by hand."""
+    names = [html.escape(line.agent, quote=False) for line in result.agent_lines]
+    figure = go.Figure()
+    figure.add_bar(
+        x=names,
+        y=[line.cost_per_run or 0.0 for line in result.agent_lines],
+        name="Agent: capacity cost per run",
+        marker_color=PROVISIONED_COLOUR,
+    )
+    figure.add_bar(
+        x=names,
+        y=[line.manual_cost_per_run for line in result.agent_lines],
+        name="By hand: analyst cost per alert",
+        marker_color=VALUE_COLOUR,
+    )
+    figure.update_layout(barmode="group", yaxis_title=f"{result.currency} per alert processed")
+    return _finish(figure, "Cost per alert processed: agent against analyst", big)

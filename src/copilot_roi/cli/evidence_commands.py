@@ -38,6 +38,7 @@ def evidence_payload(catalogue: Catalogue) -> list[dict[str, Any]]:
             "caveat": entry.caveat,
             "reference": entry.reference,
             "confidence": entry.confidence,
+            "kind": entry.kind,
             "used_by": catalogue.used_by(entry_id),
             "context_for": catalogue.shown_with(entry_id),
         }

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
+from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.model_files import load_model
+from copilot_roi.usage import IngestOptions, UntrustedFileError, ingest_paths
+from copilot_roi.usage.agents import RateCard, rate_card
+from copilot_roi.value.agent_lines import lines_from_rate_card
 from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
 from copilot_roi.value.finance_text import convention_sentence, discounted_figures
 from copilot_roi.value.rightsize import RightSizing, right_size
@@ -45,6 +50,18 @@ def register(sub: Any) -> None:
         help="value the scenario on the purchasable plan with the highest NPV (flat 1..100 SCU, "
         "overage off or unlimited, or the E5/E7 pool alone), as the Value scenarios page does",
     )
+    roi.add_argument(
+        "--agent-rates",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="usage exports (.xlsx/.csv): take each agent's runs a month and SCUs per run from their "
+        "rate card into the scenario's agent lines (a line per agent, added when missing)",
+    )
+    roi.add_argument(
+        "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
+    )
+    roi.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of the exports' clock times")
     roi.set_defaults(handler=run_roi)
 
 
@@ -63,6 +80,14 @@ def run_roi(args: argparse.Namespace) -> None:
     paths: list[Path] = args.scenario
     # Every file is validated before any is computed: a bad third file fails fast, naming it.
     scenarios = [load_scenario(path) for path in paths]
+    if args.agent_rates:
+        card = _rate_card(args)
+        scenarios = [
+            Scenario.model_validate(
+                s.model_dump() | {"agents": [a.model_dump() for a in lines_from_rate_card(s.agents, card)]}
+            )
+            for s in scenarios
+        ]
     evaluated = [_evaluate(scenario, args.right_size) for scenario in scenarios]
     if args.json:
         payloads = [_payload(result, sizing) for result, sizing in evaluated]
@@ -75,6 +100,16 @@ def run_roi(args: argparse.Namespace) -> None:
         if len(evaluated) > 1:
             sys.stdout.write(f"== {path.name}\n")
         _print_result(result, sizing)
+
+
+def _rate_card(args: argparse.Namespace) -> RateCard:
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz)  # a bad zone is a bad argument (2)
+    try:
+        return rate_card(ingest_paths(args.agent_rates, options).frame)
+    except UntrustedFileError as error:
+        raise CliError(str(error), exit_code=1) from error
+    except ValueError as error:
+        raise CliError(f"agent rates: {error}", exit_code=1) from error
 
 
 def _evaluate(scenario: Scenario, right_sized: bool) -> tuple[ScenarioResult, RightSizing | None]:
@@ -114,6 +149,12 @@ def _print_result(result: ScenarioResult, sizing: RightSizing | None) -> None:
             f"Right-sized by NPV from {len(sizing.candidates)} purchasable plans "
             f"(the scenario's own plan, {sizing.current.describe()}: NPV {c} {sizing.current.npv:,.0f})"
         )
+    for line in result.agent_lines:
+        cost = "n/a" if line.cost_per_run is None else f"{c} {line.cost_per_run:,.2f}"
+        lines.append(
+            f"Agent {_printable(line.agent)}: {line.runs_per_month:,.0f} runs a month, cost per run {cost} "
+            f"(by hand {c} {line.manual_cost_per_run:,.2f}), {line.total_hours_freed:,.0f} h freed"
+        )
     if be.time_saved_multiplier is not None and be.realisation_rate is not None:
         lines.append(
             f"Break-even: time saved x{be.time_saved_multiplier:.2f}, "
@@ -124,3 +165,8 @@ def _print_result(result: ScenarioResult, sizing: RightSizing | None) -> None:
     if result.fte is not None:
         lines.append(result.fte.sentence(c))
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _printable(text: str) -> str:
+    """User text for a terminal: control characters (escape sequences) shown as "?"."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)

@@ -37,6 +37,9 @@ Confidence = Literal["documented", "reported"]
 PresetName = Literal["low", "expected", "high"]
 Measure = Literal["task_time", "elapsed_time", "accuracy", "throughput"]
 Setting = Literal["lab", "live"]
+EvidenceKind = Literal["study", "claim"]
+# Minutes an agent run avoids may rest on labour time or on outcomes per analyst-minute.
+AGENT_MINUTES_MEASURES: frozenset[str] = frozenset({"task_time", "throughput"})
 # TOML has no null: the catalogue spells an unreported significance out, and the model holds None.
 NOT_REPORTED = "not reported"
 # Only labour minutes can become a share of labour hours saved.
@@ -60,6 +63,8 @@ class Evidence(_Frozen):
     caveat: str = Field(min_length=1)
     reference: str = Field(min_length=1)
     confidence: Confidence
+    # A claim (a vendor's sentence, no measurement published) is shown as such, never as a study.
+    kind: EvidenceKind = "study"
 
     @field_validator("significant", mode="before")
     @classmethod
@@ -84,6 +89,8 @@ class Evidence(_Frozen):
         >>> load_catalogue().evidence["live_soc_2411_03116"].grade
         'Run by Microsoft; elapsed time (wall clock); live, observational; significance not reported'
         """
+        if self.kind == "claim":
+            return f"A claim by {self.authors}, not a study: no measurement published"
         setting = "lab tasks" if self.setting == "lab" else "live, observational"
         return f"Run by {self.authors}; {MEASURE_LABELS[self.measures]}; {setting}; {self.significance_label}"
 
@@ -179,10 +186,28 @@ class ScenarioDefaults(_Frozen):
     training_cost: CitedDefault
 
 
+class AgentDefaults(_Frozen):
+    """A Microsoft agent's preset line: runs a month, SCUs per run, analyst minutes a run avoids."""
+
+    agent: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+    runs_per_month: CitedDefault
+    scu_per_run: CitedDefault
+    analyst_minutes_avoided_per_run: CitedDefault
+
+    def cited_fields(self) -> dict[str, CitedDefault]:
+        return {
+            "runs_per_month": self.runs_per_month,
+            "scu_per_run": self.scu_per_run,
+            "analyst_minutes_avoided_per_run": self.analyst_minutes_avoided_per_run,
+        }
+
+
 class Catalogue(_Frozen):
     evidence: dict[str, Evidence]
     roles: dict[RoleId, RoleDefaults]
     defaults: ScenarioDefaults
+    agents: dict[str, AgentDefaults] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _complete(self) -> Catalogue:
@@ -192,6 +217,9 @@ class Catalogue(_Frozen):
         for role_id, role in self.roles.items():
             for name, default in role.cited_fields().items():
                 self._check_citations(f"{role_id}.{name}", name, default)
+        for agent_id, agent in self.agents.items():
+            for name, default in agent.cited_fields().items():
+                self._check_citations(f"agents.{agent_id}.{name}", name, default)
         return self
 
     def _check_citations(self, path: str, name: str, default: CitedDefault) -> None:
@@ -205,6 +233,10 @@ class Catalogue(_Frozen):
                     f"{path} cites {entry_id}, which measures {entry.measures}: a time-saved default "
                     "may cite only task_time results (list it under context instead)"
                 )
+            if entry.kind == "claim":
+                raise ValueError(f"{path} cites {entry_id}, a claim: show it as context, not evidence")
+            if name == "analyst_minutes_avoided_per_run" and entry.measures not in AGENT_MINUTES_MEASURES:
+                raise ValueError(f"{path} cites {entry_id}, which measures {entry.measures}")
             if entry.significant is False and "not significant" not in default.reason:
                 raise ValueError(
                     f"{path} rests on {entry_id}, a result that was not significant: its reason must say "
@@ -224,7 +256,7 @@ class Catalogue(_Frozen):
             for role_id, role in self.roles.items()
             for name, default in role.cited_fields().items()
             if evidence_id in default.evidence
-        ]
+        ] + [path for path, default in self._agent_fields() if evidence_id in default.evidence]
 
     def shown_with(self, evidence_id: str) -> list[str]:
         """The defaults (``role.field``) that show ``evidence_id`` as context only."""
@@ -233,6 +265,13 @@ class Catalogue(_Frozen):
             for role_id, role in self.roles.items()
             for name, default in role.cited_fields().items()
             if evidence_id in default.context
+        ] + [path for path, default in self._agent_fields() if evidence_id in default.context]
+
+    def _agent_fields(self) -> list[tuple[str, CitedDefault]]:
+        return [
+            (f"agents.{agent_id}.{name}", default)
+            for agent_id, agent in self.agents.items()
+            for name, default in agent.cited_fields().items()
         ]
 
 

@@ -21,6 +21,9 @@ cost line's one-off with the one-off costs). NPV, the PVs, ROI on PV and the dis
 follow the scenario's ``finance`` block (convention and TEI risk adjustment, applied to the flows
 before discounting, ``value.finance_settings``); ``roi``, ``net_benefit`` and ``payback_month``
 stay undiscounted and unadjusted.
+Agent lines (``value.agent_lines``) add their runs x SCUs per run to demand(m), hour by hour, and
+their runs x minutes avoided / 60 x served share(m) to hours freed; ``agent_lines`` in the result
+keeps them visible apart, with each line's cost per run and manual cost per run.
 
 >>> from copilot_roi.value.scenario import scenario_template
 >>> r = compute(scenario_template("expected"))
@@ -39,10 +42,10 @@ from pydantic import BaseModel, ConfigDict
 from copilot_roi.billing import BillingTotals, bill
 from copilot_roi.hourly import FloatArray
 from copilot_roi.pricebook import Prices, effective_prices, load_price_book
-from copilot_roi.value import finance
+from copilot_roi.value import agent_lines, finance
+from copilot_roi.value.agent_lines import AgentLineResult
 from copilot_roi.value.catalogue import RoleId
 from copilot_roi.value.conventions import YearRow
-from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.extra_lines import line_matrix, one_offs
 from copilot_roi.value.finance_settings import RiskAdjustment, discounted_summary
 from copilot_roi.value.fte import FteView, fte_view
@@ -77,7 +80,8 @@ class BreakEven(_Result):
     """What must be true for the horizon's (undiscounted) net benefit to be zero.
 
     ``time_saved_multiplier``: the factor on every role's time-saved share (equivalently on hours
-    or loaded cost) at which value equals cost; ``time_saved_share_by_role`` applies it.
+    or loaded cost; with agent lines, also on their minutes avoided per run) at which value equals
+    cost; ``time_saved_share_by_role`` applies it.
     ``realisation_rate``: the realisation rate at which value equals cost (above 1 means even
     turning every freed hour into value would not pay). None where there is no value to scale.
     """
@@ -129,6 +133,12 @@ class ScenarioResult(_Result):
     total_other_benefits: float = 0.0
     total_other_costs: float = 0.0  # recurring and one-off, included in total_cost
     fte: FteView | None = None
+    agent_lines: tuple[AgentLineResult, ...] = ()
+
+    @property
+    def agent_hours_freed(self) -> float:
+        """Hours freed by agent lines over the horizon (included in ``total_hours_freed``)."""
+        return float(sum(line.total_hours_freed for line in self.agent_lines))
 
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame([m.model_dump() for m in self.monthly])
@@ -150,6 +160,8 @@ class ScenarioResult(_Result):
             "throttled_units": round(self.throttled_units, 3),
             "break_even": self.break_even.model_dump(mode="json"),
             **self._finance_payload(),
+            "agent_hours_freed": round(self.agent_hours_freed, 2),
+            "agents": [line.payload() for line in self.agent_lines],
             "monthly": [
                 {
                     "month": m.month,
@@ -294,10 +306,10 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     prices = prices or scenario_prices(scenario)
     h = scenario.horizon_months
     adoption = role_adoption(scenario)
-    demand = monthly_demand_scu(scenario, adoption)
-    billing = bill(
-        demand_series(demand, plan_timezone(scenario.capacity.plan)), scenario.capacity.plan, prices
-    )
+    people_demand = monthly_demand_scu(scenario, adoption)
+    # Agent lines add their SCUs hour by hour (value.agent_lines); without lines this is the people's.
+    demand = people_demand + agent_lines.monthly_units_by_line(scenario).sum(axis=0)
+    billing = bill(agent_lines.hourly_demand(scenario, people_demand), scenario.capacity.plan, prices)
     capacity_cost = billing.monthly["total_cost"].to_numpy(dtype=np.float64)
     throttled = billing.monthly["throttled_scu"].to_numpy(dtype=np.float64)
     served = served_share(demand, throttled)
@@ -312,11 +324,13 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         r: hours_by_role[r] * role.loaded_cost_per_hour * scenario.realisation_rate
         for r, role in scenario.roles.items()
     }
-    hours = np.sum(list(hours_by_role.values()), axis=0)
-    value = np.sum(list(value_by_role.values()), axis=0)
+    agent_hours = agent_lines.hours_if_all_served_by_line(scenario) * served[None, :]
+    agent_value = agent_hours * agent_lines.value_weights(scenario)[:, None]
+    hours = np.sum(list(hours_by_role.values()), axis=0) + agent_hours.sum(axis=0)
+    value = np.sum(list(value_by_role.values()), axis=0) + agent_value.sum(axis=0)
     full_value = float(
         sum(hours_by_role[r].sum() * role.loaded_cost_per_hour for r, role in scenario.roles.items())
-    )
+    ) + float((agent_hours * agent_lines.loaded_costs(scenario)[:, None]).sum())
     net = value + other_benefits - cost
     cumulative = np.cumsum(net)
 
@@ -409,5 +423,8 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
             {r: scenario.roles[r].loaded_cost_per_hour for r in order},
             h,
             scenario.hours_per_fte_year,
+        ),
+        agent_lines=agent_lines.line_results(
+            scenario, prices, people_demand, float(capacity_cost.sum()), served
         ),
     )

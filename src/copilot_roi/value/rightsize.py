@@ -27,8 +27,8 @@ from copilot_roi.billing import meter_overage, pool_draw
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan, e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
-from copilot_roi.value import finance
-from copilot_roi.value.demand import demand_series, plan_timezone
+from copilot_roi.value import agent_lines, finance
+from copilot_roi.value.demand import plan_timezone
 from copilot_roi.value.engine import (
     compute,
     hours_if_all_served,
@@ -102,17 +102,20 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
     prices = prices or scenario_prices(scenario)
     h = scenario.horizon_months
     adoption = role_adoption(scenario)
-    demand_month = monthly_demand_scu(scenario, adoption)
+    people_month = monthly_demand_scu(scenario, adoption)
+    demand_month = people_month + agent_lines.monthly_units_by_line(scenario).sum(axis=0)
     value_if_served = np.zeros(h)
     for r, hours in hours_if_all_served(scenario, adoption).items():
         value_if_served += hours * scenario.roles[r].loaded_cost_per_hour * scenario.realisation_rate
+    agent_hours = agent_lines.hours_if_all_served_by_line(scenario)
+    value_if_served += (agent_hours * agent_lines.value_weights(scenario)[:, None]).sum(axis=0)
     one_off = np.zeros(h)
     one_off[0] = scenario.one_off_costs.total
     discount = finance.discount_factors(scenario.discount_rate_annual, h)
 
     licences = scenario.capacity.plan.e5_licences
     flat = CapacityPlan(provisioned_scu=1, e5_licences=licences)
-    series = demand_series(demand_month, plan_timezone(flat))
+    series = agent_lines.hourly_demand(scenario, people_month, timezone=plan_timezone(flat))
     month_ids, _ = series.month_ids()
     allowance = e5_allowance_scu_per_month(
         licences, prices.e5_allowance_scu_per_licence_month, prices.e5_allowance_cap_scu_month

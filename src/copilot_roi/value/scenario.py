@@ -163,6 +163,46 @@ class ScenarioRanges(_Frozen):
     capacity_price_multiplier: Band = Band(low=0.9, high=1.15)
 
 
+AgentHours = Literal["all_hours", "working_hours"]
+AGENT_SOURCE_MAX_CHARS = 500
+
+
+class AgentRanges(_Frozen):
+    scu_per_run: Band
+    analyst_minutes_avoided_per_run: Band
+
+
+class AgentLine(_Frozen):
+    """One agent the scenario runs: its runs a month, SCUs per run and the analyst time a run avoids.
+
+    ``agent`` is free text (the customer's file or the user): every output escapes it.
+    ``loaded_cost_per_hour`` None means the SOC role's. ``runs_during`` "all_hours" spreads its
+    SCUs evenly over every hour of the month (agents run around the clock); "working_hours" gives
+    them the people's working-hours shape.
+    """
+
+    agent: str = Field(min_length=1, max_length=120)
+    runs_per_month: float = Field(ge=0, le=1_000_000)
+    scu_per_run: float = Field(ge=0, le=100)
+    analyst_minutes_avoided_per_run: float = Field(ge=0, le=480)
+    loaded_cost_per_hour: float | None = Field(default=None, ge=0, le=100_000)
+    runs_during: AgentHours = "all_hours"
+    ranges: AgentRanges
+    source: str = Field(default="assumption", max_length=AGENT_SOURCE_MAX_CHARS)
+
+    @model_validator(mode="after")
+    def _bands_hold_values(self) -> AgentLine:
+        if not self.agent.strip():
+            raise ValueError("agent needs a name")
+        for name in ("scu_per_run", "analyst_minutes_avoided_per_run"):
+            value, band = getattr(self, name), getattr(self.ranges, name)
+            band.require_contains(name, value)
+            low, high = field_bounds(AgentLine, name)
+            if band.low < low or band.high > high:
+                raise ValueError(f"ranges.{name} must lie within [{low:g}, {high:g}]")
+        return self
+
+
 class Scenario(_Frozen):
     """A complete value case. See the README's "Scenario JSON format" for every field."""
 
@@ -181,6 +221,7 @@ class Scenario(_Frozen):
     one_off_costs: OneOffCosts = OneOffCosts()
     prices: PriceOverrides = PriceOverrides()
     ranges: ScenarioRanges = ScenarioRanges()
+    agents: list[AgentLine] = Field(default_factory=list, max_length=50)
     finance: FinanceSettings = FinanceSettings()
     other_benefits: list[OtherBenefit] = Field(default_factory=list, max_length=MAX_LINES)
     other_costs: list[OtherCost] = Field(default_factory=list, max_length=MAX_LINES)
@@ -214,6 +255,14 @@ class Scenario(_Frozen):
             raise ValueError(
                 f"capacity.scu_per_person_month needs a figure for every role: {', '.join(missing)}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _agents_named_once(self) -> Scenario:
+        names = [line.agent.strip().casefold() for line in self.agents]
+        twice = sorted({line.agent for line in self.agents if names.count(line.agent.strip().casefold()) > 1})
+        if twice:
+            raise ValueError(f"agents: each agent needs one line; {twice[0]!r} has several")
         return self
 
     def role_ids(self) -> list[RoleId]:

@@ -7,7 +7,9 @@ provisioned cost is fixed and overage and throttled SCUs are piecewise-linear fu
 month's total, evaluated exactly per month; metering to 0.1 SCU and the E5/E7 pool's time order
 are not modelled per variant, but per-month corrections make the unperturbed scenario reproduce
 ``engine.compute``'s billed cost and throttled SCUs exactly, so only the perturbation is
-approximate.
+approximate. Agent lines add two inputs each (SCUs per run, minutes avoided per run); their SCUs
+join each variant's demand, and every variant keeps the base scenario's mix of people's and
+agents' hourly shapes in each month (``agent_lines.mixed_month_shares``).
 
 Monte Carlo inputs are drawn independently from PERT distributions (low, value, high); real
 inputs co-move (a team that adopts fast also tends to save more), so the spread is understated
@@ -25,11 +27,18 @@ import pandas as pd
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray, HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
-from copilot_roi.value import finance
+from copilot_roi.value import agent_lines, finance
 from copilot_roi.value.catalogue import RoleId, load_catalogue
 from copilot_roi.value.conventions import npv_of
-from copilot_roi.value.demand import SERIES_START, month_shares, plan_timezone
-from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices, served_share
+from copilot_roi.value.demand import SERIES_START, plan_timezone
+from copilot_roi.value.engine import (
+    ScenarioResult,
+    compute,
+    monthly_demand_scu,
+    role_adoption,
+    scenario_prices,
+    served_share,
+)
 from copilot_roi.value.extra_lines import OtherBenefit, OtherCost, line_matrix, one_offs
 from copilot_roi.value.scenario import Scenario
 
@@ -45,6 +54,10 @@ GLOBAL_FIELDS: tuple[tuple[str, str], ...] = (
     ("discount_rate_annual", "Discount rate"),
     ("capacity_price_multiplier", "Capacity price (x price book)"),
     ("usage_multiplier", "SCUs per person (x estimate)"),
+)
+AGENT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("scu_per_run", "SCUs per run"),
+    ("analyst_minutes_avoided_per_run", "minutes avoided per run"),
 )
 MONTE_CARLO_DRAWS = 10_000
 
@@ -128,6 +141,12 @@ def parameters(scenario: Scenario) -> list[Parameter]:
     for key, label in GLOBAL_FIELDS:
         value, band = globals_[key]
         found.append(Parameter(key, label, None, value, band.low, band.high))
+    # Agent lines after the globals, two per line, then the other lines (the evaluator reads that order).
+    for i, line in enumerate(scenario.agents):
+        for key, label in AGENT_FIELDS:
+            band = getattr(line.ranges, key)
+            found.append(Parameter(f"agents[{i}].{key}", f"{line.agent}: {label}", None,
+                                   getattr(line, key), band.low, band.high))  # fmt: skip
     return found + line_parameters(scenario)
 
 
@@ -165,7 +184,12 @@ class _Evaluator:
         self.scu_per_person = np.array([scenario.capacity.scu_per_person_month[r] for r in self.roles])
         plan = scenario.capacity.plan
         zone = plan_timezone(plan)
-        self.shares = month_shares(self.horizon, zone)
+        # Agent lines change a month's hourly shape; variants keep the scenario's own mix.
+        self.shares = agent_lines.mixed_month_shares(
+            scenario, monthly_demand_scu(scenario, role_adoption(scenario))
+        )
+        self.agent_runs = np.array([line.runs_per_month for line in scenario.agents], dtype=np.float64)
+        self.agent_cost_per_hour = agent_lines.loaded_costs(scenario)
         series = HourlySeries(
             pd.Timestamp(SERIES_START, tz=zone),
             np.zeros(self.horizon * HOURS_PER_BILLING_MONTH),
@@ -238,12 +262,23 @@ class _Evaluator:
         per_role = rows[:, : 5 * n_roles].reshape(len(rows), n_roles, 5)
         headcount, hours, share, cost_per_hour, months = (per_role[:, :, i] for i in range(5))
         realisation, discount, price, usage = (rows[:, 5 * n_roles + i] for i in range(4))
+        n_agent_columns = 2 * len(self.agent_runs)
+        per_agent = rows[:, 5 * n_roles + 4 : 5 * n_roles + 4 + n_agent_columns].reshape(
+            len(rows), len(self.agent_runs), 2
+        )
+        scu_per_run, minutes_per_run = per_agent[:, :, 0], per_agent[:, :, 1]
 
         adoption = self._adoption(months)
         freed_value_weight = headcount * hours * finance.WEEKS_PER_MONTH * share * cost_per_hour
         value = np.einsum("nr,nrh->nh", freed_value_weight, adoption) * realisation[:, None]
         demand = np.einsum("nr,nrh->nh", headcount * self.scu_per_person[None, :], adoption)
         demand *= usage[:, None]
+        # Agent lines: the same runs every month, their SCUs and minutes from each variant.
+        demand += (scu_per_run @ self.agent_runs)[:, None]
+        agent_value = (
+            minutes_per_run / agent_lines.MINUTES_PER_HOUR @ (self.agent_runs * self.agent_cost_per_hour)
+        )
+        value += (agent_value * realisation)[:, None]
 
         cost, throttled = self.capacity(demand)
         throttled = np.clip(throttled + self.throttled_correction[None, :], 0.0, demand)
@@ -251,7 +286,8 @@ class _Evaluator:
         value *= served_share(demand, throttled)
         capacity = (cost + self.correction[None, :]) * price[:, None]
         benefits, recurring, one_off = value, capacity, np.full(len(rows), self.one_off)
-        first_line = 5 * n_roles + 4
+        # Columns: roles, the four globals, two per agent line, then the other lines' multipliers.
+        first_line = 5 * n_roles + 4 + n_agent_columns
         n_benefits = len(self.benefit_lines)
         if n_benefits:
             benefits = benefits + rows[:, first_line : first_line + n_benefits] @ self.benefit_lines
