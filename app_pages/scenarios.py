@@ -25,6 +25,7 @@ from copilot_roi.value.workshop import (
     scenario_from_values,
 )
 from ui import scenario_state
+from ui.compare_panel import comparison_panel
 from ui.query_state import show_link_problems, sync_url
 from ui.role_inputs import team_inputs
 from ui.sidebar import current_prices
@@ -230,3 +231,4 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
 
 
 workshop()
+comparison_panel(prices, big=st.session_state.get(scenario_state.VIEW_KEY) != "Analyst")
