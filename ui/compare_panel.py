@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from copilot_roi.charts import value_charts as charts
 from copilot_roi.pricebook import Prices
@@ -64,7 +65,7 @@ def _remove() -> None:
 WHOLE_NUMBER_COLUMNS = ("Cost", "Realised value", "Hours freed", "NPV", "NPV P10", "NPV P90")
 
 
-def money_columns(currency: str) -> dict[str, st.column_config.Column]:
+def money_columns(currency: str) -> dict[str, ColumnConfig]:
     return {
         **{
             label: st.column_config.NumberColumn(f"{label} ({currency})", format="localized")
@@ -112,9 +113,14 @@ def comparison_panel(prices: Prices, big: bool) -> None:
     except ValueError as error:
         st.error(str(error))
         return
+    comparison_section(compared, big, key="cmp_fig")
+
+
+def comparison_section(compared: Comparison, big: bool = False, key: str = "bc_fig_comparison") -> None:
+    """The comparison table and chart (this page and the Business case page draw the same)."""
     table = compared.frame().round({label: 0 for label in WHOLE_NUMBER_COLUMNS})
     st.dataframe(table, hide_index=True, column_config=money_columns(compared.currency))
-    st.plotly_chart(charts.comparison_figure(compared, big), key="cmp_fig")
+    st.plotly_chart(charts.comparison_figure(compared, big), key=key)
     st.caption(
         f"P10 to P90: {compared.draws:,} simulated scenarios each, inputs drawn independently; "
         "prices from the sidebar apply to every scenario."

@@ -80,3 +80,25 @@ def test_names_are_text_never_markup(name: str) -> None:
     assert not any("<script>" in m.value for m in at.markdown)
     chart = next(c for c in at.get("plotly_chart") if "Scenarios side by side" in c.proto.spec)
     assert "<script>" not in chart.proto.spec and "&lt;script&gt;" in chart.proto.spec
+
+
+def test_business_case_page_carries_the_saved_comparison() -> None:
+    at = open_scenarios()
+    save_as(at, "Expected")
+    at.slider(key="scn_realisation_pct").set_value(25.0).run()
+    save_as(at, "Low realisation")
+    at.switch_page("app_pages/business_case.py").run()
+    assert not at.exception, at.exception
+    assert "Saved scenarios side by side" in [h.value for h in at.subheader]
+    assert list(comparison_table(at)["Scenario"]) == ["Expected", "Low realisation"]
+    saved = at.session_state["cmp_saved"]
+    expected = compare(list(saved.items()))
+    assert list(comparison_table(at)["NPV"]) == [round(r.npv) for r in expected.rows]
+
+
+def test_business_case_page_without_two_saved_has_no_comparison() -> None:
+    at = open_scenarios()
+    save_as(at, "Only one")
+    at.switch_page("app_pages/business_case.py").run()
+    assert not at.exception, at.exception
+    assert "Saved scenarios side by side" not in [h.value for h in at.subheader]

@@ -315,8 +315,8 @@ def comparison_figure(comparison: Comparison, big: bool = False) -> go.Figure:
             f"P90 %{{customdata[1]:,.0f}}<extra></extra>",
             row=2, col=1,
         )  # fmt: skip
-    figure.add_hline(y=0, line={"color": NEUTRAL_COLOUR, "dash": "dash"}, row=1, col=1)  # type: ignore[arg-type]
-    figure.add_vline(x=0, line={"color": NEUTRAL_COLOUR, "dash": "dash"}, row=2, col=1)  # type: ignore[arg-type]
+    figure.add_hline(y=0, line={"color": NEUTRAL_COLOUR, "dash": "dash"}, row=1, col=1)
+    figure.add_vline(x=0, line={"color": NEUTRAL_COLOUR, "dash": "dash"}, row=2, col=1)
     figure.update_xaxes(title_text="Month", row=1, col=1)
     figure.update_yaxes(title_text=c, tickformat=",.0f", row=1, col=1)
     figure.update_xaxes(title_text=f"NPV ({c})", tickformat=",.0f", row=2, col=1)

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from copilot_roi.pricebook import Prices
-from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices
+from copilot_roi.value.engine import ScenarioResult, compute, scenario_prices, served_share_text
 from copilot_roi.value.scenario import Scenario
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, Sensitivity, analyse
 
@@ -49,6 +49,7 @@ class ComparedScenario:
     roi: float | None
     payback_month: int | None
     served_share: float
+    served_share_text: str  # as every format words it: never "100%" while something was refused
     cumulative_net: tuple[float, ...]  # month 1..horizon, end of month
 
 
@@ -81,9 +82,7 @@ class Comparison:
 
     def frame(self) -> pd.DataFrame:
         """One row per scenario, columns labelled as ``TABLE_COLUMNS`` (money unrounded)."""
-        return pd.DataFrame(
-            [{label: getattr(row, key) for key, label in TABLE_COLUMNS} for row in self.rows]
-        )
+        return pd.DataFrame([{label: getattr(row, key) for key, label in TABLE_COLUMNS} for row in self.rows])
 
     def payload(self) -> list[dict[str, Any]]:
         """JSON-ready rows (money to the cent, shares to six places)."""
@@ -147,6 +146,7 @@ def compared_scenario(
         roi=result.roi,
         payback_month=result.payback_month,
         served_share=result.served_share,
+        served_share_text=served_share_text(result),
         cumulative_net=tuple(m.cumulative_net for m in result.monthly),
     )
 
