@@ -67,8 +67,9 @@ WHOLE_NUMBER_COLUMNS = ("Cost", "Realised value", "Hours freed", "NPV", "NPV P10
 
 def money_columns(currency: str) -> dict[str, ColumnConfig]:
     return {
+        "Scenario": st.column_config.TextColumn("Scenario", pinned=True),
         **{
-            label: st.column_config.NumberColumn(f"{label} ({currency})", format="localized")
+            label: st.column_config.NumberColumn(label, format="localized", help=f"In {currency}")
             for label in ("Cost", "Realised value", "NPV", "NPV P10", "NPV P90")
         },
         "Hours freed": st.column_config.NumberColumn("Hours freed", format="localized"),
@@ -122,6 +123,6 @@ def comparison_section(compared: Comparison, big: bool = False, key: str = "bc_f
     st.dataframe(table, hide_index=True, column_config=money_columns(compared.currency))
     st.plotly_chart(charts.comparison_figure(compared, big), key=key)
     st.caption(
-        f"P10 to P90: {compared.draws:,} simulated scenarios each, inputs drawn independently; "
+        f"Money in {compared.currency}. P10 to P90: {compared.draws:,} simulated scenarios each, inputs drawn independently; "
         "prices from the sidebar apply to every scenario."
     )

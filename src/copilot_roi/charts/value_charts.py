@@ -322,5 +322,6 @@ def comparison_figure(comparison: Comparison, big: bool = False) -> go.Figure:
     figure.update_xaxes(title_text=f"NPV ({c})", tickformat=",.0f", row=2, col=1)
     figure.update_yaxes(autorange="reversed", row=2, col=1)  # first scenario on top, as in the table
     figure = _finish(figure, "Scenarios side by side", big, height_px=640)
+    figure.update_annotations(font_size=BASE_FONT_PX + (6 if big else 2))  # the two subplot titles
     figure.update_layout(legend={"y": -0.12})
     return figure
