@@ -123,6 +123,6 @@ def comparison_section(compared: Comparison, big: bool = False, key: str = "bc_f
     st.dataframe(table, hide_index=True, column_config=money_columns(compared.currency))
     st.plotly_chart(charts.comparison_figure(compared, big), key=key)
     st.caption(
-        f"Money in {compared.currency}. P10 to P90: {compared.draws:,} simulated scenarios each, inputs drawn independently; "
-        "prices from the sidebar apply to every scenario."
+        f"Money in {compared.currency}. P10 to P90: {compared.draws:,} simulated scenarios each, "
+        "inputs drawn independently; prices from the sidebar apply to every scenario."
     )
