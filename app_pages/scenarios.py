@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.delta_generator import DeltaGenerator
 
 from copilot_roi.charts import value_charts as charts
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan
@@ -16,6 +17,8 @@ from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import CapacitySizing, OneOffCosts, Scenario, scenario_template
 from copilot_roi.value.sensitivity import Sensitivity, analyse
 from copilot_roi.value.workshop import (
+    NPV_RANGE_CARD,
+    Headline,
     assumption_rows,
     break_even_sentence,
     headlines,
@@ -40,11 +43,16 @@ def apply_preset() -> None:
     scenario_state.show(scenario_template(preset))  # type: ignore[arg-type]
 
 
+# Per session, keyed on the scenario's JSON: a slider moved back and forth is answered from here.
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
-def evaluate(scenario_json: str, prices_json: str) -> tuple[ScenarioResult, Sensitivity]:
+def cash_flows(scenario_json: str, prices_json: str) -> ScenarioResult:
+    return compute(Scenario.model_validate_json(scenario_json), Prices.model_validate_json(prices_json))
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+def sensitivity_of(scenario_json: str, prices_json: str) -> Sensitivity:
     scenario, prices = Scenario.model_validate_json(scenario_json), Prices.model_validate_json(prices_json)
-    result = compute(scenario, prices)
-    return result, analyse(scenario, prices, result)
+    return analyse(scenario, prices, cash_flows(scenario_json, prices_json))
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner="Right-sizing the plan...")
@@ -136,8 +144,21 @@ def workshop() -> None:
         "View", ["Executive", "Analyst"], key=scenario_state.VIEW_KEY, default="Executive"
     )
     big = view != "Analyst"
-    # Headlines span the page (readable from the back of a room); filled once the inputs are read.
+    # Headlines span the page (readable from the back of a room). A moved slider's value is in the
+    # session before the widget is drawn again, so the scenario is read and its cash flows computed
+    # first: the new headline reaches the browser before the inputs, the Monte Carlo and the charts.
     headline_slot = st.container()
+    try:
+        scenario, sizing = read_scenario()
+    except ValidationError as error:
+        first = error.errors()[0]
+        headline_slot.error(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+        scenario, sizing = None, None
+    if scenario is not None:
+        scenario_json, prices_json = scenario.model_dump_json(), prices.model_dump_json()
+        result = cash_flows(scenario_json, prices_json)
+        with headline_slot:
+            range_slot = draw_headlines(result, None, big=big)
     st.subheader("Teams")
     if money != "USD":
         st.caption(
@@ -145,32 +166,28 @@ def workshop() -> None:
         )
     team_inputs(money, brief_evidence=big)
     value_and_money(money)
-    plan_mode = plan_and_usage()
-    outputs = st.container()
-    base = scenario_state.base() or scenario_template("expected")
-    try:
-        scenario = scenario_from_values(base, scenario_state.values())
-        overrides = overrides_from_prices(prices, load_price_book())
-        scenario = scenario.model_copy(update={"prices": overrides})
-        sizing = None
-        if plan_mode != "As set here":
-            sizing = right_sized(scenario.model_dump_json(), prices.model_dump_json())
-            scenario = scenario.model_copy(
-                update={"capacity": scenario.capacity.model_copy(update={"plan": sizing.best.plan})}
-            )
-    except ValidationError as error:
-        first = error.errors()[0]
-        headline_slot.error(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    plan_and_usage()
+    if scenario is None:
         return
-    result, sensitivity = evaluate(scenario.model_dump_json(), prices.model_dump_json())
+    sensitivity = sensitivity_of(scenario_json, prices_json)
+    draw_range(range_slot, result, sensitivity, big=big)
     scenario_state.set_session_scenario(scenario)
     sync_url(scenario)
-    with headline_slot:
-        draw_headlines(result, sensitivity, big=big)
-    with outputs:
-        draw_outputs(scenario, result, sensitivity, big=big)
-        if sizing is not None:
-            draw_right_sizing(sizing, big=big)
+    draw_outputs(scenario, result, sensitivity, big=big)
+    if sizing is not None:
+        draw_right_sizing(sizing, big=big)
+
+
+def read_scenario() -> tuple[Scenario, RightSizing | None]:
+    """The scenario the widgets' session values describe (on the right-sized plan when asked)."""
+    base = scenario_state.base() or scenario_template("expected")
+    scenario = scenario_from_values(base, scenario_state.values())
+    scenario = scenario.model_copy(update={"prices": overrides_from_prices(prices, load_price_book())})
+    if st.session_state.get(scenario_state.PLAN_MODE_KEY, "As set here") == "As set here":
+        return scenario, None
+    sizing = right_sized(scenario.model_dump_json(), prices.model_dump_json())
+    capacity = scenario.capacity.model_copy(update={"plan": sizing.best.plan})
+    return scenario.model_copy(update={"capacity": capacity}), sizing
 
 
 def draw_right_sizing(sizing: RightSizing, big: bool) -> None:
@@ -185,12 +202,23 @@ def draw_right_sizing(sizing: RightSizing, big: bool) -> None:
     )
 
 
-def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
-    for col, h in zip(st.columns(4), headlines(result, sensitivity), strict=True):
-        with col.container(border=True):
-            st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
-            st.caption(h.sentence)
+def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity | None, big: bool) -> DeltaGenerator:
+    """The four headline cards; returns the NPV range card's slot (filled once the Monte Carlo ran)."""
+    slots = [col.container(border=True).empty() for col in st.columns(4)]
+    for slot, h in zip(slots, headlines(result, sensitivity), strict=True):
+        draw_card(slot, h, big)
     st.info(break_even_sentence(result))
+    return slots[NPV_RANGE_CARD]
+
+
+def draw_card(slot: DeltaGenerator, h: Headline, big: bool) -> None:
+    with slot.container():
+        st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
+        st.caption(h.sentence)
+
+
+def draw_range(slot: DeltaGenerator, result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
+    draw_card(slot, headlines(result, sensitivity)[NPV_RANGE_CARD], big)
 
 
 def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:

@@ -25,7 +25,7 @@ from benchkit import BenchRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
-from e2ekit import (  # noqa: E402
+from e2ekit import (
     TALL_VIEWPORT,
     find_page,
     launch_chromium,
@@ -51,7 +51,9 @@ CHARTS_DRAWN = """n => {
     const charts = document.querySelectorAll('.js-plotly-plot');
     return charts.length >= n && Array.from(charts).every(c => c.querySelector('.main-svg'));
 }"""
-SCRIPT_DONE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+SCRIPT_DONE = (
+    '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+)
 
 
 class _Received:
