@@ -3,6 +3,7 @@
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import re
 from functools import partial
 
@@ -23,6 +24,8 @@ from copilot_roi.value.calibration import calibrate_from_usage
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money, overrides_from_prices
+from ui import compare_state
+from ui.compare_panel import comparison_section, named_json
 from ui.finance_inputs import business_case_finance, draw_finance_figures
 from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
 from ui.scenario_state import session_scenario
@@ -42,7 +45,9 @@ def business_case(
     usage_fingerprint: str,
     _usage: UsageDataset | None,
     _alias_key: bytes,
+    compared_json: str = "[]",
 ) -> BusinessCase:
+    compared = [(name, Scenario.model_validate_json(s)) for name, s in json.loads(compared_json)]
     return build_case(
         Scenario.model_validate_json(scenario_json_text),
         Prices.model_validate_json(prices_json),
@@ -50,6 +55,7 @@ def business_case(
         prepared_on=prepared_on,
         pseudonymise=pseudonymise,
         pseudonym_key=_alias_key,
+        compared=compared,
     )
 
 
@@ -133,6 +139,7 @@ business_case_finance(scenario)
 names = st.columns(2)
 customer = names[0].text_input("Customer name", key="bc_customer", max_chars=120)
 partner = names[1].text_input("Partner name", key="bc_partner", max_chars=120)
+saved = compare_state.saved()
 case = business_case(
     scenario.model_dump_json(),
     prices.model_dump_json(),
@@ -141,6 +148,7 @@ case = business_case(
     fingerprint(usage),
     usage,
     alias_key(),
+    named_json(saved) if len(saved) > 1 else "[]",
 )
 # Names only label the files: typing them must not recompute the case.
 case = dataclasses.replace(case, customer_name=customer.strip(), partner_name=partner.strip())
@@ -212,6 +220,10 @@ if case.usage is not None:
         f"{u.last:%d %b %Y}; the spreadsheet adds usage and chargeback sheets"
         + (" with pseudonymised names." if u.pseudonymised else ".")
     )
+
+if case.comparison is not None:
+    st.subheader("Saved scenarios side by side")
+    comparison_section(case.comparison)
 
 st.subheader("Files for the decision maker")
 st.caption("Each file is generated when you click it. Nothing is stored on the server.")

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.delta_generator import DeltaGenerator
 
 from copilot_roi.charts import value_charts as charts
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan
@@ -18,6 +19,8 @@ from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import CapacitySizing, OneOffCosts, Scenario, scenario_template
 from copilot_roi.value.sensitivity import Sensitivity, analyse
 from copilot_roi.value.workshop import (
+    NPV_RANGE_CARD,
+    Headline,
     assumption_rows,
     break_even_sentence,
     headlines,
@@ -28,6 +31,7 @@ from copilot_roi.value.workshop import (
 )
 from ui import scenario_state
 from ui.agent_lines_editor import agent_lines_section
+from ui.compare_panel import comparison_panel
 from ui.finance_inputs import draw_finance_figures, finance_inputs
 from ui.query_state import show_link_problems, sync_url
 from ui.role_inputs import team_inputs
@@ -48,11 +52,16 @@ def apply_preset() -> None:
     scenario_state.show(template)
 
 
+# Per session, keyed on the scenario's JSON: a slider moved back and forth is answered from here.
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
-def evaluate(scenario_json: str, prices_json: str) -> tuple[ScenarioResult, Sensitivity]:
+def cash_flows(scenario_json: str, prices_json: str) -> ScenarioResult:
+    return compute(Scenario.model_validate_json(scenario_json), Prices.model_validate_json(prices_json))
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+def sensitivity_of(scenario_json: str, prices_json: str) -> Sensitivity:
     scenario, prices = Scenario.model_validate_json(scenario_json), Prices.model_validate_json(prices_json)
-    result = compute(scenario, prices)
-    return result, analyse(scenario, prices, result)
+    return analyse(scenario, prices, cash_flows(scenario_json, prices_json))
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner="Right-sizing the plan...")
@@ -180,7 +189,9 @@ def workshop() -> None:
     except ValueError as error:  # an edited line's number that cannot be read, by field
         headline_slot.error(str(error))
         return
-    result, sensitivity = evaluate(scenario.model_dump_json(), prices.model_dump_json())
+    scenario_json, prices_json = scenario.model_dump_json(), prices.model_dump_json()
+    result = cash_flows(scenario_json, prices_json)
+    sensitivity = sensitivity_of(scenario_json, prices_json)
     scenario_state.set_session_scenario(scenario)
     sync_url(scenario)
     with headline_slot:
@@ -203,12 +214,19 @@ def draw_right_sizing(sizing: RightSizing, big: bool) -> None:
     )
 
 
-def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
-    for col, h in zip(st.columns(4), headlines(result, sensitivity), strict=True):
-        with col.container(border=True):
-            st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
-            st.caption(h.sentence)
+def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity | None, big: bool) -> DeltaGenerator:
+    """The four headline cards; returns the NPV range card's slot (filled once the Monte Carlo ran)."""
+    slots = [col.container(border=True).empty() for col in st.columns(4)]
+    for slot, h in zip(slots, headlines(result, sensitivity), strict=True):
+        draw_card(slot, h, big)
     st.info(break_even_sentence(result))
+    return slots[NPV_RANGE_CARD]
+
+
+def draw_card(slot: DeltaGenerator, h: Headline, big: bool) -> None:
+    with slot.container():
+        st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
+        st.caption(h.sentence)
 
 
 def draw_agents(result: ScenarioResult, big: bool) -> None:
@@ -263,3 +281,4 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
 
 
 workshop()
+comparison_panel(prices, big=st.session_state.get(scenario_state.VIEW_KEY) != "Analyst")

@@ -106,7 +106,8 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def start_streamlit(log_name: str, extra_args: list[str] | None = None) -> Server:
+def start_streamlit(log_name: str, extra_args: list[str] | None = None, script: str = "app.py") -> Server:
+    """Serve ``script`` (relative to the repository; the app by default) on a free loopback port."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = ARTIFACTS / f"{log_name}.log"
@@ -115,7 +116,7 @@ def start_streamlit(log_name: str, extra_args: list[str] | None = None) -> Serve
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.port",
         str(port),
         "--server.address",

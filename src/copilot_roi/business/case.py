@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -40,6 +41,7 @@ from copilot_roi.value.catalogue import (
     RoleId,
     load_catalogue,
 )
+from copilot_roi.value.comparison import Comparison, compared_scenario, comparison_of
 from copilot_roi.value.engine import (
     ScenarioResult,
     compute,
@@ -48,7 +50,7 @@ from copilot_roi.value.engine import (
     throttling_warning,
 )
 from copilot_roi.value.scenario import Scenario
-from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, TornadoBar, analyse
+from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, Sensitivity, TornadoBar, analyse
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 from copilot_roi.value.workshop import break_even_sentence, money
 
@@ -134,6 +136,8 @@ class BusinessCase:
     data_sources: list[str] = field(default_factory=list)
     # Set when the plan refuses part of the demand: every format shows it beside the verdict.
     throttling_warning: str | None = None
+    # Set when several scenarios are compared: every format adds a section for them.
+    comparison: Comparison | None = None
 
     @property
     def top_assumptions(self) -> list[TornadoBar]:
@@ -164,12 +168,14 @@ def build_case(
     pseudonym_key: bytes | None = None,
     roster: Roster | None = None,
     draws: int = MONTE_CARLO_DRAWS,
+    compared: Sequence[tuple[str, Scenario]] = (),
 ) -> BusinessCase:
     """Compute the scenario and its sensitivity and assemble everything a decision maker sees.
 
     ``prices`` defaults to the scenario's own (price book plus its overrides). With
     ``pseudonymise`` on, user names from ``usage`` are replaced by aliases under
-    ``pseudonym_key`` (a fresh key when none is given).
+    ``pseudonym_key`` (a fresh key when none is given). ``compared``: named scenarios to put side
+    by side (two or more), priced like the case; one equal to ``scenario`` reuses its figures.
     """
     prices = prices or scenario_prices(scenario)
     result = compute(scenario, prices)
@@ -199,7 +205,28 @@ def build_case(
         usage=facts,
         data_sources=_data_sources(scenario, facts, catalogue),
         throttling_warning=throttling_warning(result) if result.served_share < 1 else None,
+        comparison=_comparison(compared, scenario, prices, result, sensitivity, draws),
     )
+
+
+def _comparison(
+    compared: Sequence[tuple[str, Scenario]],
+    scenario: Scenario,
+    prices: Prices,
+    result: ScenarioResult,
+    sensitivity: Sensitivity,
+    draws: int,
+) -> Comparison | None:
+    """The side-by-side section, when two or more scenarios are named."""
+    if len(compared) < 2:
+        return None
+    rows = [
+        compared_scenario(name, s, prices, result, sensitivity, draws)
+        if s == scenario
+        else compared_scenario(name, s, prices, draws=draws)
+        for name, s in compared
+    ]
+    return comparison_of(rows, draws)
 
 
 def _recommend(result: ScenarioResult, case_range: Range) -> tuple[str, str]:

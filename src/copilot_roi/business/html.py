@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from copilot_roi.business import palette
+from copilot_roi.business import comparison_text, palette
 from copilot_roi.business.agent_rows import AGENT_HEADERS, AGENT_NOTE, agent_rows
 from copilot_roi.business.case import (
     NO_STUDY,
@@ -157,6 +157,7 @@ def render(case: BusinessCase) -> str:
         _usage(case),
         _finance_tables(case),
         _agents(case),
+        _comparison(case),
         "<footer>",
         f"<div>Prepared {case.prepared_on:%d %B %Y}; plan {esc(r.plan_description)}; currency {esc(c)}. "
         f"Data sources: {'; '.join(esc(s) for s in case.data_sources)}.</div>",
@@ -383,4 +384,20 @@ def _agents(case: BusinessCase) -> str:
         "<h2>Agents: cost per alert processed</h2>"
         + _table(AGENT_HEADERS, agent_rows(case), numeric={1, 2, 3, 4, 5})
         + f"<p>{esc(AGENT_NOTE)}</p>"
+    )
+
+
+def _comparison(case: BusinessCase) -> str:
+    """Scenarios side by side (only when several were compared): a table and the shared chart."""
+    comparison = case.comparison
+    if comparison is None:
+        return ""
+    numeric = set(comparison_text.NUMERIC_COLUMNS)
+    table = _table(comparison_text.HEADERS, comparison_text.rows(comparison), numeric)
+    figure = _compact(value_charts.comparison_figure(comparison), CHART_WIDTH_PX, 420)
+    figure.update_layout(legend={"y": -0.14}, margin={"b": 70})
+    return (
+        f'<section class="chart"><h2>{esc(comparison_text.title(comparison))}</h2>'
+        f'<p class="small">{esc(comparison_text.intro(comparison))}</p>{table}'
+        f'<div class="chart">{_figure(figure, "bc-comparison")}</div></section>'
     )

@@ -26,10 +26,12 @@ from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from copilot_roi.business import palette
+from copilot_roi.business import comparison_text, palette
 from copilot_roi.business.agent_rows import AGENT_HEADERS, AGENT_NOTE, agent_rows
 from copilot_roi.business.case import BusinessCase, evidence_authors, headline_figures, role_ids_with_people
 from copilot_roi.business.finance_view import finance_notes, finance_tables
+from copilot_roi.charts.value_charts import COMPARISON_COLOURS
+from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money
 
@@ -72,6 +74,8 @@ def deck_bytes(case: BusinessCase) -> bytes:
     _cost_vs_time(deck, case)
     _value_by_role(deck, case)
     _tornado(deck, case)
+    if case.comparison is not None:
+        _comparison(deck, case.comparison)
     _assumptions(deck, case)
     _finance(deck, case)
     if case.result.agent_lines:
@@ -542,3 +546,38 @@ def _agents(deck: Deck, case: BusinessCase) -> None:
     _bullets(
         slide, [AGENT_NOTE], Inches(0.6), text_top, WIDTH - Inches(1.2), FOOTER_TOP - text_top, size=SMALL_PT
     )
+
+
+def _comparison(deck: Deck, comparison: Comparison) -> None:
+    """Scenarios side by side: the figures in a table, the cumulative net of each in a native chart."""
+    slide = _slide(deck, comparison_text.title(comparison).capitalize())
+    headers = comparison_text.HEADERS
+    rows = [headers, *[tuple(_clip(cell) for cell in row) for row in comparison_text.rows(comparison)]]
+    bottom = _table(slide, rows, Inches(0.4), Inches(1.1), [1.7, 2.6, 0.9, 1.0, 0.9, 3.0, 0.7, 0.9, 0.7])
+    months = max(len(r.cumulative_net) for r in comparison.rows)
+    data = CategoryChartData()
+    data.categories = [str(m) for m in range(1, months + 1)]
+    for row in comparison.rows:
+        # A shorter horizon ends early: its later months are blank, not zero.
+        data.add_series(_clip(row.name), [*row.cumulative_net, *[None] * (months - len(row.cumulative_net))])
+    top = bottom + Inches(0.15)
+    graphic: Any = slide.shapes.add_chart(
+        XL_CHART_TYPE.LINE, Inches(0.4), Emu(top), Emu(WIDTH - Inches(0.8)),
+        Emu(FOOTER_TOP - top - Inches(0.5)), data,
+    )  # fmt: skip
+    chart: Chart = graphic.chart
+    chart.font.size = Pt(SMALL_PT)
+    chart.has_title = True
+    chart.chart_title.text_frame.text = f"Cumulative net by month ({comparison.currency})"
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    for series, colour in zip(chart.series, COMPARISON_COLOURS, strict=False):
+        series.format.line.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        series.smooth = False
+    chart.value_axis.tick_labels.number_format = "#,##0"
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    _bullets(
+        slide, [comparison_text.intro(comparison)], Inches(0.4), FOOTER_TOP - Inches(0.45),
+        WIDTH - Inches(0.8), Inches(0.4), size=SMALL_PT - 2,
+    )  # fmt: skip

@@ -12,6 +12,8 @@ Layout (fixed cells, so formulas and tests can rely on them):
   factor ``1 / (1 + annual rate) ^ (month / 12)`` (flows at the end of each month, as in
   ``copilot_roi.value.finance``); totals, NPV, ROI and payback above the table. Hours by role
   multiply by the month's served share: throttled work frees no time.
+* ``Scenarios compared`` (when several scenarios are compared): each scenario's figures, then
+  each one's cumulative net by month, in columns named by ``COMPARISON_COLUMNS``.
 * ``Sensitivity``, ``Evidence``, ``Sources`` and, with usage loaded, ``Usage`` and ``Chargeback``:
   values from the engine (they do not recalculate; the sheet says so).
 
@@ -36,6 +38,7 @@ from copilot_roi.business import palette
 from copilot_roi.business.case import BusinessCase, evidence_authors
 from copilot_roi.business.xlsx_finance import DISCOUNTING, HEADLINE_ROWS, LineCells
 from copilot_roi.safe_cells import neutralise_cell
+from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.finance_text import convention_sentence, payback_years_text
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 
@@ -87,6 +90,21 @@ CASH_COLUMNS = (
     "Served share (engine)",
 )
 SERVED_COLUMN = CASH_COLUMNS.index("Served share (engine)")
+COMPARISON = "Scenarios compared"
+COMPARISON_HEADER_ROW = 3  # zero-based; one scenario per row follows
+COMPARISON_COLUMNS = (  # the sheet's column map: (heading, ComparedScenario field, format name)
+    ("Scenario", "name", "text"),
+    ("Plan", "plan_description", "text"),
+    ("Cost", "total_cost", "money"),
+    ("Realised value", "total_value", "money"),
+    ("Hours freed", "total_hours_freed", "hours"),
+    ("NPV", "npv", "money"),
+    ("NPV P10", "npv_p10", "money"),
+    ("NPV P90", "npv_p90", "money"),
+    ("ROI", "roi", "share"),
+    ("Payback month", "payback_month", "integer"),
+    ("Served share", "served_share", "share"),
+)
 MONEY_COLUMNS = frozenset({"cost", "npv_at_low", "npv_at_high"})
 NOT_PAID_BACK = 9999
 SOURCE_WIDTH = 80  # sentinel in the helper column: this month has not paid back
@@ -218,6 +236,8 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
     _summary(book, summary, case, f, cached_values)
     _finance_summary(summary, case, finance_cells, f, cached_values)
     _sensitivity(book.add_worksheet("Sensitivity"), case, f)
+    if case.comparison is not None:
+        _comparison(book.add_worksheet(COMPARISON), case.comparison, f)
     _evidence(book.add_worksheet("Evidence"), case, f)
     if case.usage is not None:
         _usage(book.add_worksheet("Usage"), case, f)
@@ -765,3 +785,43 @@ def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Format
                "horizon, per run (engine billing). Hours and value join the Cash flow's columns E and F.",
                f.text)  # fmt: skip
     ws.freeze_panes(AGENT_INPUT_HEADER_ROW + 1, 1)
+
+
+def comparison_column(heading: str) -> int:
+    """Zero-based column of ``heading`` on the comparison sheet (the map, never a letter)."""
+    return [h for h, _, _ in COMPARISON_COLUMNS].index(heading)
+
+
+def _comparison(ws: Worksheet, comparison: Comparison, f: _Formats) -> None:
+    """Scenarios side by side: engine values (they do not recalculate), then cumulative net by month."""
+    c = comparison.currency
+    write_text(ws, 0, 0, f"Scenarios compared ({c}): engine values, not recalculated", f.title)
+    write_text(
+        ws, 1, 0,
+        f"Every scenario is priced like the case; NPV P10 to P90 from {comparison.draws:,} simulated "
+        "scenarios each, "
+        f"{INDEPENDENCE_CAVEAT} when inputs move together.",
+        f.text,
+    )  # fmt: skip
+    formats = {"money": f.money, "hours": f.hours, "share": f.share, "integer": f.integer}
+    for col, (heading, _, kind) in enumerate(COMPARISON_COLUMNS):
+        unit = f" ({c})" if kind == "money" else ""
+        write_text(ws, COMPARISON_HEADER_ROW, col, heading + unit, f.header)
+        ws.set_column(col, col, 30 if kind == "text" else 15)
+    for i, row in enumerate(comparison.rows, start=COMPARISON_HEADER_ROW + 1):
+        for col, (_, field, kind) in enumerate(COMPARISON_COLUMNS):
+            value = getattr(row, field)
+            if kind == "text":
+                write_text(ws, i, col, value, f.text)
+            elif value is None:
+                write_text(ws, i, col, "none" if field == "payback_month" else "n/a", f.text)
+            else:
+                ws.write_number(i, col, float(value), formats[kind])
+    top = COMPARISON_HEADER_ROW + len(comparison.rows) + 2
+    write_text(ws, top, 0, f"Cumulative net by month ({c})", f.header)
+    write_text(ws, top + 1, 0, "Month", f.header)
+    for j, row in enumerate(comparison.rows, start=1):
+        write_text(ws, top + 1, j, row.name, f.header)
+        for m, value in enumerate(row.cumulative_net, start=1):
+            ws.write_number(top + 1 + m, 0, m, f.integer)
+            ws.write_number(top + 1 + m, j, value, f.money)

@@ -1,5 +1,5 @@
 """Scenario page figures: cost against realised value, hours freed by role, tornado, Monte Carlo,
-and NPV against the provisioned level when the plan is right-sized.
+NPV against the provisioned level when the plan is right-sized, and saved scenarios side by side.
 
 Every builder takes engine results and returns a plotly Figure; ``big=True`` is the executive
 view's projector sizing (larger type, taller charts).
@@ -11,6 +11,7 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from copilot_roi.charts.style import (
     BASE_FONT_PX,
@@ -21,6 +22,7 @@ from copilot_roi.charts.style import (
     finish,
 )
 from copilot_roi.value.catalogue import load_catalogue
+from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.rightsize import RightSizing
 from copilot_roi.value.sensitivity import MonteCarlo, TornadoBar
@@ -299,3 +301,51 @@ def agent_cost_per_run_figure(result: ScenarioResult, big: bool = False) -> go.F
     )
     figure.update_layout(barmode="group", yaxis_title=f"{result.currency} per alert processed")
     return _finish(figure, "Cost per alert processed: agent against analyst", big)
+
+
+COMPARISON_COLOURS = ("#0f6cbd", "#e8912d", "#5c2e91", "#038387")
+
+
+def comparison_figure(comparison: Comparison, big: bool = False) -> go.Figure:
+    """Scenarios side by side on one chart: cumulative net by month (top) and NPV with its
+    P10-P90 as error bars (bottom), each scenario in the same colour in both.
+
+    Names are user text: escaped here, since plotly reads tags (``<a href>``) in trace names.
+    """
+    c = comparison.currency
+    figure = make_subplots(
+        rows=2, cols=1, vertical_spacing=0.2, row_heights=[0.6, 0.4],
+        subplot_titles=("Cumulative net by month", "NPV with its P10 to P90"),
+    )  # fmt: skip
+    for i, row in enumerate(comparison.rows):
+        name = html.escape(row.name)
+        colour = COMPARISON_COLOURS[i % len(COMPARISON_COLOURS)]
+        figure.add_scatter(
+            x=list(range(1, len(row.cumulative_net) + 1)), y=list(row.cumulative_net), name=name,
+            mode="lines", line={"color": colour, "width": 5 if big else 3}, legendgroup=name,
+            hovertemplate=f"{name}<br>Month %{{x}}: cumulative net %{{y:,.0f}} {c}<extra></extra>",
+            row=1, col=1,
+        )  # fmt: skip
+        # The base NPV can fall outside its simulated P10-P90; an error bar cannot be negative.
+        figure.add_scatter(
+            x=[row.npv], y=[name], mode="markers", showlegend=False, legendgroup=name,
+            marker={"size": 18 if big else 12, "color": colour, "symbol": "diamond"},
+            error_x={
+                "type": "data", "symmetric": False, "thickness": 3, "width": 10, "color": colour,
+                "array": [max(row.npv_p90 - row.npv, 0.0)], "arrayminus": [max(row.npv - row.npv_p10, 0.0)],
+            },
+            customdata=[[row.npv_p10, row.npv_p90]],
+            hovertemplate=f"{name}<br>NPV %{{x:,.0f}} {c}<br>P10 %{{customdata[0]:,.0f}} to "
+            f"P90 %{{customdata[1]:,.0f}}<extra></extra>",
+            row=2, col=1,
+        )  # fmt: skip
+    figure.add_hline(y=0, line={"color": NEUTRAL_COLOUR, "dash": "dash"}, row=1, col=1)
+    figure.add_vline(x=0, line={"color": NEUTRAL_COLOUR, "dash": "dash"}, row=2, col=1)
+    figure.update_xaxes(title_text="Month", row=1, col=1)
+    figure.update_yaxes(title_text=c, tickformat=",.0f", row=1, col=1)
+    figure.update_xaxes(title_text=f"NPV ({c})", tickformat=",.0f", row=2, col=1)
+    figure.update_yaxes(autorange="reversed", row=2, col=1)  # first scenario on top, as in the table
+    figure = _finish(figure, "Scenarios side by side", big, height_px=640)
+    figure.update_annotations(font_size=BASE_FONT_PX + (6 if big else 2))  # the two subplot titles
+    figure.update_layout(legend={"y": -0.12})
+    return figure

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from copilot_roi.business.bundle import render_all
-from copilot_roi.business.case import build_case
+from copilot_roi.business.case import BusinessCase, build_case
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.value_commands import load_scenario
 from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
 from copilot_roi.value.calibration import calibrate_from_usage
+from copilot_roi.value.comparison import MAX_COMPARED, clean_name
 from copilot_roi.value.engine import scenario_prices
-from copilot_roi.value.scenario import scenario_template
+from copilot_roi.value.scenario import Scenario, scenario_template
 
 MAX_NAME_CHARS = 120
 
@@ -27,7 +28,14 @@ def register(sub: Any) -> None:
         description="Write the business case of a scenario (the expected template by default), "
         "with usage and chargeback sheets when usage exports are given.",
     )
-    report.add_argument("--scenario", type=Path, metavar="FILE.json", help="portable scenario JSON")
+    report.add_argument(
+        "--scenario",
+        type=Path,
+        action="append",
+        metavar="FILE.json",
+        help="portable scenario JSON; repeat to compare (the first is the case, up to "
+        f"{MAX_COMPARED} side by side, named by their file names)",
+    )
     report.add_argument("--usage", type=Path, nargs="+", metavar="FILE", help="usage exports (.xlsx/.csv)")
     report.add_argument(
         "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
@@ -65,14 +73,34 @@ def _usage(args: argparse.Namespace) -> UsageDataset | None:
         raise CliError(f"usage: {error}", exit_code=1) from error
 
 
+def _scenarios(paths: list[Path] | None) -> list[tuple[str, Scenario]]:
+    """(name, scenario) per file, the first being the case; the expected template without files."""
+    if not paths:
+        return [("Expected template", scenario_template("expected"))]
+    if len(paths) > MAX_COMPARED:
+        raise CliError(f"--scenario: at most {MAX_COMPARED} files can be compared, not {len(paths)}")
+    try:
+        names = [clean_name(path.stem) for path in paths]
+    except ValueError as error:
+        raise CliError(f"--scenario: {error}") from error
+    if len(set(names)) < len(names):
+        raise CliError("--scenario: two files share a name; each compared scenario is named by its file")
+    # Every file is validated before anything is computed: a bad third file fails fast, naming it.
+    return [(name, load_scenario(path)) for name, path in zip(names, paths, strict=True)]
+
+
 def run_report(args: argparse.Namespace) -> None:
-    scenario = load_scenario(args.scenario) if args.scenario else scenario_template("expected")
+    named = _scenarios(args.scenario)
+    scenario = named[0][1]
     usage = _usage(args)
     notes: list[str] = []
     if usage is not None and args.calibrate:
         # One story per case: a case built on an export sizes demand from it, and says so.
         calibration = calibrate_from_usage(scenario, usage)
         scenario, measured = calibration.scenario, calibration.measurement
+        # The compared scenarios are measured from the same export, so all tell one story.
+        others = [(n, calibrate_from_usage(s, usage).scenario) for n, s in named[1:]]
+        named = [(named[0][0], scenario), *others]
         notes = [
             f"SCUs per person measured from the usage (roles by {measured.roles_from}): {n}"
             for n in measured.notes
@@ -86,6 +114,7 @@ def run_report(args: argparse.Namespace) -> None:
         customer_name=_name(args.customer, "--customer"),
         partner_name=_name(args.partner, "--partner"),
         pseudonymise=args.pseudonymise,
+        compared=named if len(named) > 1 else (),
     )
     files = render_all(case)
     try:
@@ -100,6 +129,19 @@ def run_report(args: argparse.Namespace) -> None:
         f"{case.verdict}: cost {c} {r.total_cost:,.2f}, realised value {c} {r.total_value:,.2f}, "
         f"NPV {c} {r.npv:,.2f}, payback {payback}",
         *notes,
+        *_compared_lines(case),
         *(f"wrote {args.out / name}" for name in files),
     ]
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _compared_lines(case: BusinessCase) -> list[str]:
+    if case.comparison is None:
+        return []
+    c = case.comparison.currency
+    return [
+        f"compared {r.name}: cost {c} {r.total_cost:,.2f}, NPV {c} {r.npv:,.2f} "
+        f"(P10 {c} {r.npv_p10:,.2f} to P90 {c} {r.npv_p90:,.2f}), payback "
+        + ("none within the horizon" if r.payback_month is None else f"month {r.payback_month}")
+        for r in case.comparison.rows
+    ]

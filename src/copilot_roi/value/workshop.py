@@ -285,10 +285,18 @@ def money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.0f}"
 
 
-def headlines(result: ScenarioResult, sensitivity: Sensitivity) -> list[Headline]:
-    """The executive view's four numbers, each with one plain sentence."""
+NPV_RANGE_CARD = 2  # position of the headline that needs the Monte Carlo
+RANGE_PENDING = "..."
+
+
+def headlines(result: ScenarioResult, sensitivity: Sensitivity | None) -> list[Headline]:
+    """The executive view's four numbers, each with one plain sentence.
+
+    Without ``sensitivity`` the NPV range reads ``RANGE_PENDING``: the page shows the cash-flow
+    headlines first and the range once the Monte Carlo has run.
+    """
     c, years = result.currency, result.horizon_months / 12
-    mc = sensitivity.monte_carlo
+    mc = sensitivity.monte_carlo if sensitivity is not None else None
     payback = f"Month {result.payback_month}" if result.payback_month is not None else "Not within horizon"
     return [
         Headline(
@@ -303,6 +311,12 @@ def headlines(result: ScenarioResult, sensitivity: Sensitivity) -> list[Headline
             f"{result.realisation_rate:.0%} is counted as value.",
         ),
         Headline(
+            "NPV range (P10 to P90)",
+            RANGE_PENDING,
+            "Simulating the range of outcomes...",
+        )
+        if mc is None
+        else Headline(
             "NPV range (P10 to P90)",
             f"{money(mc.p10, c)} to {money(mc.p90, c).removeprefix(c + ' ')}",
             f"{share_positive_sentence(mc.share_npv_positive, mc.draws)}; {INDEPENDENCE_CAVEAT}.",
