@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
-from streamlit.delta_generator import DeltaGenerator
 
 from copilot_roi.charts import value_charts as charts
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan
@@ -19,8 +18,6 @@ from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import CapacitySizing, OneOffCosts, Scenario, scenario_template
 from copilot_roi.value.sensitivity import Sensitivity, analyse
 from copilot_roi.value.workshop import (
-    NPV_RANGE_CARD,
-    Headline,
     assumption_rows,
     break_even_sentence,
     headlines,
@@ -214,19 +211,12 @@ def draw_right_sizing(sizing: RightSizing, big: bool) -> None:
     )
 
 
-def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity | None, big: bool) -> DeltaGenerator:
-    """The four headline cards; returns the NPV range card's slot (filled once the Monte Carlo ran)."""
-    slots = [col.container(border=True).empty() for col in st.columns(4)]
-    for slot, h in zip(slots, headlines(result, sensitivity), strict=True):
-        draw_card(slot, h, big)
+def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
+    for col, h in zip(st.columns(4), headlines(result, sensitivity), strict=True):
+        with col.container(border=True):
+            st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
+            st.caption(h.sentence)
     st.info(break_even_sentence(result))
-    return slots[NPV_RANGE_CARD]
-
-
-def draw_card(slot: DeltaGenerator, h: Headline, big: bool) -> None:
-    with slot.container():
-        st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
-        st.caption(h.sentence)
 
 
 def draw_agents(result: ScenarioResult, big: bool) -> None:

@@ -7,9 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from copilot_roi.plans import CapacityPlan
-from copilot_roi.pricebook import PriceOverrides, effective_prices, list_prices, load_price_book
-from copilot_roi.value.calibration import calibrated, measure_roles, size_plan
-from copilot_roi.value.catalogue import ROLE_IDS
+from copilot_roi.pricebook import PriceOverrides, effective_prices, load_price_book
+from copilot_roi.value.calibration import calibrated, measure_roles
 from copilot_roi.value.engine import compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.sensitivity import analyse
@@ -151,16 +150,6 @@ def test_measured_roles_must_be_consistent() -> None:
     data["capacity"]["measured_roles"] = ["soc"]
     with pytest.raises(ValidationError, match="usage_source 'usage'"):
         Scenario.model_validate(data)
-
-
-def test_size_plan_serves_the_steady_state_demand() -> None:
-    scenario = calibrated(scenario_template(), {r: 60.0 for r in ROLE_IDS})
-    plan = size_plan(scenario, list_prices())
-    sized = scenario.model_copy(update={"capacity": scenario.capacity.model_copy(update={"plan": plan})})
-    result = compute(sized)
-    assert result.billing.throttled_units == 0
-    # The optimizer's plan is never dearer than the template's 1 SCU 24x7 + unlimited overage.
-    assert result.total_capacity_cost <= compute(scenario).total_capacity_cost + 1e-6
 
 
 def test_a_scheduled_plan_survives_the_flat_plan_widgets_until_they_change() -> None:

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
-from copilot_roi.optimizer import optimize
-from copilot_roi.plans import CapacityPlan
-from copilot_roi.pricebook import Prices
+from copilot_roi.hourly import HOURS_PER_BILLING_MONTH
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import DEFAULT_RULES, RoleRule, Roster, assign_roles
 from copilot_roi.value.catalogue import ROLE_IDS, RoleId, load_catalogue
-from copilot_roi.value.demand import demand_series, plan_timezone
 from copilot_roi.value.scenario import Scenario
 
 _ROLE_BY_NAME: dict[str, RoleId] = {r: r for r in ROLE_IDS}
@@ -159,18 +154,3 @@ def calibrate_from_usage(
     """
     measurement = measure_usage(usage.frame, usage.hourly.hours, roster, rules)
     return UsageCalibration(calibrated(scenario, measurement.scu_per_person_month), measurement)
-
-
-def size_plan(scenario: Scenario, prices: Prices) -> CapacityPlan:
-    """The optimizer's cheapest plan for the scenario's demand once every team has adopted."""
-    return optimize(
-        steady_state_demand(scenario), prices, e5_licences=scenario.capacity.plan.e5_licences
-    ).recommended.plan
-
-
-def steady_state_demand(scenario: Scenario, months: int = 12) -> HourlySeries:
-    """Hourly demand once every team has fully adopted (the load a plan must be sized for)."""
-    monthly = sum(
-        role.headcount * scenario.capacity.scu_per_person_month[r] for r, role in scenario.roles.items()
-    )
-    return demand_series(np.full(months, float(monthly)), plan_timezone(scenario.capacity.plan))
