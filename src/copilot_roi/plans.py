@@ -145,7 +145,7 @@ class CapacityPlan(_Frozen):
         pay-as-you-go past the pool) is allowed even where no SCU is provisioned.
         """
         if self.e5_licences > 0:
-            return np.full(len(provisioned_scu), self.overage_cap())
+            return np.full(np.shape(provisioned_scu), self.overage_cap())
         return np.where(provisioned_scu >= 1, self.overage_cap(), 0.0)
 
     def provisioned_levels(self, series: HourlySeries) -> FloatArray:

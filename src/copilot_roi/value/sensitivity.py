@@ -203,7 +203,7 @@ class _Evaluator:
         )
         # Overage tops up a capacity (or the E5/E7 default capacity): an hour whose capacity is
         # deleted serves nothing past the pool (pricing.md, section 5).
-        overage_cap = np.where((self.provisioned >= 1) | (plan.e5_licences > 0), plan.overage_cap(), 0.0)
+        overage_cap = plan.overage_caps(self.provisioned)
         self._kinks = [
             _Kinks.build(self.shares, self.provisioned),
             _Kinks.build(self.shares, self.provisioned + overage_cap),
