@@ -40,7 +40,9 @@ def test_two_saved_scenarios_show_side_by_side(app_server: Server, page: Any) ->
     names = page.evaluate(COMPARISON_TRACES)
     # The name is shown as typed, never interpreted: plotly receives it escaped.
     assert names == ["Expected &lt;b&gt;bold&lt;/b&gt;", "More time saved"]
-    chart = page.locator(".js-plotly-plot").filter(has_text="Scenarios side by side")
+    # By its key: while the fragment reruns, the outgoing copy of the chart can still be in the page.
+    chart = page.locator(".st-key-cmp_fig .js-plotly-plot").filter(has_text="Scenarios side by side")
+    chart.wait_for()
     assert "Expected <b>bold</b>" in chart.inner_text()
     # The grid fills its accessible cells once on screen: the comparison sits at the page's end.
     chart.scroll_into_view_if_needed()
