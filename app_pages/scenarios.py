@@ -1,8 +1,11 @@
 """Value scenarios: what Security Copilot costs against the analyst time it frees, role by role."""
 
+import time
+
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.delta_generator import DeltaGenerator
 
 from copilot_roi.charts import value_charts as charts
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan
@@ -15,7 +18,7 @@ from copilot_roi.value.catalogue import ROLE_IDS, load_catalogue
 from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
 from copilot_roi.value.finance_inputs import with_finance
 from copilot_roi.value.rightsize import RightSizing, right_size
-from copilot_roi.value.scenario import CapacitySizing, OneOffCosts, Scenario, scenario_template
+from copilot_roi.value.scenario import AgentLine, CapacitySizing, OneOffCosts, Scenario, scenario_template
 from copilot_roi.value.sensitivity import Sensitivity, analyse
 from copilot_roi.value.workshop import (
     assumption_rows,
@@ -29,13 +32,17 @@ from copilot_roi.value.workshop import (
 from ui import scenario_state
 from ui.agent_lines_editor import agent_lines_section
 from ui.compare_panel import comparison_panel
-from ui.finance_inputs import draw_finance_figures, finance_inputs
+from ui.finance_inputs import EditedRows, draw_finance_figures, finance_inputs
 from ui.query_state import show_link_problems, sync_url
 from ui.role_inputs import team_inputs
 from ui.sidebar import current_prices
 from ui.tables import show_table
 from ui.usage_state import DATASET_KEY
 
+# Long enough for the server to send the headline cards (a few ms of its event loop), short
+# against a rerun; measured in tests/bench/bench_speed.py.
+HEADLINE_SEND_S = 0.03
+REFRESH = scenario_state.refresh_outputs  # an input's on_change
 PRESETS = {"Pessimistic": "low", "Expected": "expected", "Optimistic": "high"}
 OVERAGE = {"none": "Off (throttle)", "unlimited": "Unlimited", "capped": "Capped"}
 
@@ -93,43 +100,50 @@ def apply_calibration() -> None:
         )
 
 
-def plan_and_usage() -> str:
+def plan_and_usage() -> None:
     with st.expander("Capacity plan and usage per person", expanded=scenario_state.calibrating()):
         if usage_dataset() is not None:
             st.toggle("Use SCUs per person measured in the usage export, and size the plan on them",
                       key=scenario_state.CALIBRATE_KEY, on_change=apply_calibration)  # fmt: skip
-        mode = st.radio("Plan", scenario_state.PLAN_MODES, key=scenario_state.PLAN_MODE_KEY, horizontal=True)
+        st.radio("Plan", scenario_state.PLAN_MODES, key=scenario_state.PLAN_MODE_KEY, horizontal=True,
+                 on_change=REFRESH)  # fmt: skip
         a, b, c, d = st.columns(4)
-        a.number_input("Provisioned SCUs (24x7)", 0, MAX_PROVISIONED_SCU, key="scn_plan_scu")
-        b.selectbox("Overage", list(OVERAGE), format_func=lambda mode: OVERAGE[mode], key="scn_plan_overage")
+        a.number_input(
+            "Provisioned SCUs (24x7)", 0, MAX_PROVISIONED_SCU, key="scn_plan_scu", on_change=REFRESH
+        )
+        b.selectbox("Overage", list(OVERAGE), format_func=lambda mode: OVERAGE[mode], key="scn_plan_overage",
+                    on_change=REFRESH)  # fmt: skip
         cap_high = field_bounds(CapacityPlan, "overage_cap_scu_per_hour")[1]
-        c.number_input("Overage cap (SCU/hour)", 0.1, cap_high, key="scn_plan_cap")
+        c.number_input("Overage cap (SCU/hour)", 0.1, cap_high, key="scn_plan_cap", on_change=REFRESH)
         e5_low, e5_high = field_bounds(CapacityPlan, "e5_licences")
-        d.number_input("E5/E7 licences", int(e5_low), int(e5_high), step=100, key="scn_plan_e5")
+        d.number_input(
+            "E5/E7 licences", int(e5_low), int(e5_high), step=100, key="scn_plan_e5", on_change=REFRESH
+        )
         st.caption("SCUs per person per month at full adoption (assumptions unless measured):")
         scu_low, scu_high = field_bounds(CapacitySizing, "scu_per_person_month")
         columns = [*st.columns(4), *st.columns(4)]
         for col, role_id in zip(columns, ROLE_IDS, strict=False):
             label = load_catalogue().roles[role_id].label
-            col.number_input(label, scu_low, scu_high, key=role_key(role_id, "scu"))
-    return str(mode)
+            col.number_input(label, scu_low, scu_high, key=role_key(role_id, "scu"), on_change=REFRESH)
 
 
 def value_and_money(currency: str) -> None:
     st.subheader("Value and money")
     a, b, c = st.columns(3, gap="large")
     a.slider("Realisation rate (%)", *percent_bounds(Scenario, "realisation_rate"), step=1.0,
-             key="scn_realisation_pct", format="%.0f",
+             key="scn_realisation_pct", format="%.0f", on_change=REFRESH,
              help="Share of freed hours that turns into value. Forrester-style studies count 50 %; "
                   "most freed time is not reinvested, so keep it well below 100 %.")  # fmt: skip
     months_low, months_high = field_bounds(Scenario, "horizon_months")
-    b.slider("Horizon (months)", int(months_low), int(months_high), key="scn_horizon")
+    b.slider("Horizon (months)", int(months_low), int(months_high), key="scn_horizon", on_change=REFRESH)
     c.slider("Discount rate (% a year)", *percent_bounds(Scenario, "discount_rate_annual"), step=0.5,
-             key="scn_discount_pct", format="%.1f")  # fmt: skip
+             key="scn_discount_pct", format="%.1f", on_change=REFRESH)  # fmt: skip
     low, high = field_bounds(OneOffCosts, "enablement")
-    a.number_input(f"Enablement, one-off ({currency})", low, high, step=1000.0, key="scn_enablement")
+    a.number_input(f"Enablement, one-off ({currency})", low, high, step=1000.0, key="scn_enablement",
+                   on_change=REFRESH)  # fmt: skip
     low, high = field_bounds(OneOffCosts, "training")
-    b.number_input(f"Training, one-off ({currency})", low, high, step=1000.0, key="scn_training")
+    b.number_input(f"Training, one-off ({currency})", low, high, step=1000.0, key="scn_training",
+                   on_change=REFRESH)  # fmt: skip
 
 
 st.title("Value scenarios")
@@ -140,63 +154,98 @@ if scenario_state.needs_filling():
     scenario_state.show(scenario_state.session_scenario() or scenario_template("expected"))
 
 
-@st.fragment
-def workshop() -> None:
-    top = st.columns([3, 2, 2])
-    top[0].segmented_control(
-        "Preset", list(PRESETS), key=scenario_state.PRESET_KEY, default="Expected", on_change=apply_preset
-    )
-    view = top[1].segmented_control(
-        "View", ["Executive", "Analyst"], key=scenario_state.VIEW_KEY, default="Executive"
-    )
-    big = view != "Analyst"
-    # Headlines span the page (readable from the back of a room); filled once the inputs are read.
-    headline_slot = st.container()
-    st.subheader("Teams")
-    if money != "USD":
-        st.caption(
-            f"Costs are in {money}; the catalogue's defaults are USD figures: convert or replace them."
-        )
-    team_inputs(money, brief_evidence=big)
-    value_and_money(money)
-    base = scenario_state.base() or scenario_template("expected")
-    benefit_rows, cost_rows = finance_inputs(base, money)
-    plan_mode = plan_and_usage()
-    agents = agent_lines_section(base, usage_dataset())
-    outputs = st.container()
+top = st.columns([3, 2, 2])
+top[0].segmented_control(
+    "Preset", list(PRESETS), key=scenario_state.PRESET_KEY, default="Expected", on_change=apply_preset
+)
+top[1].segmented_control("View", ["Executive", "Analyst"], key=scenario_state.VIEW_KEY, default="Executive")
+
+
+def big_view() -> bool:
+    return st.session_state.get(scenario_state.VIEW_KEY) != "Analyst"
+
+
+def current_base() -> Scenario:
+    return scenario_state.base() or scenario_template("expected")
+
+
+@st.fragment(key=scenario_state.HEADLINE_FRAGMENT)
+def headline() -> None:
+    """The four headline cards, spanning the page (readable from the back of a room).
+
+    An input's callback reruns only this fragment and the outputs: its value is in the session
+    already, so the headline never waits for the inputs to be drawn again. The line tables' edits
+    are known only once they are drawn; until then the lines of the last run stand in (see
+    ``lines_checked``)."""
     try:
-        scenario = scenario_from_values(base, scenario_state.values())
-        if agents is not None and agents != base.agents:
-            scenario = Scenario.model_validate(
-                scenario.model_dump() | {"agents": [a.model_dump() for a in agents], "preset": "custom"}
-            )
-        scenario = with_finance(scenario, scenario_state.values(), benefit_rows, cost_rows)
-        overrides = overrides_from_prices(prices, load_price_book())
-        scenario = scenario.model_copy(update={"prices": overrides})
-        sizing = None
-        if plan_mode != "As set here":
-            sizing = right_sized(scenario.model_dump_json(), prices.model_dump_json())
-            scenario = scenario.model_copy(
-                update={"capacity": scenario.capacity.model_copy(update={"plan": sizing.best.plan})}
-            )
+        scenario, _ = read_scenario(current_base(), *scenario_state.edited_lines(current_base()))
     except ValidationError as error:
         first = error.errors()[0]
-        headline_slot.error(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+        st.error(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
         return
     except ValueError as error:  # an edited line's number that cannot be read, by field
-        headline_slot.error(str(error))
+        st.error(str(error))
+        return
+    scenario_json, prices_json = scenario.model_dump_json(), prices.model_dump_json()
+    scenario_state.set_headline_json(scenario_json)
+    result, slot = cash_flows(scenario_json, prices_json), st.empty()
+    draw_headlines(slot, result, None, big=big_view())
+    # The cards go out before the Monte Carlo holds the GIL: the server's event loop sends them in
+    # this pause, and the browser draws them before the rest of the run arrives. Then the cards
+    # again, with the NPV range (an empty's content is replaced in place).
+    time.sleep(HEADLINE_SEND_S)
+    draw_headlines(slot, result, sensitivity_of(scenario_json, prices_json), big=big_view())
+
+
+def lines_checked(base: Scenario, agents: list[AgentLine] | None, benefit_rows: EditedRows,
+                  cost_rows: EditedRows) -> None:  # fmt: skip
+    """Keep the line tables' output for the next headline; rerun once if the headline above was
+    drawn from other lines (an edit in a table)."""
+    scenario_state.set_edited_lines(base, agents, benefit_rows, cost_rows)
+    try:
+        scenario, _ = read_scenario(base, agents, benefit_rows, cost_rows)
+    except ValueError:  # shown by the outputs below
+        return
+    if scenario.model_dump_json() != scenario_state.headline_json():
+        st.rerun()
+
+
+@st.fragment(key=scenario_state.OUTPUTS_FRAGMENT)
+def outputs() -> None:
+    try:
+        scenario, sizing = read_scenario(current_base(), *scenario_state.edited_lines(current_base()))
+    except ValueError:  # pydantic's ValidationError included: the headline shows why
         return
     scenario_json, prices_json = scenario.model_dump_json(), prices.model_dump_json()
     result = cash_flows(scenario_json, prices_json)
     sensitivity = sensitivity_of(scenario_json, prices_json)
     scenario_state.set_session_scenario(scenario)
     sync_url(scenario)
-    with headline_slot:
-        draw_headlines(result, sensitivity, big=big)
-    with outputs:
-        draw_outputs(scenario, result, sensitivity, big=big)
-        if sizing is not None:
-            draw_right_sizing(sizing, big=big)
+    draw_outputs(scenario, result, sensitivity, big=big_view())
+    if sizing is not None:
+        draw_right_sizing(sizing, big=big_view())
+
+
+def read_scenario(
+    base: Scenario,
+    agents: list[AgentLine] | None,
+    benefit_rows: EditedRows | None,
+    cost_rows: EditedRows | None,
+) -> tuple[Scenario, RightSizing | None]:
+    """The scenario the widgets' session values and the edited lines describe (None: the base's
+    lines), on the right-sized plan when asked. Raises ``ValueError`` naming the field."""
+    scenario = scenario_from_values(base, scenario_state.values())
+    if agents is not None and agents != base.agents:
+        scenario = Scenario.model_validate(
+            scenario.model_dump() | {"agents": [a.model_dump() for a in agents], "preset": "custom"}
+        )
+    scenario = with_finance(scenario, scenario_state.values(), benefit_rows, cost_rows)
+    scenario = scenario.model_copy(update={"prices": overrides_from_prices(prices, load_price_book())})
+    if scenario_state.plan_mode() == "As set here":
+        return scenario, None
+    sizing = right_sized(scenario.model_dump_json(), prices.model_dump_json())
+    capacity = scenario.capacity.model_copy(update={"plan": sizing.best.plan})
+    return scenario.model_copy(update={"capacity": capacity}), sizing
 
 
 def draw_right_sizing(sizing: RightSizing, big: bool) -> None:
@@ -211,12 +260,16 @@ def draw_right_sizing(sizing: RightSizing, big: bool) -> None:
     )
 
 
-def draw_headlines(result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
-    for col, h in zip(st.columns(4), headlines(result, sensitivity), strict=True):
-        with col.container(border=True):
-            st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
-            st.caption(h.sentence)
-    st.info(break_even_sentence(result))
+def draw_headlines(
+    slot: DeltaGenerator, result: ScenarioResult, sensitivity: Sensitivity | None, big: bool
+) -> None:
+    """The four headline cards (the NPV range pending without ``sensitivity``), replacing the slot's."""
+    with slot.container():
+        for col, h in zip(st.columns(4), headlines(result, sensitivity), strict=True):
+            with col.container(border=True):
+                st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
+                st.caption(h.sentence)
+        st.info(break_even_sentence(result))
 
 
 def draw_agents(result: ScenarioResult, big: bool) -> None:
@@ -270,5 +323,15 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
     st.dataframe(result.monthly_frame().round(2), hide_index=True)
 
 
-workshop()
-comparison_panel(prices, big=st.session_state.get(scenario_state.VIEW_KEY) != "Analyst")
+headline()
+st.subheader("Teams")
+if money != "USD":
+    st.caption(f"Costs are in {money}; the catalogue's defaults are USD figures: convert or replace them.")
+team_inputs(money, brief_evidence=big_view())
+value_and_money(money)
+base = current_base()
+benefit_rows, cost_rows = finance_inputs(base, money)
+plan_and_usage()
+lines_checked(base, agent_lines_section(base, usage_dataset()), benefit_rows, cost_rows)
+outputs()
+comparison_panel(prices, big=big_view())

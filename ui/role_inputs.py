@@ -17,6 +17,7 @@ from copilot_roi.value.workshop import ROLE_INPUT, ROLE_INPUTS, RoleInput, evide
 from ui import scenario_state
 
 TABLE_TAB = "All roles (table)"
+REFRESH = scenario_state.refresh_outputs
 # Sliders for the inputs people move in a workshop; typed numbers for counts and money, whose
 # ranges are too wide for a slider to hit a value.
 _SLIDERS = ("hours", "saved_pct", "start_pct", "months")
@@ -60,13 +61,21 @@ def _widget(spec: RoleInput, role_id: RoleId, currency: str) -> None:
     if spec.field in _SLIDERS:
         fmt = _SLIDER_FORMAT[spec.field]
         if spec.whole:
-            st.slider(label, int(spec.low), int(spec.high), step=int(spec.step), key=key, format=fmt)
+            st.slider(
+                label,
+                int(spec.low),
+                int(spec.high),
+                step=int(spec.step),
+                key=key,
+                format=fmt,
+                on_change=REFRESH,
+            )
         else:
-            st.slider(label, spec.low, spec.high, step=spec.step, key=key, format=fmt)
+            st.slider(label, spec.low, spec.high, step=spec.step, key=key, format=fmt, on_change=REFRESH)
     elif spec.whole:
-        st.number_input(label, int(spec.low), int(spec.high), step=int(spec.step), key=key)
+        st.number_input(label, int(spec.low), int(spec.high), step=int(spec.step), key=key, on_change=REFRESH)
     else:
-        st.number_input(label, spec.low, spec.high, step=spec.step, key=key)
+        st.number_input(label, spec.low, spec.high, step=spec.step, key=key, on_change=REFRESH)
 
 
 def _one_role(role_id: RoleId, currency: str, brief_evidence: bool) -> None:
@@ -82,6 +91,7 @@ def _one_role(role_id: RoleId, currency: str, brief_evidence: bool) -> None:
         st.markdown(evidence_markdown(role_id, brief_evidence))
 
 
+@st.fragment(key=scenario_state.ROLE_TABLE_FRAGMENT)
 def _role_table(currency: str) -> None:
     catalogue = load_catalogue()
     rows = [
@@ -105,9 +115,11 @@ def _role_table(currency: str) -> None:
 
 
 def _apply_table_edits(key: str, currency: str) -> None:
-    """Copy the table's edited cells into the role widgets, then start a fresh table."""
+    """Copy the table's edited cells into the role widgets, then start a fresh table; the whole
+    page reruns (the role tabs show the new values)."""
     st.session_state.update(values_from_edits(st.session_state[key].get("edited_rows", {}), currency))
     scenario_state.next_table_version()
+    st.rerun()
 
 
 def values_from_edits(edited_rows: dict[Any, dict[str, Any]], currency: str) -> dict[str, float | int]:

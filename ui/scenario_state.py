@@ -14,7 +14,7 @@ import streamlit as st
 
 from copilot_roi.value.calibration import UsageMeasurement
 from copilot_roi.value.finance_inputs import finance_widget_values
-from copilot_roi.value.scenario import Scenario
+from copilot_roi.value.scenario import AgentLine, Scenario
 from copilot_roi.value.workshop import MEASURED_KEY, widget_values
 
 PlanMode = Literal["As set here", "Right-size for this demand"]
@@ -29,6 +29,16 @@ CALIBRATE_KEY = "scn_calibrate"
 MEASURED_NOTES_KEY = "scn_measured_notes"
 ROLES_FROM_KEY = "scn_roles_from"
 TABLE_VERSION_KEY = "scn_roles_table_version"
+HEADLINE_JSON_KEY = "scn_headline_json"  # the scenario the headline cards were drawn from
+# Fragments an input's change reruns (by key): nothing else needs drawing again.
+HEADLINE_FRAGMENT = "scn_headline"
+OUTPUTS_FRAGMENT = "scn_outputs"
+ROLE_TABLE_FRAGMENT = "scn_role_table"
+EDITED_LINES_KEY = "scn_edited_lines"  # the line tables' output in the last run, with its base
+
+# Agent lines, other benefit rows, other cost rows, as the page's tables returned them (None: the
+# base's own lines).
+EditedLines = tuple[list[AgentLine] | None, list[dict[str, Any]] | None, list[dict[str, Any]] | None]
 
 
 def values() -> dict[str, Any]:
@@ -88,6 +98,45 @@ def measured_notes() -> list[str]:
 
 def roles_from() -> str:
     return str(st.session_state.get(ROLES_FROM_KEY, "plugin rules"))
+
+
+def refresh_outputs() -> None:
+    """An input's ``on_change``: rerun the headline, the outputs and the role table only. The
+    input's new value is in the session already and the browser shows it: the inputs are not
+    drawn again, so a slider's move costs the figures it changes and nothing else."""
+    st.rerun([HEADLINE_FRAGMENT, ROLE_TABLE_FRAGMENT, OUTPUTS_FRAGMENT])
+
+
+def headline_json() -> str | None:
+    value = st.session_state.get(HEADLINE_JSON_KEY)
+    return value if isinstance(value, str) else None
+
+
+def set_headline_json(scenario_json: str) -> None:
+    st.session_state[HEADLINE_JSON_KEY] = scenario_json
+
+
+def plan_mode() -> PlanMode:
+    mode = st.session_state.get(PLAN_MODE_KEY)
+    return mode if mode in PLAN_MODES else PLAN_MODES[0]
+
+
+def edited_lines(scenario_base: Scenario) -> EditedLines:
+    """What the line tables returned in the last run from this same base (else the base's lines):
+    the page reads the scenario with them before the tables are drawn again."""
+    stored = st.session_state.get(EDITED_LINES_KEY)
+    if isinstance(stored, tuple) and stored[0] is scenario_base:
+        return cast(EditedLines, stored[1:])
+    return None, None, None
+
+
+def set_edited_lines(
+    scenario_base: Scenario,
+    agents: list[AgentLine] | None,
+    benefit_rows: list[dict[str, Any]] | None,
+    cost_rows: list[dict[str, Any]] | None,
+) -> None:
+    st.session_state[EDITED_LINES_KEY] = (scenario_base, agents, benefit_rows, cost_rows)
 
 
 def set_plan_mode(mode: PlanMode) -> None:

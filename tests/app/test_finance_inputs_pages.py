@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from page_rerun import whole_page
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.pricebook import effective_prices, load_price_book
@@ -43,10 +44,10 @@ def metric(at: AppTest, label: str) -> str:
 
 def test_scenarios_page_switches_to_the_annual_convention_with_risk() -> None:
     at = open_page("app_pages/scenarios.py")
-    at.radio(key="scn_fin_convention").set_value("annual").run()
-    at.slider(key="scn_fin_risk_benefits_pct").set_value(10.0).run()
-    at.slider(key="scn_fin_risk_costs_pct").set_value(20.0).run()
-    at.number_input(key="scn_fin_fte_hours").set_value(1_600.0).run()
+    whole_page(at.radio(key="scn_fin_convention").set_value("annual").run())
+    whole_page(at.slider(key="scn_fin_risk_benefits_pct").set_value(10.0).run())
+    whole_page(at.slider(key="scn_fin_risk_costs_pct").set_value(20.0).run())
+    whole_page(at.number_input(key="scn_fin_fte_hours").set_value(1_600.0).run())
     assert not at.exception, at.exception
     scenario = at.session_state["scenario"]
     assert scenario.finance.convention == "annual"
@@ -65,7 +66,7 @@ def test_scenarios_page_switches_to_the_annual_convention_with_risk() -> None:
 
 def test_annual_with_a_part_year_horizon_is_refused_by_field() -> None:
     at = open_page("app_pages/scenarios.py")
-    at.slider(key="scn_horizon").set_value(30).run()
+    whole_page(at.slider(key="scn_horizon").set_value(30).run())
     at.radio(key="scn_fin_convention").set_value("annual").run()
     assert not at.exception
     assert any("finance.convention" in e.value and "horizon_months" in e.value for e in at.error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from page_rerun import whole_page
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.value.comparison import MAX_COMPARED, compare
@@ -39,7 +40,7 @@ def test_two_saved_scenarios_compare_with_engine_numbers() -> None:
     assert not [f for f in at.dataframe if "Scenario" in f.value.columns]  # nothing saved yet
     save_as(at, "Expected")
     first = at.session_state["scenario"]
-    at.slider(key="scn_soc_saved_pct").set_value(35.0).run()
+    whole_page(at.slider(key="scn_soc_saved_pct").set_value(35.0).run())
     save_as(at, "SOC saves 35 %")
     second = at.session_state["scenario"]
     assert isinstance(first, Scenario) and isinstance(second, Scenario) and first != second
@@ -85,7 +86,7 @@ def test_names_are_text_never_markup(name: str) -> None:
 def test_business_case_page_carries_the_saved_comparison() -> None:
     at = open_scenarios()
     save_as(at, "Expected")
-    at.slider(key="scn_realisation_pct").set_value(25.0).run()
+    whole_page(at.slider(key="scn_realisation_pct").set_value(25.0).run())
     save_as(at, "Low realisation")
     at.switch_page("app_pages/business_case.py").run()
     assert not at.exception, at.exception

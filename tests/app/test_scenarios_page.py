@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from page_rerun import whole_page
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.cli import main
@@ -139,8 +140,8 @@ def test_right_sizing_replaces_the_plan_by_npv_and_draws_it() -> None:
     from copilot_roi.value.rightsize import right_size
 
     at = open_scenarios()
-    at.number_input(key="scn_soc_headcount").set_value(12).run()
-    at.selectbox(key="scn_plan_overage").set_value("none").run()  # 1 SCU, no overage: throttles
+    whole_page(at.number_input(key="scn_soc_headcount").set_value(12).run())
+    whole_page(at.selectbox(key="scn_plan_overage").set_value("none").run())  # 1 SCU, no overage: throttles
     before = at.session_state["scenario"]
     assert compute(at.session_state["scenario"]).served_share < 1
     assert len(at.get("plotly_chart")) == 2

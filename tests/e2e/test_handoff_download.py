@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from e2ekit import Server, open_page, page_errors, page_url, require_page
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +29,8 @@ def test_budget_template_downloads(app_server: Server, browser: Any, tmp_path: A
         (budget,) = template["resources"]
         assert budget["type"] == "Microsoft.Consumption/budgets"
         amount = template["parameters"]["amount"]["defaultValue"]
-        assert page.get_by_text(f"Budget of {amount:,} USD a month").count() == 1
+        # The page may still be drawing below the button: wait for the sentence (then exactly one).
+        expect(page.get_by_text(f"Budget of {amount:,} USD a month")).to_have_count(1)
         assert page_errors(page) == []
     finally:
         context.close()
