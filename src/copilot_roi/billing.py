@@ -137,21 +137,28 @@ def bill(series: HourlySeries, plan: CapacityPlan, prices: Prices) -> BillingRes
         },
         index=series.index,
     )
-    grouped = hourly.groupby("month", sort=True)
-    monthly = grouped.agg(
-        hours=("demand_scu", "size"),
-        consumed_scu=("demand_scu", "sum"),
-        pool_used_scu=("pool_scu", "sum"),
-        provisioned_scu_hours=("provisioned_scu", "sum"),
-        overage_scu=("overage_scu", "sum"),
-        throttled_scu=("throttled_scu", "sum"),
-        provisioned_cost=("provisioned_cost", "sum"),
-        overage_cost=("overage_cost", "sum"),
-        total_cost=("total_cost", "sum"),
+    # Months are contiguous runs of hours: sums over each run, without a pandas groupby (a
+    # workshop slider bills a plan on every move).
+    starts = month_start_positions(month_ids)
+
+    def per_month(values: FloatArray) -> FloatArray:
+        return np.add.reduceat(values, starts) if len(starts) else np.zeros(0)
+
+    monthly = pd.DataFrame(
+        {
+            "month_label": month_labels,
+            "hours": np.diff(np.append(starts, len(month_ids))).astype(np.int64),
+            "consumed_scu": per_month(demand),
+            "pool_allowance_scu": np.full(len(starts), float(allowance)),
+            "pool_used_scu": per_month(from_pool),
+            "provisioned_scu_hours": per_month(provisioned),
+            "overage_scu": per_month(overage_units),
+            "throttled_scu": per_month(throttled),
+            "provisioned_cost": per_month(provisioned_cost),
+            "overage_cost": per_month(overage_cost),
+            "total_cost": per_month(provisioned_cost + overage_cost),
+        }
     )
-    monthly.insert(0, "month_label", [month_labels[i] for i in monthly.index])
-    monthly.insert(3, "pool_allowance_scu", allowance)
-    monthly = monthly.reset_index(drop=True)
 
     months = len(month_labels)
     totals = BillingTotals(
