@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import tomllib
 from importlib import resources
@@ -84,7 +85,15 @@ class PriceBook(_Frozen):
 def load_price_book(text: str | None = None) -> PriceBook:
     """Load the bundled price book, or one given as TOML text (for tests and custom books)."""
     if text is None:
-        text = resources.files("copilot_roi").joinpath("data/price_book.toml").read_text("utf-8")
+        return _bundled_price_book()
+    return PriceBook.model_validate(tomllib.loads(text))
+
+
+@functools.cache
+def _bundled_price_book() -> PriceBook:
+    # Parsed once per process: the file ships with the package and the model is frozen, while
+    # every scenario computation (a workshop slider's move) reads it.
+    text = resources.files("copilot_roi").joinpath("data/price_book.toml").read_text("utf-8")
     return PriceBook.model_validate(tomllib.loads(text))
 
 
