@@ -322,3 +322,20 @@ def test_one_tab_per_role_and_a_table_of_all_roles() -> None:
     # Each role's sliders reach the model's limits, not narrower ones.
     assert at.slider(key="scn_soc_hours").max == 80.0
     assert at.number_input(key="scn_soc_cost").max == 100_000.0
+
+
+def test_an_input_reruns_the_headline_outputs_and_role_table_only() -> None:
+    at = open_scenarios()
+    at.number_input(key="scn_soc_headcount").set_value(41).run()
+    assert not at.exception, at.exception
+    # The keyed rerun drew the headline, the role table and the outputs, and no input.
+    assert not at.slider and not at.number_input
+    scenario = at.session_state["scenario"]
+    assert scenario.roles["soc"].headcount == 41
+    result = compute(scenario)
+    assert headline(at, "Cost") == money(result.total_cost, "USD")
+    assert headline(at, "Realised value") == money(result.total_value, "USD")
+    (table,) = at.data_editor  # the role table, drawn again with the new value
+    rows = table.value
+    assert rows.loc[rows["Role"] == "SOC analyst", "People"].tolist() == [41]
+    assert len(at.get("plotly_chart")) == 2
