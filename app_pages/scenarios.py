@@ -269,7 +269,6 @@ def draw_headlines(
             with col.container(border=True):
                 st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
                 st.caption(h.sentence)
-        st.info(break_even_sentence(result))
 
 
 def draw_agents(result: ScenarioResult, big: bool) -> None:
@@ -287,6 +286,9 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
     if result.served_share < 1:
         st.warning(f"{throttling_warning(result)} Raise the plan, allow overage, or choose "
                    "\"Right-size for this demand\".")  # fmt: skip
+    # Below the inputs, not under the headline: at 1366x768 the cards and a role's first sliders
+    # then share the screen.
+    st.info(break_even_sentence(result))
     st.caption(f"Plan: {result.plan_description}. Prices: {result.price_book_name}, {result.currency}.")
     if scenario.capacity.measured_roles:
         notes = "; ".join(scenario_state.measured_notes() or measured_summary(scenario))
