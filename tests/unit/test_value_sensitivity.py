@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.value.engine import compute
 from copilot_roi.value.scenario import Band, Scenario, scenario_template
-from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, analyse, parameters
+from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, _Kinks, analyse, parameters
 
 
 def _set_role(scenario: Scenario, role: str, **update: object) -> Scenario:
@@ -269,3 +269,28 @@ def test_any_scenario_analyses_consistently(scenario: Scenario) -> None:
     assert np.isfinite(sensitivity.monte_carlo.npv).all()
     assert sensitivity.monte_carlo.p10 <= sensitivity.monte_carlo.p90
     assert len(sensitivity.tornado) == 5 * len(scenario.roles) + 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    months=st.integers(1, 6),
+    hours=st.integers(1, 30),
+    variants=st.integers(1, 20),
+    scale=st.sampled_from([0.0, 0.1, 10.0, 1e6]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_kinks_excess_is_the_sum_of_each_hours_excess(
+    months: int, hours: int, variants: int, scale: float, seed: int
+) -> None:
+    # The definition, hour by hour: sum over hours of max(total x share_h - threshold_h, 0).
+    rng = np.random.default_rng(seed)
+    shares = rng.random((months, hours)) * (rng.random((months, hours)) > 0.2)
+    shares /= np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
+    thresholds = rng.random((months, hours)) * rng.choice([0.0, 1.0, 5.0])
+    demand = rng.random((variants, months)) * scale
+    kinks = _Kinks.build(shares, thresholds)
+    if np.isfinite(kinks.kinks[0, 0]):
+        demand[0, 0] = kinks.kinks[0, 0]  # a total exactly on a kink
+    by_hour = demand[:, :, None] * shares[None, :, :] - thresholds[None, :, :]
+    expected = np.maximum(by_hour, 0.0).sum(axis=2)
+    assert np.allclose(kinks.excess(demand), expected, rtol=1e-9, atol=1e-6)
