@@ -41,7 +41,7 @@ from ui.usage_state import DATASET_KEY
 
 # Long enough for the server to send the headline cards (a few ms of its event loop), short
 # against a rerun; measured in tests/bench/bench_speed.py.
-HEADLINE_SEND_S = 0.03
+HEADLINE_SEND_S = 0.02
 REFRESH = scenario_state.refresh_outputs  # an input's on_change
 PRESETS = {"Pessimistic": "low", "Expected": "expected", "Optimistic": "high"}
 OVERAGE = {"none": "Off (throttle)", "unlimited": "Unlimited", "capped": "Capped"}
