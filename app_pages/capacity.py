@@ -2,11 +2,8 @@
 
 import streamlit as st
 
-from copilot_roi.billing import bill
-from copilot_roi.capacity_report import hour_of_week, monthly_components
-from copilot_roi.charts.capacity_charts import hour_of_week_figure, level_curve_figure, monthly_cost_figure
 from copilot_roi.estimate import build_profile
-from copilot_roi.optimizer import optimize
+from ui.capacity_landing import capacity_view_for
 from ui.handoff_downloads import handoff_downloads
 from ui.plan_inputs import (
     TIMEZONES,
@@ -35,6 +32,7 @@ source = c1.radio(
 )
 timezone = c2.selectbox("Time zone", TIMEZONES, key="cap_tz")
 
+inputs = None
 if source == "Usage export":
     dataset = current_dataset()
     series = dataset.hourly
@@ -58,25 +56,9 @@ st.subheader("Your plan")
 plan = plan_inputs("cap_plan", timezone)
 if plan is None:
     st.stop()
-result = bill(series, plan, prices)
-t = result.totals
-
-k = st.columns(3)
-k[0].metric("Total cost", f"{t.total_cost:,.0f} {money}", help=f"Over {t.hours:,} hours ({t.months} months)")
-k[1].metric("Per month", f"{t.total_cost / max(t.months, 1):,.0f} {money}")
-k[2].metric("Overage", f"{t.overage_units:,.1f} SCU", f"{t.overage_cost:,.0f} {money}", delta_color="off")
-k = st.columns(3)
-k[0].metric(
-    "Throttled demand",
-    f"{t.throttled_units:,.1f} SCU",
-    help="Demand above provisioned capacity plus the overage cap: work refused.",
-)
-k[1].metric("Hours above 90 % of capacity", f"{t.hours_over_warning:,}")
-k[2].metric("Peak hour", f"{t.peak_hour_units:,.1f} SCU")
-if plan.deletes_capacity_off_hours:
-    off_hours_deletion_notice(plan, t.throttled_units)
-elif t.throttled_units > 0:
-    st.warning(f"This plan throttles {t.throttled_units:,.1f} SCU of demand: analysts would be refused.")
+# The plan's figures sit above the right-sizing inputs but need them (both come from one view):
+# their place is kept here and filled once every input is read.
+plan_figures = st.container()
 
 st.subheader("Right-sizing")
 o1, o2 = st.columns([1, 1])
@@ -90,14 +72,30 @@ budget = o1.number_input(
 )
 with o2:
     deletion = allow_off_hours_deletion("cap_allow_deletion")
-opt = optimize(
-    series,
-    prices,
-    current_plan=plan,
-    throttle_budget_units=budget,
-    e5_licences=plan.e5_licences,
-    allow_off_hours_deletion=deletion,
-)
+view = capacity_view_for(inputs, series, plan, prices, timezone, budget, deletion)
+t = view.bill.totals
+opt = view.optimization
+
+with plan_figures:
+    k = st.columns(3)
+    k[0].metric(
+        "Total cost", f"{t.total_cost:,.0f} {money}", help=f"Over {t.hours:,} hours ({t.months} months)"
+    )
+    k[1].metric("Per month", f"{t.total_cost / max(t.months, 1):,.0f} {money}")
+    k[2].metric("Overage", f"{t.overage_units:,.1f} SCU", f"{t.overage_cost:,.0f} {money}", delta_color="off")
+    k = st.columns(3)
+    k[0].metric(
+        "Throttled demand",
+        f"{t.throttled_units:,.1f} SCU",
+        help="Demand above provisioned capacity plus the overage cap: work refused.",
+    )
+    k[1].metric("Hours above 90 % of capacity", f"{t.hours_over_warning:,}")
+    k[2].metric("Peak hour", f"{t.peak_hour_units:,.1f} SCU")
+    if plan.deletes_capacity_off_hours:
+        off_hours_deletion_notice(plan, t.throttled_units)
+    elif t.throttled_units > 0:
+        st.warning(f"This plan throttles {t.throttled_units:,.1f} SCU of demand: analysts would be refused.")
+
 rec = opt.recommended
 r = st.columns(3)
 r[0].metric(
@@ -126,17 +124,7 @@ st.dataframe(
     width="stretch",
 )
 
-best_flat = next((c.plan.provisioned_scu for c in opt.candidates if c.family == "24x7"), None)
-st.plotly_chart(monthly_cost_figure(monthly_components(result), money), theme="streamlit")
-st.plotly_chart(
-    level_curve_figure(
-        opt.level_curve,
-        money,
-        best_flat,
-        plan.provisioned_scu if plan.schedule is None else None,
-        max_level=int(min(100, max(12, 2 * t.peak_hour_units))),
-    ),
-    theme="streamlit",
-)
-st.plotly_chart(hour_of_week_figure(hour_of_week(result, timezone)), theme="streamlit")
+st.vega_lite_chart(spec=view.monthly_chart, width="stretch")
+st.vega_lite_chart(spec=view.level_chart, width="stretch")
+st.vega_lite_chart(spec=view.hour_of_week_chart, width="stretch")
 handoff_downloads("cap", {"Recommended": rec.plan, "Your plan": plan}, prices, series)

@@ -28,6 +28,9 @@ OVERAGE_LABELS: dict[str, OverageMode] = {
     "Capped": "capped",
     "Unlimited": "unlimited",
 }
+# The plan the widgets open on (Learn advises 3 SCUs to start); the Capacity page's landing view
+# is computed once for it (ui/capacity_landing.py).
+DEFAULT_PLAN = CapacityPlan(provisioned_scu=3, overage="unlimited", overage_cap_scu_per_hour=5.0)
 
 
 def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
@@ -38,17 +41,22 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
         "Provisioned SCUs",
         0,
         100,
-        3,
+        DEFAULT_PLAN.provisioned_scu,
         key=f"{prefix}_scu",
         help="A capacity holds 1 to 100 SCUs. 0 = none: only with E5/E7 licences, whose default "
         "capacity then serves everything (overage runs only on a capacity). Learn advises 3 to start.",
     )
-    overage_label = c2.selectbox("Overage", list(OVERAGE_LABELS), index=2, key=f"{prefix}_overage")
+    overage_label = c2.selectbox(
+        "Overage",
+        list(OVERAGE_LABELS),
+        index=list(OVERAGE_LABELS.values()).index(DEFAULT_PLAN.overage),
+        key=f"{prefix}_overage",
+    )
     cap = c2.number_input(
         "Overage cap (SCU per hour)",
         0.1,
         1000.0,
-        5.0,
+        DEFAULT_PLAN.overage_cap_scu_per_hour,
         key=f"{prefix}_cap",
         disabled=OVERAGE_LABELS[overage_label] != "capped",
     )
@@ -56,7 +64,7 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
         "Microsoft 365 E5/E7 licences",
         0,
         10_000_000,
-        0,
+        DEFAULT_PLAN.e5_licences,
         step=100,
         key=f"{prefix}_e5",
         help="0.4 SCU per licence per month, at most 10,000 SCU, no rollover.",
