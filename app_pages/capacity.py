@@ -4,14 +4,9 @@ import streamlit as st
 
 from copilot_roi.estimate import build_profile
 from ui.capacity_landing import capacity_view_for
+from ui.estimate_state import usage_assumptions
 from ui.handoff_downloads import handoff_downloads
-from ui.plan_inputs import (
-    TIMEZONES,
-    allow_off_hours_deletion,
-    estimate_inputs,
-    off_hours_deletion_notice,
-    plan_inputs,
-)
+from ui.plan_inputs import TIMEZONES, allow_off_hours_deletion, off_hours_deletion_notice, plan_inputs
 from ui.sidebar import current_prices
 from ui.usage_state import DATASET_KEY, current_dataset
 
@@ -42,8 +37,7 @@ if source == "Usage export":
         f"{dataset.total_units:,.1f} SCU, billed in calendar months."
     )
 else:
-    with st.expander("Usage assumptions (sample: a mid-size SOC)", expanded=False):
-        inputs = estimate_inputs("cap_est", timezone)
+    inputs = usage_assumptions(timezone)
     if inputs is None:
         st.stop()
     series = build_profile(inputs)
@@ -110,7 +104,8 @@ r[1].markdown(plan.describe())
 r[2].metric("24x7 at peak (calculator baseline)", f"{opt.baseline.total_cost:,.0f} {money}")
 r[2].markdown(opt.baseline.description)
 st.caption(f"{opt.plans_considered:,} plans priced. Cheapest of each kind:")
-st.dataframe(
+# A static table: a handful of rows to read, nothing to edit or sort, and no data grid to load.
+st.table(
     [
         {
             "Plan": c.description,
@@ -121,7 +116,6 @@ st.dataframe(
         for c in opt.candidates
     ],
     hide_index=True,
-    width="stretch",
 )
 
 st.vega_lite_chart(spec=view.monthly_chart, width="stretch")

@@ -150,9 +150,10 @@ def _holiday_choices() -> list[dt.date]:
     return [day for day in days if day.weekday() < 5]
 
 
-def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
-    """Editable assumptions for a usage profile (defaults: the bundled sample, a mid-size SOC)."""
-    default = EstimateInputs()
+def estimate_inputs(prefix: str, timezone: str, start: EstimateInputs | None = None) -> EstimateInputs | None:
+    """Editable assumptions for a usage profile, opening on ``start`` (by default the bundled
+    sample, a mid-size SOC)."""
+    default = start or EstimateInputs()
     st.caption("All of these are assumptions. Upload a usage export to replace them with measured usage.")
     people = st.data_editor(
         pd.DataFrame([p.model_dump() for p in default.people]),
@@ -168,8 +169,16 @@ def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
         width="stretch",
     )
     c1, c2 = st.columns(2)
-    start, end = c1.slider("Working hours", 0, 24, (8, 18), key=f"{prefix}_work_hours")
-    peak = c2.slider("Busiest hour / average working hour", 1.0, 4.0, 1.5, 0.1, key=f"{prefix}_peak")
+    work_start, work_end = c1.slider(
+        "Working hours",
+        0,
+        24,
+        (default.work_start_hour, default.work_end_hour),
+        key=f"{prefix}_work_hours",
+    )
+    peak = c2.slider(
+        "Busiest hour / average working hour", 1.0, 4.0, default.peak_to_average, 0.1, key=f"{prefix}_peak"
+    )
     with st.popover("Rules of thumb (assumptions)"):
         st.dataframe(pd.DataFrame([r.model_dump() for r in RULES_OF_THUMB]), hide_index=True)
     try:
@@ -177,8 +186,8 @@ def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
             people=tuple(PeopleUsage.model_validate(row) for row in people.dropna().to_dict("records")),
             agents=tuple(AgentUsage.model_validate(row) for row in agents.dropna().to_dict("records")),
             timezone=timezone,
-            work_start_hour=start,
-            work_end_hour=end,
+            work_start_hour=work_start,
+            work_end_hour=work_end,
             peak_to_average=peak,
         )
     except (ValidationError, TypeError) as error:

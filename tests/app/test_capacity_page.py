@@ -13,6 +13,7 @@ from copilot_roi.billing import bill
 from copilot_roi.estimate import EstimateInputs, build_profile
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import list_prices
+from ui.plan_inputs import DEFAULT_PLAN
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -67,7 +68,8 @@ def test_charts_follow_the_plan() -> None:
     ).totals
     assert monthly_total_cost(at) == pytest.approx(expected.total_cost)
     markers = chart_specs(at)[1]["layer"][2]["data"]["values"]
-    assert {"level": 6.0, "label": "current"}.items() <= next(m for m in markers if m["label"] == "current").items()
+    current = next(m for m in markers if m["label"] == "current")
+    assert current["level"] == 6.0
 
 
 def test_the_landing_view_is_computed_once_for_every_session(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,3 +184,26 @@ def test_recommendation_hand_off_files_are_offered() -> None:
     rec = optimize(series, list_prices(), current_plan=plan).recommended.plan
     amount = hand_off(rec, list_prices(), usage=series).budget_amount
     assert any(f"Budget of {amount:,} USD a month" in c.value for c in at.caption)
+
+
+def test_closed_assumptions_send_no_editors_and_keep_their_values() -> None:
+    at = open_capacity()
+    # Closed (the landing state): the expander's content is not run, so no data grid is sent.
+    assert len(at.dataframe) == 0 and not any(s.key == "cap_est_peak" for s in at.slider)
+    at.session_state["cap_est_open"] = True
+    at.run()
+    assert {"cap_est_people", "cap_est_agents"} <= {d.key for d in at.dataframe}
+    landing_cost = metric(at, "Total cost")
+    at.slider(key="cap_est_peak").set_value(3.0).run()
+    edited = EstimateInputs(peak_to_average=3.0)
+    expected = bill(build_profile(edited), DEFAULT_PLAN, list_prices())
+    assert metric(at, "Total cost") == f"{expected.totals.total_cost:,.0f} USD" != landing_cost
+    # Closed again: the editors are gone, the edited assumptions still price the plan...
+    at.session_state["cap_est_open"] = False
+    at.run()
+    assert not at.exception and len(at.dataframe) == 0
+    assert metric(at, "Total cost") == f"{expected.totals.total_cost:,.0f} USD"
+    # ...and reopened, the slider shows them.
+    at.session_state["cap_est_open"] = True
+    at.run()
+    assert at.slider(key="cap_est_peak").value == 3.0
