@@ -43,7 +43,7 @@ else:
     series = build_profile(inputs)
     st.caption(
         "Estimated usage for one year (8,760 hours, billing months of 730 hours) from the "
-        "assumptions below. Every figure is an assumption until an export is uploaded."
+        "assumptions above. Every figure is an assumption until an export is uploaded."
     )
 
 st.subheader("Your plan")
