@@ -2,19 +2,11 @@
 
 import streamlit as st
 
-from copilot_roi.billing import bill
-from copilot_roi.capacity_report import hour_of_week, monthly_components
-from copilot_roi.charts.capacity_charts import hour_of_week_figure, level_curve_figure, monthly_cost_figure
 from copilot_roi.estimate import build_profile
-from copilot_roi.optimizer import optimize
+from ui.capacity_landing import capacity_view_for
+from ui.estimate_state import usage_assumptions
 from ui.handoff_downloads import handoff_downloads
-from ui.plan_inputs import (
-    TIMEZONES,
-    allow_off_hours_deletion,
-    estimate_inputs,
-    off_hours_deletion_notice,
-    plan_inputs,
-)
+from ui.plan_inputs import TIMEZONES, allow_off_hours_deletion, off_hours_deletion_notice, plan_inputs
 from ui.sidebar import current_prices
 from ui.usage_state import DATASET_KEY, current_dataset
 
@@ -35,6 +27,7 @@ source = c1.radio(
 )
 timezone = c2.selectbox("Time zone", TIMEZONES, key="cap_tz")
 
+inputs = None
 if source == "Usage export":
     dataset = current_dataset()
     series = dataset.hourly
@@ -44,39 +37,22 @@ if source == "Usage export":
         f"{dataset.total_units:,.1f} SCU, billed in calendar months."
     )
 else:
-    with st.expander("Usage assumptions (sample: a mid-size SOC)", expanded=False):
-        inputs = estimate_inputs("cap_est", timezone)
+    inputs = usage_assumptions(timezone)
     if inputs is None:
         st.stop()
     series = build_profile(inputs)
     st.caption(
         "Estimated usage for one year (8,760 hours, billing months of 730 hours) from the "
-        "assumptions below. Every figure is an assumption until an export is uploaded."
+        "assumptions above. Every figure is an assumption until an export is uploaded."
     )
 
 st.subheader("Your plan")
 plan = plan_inputs("cap_plan", timezone)
 if plan is None:
     st.stop()
-result = bill(series, plan, prices)
-t = result.totals
-
-k = st.columns(3)
-k[0].metric("Total cost", f"{t.total_cost:,.0f} {money}", help=f"Over {t.hours:,} hours ({t.months} months)")
-k[1].metric("Per month", f"{t.total_cost / max(t.months, 1):,.0f} {money}")
-k[2].metric("Overage", f"{t.overage_units:,.1f} SCU", f"{t.overage_cost:,.0f} {money}", delta_color="off")
-k = st.columns(3)
-k[0].metric(
-    "Throttled demand",
-    f"{t.throttled_units:,.1f} SCU",
-    help="Demand above provisioned capacity plus the overage cap: work refused.",
-)
-k[1].metric("Hours above 90 % of capacity", f"{t.hours_over_warning:,}")
-k[2].metric("Peak hour", f"{t.peak_hour_units:,.1f} SCU")
-if plan.deletes_capacity_off_hours:
-    off_hours_deletion_notice(plan, t.throttled_units)
-elif t.throttled_units > 0:
-    st.warning(f"This plan throttles {t.throttled_units:,.1f} SCU of demand: analysts would be refused.")
+# The plan's figures sit above the right-sizing inputs but need them (both come from one view):
+# their place is kept here and filled once every input is read.
+plan_figures = st.container()
 
 st.subheader("Right-sizing")
 o1, o2 = st.columns([1, 1])
@@ -90,14 +66,30 @@ budget = o1.number_input(
 )
 with o2:
     deletion = allow_off_hours_deletion("cap_allow_deletion")
-opt = optimize(
-    series,
-    prices,
-    current_plan=plan,
-    throttle_budget_units=budget,
-    e5_licences=plan.e5_licences,
-    allow_off_hours_deletion=deletion,
-)
+view = capacity_view_for(inputs, series, plan, prices, timezone, budget, deletion)
+t = view.bill.totals
+opt = view.optimization
+
+with plan_figures:
+    k = st.columns(3)
+    k[0].metric(
+        "Total cost", f"{t.total_cost:,.0f} {money}", help=f"Over {t.hours:,} hours ({t.months} months)"
+    )
+    k[1].metric("Per month", f"{t.total_cost / max(t.months, 1):,.0f} {money}")
+    k[2].metric("Overage", f"{t.overage_units:,.1f} SCU", f"{t.overage_cost:,.0f} {money}", delta_color="off")
+    k = st.columns(3)
+    k[0].metric(
+        "Throttled demand",
+        f"{t.throttled_units:,.1f} SCU",
+        help="Demand above provisioned capacity plus the overage cap: work refused.",
+    )
+    k[1].metric("Hours above 90 % of capacity", f"{t.hours_over_warning:,}")
+    k[2].metric("Peak hour", f"{t.peak_hour_units:,.1f} SCU")
+    if plan.deletes_capacity_off_hours:
+        off_hours_deletion_notice(plan, t.throttled_units)
+    elif t.throttled_units > 0:
+        st.warning(f"This plan throttles {t.throttled_units:,.1f} SCU of demand: analysts would be refused.")
+
 rec = opt.recommended
 r = st.columns(3)
 r[0].metric(
@@ -112,7 +104,8 @@ r[1].markdown(plan.describe())
 r[2].metric("24x7 at peak (calculator baseline)", f"{opt.baseline.total_cost:,.0f} {money}")
 r[2].markdown(opt.baseline.description)
 st.caption(f"{opt.plans_considered:,} plans priced. Cheapest of each kind:")
-st.dataframe(
+# A static table: a handful of rows to read, nothing to edit or sort, and no data grid to load.
+st.table(
     [
         {
             "Plan": c.description,
@@ -123,20 +116,9 @@ st.dataframe(
         for c in opt.candidates
     ],
     hide_index=True,
-    width="stretch",
 )
 
-best_flat = next((c.plan.provisioned_scu for c in opt.candidates if c.family == "24x7"), None)
-st.plotly_chart(monthly_cost_figure(monthly_components(result), money), theme="streamlit")
-st.plotly_chart(
-    level_curve_figure(
-        opt.level_curve,
-        money,
-        best_flat,
-        plan.provisioned_scu if plan.schedule is None else None,
-        max_level=int(min(100, max(12, 2 * t.peak_hour_units))),
-    ),
-    theme="streamlit",
-)
-st.plotly_chart(hour_of_week_figure(hour_of_week(result, timezone)), theme="streamlit")
+st.vega_lite_chart(spec=view.monthly_chart, width="stretch")
+st.vega_lite_chart(spec=view.level_chart, width="stretch")
+st.vega_lite_chart(spec=view.hour_of_week_chart, width="stretch")
 handoff_downloads("cap", {"Recommended": rec.plan, "Your plan": plan}, prices, series)

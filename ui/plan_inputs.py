@@ -28,6 +28,9 @@ OVERAGE_LABELS: dict[str, OverageMode] = {
     "Capped": "capped",
     "Unlimited": "unlimited",
 }
+# The plan the widgets open on (Learn advises 3 SCUs to start); the Capacity page's landing view
+# is computed once for it (ui/capacity_landing.py).
+DEFAULT_PLAN = CapacityPlan(provisioned_scu=3, overage="unlimited", overage_cap_scu_per_hour=5.0)
 
 
 def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
@@ -38,17 +41,22 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
         "Provisioned SCUs",
         0,
         100,
-        3,
+        DEFAULT_PLAN.provisioned_scu,
         key=f"{prefix}_scu",
         help="A capacity holds 1 to 100 SCUs. 0 = none: only with E5/E7 licences, whose default "
         "capacity then serves everything (overage runs only on a capacity). Learn advises 3 to start.",
     )
-    overage_label = c2.selectbox("Overage", list(OVERAGE_LABELS), index=2, key=f"{prefix}_overage")
+    overage_label = c2.selectbox(
+        "Overage",
+        list(OVERAGE_LABELS),
+        index=list(OVERAGE_LABELS.values()).index(DEFAULT_PLAN.overage),
+        key=f"{prefix}_overage",
+    )
     cap = c2.number_input(
         "Overage cap (SCU per hour)",
         0.1,
         1000.0,
-        5.0,
+        DEFAULT_PLAN.overage_cap_scu_per_hour,
         key=f"{prefix}_cap",
         disabled=OVERAGE_LABELS[overage_label] != "capped",
     )
@@ -56,7 +64,7 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
         "Microsoft 365 E5/E7 licences",
         0,
         10_000_000,
-        0,
+        DEFAULT_PLAN.e5_licences,
         step=100,
         key=f"{prefix}_e5",
         help="0.4 SCU per licence per month, at most 10,000 SCU, no rollover.",
@@ -142,9 +150,10 @@ def _holiday_choices() -> list[dt.date]:
     return [day for day in days if day.weekday() < 5]
 
 
-def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
-    """Editable assumptions for a usage profile (defaults: the bundled sample, a mid-size SOC)."""
-    default = EstimateInputs()
+def estimate_inputs(prefix: str, timezone: str, start: EstimateInputs | None = None) -> EstimateInputs | None:
+    """Editable assumptions for a usage profile, opening on ``start`` (by default the bundled
+    sample, a mid-size SOC)."""
+    default = start or EstimateInputs()
     st.caption("All of these are assumptions. Upload a usage export to replace them with measured usage.")
     people = st.data_editor(
         pd.DataFrame([p.model_dump() for p in default.people]),
@@ -160,8 +169,16 @@ def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
         width="stretch",
     )
     c1, c2 = st.columns(2)
-    start, end = c1.slider("Working hours", 0, 24, (8, 18), key=f"{prefix}_work_hours")
-    peak = c2.slider("Busiest hour / average working hour", 1.0, 4.0, 1.5, 0.1, key=f"{prefix}_peak")
+    work_start, work_end = c1.slider(
+        "Working hours",
+        0,
+        24,
+        (default.work_start_hour, default.work_end_hour),
+        key=f"{prefix}_work_hours",
+    )
+    peak = c2.slider(
+        "Busiest hour / average working hour", 1.0, 4.0, default.peak_to_average, 0.1, key=f"{prefix}_peak"
+    )
     with st.popover("Rules of thumb (assumptions)"):
         st.dataframe(pd.DataFrame([r.model_dump() for r in RULES_OF_THUMB]), hide_index=True)
     try:
@@ -169,8 +186,8 @@ def estimate_inputs(prefix: str, timezone: str) -> EstimateInputs | None:
             people=tuple(PeopleUsage.model_validate(row) for row in people.dropna().to_dict("records")),
             agents=tuple(AgentUsage.model_validate(row) for row in agents.dropna().to_dict("records")),
             timezone=timezone,
-            work_start_hour=start,
-            work_end_hour=end,
+            work_start_hour=work_start,
+            work_end_hour=work_end,
             peak_to_average=peak,
         )
     except (ValidationError, TypeError) as error:

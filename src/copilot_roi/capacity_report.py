@@ -1,10 +1,18 @@
-"""Aggregates of a bill for the capacity page: the hour-of-week picture and monthly cost parts."""
+"""The Capacity page's numbers: the bill of a plan, its right-sizing, and the aggregates it charts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from copilot_roi.billing import BillingResult
+from copilot_roi.billing import BillingResult, bill
+from copilot_roi.charts.capacity_charts import hour_of_week_figure, level_curve_figure, monthly_cost_figure
+from copilot_roi.charts.style import VegaLiteSpec
+from copilot_roi.hourly import HourlySeries
+from copilot_roi.optimizer import OptimizationResult, optimize
+from copilot_roi.plans import CapacityPlan
+from copilot_roi.pricebook import Prices
 
 HOURS_PER_WEEK = 168
 DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -48,3 +56,53 @@ def monthly_components(result: BillingResult) -> pd.DataFrame:
     return result.monthly[
         ["month_label", "provisioned_cost", "overage_cost", "total_cost", "throttled_scu", "pool_used_scu"]
     ].copy()
+
+
+@dataclass(frozen=True)
+class CapacityView:
+    """Everything the Capacity page shows for one usage series and plan: bill, right-sizing, charts."""
+
+    bill: BillingResult
+    optimization: OptimizationResult
+    monthly_chart: VegaLiteSpec
+    level_chart: VegaLiteSpec
+    hour_of_week_chart: VegaLiteSpec
+
+
+def capacity_view(
+    series: HourlySeries,
+    plan: CapacityPlan,
+    prices: Prices,
+    timezone: str,
+    throttle_budget_units: float = 0.0,
+    allow_off_hours_deletion: bool = False,
+) -> CapacityView:
+    """Bill ``plan`` on ``series``, right-size it, and build the page's three charts.
+
+    ``timezone`` is the one the hour-of-week chart reads the clock in. The level chart spans
+    at least 12 SCUs and up to twice the peak hour (at most 100), so the knee of the curve shows.
+    """
+    result = bill(series, plan, prices)
+    totals = result.totals
+    optimization = optimize(
+        series,
+        prices,
+        current_plan=plan,
+        throttle_budget_units=throttle_budget_units,
+        e5_licences=plan.e5_licences,
+        allow_off_hours_deletion=allow_off_hours_deletion,
+    )
+    best_flat = next((c.plan.provisioned_scu for c in optimization.candidates if c.family == "24x7"), None)
+    return CapacityView(
+        bill=result,
+        optimization=optimization,
+        monthly_chart=monthly_cost_figure(monthly_components(result), prices.currency),
+        level_chart=level_curve_figure(
+            optimization.level_curve,
+            prices.currency,
+            best_flat,
+            plan.provisioned_scu if plan.schedule is None else None,
+            max_level=int(min(100, max(12, 2 * totals.peak_hour_units))),
+        ),
+        hour_of_week_chart=hour_of_week_figure(hour_of_week(result, timezone)),
+    )

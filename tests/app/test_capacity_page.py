@@ -1,13 +1,19 @@
 """AppTest of the capacity page: opens on the sample profile, reacts to the plan inputs."""
 
+import json
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+import pyarrow as pa
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.billing import bill
 from copilot_roi.estimate import EstimateInputs, build_profile
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import list_prices
+from ui.plan_inputs import DEFAULT_PLAN
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -32,7 +38,53 @@ def test_opens_on_sample_profile_with_engine_numbers() -> None:
         list_prices(),
     ).totals
     assert metric(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
-    assert len(at.get("plotly_chart")) == 3
+    assert [spec["title"]["text"] for spec in chart_specs(at)] == [
+        "Monthly cost by component",
+        "Cost against provisioned level",
+        "Usage against capacity by hour of week",
+    ]
+
+
+def chart_specs(at: AppTest) -> list[dict[str, Any]]:
+    """The page's Vega-Lite charts, as the browser receives them."""
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def chart_rows(at: AppTest, index: int) -> pd.DataFrame:
+    """A chart's main data: Streamlit takes it out of the spec and sends it as Arrow."""
+    return pa.ipc.open_stream(at.get("vega_lite_chart")[index].proto.data.data).read_all().to_pandas()
+
+
+def monthly_total_cost(at: AppTest) -> float:
+    return float(chart_rows(at, 0)["cost"].sum())
+
+
+def test_charts_follow_the_plan() -> None:
+    at = open_capacity()
+    at.number_input(key="cap_plan_scu").set_value(6).run()
+    assert not at.exception
+    expected = bill(
+        build_profile(EstimateInputs()), CapacityPlan(provisioned_scu=6, overage="unlimited"), list_prices()
+    ).totals
+    assert monthly_total_cost(at) == pytest.approx(expected.total_cost)
+    markers = chart_specs(at)[1]["layer"][2]["data"]["values"]
+    current = next(m for m in markers if m["label"] == "current")
+    assert current["level"] == 6.0
+
+
+def test_the_landing_view_is_computed_once_for_every_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New sessions on the default inputs reuse one computation; any other input is computed."""
+    open_capacity()  # the process-wide cache holds the landing view from here on
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr("copilot_roi.capacity_report.capacity_view", refuse)
+    monkeypatch.setattr("ui.capacity_landing.capacity_view", refuse)
+    at = open_capacity()  # a new session, on the landing inputs: served from the cache
+    assert len(chart_specs(at)) == 3
+    at.number_input(key="cap_plan_scu").set_value(4).run()
+    assert at.exception  # the message is redacted (client.showErrorDetails is off): "computed again"
 
 
 def test_changing_the_level_changes_the_cost() -> None:
@@ -132,3 +184,26 @@ def test_recommendation_hand_off_files_are_offered() -> None:
     rec = optimize(series, list_prices(), current_plan=plan).recommended.plan
     amount = hand_off(rec, list_prices(), usage=series).budget_amount
     assert any(f"Budget of {amount:,} USD a month" in c.value for c in at.caption)
+
+
+def test_closed_assumptions_send_no_editors_and_keep_their_values() -> None:
+    at = open_capacity()
+    # Closed (the landing state): the expander's content is not run, so no data grid is sent.
+    assert len(at.dataframe) == 0 and not any(s.key == "cap_est_peak" for s in at.slider)
+    at.session_state["cap_est_open"] = True
+    at.run()
+    assert {"cap_est_people", "cap_est_agents"} <= {d.key for d in at.dataframe}
+    landing_cost = metric(at, "Total cost")
+    at.slider(key="cap_est_peak").set_value(3.0).run()
+    edited = EstimateInputs(peak_to_average=3.0)
+    expected = bill(build_profile(edited), DEFAULT_PLAN, list_prices())
+    assert metric(at, "Total cost") == f"{expected.totals.total_cost:,.0f} USD" != landing_cost
+    # Closed again: the editors are gone, the edited assumptions still price the plan...
+    at.session_state["cap_est_open"] = False
+    at.run()
+    assert not at.exception and len(at.dataframe) == 0
+    assert metric(at, "Total cost") == f"{expected.totals.total_cost:,.0f} USD"
+    # ...and reopened, the slider shows them.
+    at.session_state["cap_est_open"] = True
+    at.run()
+    assert at.slider(key="cap_est_peak").value == 3.0

@@ -3,8 +3,9 @@
 Each run opens the capacity page in a fresh browser context (a new Streamlit session, a cold
 browser cache) against `streamlit run app.py` on a free loopback port, and times two moments of
 the same navigation: the bare Streamlit shell (``[data-testid=stApp]`` visible, the baseline) and
-every Plotly chart of the page drawn (each ``.js-plotly-plot`` has its SVG). The difference is what
-the page itself costs: the script run, the websocket deltas and the chart rendering.
+every chart of the page drawn (``CHARTS_DRAWN``: Plotly or Vega-Lite, its marks painted). The
+difference is what the page itself costs: the script run, the websocket deltas and the chart
+rendering.
 """
 
 from __future__ import annotations
@@ -31,10 +32,16 @@ from e2ekit import (
 from wsclient import StreamlitSession, run_async
 
 RUNS = 7
+# A chart counts as drawn once its marks are painted: Plotly's SVG, or for Streamlit's Vega-Lite
+# element (SVG renderer) a mark with its geometry, which vega writes in one pass per render.
 CHARTS_DRAWN = """n => {
-    const charts = document.querySelectorAll('.js-plotly-plot');
-    return charts.length >= n && Array.from(charts).every(c => c.querySelector('.main-svg'));
+    const plotly = Array.from(document.querySelectorAll('.js-plotly-plot'));
+    const vega = Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'));
+    return plotly.length + vega.length >= n
+        && plotly.every(c => c.querySelector('.main-svg'))
+        && vega.every(c => c.querySelector('svg.marks .role-mark path[d]'));
 }"""
+CHART = '.js-plotly-plot, [data-testid="stVegaLiteChart"]'
 
 
 def _one_navigation(browser: Any, url: str, charts: int) -> tuple[float, float]:
@@ -76,8 +83,8 @@ def benchmarks() -> list[BenchRow]:
                 page = context.new_page()
                 page.goto(url)
                 wait_for_script(page)
-                page.wait_for_selector(".js-plotly-plot")
-                charts = page.locator(".js-plotly-plot").count()
+                page.wait_for_selector(CHART)
+                charts = page.locator(CHART).count()
                 context.close()
                 runs = [_one_navigation(browser, url, charts) for _ in range(RUNS)]
             finally:

@@ -6,8 +6,8 @@
   Target: <= 1.5x.
 * Navigation: from ``goto`` to every chart of the Capacity page drawn, against ``goto`` to an
   empty page (``bare_apps/empty.py``) finishing its script run. Target: <= 1.5x. Twice: with a
-  cold browser cache (a fresh context each time: every script chunk, Plotly's 4.6 MB included,
-  is fetched and compiled) and with a warm one (a new tab in a context that loaded the page
+  cold browser cache (a fresh context each time: every script chunk the page uses is fetched
+  and compiled) and with a warm one (a new tab in a context that loaded the page
   before, as a returning user); each tab is a new Streamlit session.
 
 Measurements alternate between the app and its baseline, so load from other work on the
@@ -49,10 +49,16 @@ HEADLINE_CHANGED = """old => {
     const value = next && next.querySelector('h2');
     return value && value.innerText !== old;
 }"""
+# A chart counts as drawn once its marks are painted: Plotly's SVG, or for Streamlit's Vega-Lite
+# element (SVG renderer) a mark with its geometry, which vega writes in one pass per render.
 CHARTS_DRAWN = """n => {
-    const charts = document.querySelectorAll('.js-plotly-plot');
-    return charts.length >= n && Array.from(charts).every(c => c.querySelector('.main-svg'));
+    const plotly = Array.from(document.querySelectorAll('.js-plotly-plot'));
+    const vega = Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'));
+    return plotly.length + vega.length >= n
+        && plotly.every(c => c.querySelector('.main-svg'))
+        && vega.every(c => c.querySelector('svg.marks .role-mark path[d]'));
 }"""
+CHART = '.js-plotly-plot, [data-testid="stVegaLiteChart"]'
 SCRIPT_DONE = (
     '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 )
@@ -132,8 +138,8 @@ def _chart_count(browser: Any, url: str) -> int:
         page = context.new_page()
         page.goto(url)
         wait_for_script(page)
-        page.wait_for_selector(".js-plotly-plot")
-        return int(page.locator(".js-plotly-plot").count())
+        page.wait_for_selector(CHART)
+        return int(page.locator(CHART).count())
     finally:
         context.close()
 

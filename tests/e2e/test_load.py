@@ -60,7 +60,8 @@ def test_25_simultaneous_sessions(load_server: Server, browser: Any, app_page: A
             return await session.run(page_name=page_name)
 
     warm = run_async(warm_up())
-    assert warm.errors == [] and warm.elements["plotly_chart"] >= 1, warm
+    charts = warm.elements["plotly_chart"] + warm.elements["vega_lite_chart"]
+    assert warm.errors == [] and charts >= 1, warm
     # Earlier parametrised runs' sessions are gone; the server keeps what it imported and cached.
     rss_before = load_server.rss_bytes()
 
@@ -84,7 +85,7 @@ def test_25_simultaneous_sessions(load_server: Server, browser: Any, app_page: A
         page = context.new_page()
         page.goto(page_url(load_server.url, app_page), wait_until="domcontentloaded")
         wait_for_script(page)
-        page.wait_for_selector(".js-plotly-plot")
+        page.wait_for_selector('.js-plotly-plot, [data-testid="stVegaLiteChart"]')
         browser_errors = page_errors(page)
     finally:
         context.close()

@@ -202,7 +202,7 @@ def test_browser_session_through_the_proxy(proxy: Proxy, browser: Any) -> None:
         page = context.new_page()
         page.goto(f"{proxy.url}/", wait_until="domcontentloaded")
         wait_for_script(page)  # the script ran: the websocket is up through nginx
-        page.wait_for_selector(".js-plotly-plot")
+        page.wait_for_selector('[data-testid="stVegaLiteChart"]')  # the default (capacity) page's charts
         total = page.locator('[data-testid="stMetric"]').first
         before = total.inner_text()
         # A widget change travels browser -> websocket -> app and the rerun comes back.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 # Semantic colours that must not change with the theme: money components and warnings.
@@ -34,3 +36,31 @@ def finish(figure: go.Figure, title: str, height_px: int = 420) -> go.Figure:
     figure.update_yaxes(**axis)
     figure.update_layout(legend_font_size=BASE_FONT_PX - 2)
     return figure
+
+
+# A Vega-Lite specification as Streamlit's st.vega_lite_chart takes it: JSON-ready dicts and lists.
+VegaLiteSpec = dict[str, Any]
+
+
+def finish_vega_lite(spec: VegaLiteSpec, title: str, height_px: int = 420) -> VegaLiteSpec:
+    """The house layout for a Vega-Lite chart: the same type sizes as ``finish`` and the legend under
+    the plot, never truncated (Vega-Lite cuts legend labels at 160 px by default)."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        **spec,
+        "title": {"text": title, "fontSize": BASE_FONT_PX + 4, "anchor": "start"},
+        "height": height_px,
+        "config": {
+            # Sizes set here, not left to Streamlit's chart theme, which would shrink them.
+            "axis": {"labelFontSize": BASE_FONT_PX - 2, "titleFontSize": BASE_FONT_PX, "labelLimit": 0},
+            "legend": {
+                "orient": "bottom",
+                "direction": "horizontal",
+                "labelFontSize": BASE_FONT_PX - 2,
+                "labelLimit": 0,
+                "symbolSize": 160,
+                "columnPadding": 24,
+            },
+            "title": {"fontSize": BASE_FONT_PX + 4, "limit": 0},
+        },
+    }
