@@ -1,5 +1,6 @@
 """Capacity & cost: what a plan costs against usage, and the cheapest plan that serves it."""
 
+import pandas as pd
 import streamlit as st
 
 from copilot_roi.estimate import build_profile
@@ -105,16 +106,21 @@ r[2].metric("24x7 at peak (calculator baseline)", f"{opt.baseline.total_cost:,.0
 r[2].markdown(opt.baseline.description)
 st.caption(f"{opt.plans_considered:,} plans priced. Cheapest of each kind:")
 # A static table: a handful of rows to read, nothing to edit or sort, and no data grid to load.
-st.table(
+# Numbers formatted as people read them (thousands separated), right-aligned by the Styler.
+cost_column = f"Cost ({money})"
+candidates = pd.DataFrame(
     [
         {
             "Plan": c.description,
-            f"Cost ({money})": round(c.total_cost),
-            "Overage SCU": round(c.overage_units, 1),
-            "Throttled SCU": round(c.throttled_units, 1),
+            cost_column: c.total_cost,
+            "Overage SCU": c.overage_units,
+            "Throttled SCU": c.throttled_units,
         }
         for c in opt.candidates
-    ],
+    ]
+)
+st.table(
+    candidates.style.format({cost_column: "{:,.0f}", "Overage SCU": "{:,.1f}", "Throttled SCU": "{:,.1f}"}),
     hide_index=True,
 )
 
