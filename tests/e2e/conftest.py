@@ -10,7 +10,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from e2ekit import TALL_VIEWPORT, Server, launch_chromium, screenshot, start_streamlit, stop_process
+from e2ekit import (
+    PROJECTORS,
+    TALL_VIEWPORT,
+    Server,
+    launch_chromium,
+    screenshot,
+    start_streamlit,
+    stop_process,
+)
 from wsclient import StreamlitSession, run_async
 
 
@@ -102,3 +110,15 @@ def new_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[
 @pytest.fixture
 def page(new_page: Callable[[], Any]) -> Any:
     return new_page()
+
+
+@pytest.fixture(params=PROJECTORS, ids=lambda v: f"{v['width']}x{v['height']}")
+def projector_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, str]]:
+    """A page at each projector size, with its size as text ("1280x720")."""
+    viewport = request.param
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(60_000)
+    try:
+        yield context.new_page(), f"{viewport['width']}x{viewport['height']}"
+    finally:
+        context.close()

@@ -33,6 +33,8 @@ START_TIMEOUT_S = 60.0
 # Streamlit scrolls inside its own container, so a full-page screenshot only shows the viewport:
 # a tall viewport captures a whole page.
 TALL_VIEWPORT = {"width": 1400, "height": 3600}
+# The projector sizes partners present at (the ``projector_page`` fixture's parameters).
+PROJECTORS = [{"width": 1280, "height": 720}, {"width": 1366, "height": 768}]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -256,6 +258,12 @@ def page_errors(page: Any) -> list[str]:
     errors = [e.inner_text() for e in page.query_selector_all('[data-testid="stException"]')]
     errors += [e.inner_text() for e in page.query_selector_all('[data-testid="stAlertContentError"]')]
     return errors
+
+
+def shoot(page: Any, name: str) -> None:
+    """Save the viewport (what the room sees) as ``name``.png for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def screenshot(page: Any, name: str) -> Path:

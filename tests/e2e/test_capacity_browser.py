@@ -7,15 +7,13 @@ to look at: the top of the page, each chart, the opened assumptions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2ekit import SCREENSHOTS, Server, open_page, page_errors, page_url, require_page, wait_until_drawn
+from e2ekit import Server, open_page, page_errors, page_url, require_page, shoot, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
-PROJECTORS = [{"width": 1280, "height": 720}, {"width": 1366, "height": 768}]
 CHART_TITLES = (
     "Monthly cost by component",
     "Cost against provisioned level",
@@ -39,22 +37,6 @@ LEGENDS = {
 }
 # Axis and legend text smaller than this cannot be read from the back of a room.
 MIN_TEXT_PX = 14
-
-
-@pytest.fixture(params=PROJECTORS, ids=lambda v: f"{v['width']}x{v['height']}")
-def projector_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, str]]:
-    viewport = request.param
-    context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(60_000)
-    try:
-        yield context.new_page(), f"{viewport['width']}x{viewport['height']}"
-    finally:
-        context.close()
-
-
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # the viewport: what the room sees
 
 
 def test_charts_are_drawn_and_readable_at_projector_sizes(
