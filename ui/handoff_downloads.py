@@ -1,4 +1,10 @@
-"""Hand-off downloads for a chosen plan: budget ARM template, capacity schedule (CSV, JSON), az script."""
+"""Hand-off downloads for a chosen plan: budget ARM template, capacity schedule (CSV, JSON), az script.
+
+The section is an expander that runs only when open (``on_change="rerun"``): closed, a page
+neither builds the files (billing the plan again) nor sends their widgets, which made a new
+session's first run of the Capacity page, the app's landing page, markedly slower. The choices
+made inside are kept while it is closed.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +25,29 @@ def handoff_downloads(
     prefix: str, plans: dict[str, CapacityPlan], prices: Prices, usage: HourlySeries | None
 ) -> None:
     """Pick one of ``plans`` and offer its hand-off files; ``usage`` prices the expected month."""
-    st.subheader("Hand-off: budget and capacity schedule")
+    keys = [f"{prefix}_handoff_{name}" for name in ("plan", "start", "emails")]
+    for key in keys:  # kept while the expander is closed: Streamlit forgets widgets not drawn
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    expander = st.expander(
+        "Hand-off: budget and capacity schedule (Azure budget template, schedule CSV and JSON, az script)",
+        key=f"{prefix}_handoff_open", on_change="rerun", icon=":material/output:",
+    )  # fmt: skip
+    if not expander.open:
+        return
+    with expander:
+        _handoff_files(prefix, plans, prices, usage)
+
+
+def _handoff_files(
+    prefix: str, plans: dict[str, CapacityPlan], prices: Prices, usage: HourlySeries | None
+) -> None:
     choice = st.radio("Plan to hand off", list(plans), horizontal=True, key=f"{prefix}_handoff_plan")
     c1, c2 = st.columns(2)
-    start = c1.date_input(
-        "Budget starts on (the first of a month)",
-        value=first_of_next_month(dt.date.today()),
-        key=f"{prefix}_handoff_start",
-    )
+    # The default goes through the session, not ``value=``: the key is re-set while the section is
+    # closed, and a widget may not have both.
+    st.session_state.setdefault(f"{prefix}_handoff_start", first_of_next_month(dt.date.today()))
+    start = c1.date_input("Budget starts on (the first of a month)", key=f"{prefix}_handoff_start")
     emails = c2.text_input(
         "Budget alert e-mails (comma-separated; or pass them when deploying)", key=f"{prefix}_handoff_emails"
     )

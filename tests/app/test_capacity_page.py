@@ -178,6 +178,10 @@ def test_recommendation_hand_off_files_are_offered() -> None:
     from copilot_roi.optimizer import optimize
 
     at = open_capacity()
+    # Closed (the landing state): nothing is built or sent.
+    assert not at.get("download_button") and not any("Budget of" in c.value for c in at.caption)
+    at.session_state["cap_handoff_open"] = True
+    at.run()
     assert sorted(b.label for b in at.get("download_button")) == sorted(FILE_NAMES.values())
     series = build_profile(EstimateInputs())
     plan = CapacityPlan(provisioned_scu=3, overage="unlimited")

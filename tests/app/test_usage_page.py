@@ -257,6 +257,9 @@ def test_rightsizing_offers_the_hand_off_files(sample: UsageDataset) -> None:
     from copilot_roi.handoff import FILE_NAMES, hand_off
 
     at = open_page("app_pages/rightsizing.py")
+    assert not at.get("download_button")  # the section runs only when opened
+    at.session_state["rs_handoff_open"] = True
+    at.run()
     labels = [b.label for b in at.get("download_button")]
     assert sorted(labels) == sorted(FILE_NAMES.values())
     dataset = at.session_state["usage_dataset"]
@@ -271,3 +274,10 @@ def test_rightsizing_offers_the_hand_off_files(sample: UsageDataset) -> None:
     assert not at.exception
     assert any("is not an e" in e.value for e in at.error)  # Markdown-escaped: "e\\-mail"
     assert not at.get("download_button")
+    # Closed and opened again, the section keeps its choices.
+    at.session_state["rs_handoff_open"] = False
+    at.run()
+    at.session_state["rs_handoff_open"] = True
+    at.run()
+    assert at.radio(key="rs_handoff_plan").value == "Current"
+    assert at.text_input(key="rs_handoff_emails").value.startswith("soc@contoso.com")

@@ -19,6 +19,7 @@ def test_budget_template_downloads(app_server: Server, browser: Any, tmp_path: A
     try:
         page = context.new_page()
         open_page(page, page_url(app_server.url, rightsizing))
+        page.get_by_text("Hand-off: budget and capacity schedule").click()  # runs only when open
         button = page.locator('[data-testid="stDownloadButton"]').filter(has_text="budget.json").first
         with page.expect_download() as info:
             button.click()
