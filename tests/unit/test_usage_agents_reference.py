@@ -93,7 +93,9 @@ def assert_matches(card: RateCard, frame: pd.DataFrame) -> None:
     assert sorted(a.agent for a in card.agents) == sorted(u or BLANK_LABEL for u in expected)
     total = sum(frame["units_scu"])
     assert card.total_units == pytest.approx(total, abs=1e-6)
-    assert card.days == export_days(frame)
+    local_days = frame["started_at"].dt.tz_localize(None).dt.normalize()
+    days = (local_days.max() - local_days.min()).days + 1 if len(frame) else 0
+    assert card.days == days == export_days(frame)
     for rate in card.agents:
         (user,) = [u for u in expected if (u or BLANK_LABEL) == rate.agent]
         per_run = np.array(expected[user]["per_run"])
@@ -133,3 +135,9 @@ def test_categories_that_read_the_same_are_one_initiator() -> None:
     frame["user"] = frame["user"].cat.set_categories(["", "x"])
     (rate,) = rate_card(frame).agents
     assert (rate.agent, rate.runs, rate.total_units) == (BLANK_LABEL, 1, 1.2)
+
+
+def test_export_days_counts_calendar_days_across_a_spring_forward() -> None:
+    """1 March to 1 April in Paris is 32 days, though its midnights are 31 days less an hour apart."""
+    started = pd.DatetimeIndex(["2026-03-01 10:00", "2026-04-01 10:00"]).tz_localize("Europe/Paris")
+    assert export_days(pd.DataFrame({"started_at": started})) == 32

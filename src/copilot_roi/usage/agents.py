@@ -252,7 +252,9 @@ def _days_spanned(instants_ns: npt.NDArray[np.int64], timezone: Any) -> int:
         else pd.Timestamp(int(ns), unit="ns")
         for ns in (instants_ns.min(), instants_ns.max())
     )
-    return int((last.normalize() - first.normalize()).days) + 1
+    # Dates, not a difference of midnights: across a spring-forward a month of midnights is
+    # 23 hours short of whole days, and Timedelta.days would drop the last day.
+    return (last.date() - first.date()).days + 1
 
 
 def _grouped_quantiles(
