@@ -10,6 +10,7 @@ inclusive (or the days the caller passes, such as a filter's range).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,18 +244,19 @@ def _hour_of_week(instants_ns: npt.NDArray[np.int64], timezone: Any) -> npt.NDAr
 
 
 def _days_spanned(instants_ns: npt.NDArray[np.int64], timezone: Any) -> int:
-    """Local calendar days from the first instant's day to the last one's, inclusive."""
+    """Local calendar days from the first instant's date to the last one's, inclusive."""
     if not len(instants_ns):
         return 0
-    first, last = (
-        pd.Timestamp(int(ns), unit="ns", tz="UTC").tz_convert(timezone)
-        if timezone is not None
-        else pd.Timestamp(int(ns), unit="ns")
-        for ns in (instants_ns.min(), instants_ns.max())
-    )
-    # Dates, not a difference of midnights: across a spring-forward a month of midnights is
-    # 23 hours short of whole days, and Timedelta.days would drop the last day.
-    return (last.date() - first.date()).days + 1
+    # Dates, not the time between local midnights: 1 March and 1 April in Paris are 31 days
+    # less the spring-forward hour apart, and Timedelta.days would drop a day.
+    first = _local_date(int(instants_ns.min()), timezone)
+    last = _local_date(int(instants_ns.max()), timezone)
+    return (last - first).days + 1
+
+
+def _local_date(instant_ns: int, timezone: Any) -> dt.date:
+    stamp = pd.Timestamp(instant_ns, unit="ns")
+    return (stamp.tz_localize("UTC").tz_convert(timezone) if timezone is not None else stamp).date()
 
 
 def _grouped_quantiles(
