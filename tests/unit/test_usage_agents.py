@@ -129,6 +129,19 @@ def test_payload_pseudonymises_people_but_keeps_agent_names() -> None:
     assert (first["runs"], first["units_per_run_p90"]) == (6, 0.75)
 
 
+def test_payload_by_user_aliases_people_only() -> None:
+    data = ingest_files([("u.csv", to_csv(ROWS))], IngestOptions(as_of=AS_OF))
+    plain, hidden = usage_payload(data)["by_user"], usage_payload(data, b"k" * 32)["by_user"]
+    agents = [PHISH, CA, "Contoso Mail Agent"]
+    assert {name: hidden[name] for name in agents} == {name: plain[name] for name in agents}
+    people = sorted(set(hidden) - set(agents))
+    assert len(people) == 2 and all(name.startswith("User ") for name in people)
+    assert sorted(hidden[name] for name in people) == sorted([plain["Ann"], plain["Ben Heppard"]])
+    # The person who started an agent run has one alias, in by_user and in the rate card.
+    shown = usage_payload(data, b"k" * 32)["agents"]
+    assert next(a["agent"] for a in shown if a["is_person"]) in people
+
+
 def test_hostile_agent_names_are_neutralised_in_the_table_csv() -> None:
     rows = [record(at(0, 9), 0.5, user='=HYPERLINK("http://x") Agent', session="a", kind="Agent")]
     card = rate_card(ingest_files([("u.csv", to_csv(rows))], IngestOptions(as_of=AS_OF)).frame)

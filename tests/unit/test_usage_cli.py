@@ -10,6 +10,7 @@ import pytest
 
 from copilot_roi.cli import main
 from copilot_roi.usage import IngestOptions, ingest_paths
+from copilot_roi.usage.agent_names import is_agent_identity
 from copilot_roi.usage.analytics import summarise
 from copilot_roi.usage.report import usage_payload
 
@@ -64,7 +65,9 @@ def test_pseudonymised_json_hides_names_but_keeps_numbers(capsys: pytest.Capture
     plain_payload, hidden_payload = json.loads(plain), json.loads(hidden)
     assert "Ben Heppard" in plain and "Ben Heppard" not in hidden
     assert sorted(plain_payload["by_user"].values()) == sorted(hidden_payload["by_user"].values())
-    assert all(name.startswith("User ") for name in hidden_payload["by_user"])
+    # People are aliased; agents keep their product names (as in the rate card).
+    assert all(name.startswith("User ") or is_agent_identity(name) for name in hidden_payload["by_user"])
+    assert "Phishing Triage Agent" in hidden_payload["by_user"]
     assert hidden_payload["total_units"] == plain_payload["total_units"]
 
 

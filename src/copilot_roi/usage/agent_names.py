@@ -8,7 +8,8 @@ as Microsoft documents them, listed in shared/reference/peers.md, late 2026).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +60,11 @@ def is_agent_identity(name: str) -> bool:
     return is_known_agent(name) or bool(_AGENT_SUFFIX.match(_SPACES.sub(" ", name.strip())))
 
 
+def is_agent_kind(kind: str) -> bool:
+    """True when a `Type` value marks an agent run ("Agent", "Agent run", in any case)."""
+    return "agent" in kind.lower()
+
+
 def agent_row_mask(
     kinds: pa.Array | pa.ChunkedArray, users: pa.Array | pa.ChunkedArray
 ) -> npt.NDArray[np.bool_]:
@@ -67,7 +73,29 @@ def agent_row_mask(
     Both arguments are Arrow string arrays without nulls. Each test runs once per distinct
     value (a million rows cost two dictionary encodes), not once per row.
     """
-    return _per_distinct(kinds, lambda kind: "agent" in kind.lower()) | _per_distinct(users, is_known_agent)
+    return _per_distinct(kinds, is_agent_kind) | _per_distinct(users, is_known_agent)
+
+
+def agent_row_mask_from_codes(
+    kind_codes: npt.NDArray[np.integer[Any]],
+    kinds: Sequence[str],
+    user_codes: npt.NDArray[np.integer[Any]],
+    users: Sequence[str],
+) -> npt.NDArray[np.bool_]:
+    """:func:`agent_row_mask` for columns already encoded: each row's code into its distinct values.
+
+    >>> agent_row_mask_from_codes(np.array([0, 1, 0]), ["Prompt", "AGENT"], np.array([0, 0, 1]),
+    ...                           ["Ann", "phishing triage agent"]).tolist()
+    [False, True, True]
+    """
+    by_kind = np.array([is_agent_kind(k) for k in kinds], dtype=bool)
+    by_user = np.array([is_known_agent(u) for u in users], dtype=bool)
+    # A gather over every row costs more than the tests: skip a column that marks no row.
+    if not by_user.any():
+        return np.asarray(by_kind[kind_codes]) if by_kind.any() else np.zeros(len(kind_codes), dtype=bool)
+    if not by_kind.any():
+        return np.asarray(by_user[user_codes])
+    return np.asarray(by_kind[kind_codes] | by_user[user_codes])
 
 
 def _per_distinct(values: pa.Array | pa.ChunkedArray, test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:

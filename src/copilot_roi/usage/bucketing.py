@@ -31,14 +31,15 @@ def hourly_series(started_at: pd.DatetimeIndex, units_scu: FloatArray, timezone:
     if len(started_at) == 0:
         raise ValueError("no usage rows to put into hours")
     local = started_at.tz_convert(timezone)
-    first_day = local.min().date()
-    last_day = local.max().date()
+    utc_ns = local.as_unit("ns").asi8  # tz-aware asi8 is nanoseconds since the epoch (UTC)
+    # The extremes of the integers: DatetimeIndex.min() first checks the order of every row.
+    first_day = pd.Timestamp(int(utc_ns.min()), tz="UTC").tz_convert(timezone).date()
+    last_day = pd.Timestamp(int(utc_ns.max()), tz="UTC").tz_convert(timezone).date()
     start = local_midnight(first_day, timezone)
     end = local_midnight(last_day + dt.timedelta(days=1), timezone)
     if start != start.floor("h"):
         start = start.floor("h")
     hours = int(-(-(end.value - start.value) // _HOUR_NS))
-    utc_ns = local.as_unit("ns").asi8  # tz-aware asi8 is nanoseconds since the epoch (UTC)
     position = (utc_ns - start.value) // _HOUR_NS
     totals = np.bincount(position, weights=np.asarray(units_scu, dtype=np.float64), minlength=hours)
     return HourlySeries(start, totals[:hours].astype(np.float64), month_basis="calendar")

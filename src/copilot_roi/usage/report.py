@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from copilot_roi.usage.agent_names import is_agent_identity
 from copilot_roi.usage.agents import QUANTILE_METHOD, rate_card
 from copilot_roi.usage.analytics import summarise
 from copilot_roi.usage.ingest import UsageDataset
@@ -15,9 +16,9 @@ def usage_payload(
 ) -> dict[str, Any]:
     """Counts, period, peak hour, units per category, plugin, experience and user, agent rate card.
 
-    With ``pseudonymise_key`` users appear as stable aliases (in the rate card, only initiators
-    that are people: agents keep their product names). Times are ISO 8601 with the
-    inferred year and the offset of the export's time zone.
+    With ``pseudonymise_key`` people appear as stable aliases, in ``by_user`` as in the rate card;
+    agents keep their product names. Times are ISO 8601 with the inferred year and the offset of
+    the export's time zone.
     """
     quality = dataset.quality
     summary = summarise(dataset.frame, dataset.hourly)
@@ -28,8 +29,8 @@ def usage_payload(
     card = rate_card(dataset.frame)
     aliases: dict[str, str] = {}
     if pseudonymise_key is not None:
-        aliases = alias_map(list(by_user), pseudonymise_key)
-        by_user = {aliases[name]: units for name, units in by_user.items()}
+        aliases = alias_map([name for name in by_user if not is_agent_identity(name)], pseudonymise_key)
+        by_user = {aliases.get(name, name): units for name, units in by_user.items()}
         # A file may be named after a person: the name is replaced there too.
         files = [without_names(name, aliases) for name in files]
         notes = [without_names(note, aliases) for note in notes]  # notes start with the file name
