@@ -12,6 +12,8 @@ import secrets
 
 import pandas as pd
 
+from copilot_roi.usage.agent_names import is_agent_identity
+
 
 def new_key() -> bytes:
     """A random key for one session (the page keeps it in its session state)."""
@@ -59,9 +61,14 @@ def without_names(text: str, aliases: dict[str, str]) -> str:
 
 
 def pseudonymise_frame(frame: pd.DataFrame, key: bytes, column: str = "user") -> pd.DataFrame:
-    """A copy of ``frame`` whose ``column`` holds aliases instead of names."""
+    """A copy of ``frame`` whose ``column`` holds aliases instead of people's names.
+
+    Agents keep their product names ("Phishing Triage Agent"): they are not people, and a rate
+    card or a chargeback line is read by them (``agent_names.is_agent_identity``).
+    """
     out = frame.copy()
     values = out[column].astype(str).astype("category")
-    mapping = alias_map([str(c) for c in values.cat.categories], key)
-    out[column] = values.cat.rename_categories([mapping[str(c)] for c in values.cat.categories])
+    names = [str(c) for c in values.cat.categories]
+    mapping = alias_map([name for name in names if not is_agent_identity(name)], key)
+    out[column] = values.cat.rename_categories([mapping.get(name, name) for name in names])
     return out
