@@ -218,6 +218,18 @@ def test_pseudonymised_files_hold_no_real_name(sample_usage: UsageDataset) -> No
     assert any(b"User " in data for member, data in texts.items() if "sharedStrings" in member)
 
 
+def test_pseudonymised_case_keeps_agent_product_names(sample_usage: UsageDataset) -> None:
+    # Agents are not people: their product names stay in the usage tables (issue 12).
+    case = build_case(
+        scenario_template("expected"), usage=sample_usage, pseudonymise=True, pseudonym_key=b"k" * 32,
+        draws=50,
+    )  # fmt: skip
+    assert case.usage is not None
+    shown = set(case.usage.by_user["name"].astype(str))
+    assert "Phishing Triage Agent" in shown
+    assert "Ben Heppard" not in shown and any(n.startswith("User ") for n in shown)
+
+
 def test_a_file_named_after_a_user_is_renamed_when_pseudonymising() -> None:
     usage = hostile_usage()
     files = [replace(f, file_name="export of javascript:alert(1).csv") for f in usage.quality.files]

@@ -28,6 +28,7 @@ from copilot_roi.business.finance_rows import (
     payback_card_note,
 )
 from copilot_roi.pricebook import PriceBook, Prices, load_price_book
+from copilot_roi.usage.agent_names import is_agent_identity
 from copilot_roi.usage.analytics import breakdown
 from copilot_roi.usage.chargeback import ChargebackResult, Roster, chargeback
 from copilot_roi.usage.ingest import UsageDataset
@@ -454,7 +455,9 @@ def usage_facts(
     cb_user = charge.by_user.drop(columns=["seniority", "source"], errors="ignore")
     file_names = [f.file_name for f in usage.quality.files]
     if pseudonymise:
-        aliases = alias_map([str(u) for u in frame["user"].astype(str).unique()], pseudonym_key)
+        # People are aliased; agents keep their product names (they are not people).
+        names = [str(u) for u in frame["user"].astype(str).unique()]
+        aliases = alias_map([n for n in names if not is_agent_identity(n)], pseudonym_key)
         by_user = by_user.assign(name=[aliases.get(str(n), str(n)) for n in by_user["name"]])
         cb_user = cb_user.assign(user=[aliases.get(str(n), str(n)) for n in cb_user["user"]])
         file_names = [_without_names(f, aliases) for f in file_names]
