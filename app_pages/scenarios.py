@@ -173,8 +173,8 @@ def current_base() -> Scenario:
 def headline() -> None:
     """The four headline cards, spanning the page (readable from the back of a room).
 
-    An input's callback reruns only this fragment and the outputs: its value is in the session
-    already, so the headline never waits for the inputs to be drawn again. The line tables' edits
+    An input's callback reruns only this fragment, the role table and the outputs: its value is in
+    the session already, so the headline never waits for the inputs to be drawn again. The line tables' edits
     are known only once they are drawn; until then the lines of the last run stand in (see
     ``lines_checked``)."""
     try:
