@@ -61,14 +61,24 @@ def sync_url(scenario: Scenario) -> None:
     current = {k: v for k, v in st.query_params.to_dict().items() if k in KNOWN_KEYS}
     if current == wanted:
         return
-    for key in current:
-        del st.query_params[key]
-    st.query_params.update(wanted)
+    _replace_scenario_params(wanted)
 
 
 def clear_url() -> None:
-    for key in [k for k in st.query_params.to_dict() if k in KNOWN_KEYS]:
-        del st.query_params[key]
+    _replace_scenario_params({})
+
+
+def _replace_scenario_params(wanted: dict[str, str]) -> None:
+    """The URL's scenario params become ``wanted``; every other param keeps all its values.
+
+    One ``from_dict`` is one message to the browser (one history entry); deleting and setting
+    keys one by one sent a message each, a dozen per slider move.
+    """
+    params: dict[str, str | list[str]] = {
+        key: st.query_params.get_all(key) for key in st.query_params if key not in KNOWN_KEYS
+    }
+    params.update(wanted)
+    st.query_params.from_dict(params)
 
 
 def show_link_problems() -> None:

@@ -339,3 +339,13 @@ def test_an_input_reruns_the_headline_outputs_and_role_table_only() -> None:
     rows = table.value
     assert rows.loc[rows["Role"] == "SOC analyst", "People"].tolist() == [41]
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_a_slider_move_rewrites_the_link_and_keeps_other_url_params() -> None:
+    at = open_scenarios()
+    at.query_params["utm"] = ["workshop", "projector"]  # a param the app does not own, repeated
+    whole_page(at)
+    at.slider(key="scn_soc_saved_pct").set_value(35.0).run()
+    assert not at.exception
+    assert at.query_params["soc"].split("_")[2] == "35"  # people_hours_saved%_cost
+    assert at.query_params["utm"] == ["workshop", "projector"]

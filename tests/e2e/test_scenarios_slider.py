@@ -48,3 +48,20 @@ def test_moving_a_role_slider_redraws_numbers_and_chart(app_server: Server, page
     assert page.evaluate(CHART_DATA) != before_chart, "the cost vs value chart did not change"
     assert realised_value(page) != before_value, "more time saved must mean more realised value"
     assert page_errors(page) == []
+
+
+def test_a_slider_move_adds_one_history_entry_with_the_new_link(app_server: Server, page: Any) -> None:
+    """The URL follows the inputs, and Back undoes one move, not one of a dozen URL parameters."""
+    open_page(page, page_url(app_server.url, require_page("scenarios")))
+    wait_for_script(page)
+    slider = page.get_by_role("slider", name="Time saved on those tasks (%)").first
+    entries_before = page.evaluate("history.length")
+    soc_before = page.evaluate("new URL(location.href).searchParams.get('soc')")
+    slider.focus()
+    slider.press("ArrowRight")
+    page.wait_for_function(
+        "before => new URL(location.href).searchParams.get('soc') !== before", arg=soc_before
+    )
+    wait_for_script(page)
+    assert page.evaluate("history.length") == entries_before + 1
+    assert page_errors(page) == []
