@@ -15,6 +15,7 @@ from copilot_roi.business.bundle import HTML_NAME, MIME, PPTX_NAME, SCENARIO_NAM
 from copilot_roi.business.case import BusinessCase, build_case, evidence_authors
 from copilot_roi.business.html import html_bytes
 from copilot_roi.business.pptx import deck_bytes
+from copilot_roi.business.share_link import left_out, link_sentence
 from copilot_roi.business.xlsx import workbook_bytes
 from copilot_roi.charts import value_charts
 from copilot_roi.cli.errors import describe_validation_error
@@ -257,4 +258,4 @@ p[1].button(
     icon=":material/restart_alt:",
     help="Back to the expected template.",
 )
-st.caption("The main inputs are in this page's address: copy it from the browser to share the same view.")
+st.caption(link_sentence(left_out(scenario)))

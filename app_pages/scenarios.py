@@ -7,6 +7,7 @@ import streamlit as st
 from pydantic import ValidationError
 from streamlit.delta_generator import DeltaGenerator
 
+from copilot_roi.business.share_link import left_out, link_sentence
 from copilot_roi.charts import value_charts as charts
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan
 from copilot_roi.pricebook import Prices, load_price_book
@@ -224,6 +225,8 @@ def outputs() -> None:
     draw_outputs(scenario, result, sensitivity, big=big_view())
     if sizing is not None:
         draw_right_sizing(sizing, big=big_view())
+    if lost := left_out(scenario):  # a link that reopens other numbers must say so
+        st.caption(link_sentence(lost))
 
 
 def read_scenario(

@@ -208,3 +208,12 @@ def test_the_evidence_is_graded_and_the_simulation_is_not_a_chance() -> None:
     shown = " ".join(c.value for c in at.caption)
     assert "simulated scenarios" in shown and "understates the spread" in shown
     assert "chance" not in shown.lower() and "probability" not in shown.lower()
+
+
+def test_the_share_sentence_names_what_the_link_leaves_out() -> None:
+    assert any("copy it from the browser to share the same view" in c.value for c in open_page().caption)
+    plan = scenario_template("expected").capacity.plan.model_copy(update={"provisioned_scu": 3})
+    scenario = custom()
+    scenario = scenario.model_copy(update={"capacity": scenario.capacity.model_copy(update={"plan": plan})})
+    said = " ".join(c.value for c in open_page(scenario=scenario).caption)
+    assert "carries the main inputs only: it leaves out the capacity plan." in said

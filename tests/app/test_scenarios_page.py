@@ -349,3 +349,12 @@ def test_a_slider_move_rewrites_the_link_and_keeps_other_url_params() -> None:
     assert not at.exception
     assert at.query_params["soc"].split("_")[2] == "35"  # people_hours_saved%_cost
     assert at.query_params["utm"] == ["workshop", "projector"]
+
+
+def test_the_page_says_when_its_link_would_reopen_other_numbers() -> None:
+    at = open_scenarios()
+    assert not [c for c in at.caption if "address" in c.value]  # the template travels whole
+    at.number_input(key="scn_plan_scu").set_value(3).run()
+    whole_page(at)
+    said = [c.value for c in at.caption if "address" in c.value]
+    assert said and "leaves out the capacity plan" in said[0]

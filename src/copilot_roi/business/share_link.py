@@ -3,7 +3,8 @@
 A link carries the preset, each role's people, hours per week, time saved (%) and loaded cost
 per hour, the realisation rate (%), the horizon and the discount rate (% a year). Everything else
 (adoption ramps, SCUs per person, one-off costs, ranges) comes from the preset's template, so a
-link reopens the same view of the main inputs; the scenario JSON carries the rest.
+link reopens the same view of the main inputs; the scenario JSON carries the rest, and
+:func:`left_out` names what a given scenario's link would lose.
 
 Format: ``v=1&preset=expected&soc=10_15_22_75&...&real=50&h=36&disc=8``. A role value is
 ``people_hours_timesavedpct_cost``. Decoding accepts plain decimals only (no exponents, NaN or
@@ -31,7 +32,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from copilot_roi.value.bounds import field_bounds, percent_bounds
-from copilot_roi.value.catalogue import ROLE_IDS, PresetName
+from copilot_roi.value.catalogue import ROLE_IDS, PresetName, load_catalogue
 from copilot_roi.value.scenario import RoleScenario, Scenario, scenario_template
 from copilot_roi.value.workshop import role_key, scenario_from_values
 
@@ -186,3 +187,73 @@ def scenario_from_params(
         where = ".".join(str(p) for p in first["loc"]) or "scenario"
         return template, [*link.problems, f"{where}: {first['msg']}"]
     return scenario, link.problems
+
+
+# What a link cannot carry, by scenario field, as a reader names it (roles are named per role).
+_LEFT_OUT_LABELS = {
+    "one_off_costs": "one-off costs",
+    "prices": "price overrides",
+    "ranges": "uncertainty ranges of the realisation and discount rates",
+    "finance": "finance convention and risk adjustment",
+    "hours_per_fte_year": "hours per FTE year",
+}
+
+
+def left_out(scenario: Scenario) -> list[str]:
+    """What opening ``scenario``'s link would not bring back, in a reader's words (empty: nothing).
+
+    Exact by construction: the link is encoded, decoded as a recipient's browser would, and the
+    result compared with ``scenario`` field by field.
+
+    >>> from copilot_roi.value.scenario import scenario_template
+    >>> s = scenario_template("expected")
+    >>> left_out(s)
+    []
+    >>> left_out(s.model_copy(update={"horizon_months": 24}))  # a main input: in the link
+    []
+    >>> plan = s.capacity.plan.model_copy(update={"provisioned_scu": 3})
+    >>> left_out(s.model_copy(update={"capacity": s.capacity.model_copy(update={"plan": plan})}))
+    ['the capacity plan']
+    """
+    restored, _ = scenario_from_params(encode(scenario))
+    lost: list[str] = []
+    labels = load_catalogue().roles
+    if set(restored.roles) != set(scenario.roles):
+        lost.append("which roles are included")
+    for r in scenario.role_ids():
+        mine, theirs = scenario.roles[r], restored.roles.get(r)
+        if theirs is None:
+            continue
+        if mine.adoption != theirs.adoption:
+            lost.append(f"{labels[r].label}: adoption ramp")
+        if mine.ranges != theirs.ranges:
+            lost.append(f"{labels[r].label}: uncertainty ranges")
+    if scenario.capacity.plan != restored.capacity.plan:
+        lost.append("the capacity plan")
+    if scenario.capacity.model_copy(update={"plan": restored.capacity.plan}) != restored.capacity:
+        lost.append("SCUs per person and usage")
+    for name, label in _LEFT_OUT_LABELS.items():
+        if getattr(scenario, name) != getattr(restored, name):
+            lost.append(label)
+    for name, noun in (("agents", "agent line"), ("other_benefits", "other benefit line"),
+                       ("other_costs", "other cost line")):  # fmt: skip
+        lines = getattr(scenario, name)
+        if lines != getattr(restored, name):
+            lost.append(f"{len(lines)} {noun}{'s' if len(lines) != 1 else ''}" if lines else f"no {noun}s")
+    return lost
+
+
+def link_sentence(lost: list[str]) -> str:
+    """What the address bar's link shares, for a page caption (``lost``: from :func:`left_out`).
+
+    >>> link_sentence([])
+    "The main inputs are in this page's address: copy it from the browser to share the same view."
+    >>> link_sentence(["the capacity plan", "2 agent lines"])[:70]
+    "This page's address carries the main inputs only: it leaves out the c"
+    """
+    if not lost:
+        return "The main inputs are in this page's address: copy it from the browser to share the same view."
+    return (
+        f"This page's address carries the main inputs only: it leaves out {', '.join(lost)}. "
+        "To share everything, send the scenario file (Business case page, Scenario (JSON))."
+    )
