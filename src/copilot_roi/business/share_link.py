@@ -248,8 +248,8 @@ def link_sentence(lost: list[str]) -> str:
 
     >>> link_sentence([])
     "The main inputs are in this page's address: copy it from the browser to share the same view."
-    >>> link_sentence(["the capacity plan", "2 agent lines"])[:70]
-    "This page's address carries the main inputs only: it leaves out the c"
+    >>> link_sentence(["the capacity plan", "2 agent lines"]).split(". ")[0]
+    "This page's address carries the main inputs only: it leaves out the capacity plan, 2 agent lines"
     """
     if not lost:
         return "The main inputs are in this page's address: copy it from the browser to share the same view."
