@@ -22,12 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray, HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
-from copilot_roi.value import agent_lines, finance
+from copilot_roi.value import agent_lines, finance, pert
 from copilot_roi.value.catalogue import RoleId, load_catalogue
 from copilot_roi.value.conventions import npv_of
 from copilot_roi.value.demand import SERIES_START, plan_timezone
@@ -60,6 +61,7 @@ AGENT_FIELDS: tuple[tuple[str, str], ...] = (
     ("analyst_minutes_avoided_per_run", "minutes avoided per run"),
 )
 MONTE_CARLO_DRAWS = 10_000
+DRAWS_PER_BLOCK = 2_048
 
 
 @dataclass(frozen=True)
@@ -208,21 +210,25 @@ class _Evaluator:
             _Kinks.build(self.shares, self.provisioned),
             _Kinks.build(self.shares, self.provisioned + overage_cap),
         ]
+        # Whole-month ramps up to the longest band end, for the lookup in ``_ramped``.
+        months_to_full = [p.high for p in self.params if p.key.endswith(".adoption_months_to_full")]
+        self.not_yet_adopted = _not_yet_adopted(int(np.ceil(max(months_to_full, default=1.0))), self.horizon)
         billed = np.array([m.capacity_cost for m in result.monthly])
         throttled = np.array([m.throttled_units for m in result.monthly])
         base_demand = np.array([m.demand_units for m in result.monthly])
         # What the approximation leaves out at the base case (metering to 0.1 SCU, and the
         # pool's time order) is added back month by month, so the base case is billed and
         # throttled exactly.
-        approx_cost, approx_throttled = self.capacity(base_demand[None, :])
-        self.correction = billed - approx_cost[0]
-        self.throttled_correction = throttled - approx_throttled[0]
+        approx_cost, approx_throttled = self.capacity(base_demand[:, None])
+        self.correction = billed - approx_cost[:, 0]
+        self.throttled_correction = throttled - approx_throttled[:, 0]
+        self.can_throttle = self._kinks[1].any_active or bool(np.any(self.throttled_correction))
 
     def base_row(self) -> FloatArray:
         return np.array([p.value for p in self.params])
 
     def capacity(self, demand: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Capacity cost and throttled SCUs of each month for demand ``(variants, months)`` in SCUs.
+        """Capacity cost and throttled SCUs ``(months, variants)`` for demand ``(months, variants)``.
 
         Within a month, demand keeps the month's hourly shape, so overage (demand between the
         provisioned level and that level plus the overage cap) and throttled SCUs (demand past
@@ -231,33 +237,62 @@ class _Evaluator:
         """
         prices = self.prices
         served = np.maximum(demand - self.allowance, 0.0) if self.allowance > 0 else demand
-        past_capacity = self._kinks[0].excess(served)
-        throttled = self._kinks[1].excess(served)
-        fixed = self.provisioned.sum(axis=1) * prices.provisioned_per_scu_hour
-        cost = fixed[None, :] + (past_capacity - throttled) * prices.overage_per_scu
-        return np.asarray(cost), throttled
+        overage = self._kinks[0].excess_by_month(served)
+        throttled = self._kinks[1].excess_by_month(served)
+        overage -= throttled
+        overage *= prices.overage_per_scu
+        overage += (self.provisioned.sum(axis=1) * prices.provisioned_per_scu_hour)[:, None]
+        return overage, throttled
 
-    def _adoption(self, months: FloatArray) -> FloatArray:
-        """Adoption ramps ``(variants, roles, months)``; whole months come from a lookup table."""
+    def _ramped(self, months: FloatArray, weights: FloatArray) -> FloatArray:
+        """``sum over roles of weights x adoption``: ``(sets, months of the horizon, variants)``
+        for ``weights`` ``(sets, variants, roles)`` and months to full ``(variants, roles)``.
+
+        Whole months (every Monte Carlo draw, most tornado rows) need no ramp per variant and
+        role (``_ramped_whole``); a fractional band end takes the general ramp.
+        """
+        sets, variants, _ = weights.shape
         whole = np.rint(months)
         integral = np.all(months == whole, axis=1)
-        out = np.empty((*months.shape, self.horizon))
+        # A ramp of 1 month or less is everyone from month 1: the same lookup row.
+        whole = np.maximum(whole, 1.0)
+        if integral.all():
+            return self._ramped_whole(whole.astype(np.intp), weights)
+        out = np.empty((sets, self.horizon, variants))
         if integral.any():
-            # One ramp per role and month count, gathered: far cheaper than 10,000 x 7 ramps.
-            longest = int(whole[integral].max())
-            table = finance.adoption_curve(
-                self.starting_share[:, None], np.arange(1.0, longest + 1.0)[None, :], self.horizon
-            )
-            picks = whole[integral].astype(np.int64) - 1
-            out[integral] = table[np.arange(len(self.roles))[None, :], picks]
-        if not integral.all():
-            out[~integral] = finance.adoption_curve(
-                self.starting_share[None, :], months[~integral], self.horizon
-            )
+            out[:, :, integral] = self._ramped_whole(whole[integral].astype(np.intp), weights[:, integral])
+        adoption = finance.adoption_curve(self.starting_share[None, :], months[~integral], self.horizon)
+        out[:, :, ~integral] = np.einsum("snr,nrh->shn", weights[:, ~integral], adoption)
         return out
 
+    def _ramped_whole(self, months: npt.NDArray[np.intp], weights: FloatArray) -> FloatArray:
+        """``_ramped`` for whole months to full: each variant's weights not yet adopted are summed
+        per month count (one ``bincount``), then one matrix product with the ramps' table."""
+        sets, variants, _ = weights.shape
+        longest = int(months.max())
+        ramps = (
+            self.not_yet_adopted
+            if longest <= len(self.not_yet_adopted)
+            else _not_yet_adopted(longest, self.horizon)
+        )
+        # Flat (set, k - 1, variant) bins of the weights that are not adopted yet.
+        bins = (np.arange(sets)[:, None, None] * longest + months[None, :, :] - 1) * variants
+        bins += np.arange(variants)[None, :, None]
+        pending = np.bincount(
+            bins.ravel(),
+            weights=(weights * (1.0 - self.starting_share)).ravel(),
+            minlength=sets * longest * variants,
+        ).reshape(sets, longest, variants)
+        ramped: FloatArray = ramps[:longest].T @ pending
+        np.subtract(weights.sum(axis=2)[:, None, :], ramped, out=ramped)
+        return ramped
+
     def npv(self, rows: FloatArray) -> FloatArray:
-        """NPV of each row of ``rows`` (columns in ``self.params`` order)."""
+        """NPV of each row of ``rows`` (columns in ``self.params`` order).
+
+        Monthly arrays are ``(months, variants)``: each month's variants sit together for the
+        capacity kinks' search.
+        """
         n_roles = len(self.roles)
         per_role = rows[:, : 5 * n_roles].reshape(len(rows), n_roles, 5)
         headcount, hours, share, cost_per_hour, months = (per_role[:, :, i] for i in range(5))
@@ -268,40 +303,53 @@ class _Evaluator:
         )
         scu_per_run, minutes_per_run = per_agent[:, :, 0], per_agent[:, :, 1]
 
-        adoption = self._adoption(months)
-        freed_value_weight = headcount * hours * finance.WEEKS_PER_MONTH * share * cost_per_hour
-        value = np.einsum("nr,nrh->nh", freed_value_weight, adoption) * realisation[:, None]
-        demand = np.einsum("nr,nrh->nh", headcount * self.scu_per_person[None, :], adoption)
-        demand *= usage[:, None]
+        weights = np.empty((2, len(rows), n_roles))
+        np.multiply(headcount, self.scu_per_person[None, :], out=weights[0])
+        weights[0] *= usage[:, None]
+        np.multiply(headcount, hours, out=weights[1])
+        weights[1] *= share
+        weights[1] *= cost_per_hour
+        weights[1] *= (finance.WEEKS_PER_MONTH * realisation)[:, None]
+        demand, value = self._ramped(months, weights)
         # Agent lines: the same runs every month, their SCUs and minutes from each variant.
-        demand += (scu_per_run @ self.agent_runs)[:, None]
+        demand += scu_per_run @ self.agent_runs
         agent_value = (
             minutes_per_run / agent_lines.MINUTES_PER_HOUR @ (self.agent_runs * self.agent_cost_per_hour)
         )
-        value += (agent_value * realisation)[:, None]
+        value += agent_value * realisation
 
         cost, throttled = self.capacity(demand)
-        throttled = np.clip(throttled + self.throttled_correction[None, :], 0.0, demand)
-        # The engine's rule: a month's value counts only its served share of demand.
-        value *= served_share(demand, throttled)
-        capacity = (cost + self.correction[None, :]) * price[:, None]
-        benefits, recurring, one_off = value, capacity, np.full(len(rows), self.one_off)
+        if self.can_throttle:
+            throttled += self.throttled_correction[:, None]
+            np.clip(throttled, 0.0, demand, out=throttled)
+            # The engine's rule: a month's value counts only its served share of demand.
+            value *= served_share(demand, throttled)
+        cost += self.correction[:, None]
+        cost *= price
+        benefits, recurring, one_off = value, cost, np.full(len(rows), self.one_off)
         # Columns: roles, the four globals, two per agent line, then the other lines' multipliers.
         first_line = 5 * n_roles + 4 + n_agent_columns
         n_benefits = len(self.benefit_lines)
         if n_benefits:
-            benefits = benefits + rows[:, first_line : first_line + n_benefits] @ self.benefit_lines
+            benefits += self.benefit_lines.T @ rows[:, first_line : first_line + n_benefits].T
         if len(self.cost_lines):
             cost_x = rows[:, first_line + n_benefits :]
-            recurring = recurring + cost_x @ self.cost_lines
+            recurring += self.cost_lines.T @ cost_x.T
             one_off = one_off + cost_x @ self.cost_line_one_offs
         risk = self.finance.risk_adjustment
         if risk.benefits or risk.costs:
             # TEI risk adjustment before discounting, as engine.compute does.
-            benefits, recurring = benefits * (1.0 - risk.benefits), recurring * (1.0 + risk.costs)
+            benefits *= 1.0 - risk.benefits
+            recurring *= 1.0 + risk.costs
             one_off = one_off * (1.0 + risk.costs)
-        recurring_net = benefits - recurring
-        return npv_of(self.finance.convention, one_off, recurring_net, discount)
+        benefits -= recurring
+        return npv_of(self.finance.convention, one_off, benefits.T, discount)
+
+
+def _not_yet_adopted(longest: int, horizon_months: int) -> FloatArray:
+    """``(longest, months)``: row k - 1 is the share not yet adopted in each month with k months
+    to full from a start of 0; a role starting at s has adopted 1 - (1 - s) x that row."""
+    return 1.0 - finance.adoption_curve(0.0, np.arange(1.0, longest + 1.0), horizon_months)
 
 
 @dataclass(frozen=True)
@@ -312,7 +360,8 @@ class _Kinks:
     ``threshold_h / share_h``; sorting those kinks makes the sum a lookup plus two cumulative sums.
     """
 
-    kinks: FloatArray  # (months, hours), ascending per month
+    kinks: FloatArray  # (months, hours), ascending per month; inf for an hour that never exceeds
+    active: tuple[int, ...]  # finite kinks per month (they come first)
     share_sum: FloatArray  # (months, hours + 1): shares of the hours past each kink
     threshold_sum: FloatArray
 
@@ -320,6 +369,10 @@ class _Kinks:
     def build(cls, shares: FloatArray, thresholds: FloatArray) -> _Kinks:
         with np.errstate(divide="ignore", invalid="ignore"):
             kinks = np.where(shares > 0, thresholds / np.where(shares > 0, shares, 1.0), np.inf)
+        if not np.isfinite(kinks).any():
+            # No hour can exceed (unlimited overage): nothing to sort.
+            sums = np.zeros((len(kinks), kinks.shape[1] + 1))
+            return cls(kinks=kinks, active=(0,) * len(kinks), share_sum=sums, threshold_sum=sums)
         order = np.argsort(kinks, axis=1)
         kinks = np.take_along_axis(kinks, order, axis=1)
         active = np.isfinite(kinks)
@@ -329,29 +382,30 @@ class _Kinks:
         zeros = np.zeros((len(kinks), 1))
         return cls(
             kinks=kinks,
+            active=tuple(int(n) for n in active.sum(axis=1)),
             share_sum=np.hstack([zeros, np.cumsum(sorted_shares, axis=1)]),
             threshold_sum=np.hstack([zeros, np.cumsum(sorted_thresholds, axis=1)]),
         )
 
+    @property
+    def any_active(self) -> bool:
+        return any(self.active)
+
     def excess(self, demand: FloatArray) -> FloatArray:
-        out = np.empty_like(demand)
-        for month in range(demand.shape[1]):
-            column = demand[:, month]
-            past = np.searchsorted(self.kinks[month], column, side="left")
-            out[:, month] = column * self.share_sum[month, past] - self.threshold_sum[month, past]
-        return np.maximum(out, 0.0)
+        """The excess of each month's total in ``demand`` ``(variants, months)``, same shape."""
+        return self.excess_by_month(np.ascontiguousarray(np.asarray(demand).T)).T
 
-
-def _pert(
-    rng: np.random.Generator, low: FloatArray, mode: FloatArray, high: FloatArray, draws: int
-) -> FloatArray:
-    """PERT draws (a Beta scaled to [low, high], most likely at ``mode``); fixed where low == high."""
-    width = high - low
-    safe = np.where(width > 0, width, 1.0)
-    alpha = 1.0 + 4.0 * (mode - low) / safe
-    beta = 1.0 + 4.0 * (high - mode) / safe
-    unit = rng.beta(alpha[None, :], beta[None, :], size=(draws, len(low)))
-    return np.asarray(low[None, :] + unit * width[None, :])
+    def excess_by_month(self, demand: FloatArray) -> FloatArray:
+        """The excess for demand ``(months, variants)``: one sorted search per month."""
+        out = np.zeros_like(demand)
+        if not self.any_active:
+            return out  # no hour has a finite threshold: nothing ever exceeds
+        for month, column in enumerate(demand):
+            # Only the finite kinks are searched: past them every total stays in the last piece.
+            past = np.searchsorted(self.kinks[month, : self.active[month]], column, side="left")
+            np.multiply(column, self.share_sum[month].take(past), out=out[month])
+            out[month] -= self.threshold_sum[month].take(past)
+        return np.maximum(out, 0.0, out=out)
 
 
 def analyse(
@@ -380,19 +434,24 @@ def analyse(
     highs = np.array([p.high for p in params])
 
     rng = np.random.default_rng(seed)
-    sample = _pert(rng, lows, base, highs, draws)
+    sampler = pert.Pert.of(lows, base, highs)
     # Months to full adoption and headcount are whole numbers in a scenario; keep them so.
     whole = np.array([p.key.endswith((".headcount", ".adoption_months_to_full")) for p in params])
-    sample[:, whole] = np.round(sample[:, whole])
 
     count = len(params)
     tornado_rows = np.repeat(base[None, :], 2 * count + 1, axis=0)
     tornado_rows[np.arange(count), np.arange(count)] = lows
     tornado_rows[count + np.arange(count), np.arange(count)] = highs
-    npv_all = evaluator.npv(np.vstack([tornado_rows, sample]))
-    at_low, at_high = npv_all[:count], npv_all[count : 2 * count]
-    base_npv = float(npv_all[2 * count])
-    mc = npv_all[2 * count + 1 :]
+    npv_tornado = evaluator.npv(tornado_rows)
+    at_low, at_high = npv_tornado[:count], npv_tornado[count : 2 * count]
+    base_npv = float(npv_tornado[2 * count])
+    # Draws in blocks: each block's arrays stay small (in cache, no fresh pages to map); the
+    # uniform stream is consumed row by row, so the blocks do not change the draws.
+    mc = np.empty(draws)
+    for first in range(0, draws, DRAWS_PER_BLOCK):
+        sample = sampler.draw(rng, min(DRAWS_PER_BLOCK, draws - first))
+        sample[:, whole] = np.round(sample[:, whole])
+        mc[first : first + len(sample)] = evaluator.npv(sample)
 
     bars = [
         TornadoBar(p.key, p.label, p.low, p.high, float(lo), float(hi))

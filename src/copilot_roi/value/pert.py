@@ -1,0 +1,114 @@
+"""PERT draws for the Monte Carlo: a Beta on [low, high] with its mode at the most likely value.
+
+PERT(low, mode, high) is ``low + (high - low) * Beta(alpha, beta)`` with
+``alpha = 1 + 4 (mode - low) / (high - low)`` and ``beta = 1 + 4 (high - mode) / (high - low)``,
+so both shapes lie in [1, 5] and the mean is ``(low + 4 mode + high) / 6``.
+
+Draws come from the inverse CDF, tabulated per input at ``QUANTILES + 1`` evenly spaced
+probabilities and interpolated linearly between them: one uniform number and two table lookups
+per value instead of two gamma draws (numpy's ``Generator.beta``). The table maps each
+probability cell ``[j / Q, (j + 1) / Q]`` onto the quantiles at its ends, so a draw lands in
+the right cell with exactly the right probability: the sampled CDF is never more than ``1 / Q``
+(0.00024) from the table's, about forty times finer than the sampling noise of 10,000 draws
+(about 0.01). The quantiles come from the Beta density integrated on a fine grid (the
+trapezoid rule on ``DENSITY_CELLS`` cells) and inverted by interpolation; against the exact
+CDF they are off by less than 1e-6 in probability (``tests/unit/test_value_pert.py``).
+
+>>> import numpy as np
+>>> x = draws(np.random.default_rng(1), np.array([0.0]), np.array([1.0]), np.array([4.0]), 100_000)
+>>> round(float(x.mean()), 2)  # (0 + 4 + 4) / 6
+1.33
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from copilot_roi.hourly import FloatArray
+
+QUANTILES = 4096
+DENSITY_CELLS = 4096
+
+
+def shapes(low: FloatArray, mode: FloatArray, high: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The Beta shapes (alpha, beta) of PERT(low, mode, high); 3 and 3 where low == high.
+
+    >>> a, b = shapes(np.array([0.0, 2.0]), np.array([1.0, 2.0]), np.array([4.0, 2.0]))
+    >>> a.tolist(), b.tolist()
+    ([2.0, 3.0], [4.0, 3.0])
+    """
+    width = high - low
+    safe = np.where(width > 0, width, 1.0)
+    alpha = np.where(width > 0, 1.0 + 4.0 * (mode - low) / safe, 3.0)
+    beta = np.where(width > 0, 1.0 + 4.0 * (high - mode) / safe, 3.0)
+    return alpha, beta
+
+
+def beta_quantiles(alpha: FloatArray, beta: FloatArray, quantiles: int = QUANTILES) -> FloatArray:
+    """Quantiles of Beta(alpha, beta) at probabilities 0, 1/Q, ..., 1: shape ``(inputs, Q + 1)``.
+
+    Shapes must be >= 1 (PERT's are in [1, 5]): the density is then bounded and continuous.
+    Equal shape pairs are tabulated once.
+
+    >>> q = beta_quantiles(np.array([1.0, 3.0]), np.array([1.0, 3.0]), quantiles=4)
+    >>> q.round(4).tolist()  # uniform; Beta(3, 3) has F(x) = 10 x^3 - 15 x^4 + 6 x^5
+    [[0.0, 0.25, 0.5, 0.75, 1.0], [0.0, 0.3594, 0.5, 0.6406, 1.0]]
+    """
+    pairs, which = np.unique(np.column_stack([alpha, beta]), axis=0, return_inverse=True)
+    x = np.linspace(0.0, 1.0, DENSITY_CELLS + 1)
+    inner = x[1:-1]
+    log_density = np.zeros((len(pairs), DENSITY_CELLS + 1))
+    # x ** (a - 1) * (1 - x) ** (b - 1), unnormalised; the ends by their limits (shapes >= 1).
+    log_density[:, 1:-1] = (pairs[:, :1] - 1.0) * np.log(inner) + (pairs[:, 1:] - 1.0) * np.log1p(-inner)
+    density = np.exp(log_density)
+    density[:, 0] = np.where(pairs[:, 0] == 1.0, 1.0, 0.0)
+    density[:, -1] = np.where(pairs[:, 1] == 1.0, 1.0, 0.0)
+    # The trapezoid rule: second-order accurate, ample for a table read to 1 / QUANTILES.
+    cumulative = np.zeros((len(pairs), DENSITY_CELLS + 1))
+    np.cumsum((density[:, :-1] + density[:, 1:]) / 2.0, axis=1, out=cumulative[:, 1:])
+    cumulative /= cumulative[:, -1:]
+    probabilities = np.linspace(0.0, 1.0, quantiles + 1)
+    table = np.array([np.interp(probabilities, cdf, x) for cdf in cumulative])
+    return np.asarray(table[which.reshape(-1)])
+
+
+@dataclass(frozen=True)
+class Pert:
+    """The PERT inputs' quantile tables, in the inputs' own units, ready for repeated draws."""
+
+    starts: FloatArray  # (inputs x QUANTILES,): input i's cell j at i x QUANTILES + j
+    steps: FloatArray  # the cell's width: the next quantile minus this one
+    inputs: int
+
+    @classmethod
+    def of(cls, low: FloatArray, mode: FloatArray, high: FloatArray) -> Pert:
+        low, high = np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+        alpha, beta = shapes(low, np.asarray(mode, dtype=np.float64), high)
+        table = low[:, None] + beta_quantiles(alpha, beta) * (high - low)[:, None]
+        return cls(
+            starts=np.ascontiguousarray(table[:, :-1]).ravel(),
+            steps=np.diff(table, axis=1).ravel(),
+            inputs=len(low),
+        )
+
+    def draw(self, rng: np.random.Generator, count: int) -> FloatArray:
+        """``count`` draws of each input, shape ``(count, inputs)``; one uniform number per value,
+        consumed row by row (so draws in blocks of rows equal one call for them all)."""
+        position = rng.random((count, self.inputs))
+        position *= QUANTILES
+        cell = position.astype(np.intp)
+        position -= cell  # now the fraction of the way through the cell
+        cell += np.arange(self.inputs) * QUANTILES
+        position *= self.steps.take(cell)
+        position += self.starts.take(cell)
+        return position
+
+
+def draws(
+    rng: np.random.Generator, low: FloatArray, mode: FloatArray, high: FloatArray, count: int
+) -> FloatArray:
+    """``count`` PERT draws of each input: shape ``(count, inputs)``; exactly ``low`` where
+    low == high. Each value uses one uniform number from ``rng`` (reproducible for a seed)."""
+    return Pert.of(low, mode, high).draw(rng, count)
