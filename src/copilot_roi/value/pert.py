@@ -95,15 +95,20 @@ class Pert:
 
     def draw(self, rng: np.random.Generator, count: int) -> FloatArray:
         """``count`` draws of each input, shape ``(count, inputs)``; one uniform number per value,
-        consumed row by row (so draws in blocks of rows equal one call for them all)."""
-        position = rng.random((count, self.inputs))
+        consumed row by row (so draws in blocks of rows equal one call for them all).
+
+        The result is stored input by input (the transpose of a C-ordered ``(inputs, count)``):
+        each input's lookups then stay within its own table, and each input is one contiguous
+        column for the caller.
+        """
+        position = np.ascontiguousarray(rng.random((count, self.inputs)).T)
         position *= QUANTILES
         cell = position.astype(np.intp)
         position -= cell  # now the fraction of the way through the cell
-        cell += np.arange(self.inputs) * QUANTILES
+        cell += (np.arange(self.inputs) * QUANTILES)[:, None]
         position *= self.steps.take(cell)
         position += self.starts.take(cell)
-        return position
+        return position.T
 
 
 def draws(

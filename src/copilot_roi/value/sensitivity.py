@@ -210,9 +210,6 @@ class _Evaluator:
             _Kinks.build(self.shares, self.provisioned),
             _Kinks.build(self.shares, self.provisioned + overage_cap),
         ]
-        # Whole-month ramps up to the longest band end, for the lookup in ``_ramped``.
-        months_to_full = [p.high for p in self.params if p.key.endswith(".adoption_months_to_full")]
-        self.not_yet_adopted = _not_yet_adopted(int(np.ceil(max(months_to_full, default=1.0))), self.horizon)
         billed = np.array([m.capacity_cost for m in result.monthly])
         throttled = np.array([m.throttled_units for m in result.monthly])
         base_demand = np.array([m.demand_units for m in result.monthly])
@@ -239,7 +236,8 @@ class _Evaluator:
         served = np.maximum(demand - self.allowance, 0.0) if self.allowance > 0 else demand
         overage = self._kinks[0].excess_by_month(served)
         throttled = self._kinks[1].excess_by_month(served)
-        overage -= throttled
+        if self._kinks[1].any_active:
+            overage -= throttled
         overage *= prices.overage_per_scu
         overage += (self.provisioned.sum(axis=1) * prices.provisioned_per_scu_hour)[:, None]
         return overage, throttled
@@ -266,26 +264,39 @@ class _Evaluator:
         return out
 
     def _ramped_whole(self, months: npt.NDArray[np.intp], weights: FloatArray) -> FloatArray:
-        """``_ramped`` for whole months to full: each variant's weights not yet adopted are summed
-        per month count (one ``bincount``), then one matrix product with the ramps' table."""
+        """``_ramped`` for whole months to full, without a ramp per variant and role.
+
+        ``finance.adoption_curve`` is linear: a role starting at share s with k months to full
+        has 1 - adoption = (1 - s) x max(0, 1 - (m - 1) / (k - 1)) in month m, which is positive
+        only while m < k. So with P_k = the weights x (1 - s) of a variant's roles with k months
+        (one ``bincount``), the weight not yet adopted in month m is
+        ``sum over k > m of P_k - (m - 1) x sum over k > m of P_k / (k - 1)``: two cumulative
+        sums over k, and nothing from month ``longest k`` on. (No matrix product: OpenBLAS would
+        start its second thread, which on a busy 2-core machine slows everything around it.)
+        """
         sets, variants, _ = weights.shape
         longest = int(months.max())
-        ramps = (
-            self.not_yet_adopted
-            if longest <= len(self.not_yet_adopted)
-            else _not_yet_adopted(longest, self.horizon)
-        )
-        # Flat (set, k - 1, variant) bins of the weights that are not adopted yet.
-        bins = (np.arange(sets)[:, None, None] * longest + months[None, :, :] - 1) * variants
+        # Flat (k - 1, set, variant) bins of the weights that are not adopted yet.
+        bins = (months[None, :, :] - 1) * sets + np.arange(sets)[:, None, None]
+        bins *= variants
         bins += np.arange(variants)[None, :, None]
         pending = np.bincount(
             bins.ravel(),
             weights=(weights * (1.0 - self.starting_share)).ravel(),
-            minlength=sets * longest * variants,
-        ).reshape(sets, longest, variants)
-        ramped: FloatArray = ramps[:longest].T @ pending
-        np.subtract(weights.sum(axis=2)[:, None, :], ramped, out=ramped)
-        return ramped
+            minlength=longest * sets * variants,
+        ).reshape(longest, sets, variants)
+        out = np.empty((self.horizon, sets, variants))
+        out[:] = weights.sum(axis=2)
+        ramping = min(longest - 1, self.horizon)  # months 1..longest - 1 are not fully adopted
+        if ramping > 0:
+            # Row i of the suffix sums is over k = i + 2..longest, the roles still ramping in month i + 1.
+            later = pending[1:][::-1].cumsum(axis=0)[::-1]
+            steps = np.arange(1.0, longest)[:, None, None]  # k - 1 for k = 2..longest
+            per_step = (pending[1:] / steps)[::-1].cumsum(axis=0)[::-1]
+            per_step *= steps - 1.0  # now (m - 1) x the sum, for m = 1..longest - 1
+            later -= per_step
+            out[:ramping] -= later[:ramping]
+        return out.transpose(1, 0, 2)
 
     def npv(self, rows: FloatArray) -> FloatArray:
         """NPV of each row of ``rows`` (columns in ``self.params`` order).
@@ -346,12 +357,6 @@ class _Evaluator:
         return npv_of(self.finance.convention, one_off, benefits.T, discount)
 
 
-def _not_yet_adopted(longest: int, horizon_months: int) -> FloatArray:
-    """``(longest, months)``: row k - 1 is the share not yet adopted in each month with k months
-    to full from a start of 0; a role starting at s has adopted 1 - (1 - s) x that row."""
-    return 1.0 - finance.adoption_curve(0.0, np.arange(1.0, longest + 1.0), horizon_months)
-
-
 @dataclass(frozen=True)
 class _Kinks:
     """``excess(D) = sum over hours of max(D * share_h - threshold_h, 0)``, month by month.
@@ -397,9 +402,9 @@ class _Kinks:
 
     def excess_by_month(self, demand: FloatArray) -> FloatArray:
         """The excess for demand ``(months, variants)``: one sorted search per month."""
-        out = np.zeros_like(demand)
         if not self.any_active:
-            return out  # no hour has a finite threshold: nothing ever exceeds
+            return np.zeros_like(demand)  # no hour has a finite threshold: nothing ever exceeds
+        out = np.empty_like(demand)
         for month, column in enumerate(demand):
             # Only the finite kinks are searched: past them every total stays in the last piece.
             past = np.searchsorted(self.kinks[month, : self.active[month]], column, side="left")
