@@ -272,7 +272,9 @@ class _Evaluator:
         (one ``bincount``), the weight not yet adopted in month m is
         ``sum over k > m of P_k - (m - 1) x sum over k > m of P_k / (k - 1)``: two cumulative
         sums over k, and nothing from month ``longest k`` on. (No matrix product: OpenBLAS would
-        start its second thread, which on a busy 2-core machine slows everything around it.)
+        start its second thread, which on a busy 2-core machine slows everything around it; and
+        the sums run month by month over whole rows, as numpy's cumsum along a first axis
+        walks column by column.)
         """
         sets, variants, _ = weights.shape
         longest = int(months.max())
@@ -285,17 +287,19 @@ class _Evaluator:
             weights=(weights * (1.0 - self.starting_share)).ravel(),
             minlength=longest * sets * variants,
         ).reshape(longest, sets, variants)
+        total = weights.sum(axis=2)
         out = np.empty((self.horizon, sets, variants))
-        out[:] = weights.sum(axis=2)
-        ramping = min(longest - 1, self.horizon)  # months 1..longest - 1 are not fully adopted
-        if ramping > 0:
-            # Row i of the suffix sums is over k = i + 2..longest, the roles still ramping in month i + 1.
-            later = pending[1:][::-1].cumsum(axis=0)[::-1]
-            steps = np.arange(1.0, longest)[:, None, None]  # k - 1 for k = 2..longest
-            per_step = (pending[1:] / steps)[::-1].cumsum(axis=0)[::-1]
-            per_step *= steps - 1.0  # now (m - 1) x the sum, for m = 1..longest - 1
-            later -= per_step
-            out[:ramping] -= later[:ramping]
+        out[longest - 1 :] = total  # everyone has adopted from month ``longest`` on
+        # Months longest - 1 down to 1, each adding the roles whose ramp ends in the next month
+        # (k = m + 1) to the running sums over k > m.
+        later = np.zeros((sets, variants))
+        later_per_step = np.zeros((sets, variants))
+        for m in range(longest - 1, 0, -1):
+            later += pending[m]
+            later_per_step += pending[m] / m  # k - 1 = m
+            if m <= self.horizon:
+                np.subtract(total, later, out=out[m - 1])
+                out[m - 1] += (m - 1) * later_per_step
         return out.transpose(1, 0, 2)
 
     def npv(self, rows: FloatArray) -> FloatArray:
