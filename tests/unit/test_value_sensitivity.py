@@ -281,7 +281,7 @@ def test_any_scenario_analyses_consistently(scenario: Scenario) -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     months=st.integers(1, 6),
-    hours=st.integers(1, 30),
+    hours=st.integers(1, 60),
     variants=st.integers(1, 20),
     scale=st.sampled_from([0.0, 0.1, 10.0, 1e6]),
     seed=st.integers(0, 2**32 - 1),
@@ -296,6 +296,7 @@ def test_kinks_excess_is_the_sum_of_each_hours_excess(
     thresholds = rng.random((months, hours)) * rng.choice([0.0, 1.0, 5.0])
     demand = rng.random((variants, months)) * scale
     kinks = _Kinks.build(shares, thresholds)
+    # Distinct random shares: up to 61 pieces, so both the comparison and the search run.
     if np.isfinite(kinks.kinks[0, 0]):
         demand[0, 0] = kinks.kinks[0, 0]  # a total exactly on a kink
     by_hour = demand[:, :, None] * shares[None, :, :] - thresholds[None, :, :]
@@ -368,3 +369,32 @@ def test_variants_moving_every_input_at_once_equal_the_engine(seed: int) -> None
         engine = compute(moved)
         assert engine.served_share == 1.0
         assert npv == pytest.approx(engine.npv, rel=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    months=st.integers(1, 4),
+    hours=st.integers(1, 200),
+    share_values=st.integers(1, 6),
+    variants=st.integers(1, 20),
+    scale=st.sampled_from([0.0, 0.1, 10.0, 1e6]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_kinks_excess_with_few_distinct_hours_is_the_sum_of_each_hours_excess(
+    months: int, hours: int, share_values: int, variants: int, scale: float, seed: int
+) -> None:
+    # Real hourly shapes take a handful of values (the working-hours profile, a schedule's two
+    # levels): few distinct kinks, so the excess compares its affine pieces. Same definition.
+    rng = np.random.default_rng(seed)
+    levels = rng.random(share_values) * (rng.random(share_values) > 0.2)
+    shares = levels[rng.integers(0, share_values, (months, hours))]
+    shares /= np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
+    thresholds = rng.choice([0.0, 1.0, 3.0], size=2)[rng.integers(0, 2, (months, hours))]
+    demand = rng.random((variants, months)) * scale
+    kinks = _Kinks.build(shares, thresholds)
+    assert len(kinks.slopes) <= 2 * share_values + 1  # so the pieces are compared, not searched
+    if np.isfinite(kinks.kinks[0, 0]):
+        demand[0, 0] = kinks.kinks[0, 0]  # a total exactly on a kink
+    by_hour = demand[:, :, None] * shares[None, :, :] - thresholds[None, :, :]
+    expected = np.maximum(by_hour, 0.0).sum(axis=2)
+    assert np.allclose(kinks.excess(demand), expected, rtol=1e-9, atol=1e-6)

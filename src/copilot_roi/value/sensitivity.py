@@ -62,6 +62,8 @@ AGENT_FIELDS: tuple[tuple[str, str], ...] = (
 )
 MONTE_CARLO_DRAWS = 10_000
 DRAWS_PER_BLOCK = 2_048
+# Up to this many affine pieces a month, the capacity excess compares them all (``_Kinks``).
+MAX_PIECES_TO_COMPARE = 24
 
 
 @dataclass(frozen=True)
@@ -366,35 +368,53 @@ class _Kinks:
     """``excess(D) = sum over hours of max(D * share_h - threshold_h, 0)``, month by month.
 
     Each hour starts to exceed its threshold when the month's total passes
-    ``threshold_h / share_h``; sorting those kinks makes the sum a lookup plus two cumulative sums.
+    ``threshold_h / share_h``. Between two successive kinks the excess is one affine piece
+    ``D x (shares of the hours past) - (their thresholds)``, and being a sum of hinges it is
+    convex: the largest of its pieces at every D. An hourly shape takes few distinct values
+    (the working-hours profile: 7 to 9 kinks a month of 730 hours), so the excess is usually
+    the maximum of a handful of pieces, for every month at once; with many distinct kinks,
+    a sorted search per month finds each total's piece.
     """
 
     kinks: FloatArray  # (months, hours), ascending per month; inf for an hour that never exceeds
     active: tuple[int, ...]  # finite kinks per month (they come first)
-    share_sum: FloatArray  # (months, hours + 1): shares of the hours past each kink
-    threshold_sum: FloatArray
+    distinct: tuple[FloatArray, ...]  # per month: its distinct finite kinks, ascending
+    # (pieces, months, 1): piece i of a month holds the hours whose kink is below its i-th
+    # distinct kink (piece 0 none: zero excess); months with fewer pieces repeat their last.
+    slopes: FloatArray
+    offsets: FloatArray
 
     @classmethod
     def build(cls, shares: FloatArray, thresholds: FloatArray) -> _Kinks:
         with np.errstate(divide="ignore", invalid="ignore"):
             kinks = np.where(shares > 0, thresholds / np.where(shares > 0, shares, 1.0), np.inf)
+        months = len(kinks)
         if not np.isfinite(kinks).any():
             # No hour can exceed (unlimited overage): nothing to sort.
-            sums = np.zeros((len(kinks), kinks.shape[1] + 1))
-            return cls(kinks=kinks, active=(0,) * len(kinks), share_sum=sums, threshold_sum=sums)
+            none = np.zeros((1, months, 1))
+            return cls(kinks, (0,) * months, (np.zeros(0),) * months, none, none)
         order = np.argsort(kinks, axis=1)
         kinks = np.take_along_axis(kinks, order, axis=1)
         active = np.isfinite(kinks)
         sorted_shares = np.where(active, np.take_along_axis(shares, order, axis=1), 0.0)
-        sorted_thresholds = np.take_along_axis(thresholds, order, axis=1)
-        sorted_thresholds = np.where(active, sorted_thresholds, 0.0)
-        zeros = np.zeros((len(kinks), 1))
-        return cls(
-            kinks=kinks,
-            active=tuple(int(n) for n in active.sum(axis=1)),
-            share_sum=np.hstack([zeros, np.cumsum(sorted_shares, axis=1)]),
-            threshold_sum=np.hstack([zeros, np.cumsum(sorted_thresholds, axis=1)]),
-        )
+        sorted_thresholds = np.where(active, np.take_along_axis(thresholds, order, axis=1), 0.0)
+        zeros = np.zeros((months, 1))
+        share_sum = np.hstack([zeros, np.cumsum(sorted_shares, axis=1)])
+        threshold_sum = np.hstack([zeros, np.cumsum(sorted_thresholds, axis=1)])
+        counts = active.sum(axis=1)
+        distinct, firsts = [], []
+        for month, count in enumerate(counts):
+            values, first = np.unique(kinks[month, :count], return_index=True)
+            distinct.append(values)
+            firsts.append(np.append(first, count))  # hours below each distinct kink, then all
+        slopes = np.empty((max(len(f) for f in firsts), months, 1))
+        offsets = np.empty_like(slopes)
+        for month, first in enumerate(firsts):
+            slopes[: len(first), month, 0] = share_sum[month, first]
+            offsets[: len(first), month, 0] = threshold_sum[month, first]
+            slopes[len(first) :, month, 0] = share_sum[month, first[-1]]
+            offsets[len(first) :, month, 0] = threshold_sum[month, first[-1]]
+        return cls(kinks, tuple(int(c) for c in counts), tuple(distinct), slopes, offsets)
 
     @property
     def any_active(self) -> bool:
@@ -405,15 +425,23 @@ class _Kinks:
         return self.excess_by_month(np.ascontiguousarray(np.asarray(demand).T)).T
 
     def excess_by_month(self, demand: FloatArray) -> FloatArray:
-        """The excess for demand ``(months, variants)``: one sorted search per month."""
+        """The excess for demand ``(months, variants)``."""
         if not self.any_active:
             return np.zeros_like(demand)  # no hour has a finite threshold: nothing ever exceeds
+        if len(self.slopes) <= MAX_PIECES_TO_COMPARE:
+            out = np.zeros_like(demand)  # piece 0
+            piece = np.empty_like(demand)
+            for slope, offset in zip(self.slopes[1:], self.offsets[1:], strict=True):
+                np.multiply(demand, slope, out=piece)
+                piece -= offset
+                np.maximum(out, piece, out=out)
+            return out
         out = np.empty_like(demand)
         for month, column in enumerate(demand):
-            # Only the finite kinks are searched: past them every total stays in the last piece.
-            past = np.searchsorted(self.kinks[month, : self.active[month]], column, side="left")
-            np.multiply(column, self.share_sum[month].take(past), out=out[month])
-            out[month] -= self.threshold_sum[month].take(past)
+            # The number of distinct kinks below each total is its piece.
+            piece_of = np.searchsorted(self.distinct[month], column, side="left")
+            np.multiply(column, self.slopes[:, month, 0].take(piece_of), out=out[month])
+            out[month] -= self.offsets[:, month, 0].take(piece_of)
         return np.maximum(out, 0.0, out=out)
 
 
