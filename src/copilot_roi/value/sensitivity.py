@@ -61,7 +61,7 @@ AGENT_FIELDS: tuple[tuple[str, str], ...] = (
     ("analyst_minutes_avoided_per_run", "minutes avoided per run"),
 )
 MONTE_CARLO_DRAWS = 10_000
-DRAWS_PER_BLOCK = 2_048
+DRAWS_PER_BLOCK = 2_000  # not a power of two: rows 16 KiB apart share cache sets
 # Up to this many affine pieces a month, the capacity excess compares them all (``_Kinks``).
 MAX_PIECES_TO_COMPARE = 24
 
@@ -194,12 +194,16 @@ class _Evaluator:
         )
         self.agent_runs = np.array([line.runs_per_month for line in scenario.agents], dtype=np.float64)
         self.agent_cost_per_hour = agent_lines.loaded_costs(scenario)
-        series = HourlySeries(
-            pd.Timestamp(SERIES_START, tz=zone),
-            np.zeros(self.horizon * HOURS_PER_BILLING_MONTH),
-            "730h",
-        )
-        self.provisioned = plan.provisioned_levels(series).reshape(self.horizon, -1)
+        if plan.schedule is None:
+            # The same level every hour: no calendar (an hourly series) needed.
+            self.provisioned = np.full((self.horizon, HOURS_PER_BILLING_MONTH), float(plan.provisioned_scu))
+        else:
+            series = HourlySeries(
+                pd.Timestamp(SERIES_START, tz=zone),
+                np.zeros(self.horizon * HOURS_PER_BILLING_MONTH),
+                "730h",
+            )
+            self.provisioned = plan.provisioned_levels(series).reshape(self.horizon, -1)
         self.allowance = e5_allowance_scu_per_month(
             plan.e5_licences,
             prices.e5_allowance_scu_per_licence_month,
