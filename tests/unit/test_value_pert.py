@@ -21,9 +21,9 @@ def _beta_cdf_whole_shapes(x: float, a: int, b: int) -> float:
 @pytest.mark.parametrize(("a", "b"), [(1, 5), (2, 4), (3, 3), (4, 2), (5, 1), (1, 1)])
 def test_quantile_table_matches_the_exact_cdf(a: int, b: int) -> None:
     table = pert.beta_quantiles(np.array([float(a)]), np.array([float(b)]))[0]
-    probabilities = np.linspace(0.0, 1.0, pert.QUANTILES + 1)
+    levels = np.linspace(0.0, 1.0, pert.QUANTILES + 1)
     exact = np.array([_beta_cdf_whole_shapes(float(x), a, b) for x in table])
-    assert np.abs(exact - probabilities).max() < 1e-5  # the cells' probability is 1 / 4096
+    assert np.abs(exact - levels).max() < 1e-5  # each cell holds 1 / 4096 of the draws
     assert np.all(np.diff(table) >= 0)
 
 
@@ -32,8 +32,8 @@ def test_quantile_table_matches_scipys_cdf_for_fractional_shapes(alpha: float) -
     # Shapes just above 1 bend the CDF sharply at an end (a value near its band's end).
     special = pytest.importorskip("scipy.special")  # installed with the dev tools (formulas)
     table = pert.beta_quantiles(np.array([alpha]), np.array([6.0 - alpha]))[0]
-    probabilities = np.linspace(0.0, 1.0, pert.QUANTILES + 1)
-    assert np.abs(special.betainc(alpha, 6.0 - alpha, table) - probabilities).max() < 1e-5
+    levels = np.linspace(0.0, 1.0, pert.QUANTILES + 1)
+    assert np.abs(special.betainc(alpha, 6.0 - alpha, table) - levels).max() < 1e-5
 
 
 def test_draws_follow_the_exact_cdf() -> None:

@@ -4,16 +4,16 @@ PERT(low, mode, high) is ``low + (high - low) * Beta(alpha, beta)`` with
 ``alpha = 1 + 4 (mode - low) / (high - low)`` and ``beta = 1 + 4 (high - mode) / (high - low)``,
 so both shapes lie in [1, 5] and the mean is ``(low + 4 mode + high) / 6``.
 
-Draws come from the inverse CDF, tabulated at ``QUANTILES + 1`` evenly spaced probabilities
+Draws come from the inverse CDF, tabulated at ``QUANTILES + 1`` evenly spaced CDF levels
 (once per distinct pair of shapes) and interpolated linearly between them: the cell is the
 uniform number times ``QUANTILES``, so a value costs one uniform number and two table reads
 instead of two gamma draws (numpy's ``Generator.beta``) or a search. The table maps each
-probability cell ``[j / Q, (j + 1) / Q]`` onto the quantiles at its ends, so a draw lands in
-the right cell with exactly the right probability: the sampled CDF is never more than ``1 / Q``
+level cell ``[j / Q, (j + 1) / Q]`` onto the quantiles at its ends, so draws land in each cell
+exactly as often as under the exact Beta: the sampled CDF is never more than ``1 / Q``
 (0.00024) from the table's, about forty times finer than the sampling noise of 10,000 draws
 (about 0.01). The quantiles come from the Beta density integrated over ``DENSITY_CELLS`` cells
-and inverted by interpolation; against the exact CDF they are off by less than 1e-5 in
-probability (``tests/unit/test_value_pert.py``).
+and inverted by interpolation; their CDF levels are within 1e-5 of the exact ones
+(``tests/unit/test_value_pert.py``).
 
 >>> import numpy as np
 >>> x = draws(np.random.default_rng(1), np.array([0.0]), np.array([1.0]), np.array([4.0]), 100_000)
@@ -49,7 +49,7 @@ def shapes(low: FloatArray, mode: FloatArray, high: FloatArray) -> tuple[FloatAr
 
 
 def beta_quantiles(alpha: FloatArray, beta: FloatArray, quantiles: int = QUANTILES) -> FloatArray:
-    """Quantiles of Beta(alpha, beta) at probabilities 0, 1/Q, ..., 1: shape ``(inputs, Q + 1)``.
+    """Quantiles of Beta(alpha, beta) at CDF levels 0, 1/Q, ..., 1: shape ``(inputs, Q + 1)``.
 
     Shapes must be >= 1 (PERT's are in [1, 5]): the density is then bounded and continuous.
     Equal shape pairs are tabulated once.
@@ -83,8 +83,8 @@ def _unit_quantiles(pairs: FloatArray, quantiles: int = QUANTILES) -> FloatArray
     cumulative = np.zeros((len(pairs), DENSITY_CELLS + 1))
     np.cumsum(cells, axis=1, out=cumulative[:, 1:])
     cumulative /= cumulative[:, -1:]
-    probabilities = np.linspace(0.0, 1.0, quantiles + 1)
-    return np.array([np.interp(probabilities, cdf, x) for cdf in cumulative])
+    levels = np.linspace(0.0, 1.0, quantiles + 1)
+    return np.array([np.interp(levels, cdf, x) for cdf in cumulative])
 
 
 @dataclass(frozen=True)
