@@ -311,8 +311,8 @@ class _Evaluator:
     def npv(self, rows: FloatArray) -> FloatArray:
         """NPV of each row of ``rows`` (columns in ``self.params`` order).
 
-        Monthly arrays are ``(months, variants)``: each month's variants sit together for the
-        capacity kinks' search.
+        Monthly arrays are ``(months, variants)``: a month's variants sit together, so the
+        capacity excess, the ramps and the discounting each work on whole rows.
         """
         n_roles = len(self.roles)
         per_role = rows[:, : 5 * n_roles].reshape(len(rows), n_roles, 5)
