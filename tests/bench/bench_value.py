@@ -3,8 +3,9 @@
 * Right-size by NPV: every purchasable plan (1..100 SCU x overage off/unlimited) priced and valued
   in one numpy pass (``value.rightsize``), against 200 runs of the engine. Target < 1 s.
 * Full recompute = the deterministic cash flows (billing engine over 26,280 hours) + a tornado
-  (39 inputs x 2 ends) + 10,000 Monte Carlo draws. Target < 100 ms. Baseline: the deterministic
-  cash flows alone (``engine.compute``), so the ratio is the price of the sensitivity analysis.
+  (39 inputs x 2 ends) + 10,000 Monte Carlo draws. Target < 100 ms and within 10x the baseline
+  (issue 10). Baseline: the deterministic cash flows alone (``engine.compute``), so the ratio is
+  the price of the sensitivity analysis.
 * The scenarios page's rerun after a slider move, driven by AppTest (``set_value(...).run()``):
   widgets, the recompute (session cache miss: each move is a new scenario) and the figures.
   Baseline: AppTest re-running the page with nothing changed (cache hit).
@@ -46,7 +47,7 @@ def _recompute_rows() -> list[BenchRow]:
         BenchRow(
             "value: full recompute (7 roles, 36 months, tornado, 10k Monte Carlo)",
             median_ms(full, repeats=15, warmup=2),
-            target="< 100 ms",
+            target="< 100 ms, <= 10x the baseline",
             baseline_name="deterministic cash flows alone",
             baseline_ms=cashflow,
         ),

@@ -8,9 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from copilot_roi.plans import CapacityPlan
-from copilot_roi.value.engine import compute
+from copilot_roi.value.engine import compute, scenario_prices
 from copilot_roi.value.scenario import Band, Scenario, scenario_template
-from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, _Kinks, analyse, parameters
+from copilot_roi.value.sensitivity import (
+    DRAWS_PER_BLOCK,
+    MONTE_CARLO_DRAWS,
+    _Evaluator,
+    _Kinks,
+    analyse,
+    parameters,
+)
 
 
 def _set_role(scenario: Scenario, role: str, **update: object) -> Scenario:
@@ -274,7 +281,7 @@ def test_any_scenario_analyses_consistently(scenario: Scenario) -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     months=st.integers(1, 6),
-    hours=st.integers(1, 30),
+    hours=st.integers(1, 60),
     variants=st.integers(1, 20),
     scale=st.sampled_from([0.0, 0.1, 10.0, 1e6]),
     seed=st.integers(0, 2**32 - 1),
@@ -289,6 +296,103 @@ def test_kinks_excess_is_the_sum_of_each_hours_excess(
     thresholds = rng.random((months, hours)) * rng.choice([0.0, 1.0, 5.0])
     demand = rng.random((variants, months)) * scale
     kinks = _Kinks.build(shares, thresholds)
+    # Distinct random shares: up to 61 pieces, so both the comparison and the search run.
+    if np.isfinite(kinks.kinks[0, 0]):
+        demand[0, 0] = kinks.kinks[0, 0]  # a total exactly on a kink
+    by_hour = demand[:, :, None] * shares[None, :, :] - thresholds[None, :, :]
+    expected = np.maximum(by_hour, 0.0).sum(axis=2)
+    assert np.allclose(kinks.excess(demand), expected, rtol=1e-9, atol=1e-6)
+
+
+def test_monte_carlo_blocks_do_not_change_the_draws() -> None:
+    # Draws are evaluated in blocks of rows from one uniform stream: a shorter run is a prefix.
+    scenario = scenario_template("expected")
+    short = analyse(scenario, draws=DRAWS_PER_BLOCK + 7).monte_carlo.npv
+    long = analyse(scenario, draws=3 * DRAWS_PER_BLOCK).monte_carlo.npv
+    assert np.array_equal(short, long[: len(short)])
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_variants_moving_every_input_at_once_equal_the_engine(seed: int) -> None:
+    # A Monte Carlo draw moves every input together. On a plan that never runs short (100 SCU
+    # provisioned, no overage) capacity cost does not depend on demand, so nothing is
+    # approximated: each variant's NPV is the engine's for the scenario with those inputs.
+    base = scenario_template("expected")
+    plan = CapacityPlan(provisioned_scu=100, overage="none")
+    # Each role starts from its own share, so a ramp read for the wrong role shows.
+    starts = {
+        role_id: role.model_copy(
+            update={"adoption": role.adoption.model_copy(update={"starting_share": share})}
+        )
+        for (role_id, role), share in zip(
+            base.roles.items(), np.linspace(0.0, 0.9, len(base.roles)), strict=True
+        )
+    }
+    scenario = base.model_copy(
+        update={"roles": starts, "capacity": base.capacity.model_copy(update={"plan": plan})}
+    )
+    evaluator = _Evaluator(scenario, scenario_prices(scenario), compute(scenario))
+    rng = np.random.default_rng(seed)
+    moving = [p for p in evaluator.params if p.key != "capacity_price_multiplier"]
+    rows = np.repeat(evaluator.base_row()[None, :], 3, axis=0)
+    for i, p in enumerate(evaluator.params):
+        if p in moving:
+            rows[:, i] = rng.uniform(p.low, p.high, size=3)
+            if p.key.endswith((".headcount", ".adoption_months_to_full")):
+                rows[:, i] = np.round(rows[:, i])
+    for row, npv in zip(rows, evaluator.npv(rows), strict=True):
+        values = dict(zip((p.key for p in evaluator.params), row.tolist(), strict=True))
+        roles = {
+            role_id: role.model_copy(
+                update={
+                    "headcount": int(values[f"{role_id}.headcount"]),
+                    "hours_per_week_on_assisted_tasks": values[f"{role_id}.hours_per_week_on_assisted_tasks"],
+                    "time_saved_share": values[f"{role_id}.time_saved_share"],
+                    "loaded_cost_per_hour": values[f"{role_id}.loaded_cost_per_hour"],
+                    "adoption": role.adoption.model_copy(
+                        update={"months_to_full": int(values[f"{role_id}.adoption_months_to_full"])}
+                    ),
+                }
+            )
+            for role_id, role in scenario.roles.items()
+        }
+        scu = {r: v * values["usage_multiplier"] for r, v in scenario.capacity.scu_per_person_month.items()}
+        moved = scenario.model_copy(
+            update={
+                "roles": roles,
+                "realisation_rate": values["realisation_rate"],
+                "discount_rate_annual": values["discount_rate_annual"],
+                "capacity": scenario.capacity.model_copy(update={"scu_per_person_month": scu}),
+            }
+        )
+        engine = compute(moved)
+        assert engine.served_share == 1.0
+        assert npv == pytest.approx(engine.npv, rel=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    months=st.integers(1, 4),
+    hours=st.integers(1, 200),
+    share_values=st.integers(1, 6),
+    variants=st.integers(1, 20),
+    scale=st.sampled_from([0.0, 0.1, 10.0, 1e6]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_kinks_excess_with_few_distinct_hours_is_the_sum_of_each_hours_excess(
+    months: int, hours: int, share_values: int, variants: int, scale: float, seed: int
+) -> None:
+    # Real hourly shapes take a handful of values (the working-hours profile, a schedule's two
+    # levels): few distinct kinks, so the excess compares its affine pieces. Same definition.
+    rng = np.random.default_rng(seed)
+    levels = rng.random(share_values) * (rng.random(share_values) > 0.2)
+    shares = levels[rng.integers(0, share_values, (months, hours))]
+    shares /= np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
+    thresholds = rng.choice([0.0, 1.0, 3.0], size=2)[rng.integers(0, 2, (months, hours))]
+    demand = rng.random((variants, months)) * scale
+    kinks = _Kinks.build(shares, thresholds)
+    assert len(kinks.slopes) <= 2 * share_values + 1  # so the pieces are compared, not searched
     if np.isfinite(kinks.kinks[0, 0]):
         demand[0, 0] = kinks.kinks[0, 0]  # a total exactly on a kink
     by_hour = demand[:, :, None] * shares[None, :, :] - thresholds[None, :, :]

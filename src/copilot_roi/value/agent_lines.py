@@ -164,9 +164,11 @@ def mixed_month_shares(scenario: Scenario, people_monthly_scu: FloatArray) -> Fl
     """Each month's hourly shape of the whole demand (people and agents), rows summing to 1;
     the people's shape in a month without demand. The sensitivity keeps this shape per month."""
     months = len(people_monthly_scu)
+    people = month_shares(months, plan_timezone(scenario.capacity.plan))
+    if not any(line.runs_per_month * line.scu_per_run for line in scenario.agents):
+        return people  # nothing but people's SCUs: their shape, without building the hours
     blocks = hourly_demand(scenario, people_monthly_scu).units_scu.reshape(months, HOURS_PER_BILLING_MONTH)
     totals = blocks.sum(axis=1, keepdims=True)
-    people = month_shares(months, plan_timezone(scenario.capacity.plan))
     return np.asarray(np.where(totals > 0, blocks / np.where(totals > 0, totals, 1.0), people))
 
 

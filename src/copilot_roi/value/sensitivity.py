@@ -22,12 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray, HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
-from copilot_roi.value import agent_lines, finance
+from copilot_roi.value import agent_lines, finance, pert
 from copilot_roi.value.catalogue import RoleId, load_catalogue
 from copilot_roi.value.conventions import npv_of
 from copilot_roi.value.demand import SERIES_START, plan_timezone
@@ -60,6 +61,9 @@ AGENT_FIELDS: tuple[tuple[str, str], ...] = (
     ("analyst_minutes_avoided_per_run", "minutes avoided per run"),
 )
 MONTE_CARLO_DRAWS = 10_000
+DRAWS_PER_BLOCK = 2_000  # not a power of two: rows 16 KiB apart share cache sets
+# Up to this many affine pieces a month, the capacity excess compares them all (``_Kinks``).
+MAX_PIECES_TO_COMPARE = 24
 
 
 @dataclass(frozen=True)
@@ -190,12 +194,16 @@ class _Evaluator:
         )
         self.agent_runs = np.array([line.runs_per_month for line in scenario.agents], dtype=np.float64)
         self.agent_cost_per_hour = agent_lines.loaded_costs(scenario)
-        series = HourlySeries(
-            pd.Timestamp(SERIES_START, tz=zone),
-            np.zeros(self.horizon * HOURS_PER_BILLING_MONTH),
-            "730h",
-        )
-        self.provisioned = plan.provisioned_levels(series).reshape(self.horizon, -1)
+        if plan.schedule is None:
+            # The same level every hour: no calendar (an hourly series) needed.
+            self.provisioned = np.full((self.horizon, HOURS_PER_BILLING_MONTH), float(plan.provisioned_scu))
+        else:
+            series = HourlySeries(
+                pd.Timestamp(SERIES_START, tz=zone),
+                np.zeros(self.horizon * HOURS_PER_BILLING_MONTH),
+                "730h",
+            )
+            self.provisioned = plan.provisioned_levels(series).reshape(self.horizon, -1)
         self.allowance = e5_allowance_scu_per_month(
             plan.e5_licences,
             prices.e5_allowance_scu_per_licence_month,
@@ -214,15 +222,16 @@ class _Evaluator:
         # What the approximation leaves out at the base case (metering to 0.1 SCU, and the
         # pool's time order) is added back month by month, so the base case is billed and
         # throttled exactly.
-        approx_cost, approx_throttled = self.capacity(base_demand[None, :])
-        self.correction = billed - approx_cost[0]
-        self.throttled_correction = throttled - approx_throttled[0]
+        approx_cost, approx_throttled = self.capacity(base_demand[:, None])
+        self.correction = billed - approx_cost[:, 0]
+        self.throttled_correction = throttled - approx_throttled[:, 0]
+        self.can_throttle = self._kinks[1].any_active or bool(np.any(self.throttled_correction))
 
     def base_row(self) -> FloatArray:
         return np.array([p.value for p in self.params])
 
     def capacity(self, demand: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Capacity cost and throttled SCUs of each month for demand ``(variants, months)`` in SCUs.
+        """Capacity cost and throttled SCUs ``(months, variants)`` for demand ``(months, variants)``.
 
         Within a month, demand keeps the month's hourly shape, so overage (demand between the
         provisioned level and that level plus the overage cap) and throttled SCUs (demand past
@@ -231,33 +240,80 @@ class _Evaluator:
         """
         prices = self.prices
         served = np.maximum(demand - self.allowance, 0.0) if self.allowance > 0 else demand
-        past_capacity = self._kinks[0].excess(served)
-        throttled = self._kinks[1].excess(served)
-        fixed = self.provisioned.sum(axis=1) * prices.provisioned_per_scu_hour
-        cost = fixed[None, :] + (past_capacity - throttled) * prices.overage_per_scu
-        return np.asarray(cost), throttled
+        overage = self._kinks[0].excess_by_month(served)
+        throttled = self._kinks[1].excess_by_month(served)
+        if self._kinks[1].any_active:
+            overage -= throttled
+        overage *= prices.overage_per_scu
+        overage += (self.provisioned.sum(axis=1) * prices.provisioned_per_scu_hour)[:, None]
+        return overage, throttled
 
-    def _adoption(self, months: FloatArray) -> FloatArray:
-        """Adoption ramps ``(variants, roles, months)``; whole months come from a lookup table."""
+    def _ramped(self, months: FloatArray, weights: FloatArray) -> FloatArray:
+        """``sum over roles of weights x adoption``: ``(sets, months of the horizon, variants)``
+        for ``weights`` ``(sets, variants, roles)`` and months to full ``(variants, roles)``.
+
+        Whole months (every Monte Carlo draw, most tornado rows) need no ramp per variant and
+        role (``_ramped_whole``); a fractional band end takes the general ramp.
+        """
+        sets, variants, _ = weights.shape
         whole = np.rint(months)
         integral = np.all(months == whole, axis=1)
-        out = np.empty((*months.shape, self.horizon))
+        # A ramp of 1 month or less is everyone from month 1: the same lookup row.
+        whole = np.maximum(whole, 1.0)
+        if integral.all():
+            return self._ramped_whole(whole.astype(np.intp), weights)
+        out = np.empty((sets, self.horizon, variants))
         if integral.any():
-            # One ramp per role and month count, gathered: far cheaper than 10,000 x 7 ramps.
-            longest = int(whole[integral].max())
-            table = finance.adoption_curve(
-                self.starting_share[:, None], np.arange(1.0, longest + 1.0)[None, :], self.horizon
-            )
-            picks = whole[integral].astype(np.int64) - 1
-            out[integral] = table[np.arange(len(self.roles))[None, :], picks]
-        if not integral.all():
-            out[~integral] = finance.adoption_curve(
-                self.starting_share[None, :], months[~integral], self.horizon
-            )
+            out[:, :, integral] = self._ramped_whole(whole[integral].astype(np.intp), weights[:, integral])
+        adoption = finance.adoption_curve(self.starting_share[None, :], months[~integral], self.horizon)
+        out[:, :, ~integral] = np.einsum("snr,nrh->shn", weights[:, ~integral], adoption)
         return out
 
+    def _ramped_whole(self, months: npt.NDArray[np.intp], weights: FloatArray) -> FloatArray:
+        """``_ramped`` for whole months to full, without a ramp per variant and role.
+
+        ``finance.adoption_curve`` is linear: a role starting at share s with k months to full
+        has 1 - adoption = (1 - s) x max(0, 1 - (m - 1) / (k - 1)) in month m, which is positive
+        only while m < k. So with P_k = the weights x (1 - s) of a variant's roles with k months
+        (one ``bincount``), the weight not yet adopted in month m is
+        ``sum over k > m of P_k - (m - 1) x sum over k > m of P_k / (k - 1)``: two cumulative
+        sums over k, and nothing from month ``longest k`` on. (No matrix product: OpenBLAS would
+        start its second thread, which on a busy 2-core machine slows everything around it; and
+        the sums run month by month over whole rows, as numpy's cumsum along a first axis
+        walks column by column.)
+        """
+        sets, variants, _ = weights.shape
+        longest = int(months.max())
+        # Flat (k - 1, set, variant) bins of the weights that are not adopted yet.
+        bins = (months[None, :, :] - 1) * sets + np.arange(sets)[:, None, None]
+        bins *= variants
+        bins += np.arange(variants)[None, :, None]
+        pending = np.bincount(
+            bins.ravel(),
+            weights=(weights * (1.0 - self.starting_share)).ravel(),
+            minlength=longest * sets * variants,
+        ).reshape(longest, sets, variants)
+        total = weights.sum(axis=2)
+        out = np.empty((self.horizon, sets, variants))
+        out[longest - 1 :] = total  # everyone has adopted from month ``longest`` on
+        # Months longest - 1 down to 1, each adding the roles whose ramp ends in the next month
+        # (k = m + 1) to the running sums over k > m.
+        later = np.zeros((sets, variants))
+        later_per_step = np.zeros((sets, variants))
+        for m in range(longest - 1, 0, -1):
+            later += pending[m]
+            later_per_step += pending[m] / m  # k - 1 = m
+            if m <= self.horizon:
+                np.subtract(total, later, out=out[m - 1])
+                out[m - 1] += (m - 1) * later_per_step
+        return out.transpose(1, 0, 2)
+
     def npv(self, rows: FloatArray) -> FloatArray:
-        """NPV of each row of ``rows`` (columns in ``self.params`` order)."""
+        """NPV of each row of ``rows`` (columns in ``self.params`` order).
+
+        Monthly arrays are ``(months, variants)``: a month's variants sit together, so the
+        capacity excess, the ramps and the discounting each work on whole rows.
+        """
         n_roles = len(self.roles)
         per_role = rows[:, : 5 * n_roles].reshape(len(rows), n_roles, 5)
         headcount, hours, share, cost_per_hour, months = (per_role[:, :, i] for i in range(5))
@@ -268,40 +324,50 @@ class _Evaluator:
         )
         scu_per_run, minutes_per_run = per_agent[:, :, 0], per_agent[:, :, 1]
 
-        adoption = self._adoption(months)
-        freed_value_weight = headcount * hours * finance.WEEKS_PER_MONTH * share * cost_per_hour
-        value = np.einsum("nr,nrh->nh", freed_value_weight, adoption) * realisation[:, None]
-        demand = np.einsum("nr,nrh->nh", headcount * self.scu_per_person[None, :], adoption)
-        demand *= usage[:, None]
+        weights = np.empty((2, len(rows), n_roles))
+        np.multiply(headcount, self.scu_per_person[None, :], out=weights[0])
+        weights[0] *= usage[:, None]
+        np.multiply(headcount, hours, out=weights[1])
+        weights[1] *= share
+        weights[1] *= cost_per_hour
+        weights[1] *= (finance.WEEKS_PER_MONTH * realisation)[:, None]
+        demand, value = self._ramped(months, weights)
         # Agent lines: the same runs every month, their SCUs and minutes from each variant.
-        demand += (scu_per_run @ self.agent_runs)[:, None]
-        agent_value = (
-            minutes_per_run / agent_lines.MINUTES_PER_HOUR @ (self.agent_runs * self.agent_cost_per_hour)
-        )
-        value += (agent_value * realisation)[:, None]
+        # (Products by einsum, never @: @ calls OpenBLAS, whose second thread keeps spinning
+        # after the call and on a busy 2-core machine halves the speed of the whole process.)
+        demand += np.einsum("na,a->n", scu_per_run, self.agent_runs)
+        hours_per_run = minutes_per_run / agent_lines.MINUTES_PER_HOUR
+        agent_value = np.einsum("na,a->n", hours_per_run, self.agent_runs * self.agent_cost_per_hour)
+        value += agent_value * realisation
 
         cost, throttled = self.capacity(demand)
-        throttled = np.clip(throttled + self.throttled_correction[None, :], 0.0, demand)
-        # The engine's rule: a month's value counts only its served share of demand.
-        value *= served_share(demand, throttled)
-        capacity = (cost + self.correction[None, :]) * price[:, None]
-        benefits, recurring, one_off = value, capacity, np.full(len(rows), self.one_off)
+        if self.can_throttle:
+            throttled += self.throttled_correction[:, None]
+            np.clip(throttled, 0.0, demand, out=throttled)
+            # The engine's rule: a month's value counts only its served share of demand.
+            value *= served_share(demand, throttled)
+        cost += self.correction[:, None]
+        cost *= price
+        benefits, recurring, one_off = value, cost, np.full(len(rows), self.one_off)
         # Columns: roles, the four globals, two per agent line, then the other lines' multipliers.
         first_line = 5 * n_roles + 4 + n_agent_columns
         n_benefits = len(self.benefit_lines)
         if n_benefits:
-            benefits = benefits + rows[:, first_line : first_line + n_benefits] @ self.benefit_lines
+            benefits += np.einsum(
+                "lm,nl->mn", self.benefit_lines, rows[:, first_line : first_line + n_benefits]
+            )
         if len(self.cost_lines):
             cost_x = rows[:, first_line + n_benefits :]
-            recurring = recurring + cost_x @ self.cost_lines
-            one_off = one_off + cost_x @ self.cost_line_one_offs
+            recurring += np.einsum("lm,nl->mn", self.cost_lines, cost_x)
+            one_off = one_off + np.einsum("nl,l->n", cost_x, self.cost_line_one_offs)
         risk = self.finance.risk_adjustment
         if risk.benefits or risk.costs:
             # TEI risk adjustment before discounting, as engine.compute does.
-            benefits, recurring = benefits * (1.0 - risk.benefits), recurring * (1.0 + risk.costs)
+            benefits *= 1.0 - risk.benefits
+            recurring *= 1.0 + risk.costs
             one_off = one_off * (1.0 + risk.costs)
-        recurring_net = benefits - recurring
-        return npv_of(self.finance.convention, one_off, recurring_net, discount)
+        benefits -= recurring
+        return npv_of(self.finance.convention, one_off, benefits.T, discount)
 
 
 @dataclass(frozen=True)
@@ -309,49 +375,82 @@ class _Kinks:
     """``excess(D) = sum over hours of max(D * share_h - threshold_h, 0)``, month by month.
 
     Each hour starts to exceed its threshold when the month's total passes
-    ``threshold_h / share_h``; sorting those kinks makes the sum a lookup plus two cumulative sums.
+    ``threshold_h / share_h``. Between two successive kinks the excess is one affine piece
+    ``D x (shares of the hours past) - (their thresholds)``, and being a sum of hinges it is
+    convex: the largest of its pieces at every D. An hourly shape takes few distinct values
+    (the working-hours profile: 7 to 9 kinks a month of 730 hours), so the excess is usually
+    the maximum of a handful of pieces, for every month at once; with many distinct kinks,
+    a sorted search per month finds each total's piece.
     """
 
-    kinks: FloatArray  # (months, hours), ascending per month
-    share_sum: FloatArray  # (months, hours + 1): shares of the hours past each kink
-    threshold_sum: FloatArray
+    kinks: FloatArray  # (months, hours), ascending per month; inf for an hour that never exceeds
+    active: tuple[int, ...]  # finite kinks per month (they come first)
+    distinct: tuple[FloatArray, ...]  # per month: its distinct finite kinks, ascending
+    # (pieces, months, 1): piece i of a month holds the hours whose kink is below its i-th
+    # distinct kink (piece 0 none: zero excess); months with fewer pieces repeat their last.
+    slopes: FloatArray
+    offsets: FloatArray
 
     @classmethod
     def build(cls, shares: FloatArray, thresholds: FloatArray) -> _Kinks:
         with np.errstate(divide="ignore", invalid="ignore"):
             kinks = np.where(shares > 0, thresholds / np.where(shares > 0, shares, 1.0), np.inf)
+        months = len(kinks)
+        if not np.isfinite(kinks).any():
+            # No hour can exceed (unlimited overage): nothing to sort.
+            none = np.zeros((1, months, 1))
+            return cls(kinks, (0,) * months, (np.zeros(0),) * months, none, none)
         order = np.argsort(kinks, axis=1)
         kinks = np.take_along_axis(kinks, order, axis=1)
         active = np.isfinite(kinks)
         sorted_shares = np.where(active, np.take_along_axis(shares, order, axis=1), 0.0)
-        sorted_thresholds = np.take_along_axis(thresholds, order, axis=1)
-        sorted_thresholds = np.where(active, sorted_thresholds, 0.0)
-        zeros = np.zeros((len(kinks), 1))
-        return cls(
-            kinks=kinks,
-            share_sum=np.hstack([zeros, np.cumsum(sorted_shares, axis=1)]),
-            threshold_sum=np.hstack([zeros, np.cumsum(sorted_thresholds, axis=1)]),
-        )
+        sorted_thresholds = np.where(active, np.take_along_axis(thresholds, order, axis=1), 0.0)
+        share_sum = np.cumsum(sorted_shares, axis=1)
+        threshold_sum = np.cumsum(sorted_thresholds, axis=1)
+        # The last hour of each run of equal kinks closes a piece: its sums are the slope and
+        # offset of the piece above that kink. Piece 0 (below every kink) is zero; a month with
+        # fewer pieces repeats its last (all its hours), which never changes the maximum.
+        closes = active.copy()
+        closes[:, :-1] &= kinks[:, 1:] != kinks[:, :-1]
+        piece = np.cumsum(closes, axis=1)
+        slopes = np.zeros((int(piece[:, -1].max()) + 1, months, 1))
+        offsets = np.zeros_like(slopes)
+        last = piece[:, -1]
+        month_of = np.broadcast_to(np.arange(months)[:, None], closes.shape)
+        for sums, out in ((share_sum, slopes), (threshold_sum, offsets)):
+            out[1:, :, 0] = sums[:, -1]
+            out[piece[closes], month_of[closes], 0] = sums[closes]
+            out[0] = 0.0
+        distinct = tuple(np.split(kinks[closes], np.cumsum(last)[:-1]))
+        return cls(kinks, tuple(int(c) for c in active.sum(axis=1)), distinct, slopes, offsets)
+
+    @property
+    def any_active(self) -> bool:
+        return any(self.active)
 
     def excess(self, demand: FloatArray) -> FloatArray:
+        """The excess of each month's total in ``demand`` ``(variants, months)``, same shape."""
+        return self.excess_by_month(np.ascontiguousarray(np.asarray(demand).T)).T
+
+    def excess_by_month(self, demand: FloatArray) -> FloatArray:
+        """The excess for demand ``(months, variants)``."""
+        if not self.any_active:
+            return np.zeros_like(demand)  # no hour has a finite threshold: nothing ever exceeds
+        if len(self.slopes) <= MAX_PIECES_TO_COMPARE:
+            out = np.zeros_like(demand)  # piece 0
+            piece = np.empty_like(demand)
+            for slope, offset in zip(self.slopes[1:], self.offsets[1:], strict=True):
+                np.multiply(demand, slope, out=piece)
+                piece -= offset
+                np.maximum(out, piece, out=out)
+            return out
         out = np.empty_like(demand)
-        for month in range(demand.shape[1]):
-            column = demand[:, month]
-            past = np.searchsorted(self.kinks[month], column, side="left")
-            out[:, month] = column * self.share_sum[month, past] - self.threshold_sum[month, past]
-        return np.maximum(out, 0.0)
-
-
-def _pert(
-    rng: np.random.Generator, low: FloatArray, mode: FloatArray, high: FloatArray, draws: int
-) -> FloatArray:
-    """PERT draws (a Beta scaled to [low, high], most likely at ``mode``); fixed where low == high."""
-    width = high - low
-    safe = np.where(width > 0, width, 1.0)
-    alpha = 1.0 + 4.0 * (mode - low) / safe
-    beta = 1.0 + 4.0 * (high - mode) / safe
-    unit = rng.beta(alpha[None, :], beta[None, :], size=(draws, len(low)))
-    return np.asarray(low[None, :] + unit * width[None, :])
+        for month, column in enumerate(demand):
+            # The number of distinct kinks below each total is its piece.
+            piece_of = np.searchsorted(self.distinct[month], column, side="left")
+            np.multiply(column, self.slopes[:, month, 0].take(piece_of), out=out[month])
+            out[month] -= self.offsets[:, month, 0].take(piece_of)
+        return np.maximum(out, 0.0, out=out)
 
 
 def analyse(
@@ -380,19 +479,24 @@ def analyse(
     highs = np.array([p.high for p in params])
 
     rng = np.random.default_rng(seed)
-    sample = _pert(rng, lows, base, highs, draws)
+    sampler = pert.Pert.of(lows, base, highs)
     # Months to full adoption and headcount are whole numbers in a scenario; keep them so.
     whole = np.array([p.key.endswith((".headcount", ".adoption_months_to_full")) for p in params])
-    sample[:, whole] = np.round(sample[:, whole])
 
     count = len(params)
     tornado_rows = np.repeat(base[None, :], 2 * count + 1, axis=0)
     tornado_rows[np.arange(count), np.arange(count)] = lows
     tornado_rows[count + np.arange(count), np.arange(count)] = highs
-    npv_all = evaluator.npv(np.vstack([tornado_rows, sample]))
-    at_low, at_high = npv_all[:count], npv_all[count : 2 * count]
-    base_npv = float(npv_all[2 * count])
-    mc = npv_all[2 * count + 1 :]
+    npv_tornado = evaluator.npv(tornado_rows)
+    at_low, at_high = npv_tornado[:count], npv_tornado[count : 2 * count]
+    base_npv = float(npv_tornado[2 * count])
+    # Draws in blocks: each block's arrays stay small (in cache, no fresh pages to map); the
+    # uniform stream is consumed row by row, so the blocks do not change the draws.
+    mc = np.empty(draws)
+    for first in range(0, draws, DRAWS_PER_BLOCK):
+        sample = sampler.draw(rng, min(DRAWS_PER_BLOCK, draws - first))
+        sample[:, whole] = np.round(sample[:, whole])
+        mc[first : first + len(sample)] = evaluator.npv(sample)
 
     bars = [
         TornadoBar(p.key, p.label, p.low, p.high, float(lo), float(hi))
