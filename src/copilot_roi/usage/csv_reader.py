@@ -25,6 +25,8 @@ from copilot_roi.usage.raw import (
 DELIMITERS = (",", ";", "\t")
 _NUL_REASON = "the file contains NUL bytes: it is binary, not a text export"
 _HEAD_BYTES = 64 * 1024
+# Fields read dictionary-encoded (besides units read as text): see _column_type.
+_DICTIONARY_FIELDS = ("started_at", "user", "type")
 
 
 def read_text_export(file_name: str, data: Blob) -> RawTable:
@@ -254,9 +256,11 @@ def _last_line_quote_open(body: pa.Buffer) -> bool:
 def _column_type(name: str, mapping: HeaderMapping, numeric_units: bool) -> pa.DataType:
     # Dates (and units read as text) repeat heavily: reading them dictionary-encoded lets
     # validation parse each distinct value once, and the encoding happens in the parallel parse.
+    # Initiators and types (a few hundred values in a million rows) become categoricals in the
+    # frame, so the rate card and the breakdowns work on codes instead of hashing the text.
     if mapping.column_for("units_scu") == name:
         return pa.float64() if numeric_units else pa.dictionary(pa.int32(), pa.string())
-    if mapping.column_for("started_at") == name:
+    if name in (mapping.column_for(field) for field in _DICTIONARY_FIELDS):
         return pa.dictionary(pa.int32(), pa.string())
     return pa.string()
 

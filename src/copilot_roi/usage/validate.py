@@ -289,7 +289,8 @@ def _frame(
     def text(name: str) -> pd.api.extensions.ExtensionArray:
         column = _as_text(raw.columns[name])
         if pa.types.is_dictionary(column.type):
-            column = column.cast(pa.string())
+            # Read encoded because few values repeat (initiators, types): kept as categories.
+            return _categorical(column, None if all_used else used)
         return pd.arrays.ArrowExtensionArray(column if all_used else column.filter(mask))
 
     for field in TEXT_FIELDS:
@@ -305,3 +306,30 @@ def _frame(
 
 def _from_codes(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+
+def _categorical(column: pa.Array | pa.ChunkedArray, used: BoolArray | None) -> pd.Categorical:
+    """A dictionary-encoded text column (its ``used`` rows, if given) as a pandas Categorical.
+
+    The categories are the distinct texts of those rows in sorted order, as ``astype("category")``
+    of the decoded text would give; the codes are remapped per chunk, never decoded to text.
+    """
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    # A dictionary can hold a null (read as blank, like a missing value) beside a "".
+    dictionaries = [c.dictionary.fill_null("") if c.dictionary.null_count else c.dictionary for c in chunks]
+    categories = pc.unique(pa.chunked_array(dictionaries, pa.string()))
+    categories = categories.take(pc.sort_indices(categories))
+    codes = np.empty(len(column), dtype=np.int32)
+    start = 0
+    for chunk, dictionary in zip(chunks, dictionaries, strict=True):
+        position = np.asarray(pc.index_in(dictionary, value_set=categories), dtype=np.int32)
+        np.take(position, np.asarray(chunk.indices, dtype=np.int32), out=codes[start : start + len(chunk)])
+        start += len(chunk)
+    texts = categories.to_pylist()
+    if used is not None:
+        codes = codes[used]
+        present = np.bincount(codes, minlength=len(texts)) > 0
+        if not present.all():  # values only rejected rows held are no category
+            codes = (np.cumsum(present, dtype=np.int32) - 1)[codes]
+            texts = [text for text, keep in zip(texts, present, strict=True) if keep]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False)
