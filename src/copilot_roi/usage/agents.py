@@ -26,6 +26,7 @@ from copilot_roi.usage.analytics import BLANK_LABEL, DAY_NAMES, text_array
 HOURS_PER_WEEK = 168
 QUANTILE_METHOD = "linear (numpy.percentile default, Hyndman-Fan type 7)"
 _HOUR_NS = 3_600_000_000_000
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd multiplier (2**64 / golden ratio) spreads words
 
 
 @dataclass(frozen=True)
@@ -158,16 +159,91 @@ class _Runs:
 
 
 def _runs(agent_of_row: npt.NDArray[np.intp], session_ids: pd.Series, rows: npt.NDArray[np.intp]) -> _Runs:
-    """Runs of the agent rows ``rows``: one per agent and session id; a row without one is a run."""
-    session_codes, sessions = _text_codes(session_ids, rows)
-    session_of_row = session_codes.astype(np.int64)
-    blank_code = pc.index(sessions, "").as_py()
-    if blank_code >= 0:
-        blank = np.flatnonzero(session_of_row == blank_code)
-        session_of_row[blank] = len(sessions) + blank  # a code no session id can take
-    span = len(sessions) + len(rows)
+    """Runs of the agent rows ``rows``: one per agent and session id; a row without one is a run.
+
+    Runs are numbered in order of their first row (sums over runs then add in row order).
+    """
+    sessions = _session_codes(session_ids, rows)
+    if sessions.first_seen_order and sessions.blank_code is None:
+        # The usual export: each session id belongs to one agent, so a session is a run.
+        agent_of_session = np.zeros(sessions.count, dtype=np.int64)
+        agent_of_session[sessions.of_row] = agent_of_row
+        if np.array_equal(agent_of_session[sessions.of_row], agent_of_row):
+            return _Runs(of_row=sessions.of_row, agent=agent_of_session)
+    session_of_row = sessions.of_row.astype(np.int64)
+    if sessions.blank_code is not None:
+        blank = np.flatnonzero(session_of_row == sessions.blank_code)
+        session_of_row[blank] = sessions.count + blank  # a code no session id can take
+    span = sessions.count + len(rows)
     run_of_row, run_keys = pd.factorize(agent_of_row * span + session_of_row)
     return _Runs(of_row=run_of_row, agent=run_keys // span)
+
+
+@dataclass(frozen=True)
+class _SessionCodes:
+    of_row: npt.NDArray[np.intp]  # each agent row's session id, as a code below ``count``
+    count: int
+    blank_code: int | None  # the code of a blank id (None when every row has one)
+    first_seen_order: bool  # codes are 0, 1, 2... in order of first appearance, all in use
+
+
+def _session_codes(session_ids: pd.Series, rows: npt.NDArray[np.intp]) -> _SessionCodes:
+    """The session ids of the agent rows ``rows`` as integer codes."""
+    if isinstance(session_ids.dtype, pd.CategoricalDtype):
+        codes, sessions = _text_codes(session_ids, rows)
+        ordered = False
+    else:
+        ids = text_array(session_ids)
+        keep = np.zeros(len(ids), dtype=bool)
+        keep[rows] = True
+        ids = ids.filter(pa.array(keep))  # a filter, unlike a take, keeps the chunks as they are
+        ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+        fixed = _equal_width_codes(ids)
+        if fixed is not None:
+            return _SessionCodes(of_row=fixed[0], count=fixed[1], blank_code=None, first_seen_order=True)
+        encoded = pc.dictionary_encode(ids)
+        codes, sessions = np.asarray(encoded.indices, dtype=np.intp), encoded.dictionary
+        ordered = True
+    blank_code = pc.index(sessions, "").as_py()
+    return _SessionCodes(
+        of_row=codes,
+        count=len(sessions),
+        blank_code=blank_code if blank_code >= 0 else None,
+        first_seen_order=ordered,
+    )
+
+
+def _equal_width_codes(texts: pa.Array) -> tuple[npt.NDArray[np.intp], int] | None:
+    """Codes of equal texts (first appearance order) and their count, when every text has the
+    same non-zero byte length (session ids are GUIDs); else None.
+
+    Hashing 200,000 distinct strings costs more than the rest of the rate card: instead each
+    text's bytes are read as 64-bit words and mixed into one integer key. Keys are factorised,
+    then every text is compared with one text of its key's group, so two ids whose keys collide
+    are never merged (the caller then takes the exact, slower way).
+    """
+    count = len(texts)
+    if not count or texts.null_count:
+        return None
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + count + 1]
+    width = int(offsets[1] - offsets[0])
+    if width == 0 or int(offsets[-1] - offsets[0]) != width * count:
+        return None
+    if not np.all(np.diff(offsets) == width):
+        return None
+    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    words = np.zeros((count, -(-width // 8) * 8), dtype=np.uint8)
+    words[:, :width] = data.reshape(count, width)
+    packed = words.view(np.uint64)
+    key = packed[:, 0].copy()
+    for column in range(1, packed.shape[1]):
+        key = key * _MIX + packed[:, column]  # wraps around: arithmetic modulo 2**64
+    codes, distinct = pd.factorize(key.view(np.int64))
+    example = np.zeros(len(distinct), dtype=np.intp)
+    example[codes] = np.arange(count)  # any row of each group will do
+    if not np.array_equal(packed[example[codes]], packed):
+        return None  # a collision: two ids share a key
+    return np.asarray(codes, dtype=np.intp), len(distinct)
 
 
 def _text_codes(
