@@ -60,6 +60,7 @@ class ParsedDates:
     reasons: list[str | None]
     year_inferred: BoolArray
     ambiguous: BoolArray
+    local_year: IntArray  # the calendar year as written or inferred (the local wall clock's)
     notes: tuple[str, ...] = ()
 
 
@@ -468,6 +469,7 @@ def _localise(
         reasons=reasons,
         year_inferred=year_inferred & ok,
         ambiguous=ambiguous,
+        local_year=y,
     )
 
 

@@ -148,7 +148,8 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
     all_used = bool(used.all())
     row_codes = date_codes if all_used else date_codes[used]
     frame = _frame(raw, used, parsed.utc_ns[row_codes], units if all_used else units[used], timezone)
-    inferred = _local_years(parsed.utc_ns[parsed.year_inferred], timezone)
+    # A usable value's local time is the wall clock it was read as: its year is the parsed one.
+    inferred = np.unique(parsed.local_year[parsed.year_inferred])
     return ValidatedFile(
         file_name=raw.file_name,
         description=raw.describe(),
@@ -163,24 +164,6 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
         inferred_years=tuple(int(y) for y in inferred),
         notes=parsed.notes,
     )
-
-
-def _local_years(utc_ns: npt.NDArray[np.int64], timezone: str) -> list[int]:
-    """The distinct local calendar years of UTC instants, in order.
-
-    Years come from the wall-clock nanoseconds (numpy's calendar), not from pandas' per-value
-    ``.year`` field: a file has ~130,000 distinct minutes and at most a few years.
-
-    >>> _local_years(np.array([pd.Timestamp("2026-12-31 23:30", tz="UTC").value]), "Europe/Paris")
-    [2027]
-    """
-    if not len(utc_ns):
-        return []
-    utc = pd.DatetimeIndex(np.asarray(utc_ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
-    wall = utc.tz_convert(timezone).tz_localize(None).to_numpy(dtype="M8[ns]")
-    years = wall.astype("M8[Y]").astype(np.int64) + 1970
-    first = int(years.min())
-    return [int(y) + first for y in np.flatnonzero(np.bincount(years - first))]
 
 
 def _as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -214,9 +197,11 @@ def _units(
     """Units and usability per row; reasons per distinct value and each row's distinct value."""
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
         array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        missing = np.asarray(array.is_null(), dtype=bool)
         values = np.asarray(pc.cast(array, pa.float64()).fill_null(np.nan), dtype=np.float64)
         ok = np.isfinite(values) & (values >= 0) & (values <= MAX_UNITS_PER_ROW)
+        if ok.all():  # no row needs a reason: skip a million-entry object array
+            return values, ok, np.zeros(0, dtype=object), None
+        missing = np.asarray(array.is_null(), dtype=bool)
         reasons = np.full(len(values), None, dtype=object)
         for i in np.flatnonzero(~ok):
             text = "" if missing[i] else f"{values[i]:g}"
