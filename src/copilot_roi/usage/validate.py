@@ -88,30 +88,31 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
 
     bad_date_rows = np.flatnonzero(~date_ok & ~skipped)
     bad_unit_rows = np.flatnonzero(~units_ok & ~skipped)
-    # Reasons are held per distinct date: only a file with bad dates turns them into an array.
-    date_reasons = (
-        np.array(parsed.reasons, dtype=object)[date_codes[bad_date_rows]]
-        if len(bad_date_rows)
-        else np.zeros(0, dtype=object)
-    )
-    parts = [
-        pd.DataFrame(
-            {
-                "file": raw.file_name,
-                "row": raw.row_numbers[bad_date_rows],
-                "column": raw.mapping.original[raw.mapping.names.index(date_name)],
-                "reason": date_reasons,
-            }
-        ),
-        pd.DataFrame(
-            {
-                "file": raw.file_name,
-                "row": raw.row_numbers[bad_unit_rows],
-                "column": raw.mapping.original[raw.mapping.names.index(units_name)],
-                "reason": units_reasons[bad_unit_rows if units_codes is None else units_codes[bad_unit_rows]],
-            }
-        ),
-    ]
+    # Reasons are held per distinct date and value: only rejected rows get theirs as an array.
+    parts = []
+    if len(bad_date_rows):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "file": raw.file_name,
+                    "row": raw.row_numbers[bad_date_rows],
+                    "column": raw.mapping.original[raw.mapping.names.index(date_name)],
+                    "reason": np.array(parsed.reasons, dtype=object)[date_codes[bad_date_rows]],
+                }
+            )
+        )
+    if len(bad_unit_rows):
+        unit_keys = bad_unit_rows if units_codes is None else units_codes[bad_unit_rows]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "file": raw.file_name,
+                    "row": raw.row_numbers[bad_unit_rows],
+                    "column": raw.mapping.original[raw.mapping.names.index(units_name)],
+                    "reason": units_reasons[unit_keys],
+                }
+            )
+        )
     if raw.issues:
         parts.append(
             pd.DataFrame(
@@ -123,17 +124,17 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
                 }
             )
         )
-    rejections = (
-        pd.concat([p for p in parts if len(p)], ignore_index=True)
-        if any(len(p) for p in parts)
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in REJECTION_COLUMNS})
-    )
-    rejections = rejections.astype({"row": np.int64}).sort_values(["row", "column"], kind="stable")
-    rejections = rejections.reset_index(drop=True)
+    if parts:
+        rejections = pd.concat(parts, ignore_index=True).astype({"row": np.int64})
+        rejections = rejections.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    else:
+        rejections = pd.DataFrame(
+            {c: pd.Series(dtype=np.int64 if c == "row" else object) for c in REJECTION_COLUMNS}
+        )
 
     rows_read = n + len(raw.issues)
-    rows_rejected = int((~good & ~skipped).sum()) + len(raw.issues)
-    considered = rows_read - int(skipped.sum())
+    rows_rejected = int(np.count_nonzero(~good & ~skipped)) + len(raw.issues)
+    considered = rows_read - int(np.count_nonzero(skipped))
     if considered == 0:
         raise UntrustedFileError(raw.file_name, "the file has a header but no usage rows")
     if rows_rejected > MAX_REJECTED_SHARE * considered or not used.any():
@@ -149,7 +150,9 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
     row_codes = date_codes if all_used else date_codes[used]
     frame = _frame(raw, used, parsed.utc_ns[row_codes], units if all_used else units[used], timezone)
     # A usable value's local time is the wall clock it was read as: its year is the parsed one.
-    inferred = np.unique(parsed.local_year[parsed.year_inferred])
+    inferred_years = parsed.local_year[parsed.year_inferred]
+    first_year = int(inferred_years.min()) if len(inferred_years) else 0
+    inferred = np.flatnonzero(np.bincount(inferred_years - first_year)) + first_year
     return ValidatedFile(
         file_name=raw.file_name,
         description=raw.describe(),
@@ -158,8 +161,8 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
         rejections=rejections,
         rows_read=rows_read,
         rows_rejected=rows_rejected,
-        blank_rows=int(blank.sum()),
-        total_rows=int(total.sum()),
+        blank_rows=int(np.count_nonzero(blank)),
+        total_rows=int(np.count_nonzero(total)),
         ambiguous_times=int(parsed.ambiguous[row_codes].sum()) if parsed.ambiguous.any() else 0,
         inferred_years=tuple(int(y) for y in inferred),
         notes=parsed.notes,
@@ -262,7 +265,7 @@ def _frame(
     units: FloatArray,
     timezone: str,
 ) -> pd.DataFrame:
-    count = int(used.sum())
+    count = int(np.count_nonzero(used))
     started = pd.DatetimeIndex(np.asarray(utc_ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
     data: dict[str, object] = {
         "started_at": started.tz_convert(timezone),
