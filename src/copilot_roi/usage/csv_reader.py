@@ -125,6 +125,9 @@ def _read_body(
         ragged.append((row.number, row.actual_columns, row.expected_columns))
         return "skip"
 
+    # Pure ASCII is valid UTF-8: checking each value again in the parse would only cost time.
+    check_utf8 = encoding == "utf8" and not _is_ascii(body)
+
     def read(use_threads: bool, numeric_units: bool) -> pa.Table:
         return pacsv.read_csv(
             pa.BufferReader(body),
@@ -148,7 +151,7 @@ def _read_body(
                 # Only an empty, unquoted units cell becomes null ("missing units"); text never.
                 null_values=[""] if numeric_units else [],
                 decimal_point="," if delimiter != "," else ".",
-                check_utf8=True,
+                check_utf8=check_utf8,
             ),
         )
 
@@ -213,6 +216,13 @@ def _read_body(
         delimiter=delimiter,
         issues=issues,
     )
+
+
+def _is_ascii(body: pa.Buffer) -> bool:
+    """Whether every byte is below 128 (scanned in slices: a non-ASCII file stops early)."""
+    raw = np.frombuffer(body, dtype=np.uint8)
+    step = 8 * 2**20
+    return all(raw[start : start + step].max(initial=0) < 128 for start in range(0, len(raw), step))
 
 
 def _valid_utf8(body: pa.Buffer) -> bool:
