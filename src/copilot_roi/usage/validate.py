@@ -300,24 +300,33 @@ def _categorical(column: pa.Array | pa.ChunkedArray, used: BoolArray | None) -> 
     """A dictionary-encoded text column (its ``used`` rows, if given) as a pandas Categorical.
 
     The categories are the distinct texts of those rows in sorted order, as ``astype("category")``
-    of the decoded text would give; the codes are remapped per chunk, never decoded to text.
+    of the decoded text would give; the codes are remapped, never decoded to text.
     """
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    # A dictionary can hold a null (read as blank, like a missing value) beside a "".
-    dictionaries = [c.dictionary.fill_null("") if c.dictionary.null_count else c.dictionary for c in chunks]
-    categories = pc.unique(pa.chunked_array(dictionaries, pa.string()))
+    # A null in a dictionary reads as blank, like a "": both become the one category "".
+    chunks = [
+        c
+        if not c.dictionary.null_count
+        else pa.DictionaryArray.from_arrays(c.indices, c.dictionary.fill_null(""))
+        for c in chunks
+    ]
+    if len(chunks) > 1:
+        chunks = pa.chunked_array(chunks, column.type).unify_dictionaries().chunks
+    dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
+    categories = pc.unique(dictionary)
     categories = categories.take(pc.sort_indices(categories))
-    codes = np.empty(len(column), dtype=np.int32)
+    small = np.int16 if len(categories) <= np.iinfo(np.int16).max else np.int32
+    rank = np.asarray(pc.index_in(dictionary, value_set=categories), dtype=small)
+    codes = np.empty(len(column), dtype=small)
     start = 0
-    for chunk, dictionary in zip(chunks, dictionaries, strict=True):
-        position = np.asarray(pc.index_in(dictionary, value_set=categories), dtype=np.int32)
-        np.take(position, np.asarray(chunk.indices, dtype=np.int32), out=codes[start : start + len(chunk)])
+    for chunk in chunks:
+        np.take(rank, np.asarray(chunk.indices), out=codes[start : start + len(chunk)])
         start += len(chunk)
     texts = categories.to_pylist()
     if used is not None:
         codes = codes[used]
         present = np.bincount(codes, minlength=len(texts)) > 0
         if not present.all():  # values only rejected rows held are no category
-            codes = (np.cumsum(present, dtype=np.int32) - 1)[codes]
+            codes = (np.cumsum(present) - 1).astype(small)[codes]
             texts = [text for text, keep in zip(texts, present, strict=True) if keep]
     return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False)
