@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -317,7 +318,7 @@ def _categorical(column: pa.Array | pa.ChunkedArray, used: BoolArray | None) -> 
     categories = categories.take(pc.sort_indices(categories))
     small = np.int16 if len(categories) <= np.iinfo(np.int16).max else np.int32
     rank = np.asarray(pc.index_in(dictionary, value_set=categories), dtype=small)
-    codes = np.empty(len(column), dtype=small)
+    codes: npt.NDArray[np.integer[Any]] = np.empty(len(column), dtype=small)
     start = 0
     for chunk in chunks:
         np.take(rank, np.asarray(chunk.indices), out=codes[start : start + len(chunk)])
