@@ -198,3 +198,20 @@ def test_equal_width_session_ids_are_one_run_per_id_and_agent() -> None:
     card = rate_card(ingest_files([("u.csv", to_csv(rows))], IngestOptions(as_of=AS_OF)).frame)
     runs = {a.agent: (a.runs, a.total_units) for a in card.agents}
     assert runs == {PHISH: (2, 1.1), CA: (1, 0.3)}
+
+
+@pytest.mark.parametrize("agents, kind", [(5, "tenths"), (5, "continuous"), (3000, "continuous")])
+def test_grouped_quantiles_equal_numpy_percentile(agents: int, kind: str) -> None:
+    """Few distinct values are counted, many are sorted (3,000 agents x 6,000 distinct values):
+    both ways give numpy.percentile's linear quantiles per agent."""
+    from copilot_roi.usage.agents import _grouped_quantiles
+
+    rng = np.random.default_rng(agents)
+    runs = 6000
+    group = np.concatenate([np.arange(agents), rng.integers(0, agents, runs - agents)])
+    values = rng.integers(0, 40, runs) / 10 if kind == "tenths" else rng.random(runs)
+    sizes = np.bincount(group, minlength=agents)
+    p10, median, p90 = _grouped_quantiles(group, values, sizes, (0.1, 0.5, 0.9))
+    for agent in range(0, agents, max(1, agents // 50)):
+        expected = np.percentile(values[group == agent], [10, 50, 90])
+        assert [p10[agent], median[agent], p90[agent]] == pytest.approx(expected, abs=1e-12)
