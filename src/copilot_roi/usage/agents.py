@@ -239,12 +239,14 @@ def _equal_width_codes(texts: pa.Array) -> tuple[npt.NDArray[np.intp], int] | No
     key = packed[:, 0].copy()
     for column in range(1, packed.shape[1]):
         key = key * _MIX + packed[:, column]  # wraps around: arithmetic modulo 2**64
-    codes, distinct = pd.factorize(key.view(np.int64))
+    # Arrow's hash of 64-bit integers is faster than pandas' factorize (same first-seen order).
+    encoded = pc.dictionary_encode(pa.array(key.view(np.int64)))
+    codes, distinct = np.asarray(encoded.indices, dtype=np.intp), encoded.dictionary
     example = np.zeros(len(distinct), dtype=np.intp)
     example[codes] = np.arange(count)  # any row of each group will do
     if not np.array_equal(packed[example[codes]], packed):
         return None  # a collision: two ids share a key
-    return np.asarray(codes, dtype=np.intp), len(distinct)
+    return codes, len(distinct)
 
 
 def _text_codes(
@@ -363,7 +365,8 @@ def _sorted_value_lookup(
     group: npt.NDArray[np.int64], values: npt.NDArray[np.float64], sizes: npt.NDArray[np.int64]
 ) -> Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float64]]:
     """A function giving, for each group g, the value at position p[g] of its sorted values."""
-    codes, distinct = pd.factorize(values)
+    encoded = pc.dictionary_encode(pa.array(values, pa.float64()))
+    codes, distinct = np.asarray(encoded.indices, dtype=np.intp), np.asarray(encoded.dictionary)
     groups, width = len(sizes), len(distinct)
     if groups * width > 4 * len(values) + 2**16:
         # Many distinct values: sort by value, then stably by group. A float sort and a radix
