@@ -1,6 +1,6 @@
 """The agent rate card: per agent, runs, SCUs per run (median, P10, P90), runs a day, share, hours.
 
-Computed from the ingested frame, after ingest (ingest speed is unchanged). An agent is the
+Computed from the ingested frame, after ingest, on integer codes. An agent is the
 `Initiated by` value of its runs; a run is one session (a row without a session id is a run of
 its own), counted in the local hour of the week its first row started. Quantiles of SCUs per run
 use the linear definition (numpy.percentile's default, Hyndman and Fan type 7). Runs a day
