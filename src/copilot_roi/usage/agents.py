@@ -224,7 +224,7 @@ def _equal_width_codes(texts: pa.Array) -> tuple[npt.NDArray[np.intp], int] | No
     are never merged (the caller then takes the exact, slower way).
     """
     count = len(texts)
-    if not count or texts.null_count:
+    if not count or texts.null_count or not pa.types.is_string(texts.type):  # 32-bit offsets only
         return None
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + count + 1]
     width = int(offsets[1] - offsets[0])
