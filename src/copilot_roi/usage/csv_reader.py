@@ -125,9 +125,6 @@ def _read_body(
         ragged.append((row.number, row.actual_columns, row.expected_columns))
         return "skip"
 
-    # Pure ASCII is valid UTF-8: checking each value again in the parse would only cost time.
-    check_utf8 = encoding == "utf8" and not _is_ascii(body)
-
     def read(use_threads: bool, numeric_units: bool) -> pa.Table:
         return pacsv.read_csv(
             pa.BufferReader(body),
@@ -151,7 +148,8 @@ def _read_body(
                 # Only an empty, unquoted units cell becomes null ("missing units"); text never.
                 null_values=[""] if numeric_units else [],
                 decimal_point="," if delimiter != "," else ".",
-                check_utf8=check_utf8,
+                # Checked after the read instead, only where a value holds a non-ASCII byte.
+                check_utf8=False,
             ),
         )
 
@@ -173,6 +171,8 @@ def _read_body(
             ragged.clear()
             swallowed.clear()
             table = read(use_threads=False, numeric_units=numeric)
+        if encoding == "utf8" and not _text_is_utf8(table):
+            raise pa.ArrowInvalid("CSV conversion error to string: invalid UTF8 data")
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         if encoding == "utf8" and not _valid_utf8(body):
             return _read_body(file_name, body, "cp1252", "Windows-1252", header_index, delimiter, mapping)
@@ -218,11 +218,24 @@ def _read_body(
     )
 
 
-def _is_ascii(body: pa.Buffer) -> bool:
-    """Whether every byte is below 128 (scanned in slices: a non-ASCII file stops early)."""
-    raw = np.frombuffer(body, dtype=np.uint8)
-    step = 8 * 2**20
-    return all(raw[start : start + step].max(initial=0) < 128 for start in range(0, len(raw), step))
+def _text_is_utf8(table: pa.Table) -> bool:
+    """Whether every text value is UTF-8: values of ASCII bytes only are, the others are validated.
+
+    Checking here, on the values' buffers, is cheaper than Arrow's per-value check in the parse.
+    """
+    for column in table.columns:
+        for chunk in column.chunks:
+            array = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+            if not pa.types.is_string(array.type):
+                continue
+            data = array.buffers()[2]
+            if data is None or data.size == 0 or np.frombuffer(data, dtype=np.uint8).max() < 128:
+                continue
+            try:
+                array.validate(full=True)
+            except pa.ArrowInvalid:
+                return False
+    return True
 
 
 def _valid_utf8(body: pa.Buffer) -> bool:
