@@ -284,8 +284,8 @@ def _frame(
 
     for field in TEXT_FIELDS:
         name = raw.mapping.column_for(field)
-        data[field] = _from_codes(np.zeros(count, dtype=np.int64), [""]) if name is None else text(name)
-    data["source_file"] = _from_codes(np.zeros(count, dtype=np.int64), [raw.file_name])
+        data[field] = _one_value(count, "") if name is None else text(name)
+    data["source_file"] = _one_value(count, raw.file_name)
     data["source_row"] = raw.row_numbers if all_used else raw.row_numbers[used]
     for name, mapped in zip(raw.mapping.names, raw.mapping.fields, strict=True):
         if mapped is None:
@@ -293,8 +293,10 @@ def _frame(
     return pd.DataFrame(data, copy=False)
 
 
-def _from_codes(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+def _one_value(count: int, value: str) -> pd.Categorical:
+    """``count`` rows of one value, as a categorical (int8 codes, built without a check)."""
+    codes = np.zeros(count, dtype=np.int8)
+    return pd.Categorical.from_codes(codes, categories=pd.Index([value], dtype=object), validate=False)
 
 
 def _categorical(column: pa.Array | pa.ChunkedArray, used: BoolArray | None) -> pd.Categorical:
