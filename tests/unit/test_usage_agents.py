@@ -171,3 +171,47 @@ def test_runs_and_units_add_up(draws: list[tuple[int, int, int, int]]) -> None:
     assert rate.units_per_run_p10 <= rate.units_per_run_median <= rate.units_per_run_p90
     assert rate.runs_per_day * card.days == pytest.approx(rate.runs, abs=1e-4)  # rounded to 6 places
     assert 0 < rate.share_of_units < 1
+
+
+def test_session_ids_whose_keys_collide_stay_two_runs() -> None:
+    """Equal-width session ids are grouped by a 64-bit key of their bytes; these two ids share
+    one (w0 * mix + w1 wraps to the same value), and must still count as two runs."""
+    first, second = 'session-"Hw7EB56', "{ession-zg#=ytyD"
+    rows = [
+        record(at(0, 9), 0.2, user=PHISH, session=first, kind="Agent"),
+        record(at(0, 10), 0.3, user=PHISH, session=second, kind="Agent"),
+        record(at(0, 11), 0.4, user=PHISH, session=first, kind="Agent"),
+    ]
+    (rate,) = rate_card(ingest_files([("u.csv", to_csv(rows))], IngestOptions(as_of=AS_OF)).frame).agents
+    assert (rate.runs, rate.units_per_run_median) == (2, 0.45)
+    assert sum(rate.runs_by_hour_of_week[9:12]) == 2
+
+
+def test_equal_width_session_ids_are_one_run_per_id_and_agent() -> None:
+    """The same id under two agents is two runs; ids of one width take the keyed path."""
+    rows = [
+        record(at(0, 9), 0.2, user=PHISH, session="aaaa", kind="Agent"),
+        record(at(0, 10), 0.3, user=CA, session="aaaa", kind="Agent"),
+        record(at(0, 11), 0.4, user=PHISH, session="bbbb", kind="Agent"),
+        record(at(0, 12), 0.5, user=PHISH, session="aaaa", kind="Agent"),
+    ]
+    card = rate_card(ingest_files([("u.csv", to_csv(rows))], IngestOptions(as_of=AS_OF)).frame)
+    runs = {a.agent: (a.runs, a.total_units) for a in card.agents}
+    assert runs == {PHISH: (2, 1.1), CA: (1, 0.3)}
+
+
+@pytest.mark.parametrize("agents, kind", [(5, "tenths"), (5, "continuous"), (3000, "continuous")])
+def test_grouped_quantiles_equal_numpy_percentile(agents: int, kind: str) -> None:
+    """Few distinct values are counted, many are sorted (3,000 agents x 6,000 distinct values):
+    both ways give numpy.percentile's linear quantiles per agent."""
+    from copilot_roi.usage.agents import _grouped_quantiles
+
+    rng = np.random.default_rng(agents)
+    runs = 6000
+    group = np.concatenate([np.arange(agents), rng.integers(0, agents, runs - agents)])
+    values = rng.integers(0, 40, runs) / 10 if kind == "tenths" else rng.random(runs)
+    sizes = np.bincount(group, minlength=agents)
+    p10, median, p90 = _grouped_quantiles(group, values, sizes, (0.1, 0.5, 0.9))
+    for agent in range(0, agents, max(1, agents // 50)):
+        expected = np.percentile(values[group == agent], [10, 50, 90])
+        assert [p10[agent], median[agent], p90[agent]] == pytest.approx(expected, abs=1e-12)

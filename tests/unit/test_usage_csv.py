@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from usage_builders import AS_OF, HEADER, record, sample_records, to_csv, to_text
 
@@ -206,3 +207,23 @@ def test_cp1252_detected_late_in_a_large_file_with_a_ragged_row() -> None:
     assert "Zoë Müller" in set(dataset.frame["user"].astype(str))
     assert [r["row"] for r in dataset.quality.rejection_records()] == [1202]
     assert int(dataset.frame["source_row"].max()) == 1203
+
+
+@pytest.mark.parametrize("time_ordered", [True, False])
+def test_a_file_read_in_several_chunks_gives_every_row_its_own_time(time_ordered: bool) -> None:
+    """Past 4 MiB a file is read in chunks: in a time-ordered file a minute can span two of them
+    (its text is then checked once per chunk); out of order, the chunks' values are unified."""
+    start = dt.datetime(2026, 9, 1)
+    minutes = [i // 11 for i in range(60_000)]  # 11 rows a minute: one minute spans the chunks
+    if not time_ordered:
+        minutes = minutes[::2] + minutes[1::2]
+    rows = [
+        record(start + dt.timedelta(minutes=m), 0.1 * (1 + n % 7), session=f"s-{n}", plugins="P" * 20)
+        for n, m in enumerate(minutes)
+    ]
+    data = to_csv(rows)
+    assert len(data) > 5 * 2**20
+    frame = ingest(data, options=IngestOptions(as_of=AS_OF, timezone="Europe/Paris")).frame
+    expected = [pd.Timestamp(start + dt.timedelta(minutes=m), tz="Europe/Paris") for m in minutes]
+    assert frame["started_at"].tolist() == expected
+    assert frame["source_row"].tolist() == list(range(2, len(rows) + 2))

@@ -1,6 +1,6 @@
 """The agent rate card: per agent, runs, SCUs per run (median, P10, P90), runs a day, share, hours.
 
-Computed from the ingested frame, after ingest (ingest speed is unchanged). An agent is the
+Computed from the ingested frame, after ingest, on integer codes. An agent is the
 `Initiated by` value of its runs; a run is one session (a row without a session id is a run of
 its own), counted in the local hour of the week its first row started. Quantiles of SCUs per run
 use the linear definition (numpy.percentile's default, Hyndman and Fan type 7). Runs a day
@@ -11,6 +11,7 @@ inclusive (or the days the caller passes, such as a filter's range).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from copilot_roi.usage.analytics import BLANK_LABEL, DAY_NAMES, text_array
 HOURS_PER_WEEK = 168
 QUANTILE_METHOD = "linear (numpy.percentile default, Hyndman-Fan type 7)"
 _HOUR_NS = 3_600_000_000_000
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd multiplier (2**64 / golden ratio) spreads words
 
 
 @dataclass(frozen=True)
@@ -158,16 +160,93 @@ class _Runs:
 
 
 def _runs(agent_of_row: npt.NDArray[np.intp], session_ids: pd.Series, rows: npt.NDArray[np.intp]) -> _Runs:
-    """Runs of the agent rows ``rows``: one per agent and session id; a row without one is a run."""
-    session_codes, sessions = _text_codes(session_ids, rows)
-    session_of_row = session_codes.astype(np.int64)
-    blank_code = pc.index(sessions, "").as_py()
-    if blank_code >= 0:
-        blank = np.flatnonzero(session_of_row == blank_code)
-        session_of_row[blank] = len(sessions) + blank  # a code no session id can take
-    span = len(sessions) + len(rows)
+    """Runs of the agent rows ``rows``: one per agent and session id; a row without one is a run.
+
+    Runs are numbered in order of their first row (sums over runs then add in row order).
+    """
+    sessions = _session_codes(session_ids, rows)
+    if sessions.first_seen_order and sessions.blank_code is None:
+        # The usual export: each session id belongs to one agent, so a session is a run.
+        agent_of_session = np.zeros(sessions.count, dtype=np.int64)
+        agent_of_session[sessions.of_row] = agent_of_row
+        if np.array_equal(agent_of_session[sessions.of_row], agent_of_row):
+            return _Runs(of_row=sessions.of_row, agent=agent_of_session)
+    session_of_row = sessions.of_row.astype(np.int64)
+    if sessions.blank_code is not None:
+        blank = np.flatnonzero(session_of_row == sessions.blank_code)
+        session_of_row[blank] = sessions.count + blank  # a code no session id can take
+    span = sessions.count + len(rows)
     run_of_row, run_keys = pd.factorize(agent_of_row * span + session_of_row)
     return _Runs(of_row=run_of_row, agent=run_keys // span)
+
+
+@dataclass(frozen=True)
+class _SessionCodes:
+    of_row: npt.NDArray[np.intp]  # each agent row's session id, as a code below ``count``
+    count: int
+    blank_code: int | None  # the code of a blank id (None when every row has one)
+    first_seen_order: bool  # codes are 0, 1, 2... in order of first appearance, all in use
+
+
+def _session_codes(session_ids: pd.Series, rows: npt.NDArray[np.intp]) -> _SessionCodes:
+    """The session ids of the agent rows ``rows`` as integer codes."""
+    if isinstance(session_ids.dtype, pd.CategoricalDtype):
+        codes, sessions = _text_codes(session_ids, rows)
+        ordered = False
+    else:
+        ids = text_array(session_ids)
+        keep = np.zeros(len(ids), dtype=bool)
+        keep[rows] = True
+        ids = ids.filter(pa.array(keep))  # a filter, unlike a take, keeps the chunks as they are
+        ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+        fixed = _equal_width_codes(ids)
+        if fixed is not None:
+            return _SessionCodes(of_row=fixed[0], count=fixed[1], blank_code=None, first_seen_order=True)
+        encoded = pc.dictionary_encode(ids)
+        codes, sessions = np.asarray(encoded.indices, dtype=np.intp), encoded.dictionary
+        ordered = True
+    blank_code = pc.index(sessions, "").as_py()
+    return _SessionCodes(
+        of_row=codes,
+        count=len(sessions),
+        blank_code=blank_code if blank_code >= 0 else None,
+        first_seen_order=ordered,
+    )
+
+
+def _equal_width_codes(texts: pa.Array) -> tuple[npt.NDArray[np.intp], int] | None:
+    """Codes of equal texts (first appearance order) and their count, when every text has the
+    same non-zero byte length (session ids are GUIDs); else None.
+
+    Hashing 200,000 distinct strings costs more than the rest of the rate card: instead each
+    text's bytes are read as 64-bit words and mixed into one integer key. Keys are factorised,
+    then every text is compared with one text of its key's group, so two ids whose keys collide
+    are never merged (the caller then takes the exact, slower way).
+    """
+    count = len(texts)
+    if not count or texts.null_count or not pa.types.is_string(texts.type):  # 32-bit offsets only
+        return None
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + count + 1]
+    width = int(offsets[1] - offsets[0])
+    if width == 0 or int(offsets[-1] - offsets[0]) != width * count:
+        return None
+    if not np.all(np.diff(offsets) == width):
+        return None
+    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    words = np.zeros((count, -(-width // 8) * 8), dtype=np.uint8)
+    words[:, :width] = data.reshape(count, width)
+    packed = words.view(np.uint64)
+    key = packed[:, 0].copy()
+    for column in range(1, packed.shape[1]):
+        key = key * _MIX + packed[:, column]  # wraps around: arithmetic modulo 2**64
+    # Arrow's hash of 64-bit integers is faster than pandas' factorize (same first-seen order).
+    encoded = pc.dictionary_encode(pa.array(key.view(np.int64)))
+    codes, distinct = np.asarray(encoded.indices, dtype=np.intp), encoded.dictionary
+    example = np.zeros(len(distinct), dtype=np.intp)
+    example[codes] = np.arange(count)  # any row of each group will do
+    if not np.array_equal(packed[example[codes]], packed):
+        return None  # a collision: two ids share a key
+    return codes, len(distinct)
 
 
 def _text_codes(
@@ -271,20 +350,48 @@ def _grouped_quantiles(
     >>> _grouped_quantiles(np.array([0, 0, 0, 1]), np.array([3.0, 1.0, 2.0, 5.0]), np.array([3, 1]), (0.25,))
     [array([1.5, 5. ])]
     """
-    # By value, then stably by group: a float sort and a radix sort of small integers are
-    # together twice as fast as one lexsort.
-    by_value = np.argsort(values)
-    small = np.int16 if len(sizes) <= np.iinfo(np.int16).max else np.int64
-    ordered = values[by_value][np.argsort(group[by_value].astype(small), kind="stable")]
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    value_of = _sorted_value_lookup(group, values, sizes)
     out = []
     for q in quantiles:
         position = (sizes - 1) * q
         low = np.floor(position).astype(np.int64)
         high = np.minimum(low + 1, sizes - 1)
-        below, above = ordered[starts + low], ordered[starts + high]
+        below, above = value_of(low), value_of(high)
         out.append(np.asarray(below + (position - low) * (above - below), dtype=np.float64))
     return out
+
+
+def _sorted_value_lookup(
+    group: npt.NDArray[np.int64], values: npt.NDArray[np.float64], sizes: npt.NDArray[np.int64]
+) -> Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float64]]:
+    """A function giving, for each group g, the value at position p[g] of its sorted values."""
+    encoded = pc.dictionary_encode(pa.array(values, pa.float64()))
+    codes, distinct = np.asarray(encoded.indices, dtype=np.intp), np.asarray(encoded.dictionary)
+    groups, width = len(sizes), len(distinct)
+    if groups * width > 4 * len(values) + 2**16:
+        # Many distinct values: sort by value, then stably by group. A float sort and a radix
+        # sort of small integers are together twice as fast as one lexsort.
+        by_value = np.argsort(values)
+        small = np.int16 if groups <= np.iinfo(np.int16).max else np.int64
+        ordered = values[by_value][np.argsort(group[by_value].astype(small), kind="stable")]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        return lambda position: np.asarray(ordered[starts + position], dtype=np.float64)
+    # Few distinct values (SCUs come in tenths): count each group's values per distinct value
+    # instead of sorting. Row g of the running counts is raised by g * (n + 1), so the rows laid
+    # end to end rise throughout and one binary search finds every group's position.
+    order = np.argsort(distinct)
+    rank = np.empty(width, dtype=np.int64)
+    rank[order] = np.arange(width)
+    counts = np.bincount(group * width + rank[codes], minlength=groups * width).reshape(groups, width)
+    lift = np.arange(groups, dtype=np.int64) * (len(values) + 1)
+    running = (counts.cumsum(axis=1) + lift[:, None]).ravel()
+    by_rank = np.asarray(distinct, dtype=np.float64)[order]
+
+    def value_at(position: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        cell = np.searchsorted(running, position + lift, side="right")
+        return np.asarray(by_rank[cell - np.arange(groups) * width], dtype=np.float64)
+
+    return value_at
 
 
 def rate_card_table(card: RateCard, shown_names: dict[str, str] | None = None) -> pd.DataFrame:

@@ -25,6 +25,8 @@ from copilot_roi.usage.raw import (
 DELIMITERS = (",", ";", "\t")
 _NUL_REASON = "the file contains NUL bytes: it is binary, not a text export"
 _HEAD_BYTES = 64 * 1024
+# Fields read dictionary-encoded (besides units read as text): see _column_type.
+_DICTIONARY_FIELDS = ("started_at", "user", "type")
 
 
 def read_text_export(file_name: str, data: Blob) -> RawTable:
@@ -146,7 +148,8 @@ def _read_body(
                 # Only an empty, unquoted units cell becomes null ("missing units"); text never.
                 null_values=[""] if numeric_units else [],
                 decimal_point="," if delimiter != "," else ".",
-                check_utf8=True,
+                # Checked after the read instead, only where a value holds a non-ASCII byte.
+                check_utf8=False,
             ),
         )
 
@@ -168,6 +171,8 @@ def _read_body(
             ragged.clear()
             swallowed.clear()
             table = read(use_threads=False, numeric_units=numeric)
+        if encoding == "utf8" and not _text_is_utf8(table):
+            raise pa.ArrowInvalid("CSV conversion error to string: invalid UTF8 data")
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         if encoding == "utf8" and not _valid_utf8(body):
             return _read_body(file_name, body, "cp1252", "Windows-1252", header_index, delimiter, mapping)
@@ -213,6 +218,26 @@ def _read_body(
     )
 
 
+def _text_is_utf8(table: pa.Table) -> bool:
+    """Whether every text value is UTF-8: values of ASCII bytes only are, the others are validated.
+
+    Checking here, on the values' buffers, is cheaper than Arrow's per-value check in the parse.
+    """
+    for column in table.columns:
+        for chunk in column.chunks:
+            array = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+            if not pa.types.is_string(array.type):
+                continue
+            data = array.buffers()[2]
+            if data is None or data.size == 0 or np.frombuffer(data, dtype=np.uint8).max() < 128:
+                continue
+            try:
+                array.validate(full=True)
+            except pa.ArrowInvalid:
+                return False
+    return True
+
+
 def _valid_utf8(body: pa.Buffer) -> bool:
     """Whether the whole buffer is UTF-8 (checked only after a read failed)."""
     offsets = pa.py_buffer(np.array([0, body.size], dtype=np.int32))
@@ -254,9 +279,11 @@ def _last_line_quote_open(body: pa.Buffer) -> bool:
 def _column_type(name: str, mapping: HeaderMapping, numeric_units: bool) -> pa.DataType:
     # Dates (and units read as text) repeat heavily: reading them dictionary-encoded lets
     # validation parse each distinct value once, and the encoding happens in the parallel parse.
+    # Initiators and types (a few hundred values in a million rows) become categoricals in the
+    # frame, so the rate card and the breakdowns work on codes instead of hashing the text.
     if mapping.column_for("units_scu") == name:
         return pa.float64() if numeric_units else pa.dictionary(pa.int32(), pa.string())
-    if mapping.column_for("started_at") == name:
+    if name in (mapping.column_for(field) for field in _DICTIONARY_FIELDS):
         return pa.dictionary(pa.int32(), pa.string())
     return pa.string()
 

@@ -60,6 +60,7 @@ class ParsedDates:
     reasons: list[str | None]
     year_inferred: BoolArray
     ambiguous: BoolArray
+    local_year: IntArray  # the calendar year as written or inferred (the local wall clock's)
     notes: tuple[str, ...] = ()
 
 
@@ -69,7 +70,6 @@ _NUMERIC = (
     r"^\s*(?P<first>[0-9]{1,2})[/.\-](?P<second_part>[0-9]{1,2})[/.\-](?P<year>[0-9]{4}),?\s+"
     r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?\s*(?P<ampm>[AaPp][Mm])?\s*$"
 )
-_FAST = r"^[A-Za-z]{3,9}\.? [0-9]{1,2}, [0-9]{1,2}:[0-9]{2}(:[0-9]{2})? ?[AaPp]\.?[Mm]\.?$"
 _DAY_PART = r"^(?P<mon>[A-Za-z]{3,9})\.? (?P<day>[0-9]{1,2})$"
 _TIME_PART = (
     r"^(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))? ?"
@@ -105,29 +105,37 @@ def _from_struct(struct: pa.Array) -> dict[str, IntArray]:
 def _parse_named(trimmed: pa.Array) -> tuple[BoolArray, dict[str, IntArray]]:
     """Fields of 'Sept 10, 08:30 AM'-style values; most go through a split-and-dedupe fast path.
 
-    A regex with captures over ~130,000 distinct stamps is slow, so the common exact shape is
-    split into its day ('Sept 10') and clock ('08:30 AM') parts, each with far fewer distinct
-    values, and only those are parsed. Other spellings take the general pattern.
+    A regex over ~130,000 distinct stamps is slow, so every value is split at its first ", "
+    into a day ('Sept 10') and a clock ('08:30 AM') part, each with far fewer distinct values,
+    and only those are matched and parsed. A value whose two parts both match is exactly a
+    value of the fast shape (the day part holds no ", "); other spellings take the general
+    pattern.
     """
     n = len(trimmed)
     fields = {name: np.zeros(n, dtype=np.int64) for name in _FIELDS}
     ok = np.zeros(n, dtype=bool)
-    fast = np.asarray(pc.match_substring_regex(trimmed, _FAST), dtype=bool)
-    where = np.flatnonzero(fast)
-    if len(where):
-        parts = pc.split_pattern(trimmed.take(pa.array(where)), ", ", max_splits=1)
+    parts = pc.split_pattern(trimmed, ", ", max_splits=1)
+    split = np.flatnonzero(np.asarray(pc.equal(pc.list_value_length(parts), 2), dtype=bool))
+    if len(split):
+        if len(split) < n:
+            parts = parts.take(pa.array(split))
         day_part = pc.dictionary_encode(pc.list_element(parts, 0))
         time_part = pc.dictionary_encode(pc.list_element(parts, 1))
-        day_fields = _from_struct_day(pc.extract_regex(day_part.dictionary, _DAY_PART))
-        time_fields = _from_struct_time(pc.extract_regex(time_part.dictionary, _TIME_PART))
+        day_struct = pc.extract_regex(day_part.dictionary, _DAY_PART)
+        time_struct = pc.extract_regex(time_part.dictionary, _TIME_PART)
         day_codes = np.asarray(day_part.indices, dtype=np.int64)
         time_codes = np.asarray(time_part.indices, dtype=np.int64)
-        for name, values in day_fields.items():
-            fields[name][where] = values[day_codes]
-        for name, values in time_fields.items():
-            fields[name][where] = values[time_codes]
-        ok[where] = True
-    rest = np.flatnonzero(~fast)
+        day_ok = np.asarray(day_struct.is_valid(), dtype=bool)
+        time_ok = np.asarray(time_struct.is_valid(), dtype=bool)
+        fast = day_ok[day_codes] & time_ok[time_codes]
+        if not fast.all():
+            split, day_codes, time_codes = split[fast], day_codes[fast], time_codes[fast]
+        for name, values in _from_struct_day(day_struct).items():
+            fields[name][split] = values[day_codes]
+        for name, values in _from_struct_time(time_struct).items():
+            fields[name][split] = values[time_codes]
+        ok[split] = True
+    rest = np.flatnonzero(~ok)
     if len(rest):
         struct = pc.extract_regex(trimmed.take(pa.array(rest)), _NO_YEAR)
         matched = np.asarray(struct.is_valid(), dtype=bool)
@@ -460,6 +468,7 @@ def _localise(
         reasons=reasons,
         year_inferred=year_inferred & ok,
         ambiguous=ambiguous,
+        local_year=y,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -88,30 +89,31 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
 
     bad_date_rows = np.flatnonzero(~date_ok & ~skipped)
     bad_unit_rows = np.flatnonzero(~units_ok & ~skipped)
-    # Reasons are held per distinct date: only a file with bad dates turns them into an array.
-    date_reasons = (
-        np.array(parsed.reasons, dtype=object)[date_codes[bad_date_rows]]
-        if len(bad_date_rows)
-        else np.zeros(0, dtype=object)
-    )
-    parts = [
-        pd.DataFrame(
-            {
-                "file": raw.file_name,
-                "row": raw.row_numbers[bad_date_rows],
-                "column": raw.mapping.original[raw.mapping.names.index(date_name)],
-                "reason": date_reasons,
-            }
-        ),
-        pd.DataFrame(
-            {
-                "file": raw.file_name,
-                "row": raw.row_numbers[bad_unit_rows],
-                "column": raw.mapping.original[raw.mapping.names.index(units_name)],
-                "reason": units_reasons[bad_unit_rows if units_codes is None else units_codes[bad_unit_rows]],
-            }
-        ),
-    ]
+    # Reasons are held per distinct date and value: only rejected rows get theirs as an array.
+    parts = []
+    if len(bad_date_rows):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "file": raw.file_name,
+                    "row": raw.row_numbers[bad_date_rows],
+                    "column": raw.mapping.original[raw.mapping.names.index(date_name)],
+                    "reason": np.array(parsed.reasons, dtype=object)[date_codes[bad_date_rows]],
+                }
+            )
+        )
+    if len(bad_unit_rows):
+        unit_keys = bad_unit_rows if units_codes is None else units_codes[bad_unit_rows]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "file": raw.file_name,
+                    "row": raw.row_numbers[bad_unit_rows],
+                    "column": raw.mapping.original[raw.mapping.names.index(units_name)],
+                    "reason": units_reasons[unit_keys],
+                }
+            )
+        )
     if raw.issues:
         parts.append(
             pd.DataFrame(
@@ -123,17 +125,17 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
                 }
             )
         )
-    rejections = (
-        pd.concat([p for p in parts if len(p)], ignore_index=True)
-        if any(len(p) for p in parts)
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in REJECTION_COLUMNS})
-    )
-    rejections = rejections.astype({"row": np.int64}).sort_values(["row", "column"], kind="stable")
-    rejections = rejections.reset_index(drop=True)
+    if parts:
+        rejections = pd.concat(parts, ignore_index=True).astype({"row": np.int64})
+        rejections = rejections.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    else:
+        rejections = pd.DataFrame(
+            {c: pd.Series(dtype=np.int64 if c == "row" else object) for c in REJECTION_COLUMNS}
+        )
 
     rows_read = n + len(raw.issues)
-    rows_rejected = int((~good & ~skipped).sum()) + len(raw.issues)
-    considered = rows_read - int(skipped.sum())
+    rows_rejected = int(np.count_nonzero(~good & ~skipped)) + len(raw.issues)
+    considered = rows_read - int(np.count_nonzero(skipped))
     if considered == 0:
         raise UntrustedFileError(raw.file_name, "the file has a header but no usage rows")
     if rows_rejected > MAX_REJECTED_SHARE * considered or not used.any():
@@ -148,7 +150,10 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
     all_used = bool(used.all())
     row_codes = date_codes if all_used else date_codes[used]
     frame = _frame(raw, used, parsed.utc_ns[row_codes], units if all_used else units[used], timezone)
-    inferred = _local_years(parsed.utc_ns[parsed.year_inferred], timezone)
+    # A usable value's local time is the wall clock it was read as: its year is the parsed one.
+    inferred_years = parsed.local_year[parsed.year_inferred]
+    first_year = int(inferred_years.min()) if len(inferred_years) else 0
+    inferred = np.flatnonzero(np.bincount(inferred_years - first_year)) + first_year
     return ValidatedFile(
         file_name=raw.file_name,
         description=raw.describe(),
@@ -157,30 +162,12 @@ def validate(raw: RawTable, as_of: dt.date, timezone: str) -> ValidatedFile:
         rejections=rejections,
         rows_read=rows_read,
         rows_rejected=rows_rejected,
-        blank_rows=int(blank.sum()),
-        total_rows=int(total.sum()),
+        blank_rows=int(np.count_nonzero(blank)),
+        total_rows=int(np.count_nonzero(total)),
         ambiguous_times=int(parsed.ambiguous[row_codes].sum()) if parsed.ambiguous.any() else 0,
         inferred_years=tuple(int(y) for y in inferred),
         notes=parsed.notes,
     )
-
-
-def _local_years(utc_ns: npt.NDArray[np.int64], timezone: str) -> list[int]:
-    """The distinct local calendar years of UTC instants, in order.
-
-    Years come from the wall-clock nanoseconds (numpy's calendar), not from pandas' per-value
-    ``.year`` field: a file has ~130,000 distinct minutes and at most a few years.
-
-    >>> _local_years(np.array([pd.Timestamp("2026-12-31 23:30", tz="UTC").value]), "Europe/Paris")
-    [2027]
-    """
-    if not len(utc_ns):
-        return []
-    utc = pd.DatetimeIndex(np.asarray(utc_ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
-    wall = utc.tz_convert(timezone).tz_localize(None).to_numpy(dtype="M8[ns]")
-    years = wall.astype("M8[Y]").astype(np.int64) + 1970
-    first = int(years.min())
-    return [int(y) + first for y in np.flatnonzero(np.bincount(years - first))]
 
 
 def _as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -195,17 +182,33 @@ def _as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
 
 
 def _encode(column: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], pa.Array]:
-    """Dictionary codes (one per row) and the distinct values they point to."""
+    """Dictionary codes (one per row) and the values they point to, each checked once.
+
+    The values are distinct, except that a value whose rows span two chunks of a time-ordered
+    file may be listed once per chunk: a repeat costs one more check of a value and changes no
+    result (every use goes through the codes), while unifying the chunks' dictionaries of
+    ~130,000 minute stamps costs more.
+    """
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column)
+    if isinstance(column, pa.ChunkedArray) and column.num_chunks > 1:
+        indices = [np.asarray(c.indices, dtype=np.int64) for c in column.chunks]
+        # Non-decreasing codes: each value's rows lie together in its chunk (rows in time order),
+        # so a value can repeat only across chunks, not once per scattered row.
+        if all(len(i) < 2 or bool(np.all(i[1:] >= i[:-1])) for i in indices):
+            dictionaries = [c.dictionary for c in column.chunks]
+            starts = np.cumsum([0] + [len(d) for d in dictionaries[:-1]])
+            codes = np.concatenate([i + start for i, start in zip(indices, starts, strict=True)])
+            return codes, _blank_nulls_of(pa.concat_arrays(dictionaries))
     chunks = column.unify_dictionaries().chunks if isinstance(column, pa.ChunkedArray) else [column]
     if not chunks:
         return np.zeros(0, dtype=np.int64), pa.array([], pa.string())
     codes = np.concatenate([np.asarray(c.indices, dtype=np.int64) for c in chunks])
-    dictionary = chunks[0].dictionary
-    if dictionary.null_count:
-        dictionary = dictionary.fill_null("")
-    return codes, dictionary
+    return codes, _blank_nulls_of(chunks[0].dictionary)
+
+
+def _blank_nulls_of(values: pa.Array) -> pa.Array:
+    return values.fill_null("") if values.null_count else values
 
 
 def _units(
@@ -214,9 +217,11 @@ def _units(
     """Units and usability per row; reasons per distinct value and each row's distinct value."""
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
         array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        missing = np.asarray(array.is_null(), dtype=bool)
         values = np.asarray(pc.cast(array, pa.float64()).fill_null(np.nan), dtype=np.float64)
         ok = np.isfinite(values) & (values >= 0) & (values <= MAX_UNITS_PER_ROW)
+        if ok.all():  # no row needs a reason: skip a million-entry object array
+            return values, ok, np.zeros(0, dtype=object), None
+        missing = np.asarray(array.is_null(), dtype=bool)
         reasons = np.full(len(values), None, dtype=object)
         for i in np.flatnonzero(~ok):
             text = "" if missing[i] else f"{values[i]:g}"
@@ -277,7 +282,7 @@ def _frame(
     units: FloatArray,
     timezone: str,
 ) -> pd.DataFrame:
-    count = int(used.sum())
+    count = int(np.count_nonzero(used))
     started = pd.DatetimeIndex(np.asarray(utc_ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
     data: dict[str, object] = {
         "started_at": started.tz_convert(timezone),
@@ -289,13 +294,14 @@ def _frame(
     def text(name: str) -> pd.api.extensions.ExtensionArray:
         column = _as_text(raw.columns[name])
         if pa.types.is_dictionary(column.type):
-            column = column.cast(pa.string())
+            # Read encoded because few values repeat (initiators, types): kept as categories.
+            return _categorical(column, None if all_used else used)
         return pd.arrays.ArrowExtensionArray(column if all_used else column.filter(mask))
 
     for field in TEXT_FIELDS:
         name = raw.mapping.column_for(field)
-        data[field] = _from_codes(np.zeros(count, dtype=np.int64), [""]) if name is None else text(name)
-    data["source_file"] = _from_codes(np.zeros(count, dtype=np.int64), [raw.file_name])
+        data[field] = _one_value(count, "") if name is None else text(name)
+    data["source_file"] = _one_value(count, raw.file_name)
     data["source_row"] = raw.row_numbers if all_used else raw.row_numbers[used]
     for name, mapped in zip(raw.mapping.names, raw.mapping.fields, strict=True):
         if mapped is None:
@@ -303,5 +309,43 @@ def _frame(
     return pd.DataFrame(data, copy=False)
 
 
-def _from_codes(codes: npt.NDArray[np.int64], categories: list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+def _one_value(count: int, value: str) -> pd.Categorical:
+    """``count`` rows of one value, as a categorical (int8 codes, built without a check)."""
+    codes = np.zeros(count, dtype=np.int8)
+    return pd.Categorical.from_codes(codes, categories=pd.Index([value], dtype=object), validate=False)
+
+
+def _categorical(column: pa.Array | pa.ChunkedArray, used: BoolArray | None) -> pd.Categorical:
+    """A dictionary-encoded text column (its ``used`` rows, if given) as a pandas Categorical.
+
+    The categories are the distinct texts of those rows in sorted order, as ``astype("category")``
+    of the decoded text would give; the codes are remapped, never decoded to text.
+    """
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    # A null in a dictionary reads as blank, like a "": both become the one category "".
+    chunks = [
+        c
+        if not c.dictionary.null_count
+        else pa.DictionaryArray.from_arrays(c.indices, c.dictionary.fill_null(""))
+        for c in chunks
+    ]
+    if len(chunks) > 1:
+        chunks = pa.chunked_array(chunks, column.type).unify_dictionaries().chunks
+    dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
+    categories = pc.unique(dictionary)
+    categories = categories.take(pc.sort_indices(categories))
+    small = np.int16 if len(categories) <= np.iinfo(np.int16).max else np.int32
+    rank = np.asarray(pc.index_in(dictionary, value_set=categories), dtype=small)
+    codes: npt.NDArray[np.integer[Any]] = np.empty(len(column), dtype=small)
+    start = 0
+    for chunk in chunks:
+        np.take(rank, np.asarray(chunk.indices), out=codes[start : start + len(chunk)])
+        start += len(chunk)
+    texts = categories.to_pylist()
+    if used is not None:
+        codes = codes[used]
+        present = np.bincount(codes, minlength=len(texts)) > 0
+        if not present.all():  # values only rejected rows held are no category
+            codes = (np.cumsum(present) - 1).astype(small)[codes]
+            texts = [text for text, keep in zip(texts, present, strict=True) if keep]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False)
