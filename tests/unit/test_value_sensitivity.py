@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from copilot_roi.hourly import FloatArray
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.value.engine import compute, scenario_prices
 from copilot_roi.value.scenario import Band, Scenario, scenario_template
@@ -294,14 +295,28 @@ def test_kinks_excess_is_the_sum_of_each_hours_excess(
     shares = rng.random((months, hours)) * (rng.random((months, hours)) > 0.2)
     shares /= np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
     thresholds = rng.random((months, hours)) * rng.choice([0.0, 1.0, 5.0])
-    demand = rng.random((variants, months)) * scale
-    kinks = _Kinks.build(shares, thresholds)
     # Distinct random shares: up to 61 pieces, so both the comparison and the search run.
-    if np.isfinite(kinks.kinks[0, 0]):
-        demand[0, 0] = kinks.kinks[0, 0]  # a total exactly on a kink
-    by_hour = demand[:, :, None] * shares[None, :, :] - thresholds[None, :, :]
+    assert_excess_is_the_definition(
+        _Kinks.build(shares, thresholds), shares, thresholds, rng, variants, scale
+    )
+
+
+def assert_excess_is_the_definition(
+    kinks: _Kinks,
+    shares: FloatArray,
+    thresholds: FloatArray,
+    rng: np.random.Generator,
+    variants: int,
+    scale: float,
+) -> None:
+    """Totals ``(months, variants)``, one exactly on a kink: excess = the sum over hours of
+    max(total x share_h - threshold_h, 0)."""
+    demand = rng.random((len(shares), variants)) * scale
+    if len(kinks.distinct[0]):
+        demand[0, 0] = kinks.distinct[0][0]  # a total exactly on a kink
+    by_hour = demand[:, :, None] * shares[:, None, :] - thresholds[:, None, :]
     expected = np.maximum(by_hour, 0.0).sum(axis=2)
-    assert np.allclose(kinks.excess(demand), expected, rtol=1e-9, atol=1e-6)
+    assert np.allclose(kinks.excess_by_month(demand), expected, rtol=1e-9, atol=1e-6)
 
 
 def test_monte_carlo_blocks_do_not_change_the_draws() -> None:
@@ -390,11 +405,6 @@ def test_kinks_excess_with_few_distinct_hours_is_the_sum_of_each_hours_excess(
     shares = levels[rng.integers(0, share_values, (months, hours))]
     shares /= np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
     thresholds = rng.choice([0.0, 1.0, 3.0], size=2)[rng.integers(0, 2, (months, hours))]
-    demand = rng.random((variants, months)) * scale
     kinks = _Kinks.build(shares, thresholds)
     assert len(kinks.slopes) <= 2 * share_values + 1  # so the pieces are compared, not searched
-    if np.isfinite(kinks.kinks[0, 0]):
-        demand[0, 0] = kinks.kinks[0, 0]  # a total exactly on a kink
-    by_hour = demand[:, :, None] * shares[None, :, :] - thresholds[None, :, :]
-    expected = np.maximum(by_hour, 0.0).sum(axis=2)
-    assert np.allclose(kinks.excess(demand), expected, rtol=1e-9, atol=1e-6)
+    assert_excess_is_the_definition(kinks, shares, thresholds, rng, variants, scale)

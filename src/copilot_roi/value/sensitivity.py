@@ -383,7 +383,6 @@ class _Kinks:
     a sorted search per month finds each total's piece.
     """
 
-    kinks: FloatArray  # (months, hours), ascending per month; inf for an hour that never exceeds
     active: tuple[int, ...]  # finite kinks per month (they come first)
     distinct: tuple[FloatArray, ...]  # per month: its distinct finite kinks, ascending
     # (pieces, months, 1): piece i of a month holds the hours whose kink is below its i-th
@@ -399,7 +398,7 @@ class _Kinks:
         if not np.isfinite(kinks).any():
             # No hour can exceed (unlimited overage): nothing to sort.
             none = np.zeros((1, months, 1))
-            return cls(kinks, (0,) * months, (np.zeros(0),) * months, none, none)
+            return cls((0,) * months, (np.zeros(0),) * months, none, none)
         order = np.argsort(kinks, axis=1)
         kinks = np.take_along_axis(kinks, order, axis=1)
         active = np.isfinite(kinks)
@@ -422,15 +421,11 @@ class _Kinks:
             out[piece[closes], month_of[closes], 0] = sums[closes]
             out[0] = 0.0
         distinct = tuple(np.split(kinks[closes], np.cumsum(last)[:-1]))
-        return cls(kinks, tuple(int(c) for c in active.sum(axis=1)), distinct, slopes, offsets)
+        return cls(tuple(int(c) for c in active.sum(axis=1)), distinct, slopes, offsets)
 
     @property
     def any_active(self) -> bool:
         return any(self.active)
-
-    def excess(self, demand: FloatArray) -> FloatArray:
-        """The excess of each month's total in ``demand`` ``(variants, months)``, same shape."""
-        return self.excess_by_month(np.ascontiguousarray(np.asarray(demand).T)).T
 
     def excess_by_month(self, demand: FloatArray) -> FloatArray:
         """The excess for demand ``(months, variants)``."""
