@@ -43,7 +43,7 @@ from ui.usage_state import DATASET_KEY
 # Long enough for the server to send the headline cards (a few ms of its event loop), short
 # against a rerun; measured in tests/bench/bench_speed.py.
 HEADLINE_SEND_S = 0.02
-REFRESH = scenario_state.refresh_outputs  # an input's on_change
+REFRESH = scenario_state.refresh_outputs  # on_change of an input outside the workspace fragment
 PRESETS = {"Pessimistic": "low", "Expected": "expected", "Optimistic": "high"}
 OVERAGE = {"none": "Off (throttle)", "unlimited": "Unlimited", "capped": "Capped"}
 
@@ -132,19 +132,17 @@ def value_and_money(currency: str) -> None:
     st.subheader("Value and money")
     a, b, c = st.columns(3, gap="large")
     a.slider("Realisation rate (%)", *percent_bounds(Scenario, "realisation_rate"), step=1.0,
-             key="scn_realisation_pct", format="%.0f", on_change=REFRESH,
+             key="scn_realisation_pct", format="%.0f",
              help="Share of freed hours that turns into value. Forrester-style studies count 50 %; "
                   "most freed time is not reinvested, so keep it well below 100 %.")  # fmt: skip
     months_low, months_high = field_bounds(Scenario, "horizon_months")
-    b.slider("Horizon (months)", int(months_low), int(months_high), key="scn_horizon", on_change=REFRESH)
+    b.slider("Horizon (months)", int(months_low), int(months_high), key="scn_horizon")
     c.slider("Discount rate (% a year)", *percent_bounds(Scenario, "discount_rate_annual"), step=0.5,
-             key="scn_discount_pct", format="%.1f", on_change=REFRESH)  # fmt: skip
+             key="scn_discount_pct", format="%.1f")  # fmt: skip
     low, high = field_bounds(OneOffCosts, "enablement")
-    a.number_input(f"Enablement, one-off ({currency})", low, high, step=1000.0, key="scn_enablement",
-                   on_change=REFRESH)  # fmt: skip
+    a.number_input(f"Enablement, one-off ({currency})", low, high, step=1000.0, key="scn_enablement")
     low, high = field_bounds(OneOffCosts, "training")
-    b.number_input(f"Training, one-off ({currency})", low, high, step=1000.0, key="scn_training",
-                   on_change=REFRESH)  # fmt: skip
+    b.number_input(f"Training, one-off ({currency})", low, high, step=1000.0, key="scn_training")
 
 
 st.title("Value scenarios")
@@ -170,23 +168,39 @@ def current_base() -> Scenario:
     return scenario_state.base() or scenario_template("expected")
 
 
-@st.fragment(key=scenario_state.HEADLINE_FRAGMENT)
-def headline() -> None:
-    """The four headline cards, spanning the page (readable from the back of a room).
+Drawn = tuple[Scenario, RightSizing | None, ScenarioResult, Sensitivity]
 
-    An input's callback reruns only this fragment, the role table and the outputs: its value is in
-    the session already, so the headline never waits for the inputs to be drawn again. The line tables' edits
-    are known only once they are drawn; until then the lines of the last run stand in (see
-    ``lines_checked``)."""
+
+@st.fragment(key=scenario_state.WORKSPACE_FRAGMENT)
+def workspace() -> None:
+    """The headline cards, the team and money inputs and the outputs, in one fragment.
+
+    A move of one of its inputs reruns it alone, in one script run: the headline goes out first
+    and the browser draws it before the charts arrive. The line tables' edits are known only once
+    they are drawn, below; until then the lines of the last run stand in (see ``lines_checked``)."""
+    drawn = headline()
+    st.subheader("Teams")
+    if money != "USD":
+        st.caption(f"Costs are in {money}; the catalogue's defaults are USD figures: convert or replace "
+                   "them.")  # fmt: skip
+    team_inputs(money, brief_evidence=big_view())
+    value_and_money(money)
+    if drawn is not None:
+        outputs(*drawn)
+
+
+def headline() -> Drawn | None:
+    """The four headline cards, spanning the page (readable from the back of a room); None when
+    the inputs do not make a scenario (the reason is shown instead)."""
     try:
-        scenario, _ = read_scenario(current_base(), *scenario_state.edited_lines(current_base()))
+        scenario, sizing = read_scenario(current_base(), *scenario_state.edited_lines(current_base()))
     except ValidationError as error:
         first = error.errors()[0]
         st.error(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
-        return
+        return None
     except ValueError as error:  # an edited line's number that cannot be read, by field
         st.error(str(error))
-        return
+        return None
     scenario_json, prices_json = scenario.model_dump_json(), prices.model_dump_json()
     scenario_state.set_headline_json(scenario_json)
     result, slot = cash_flows(scenario_json, prices_json), st.empty()
@@ -195,7 +209,9 @@ def headline() -> None:
     # this pause, and the browser draws them before the rest of the run arrives. Then the cards
     # again, with the NPV range (an empty's content is replaced in place).
     time.sleep(HEADLINE_SEND_S)
-    draw_headlines(slot, result, sensitivity_of(scenario_json, prices_json), big=big_view())
+    sensitivity = sensitivity_of(scenario_json, prices_json)
+    draw_headlines(slot, result, sensitivity, big=big_view())
+    return scenario, sizing, result, sensitivity
 
 
 def lines_checked(base: Scenario, agents: list[AgentLine] | None, benefit_rows: EditedRows,
@@ -211,15 +227,8 @@ def lines_checked(base: Scenario, agents: list[AgentLine] | None, benefit_rows: 
         st.rerun()
 
 
-@st.fragment(key=scenario_state.OUTPUTS_FRAGMENT)
-def outputs() -> None:
-    try:
-        scenario, sizing = read_scenario(current_base(), *scenario_state.edited_lines(current_base()))
-    except ValueError:  # pydantic's ValidationError included: the headline shows why
-        return
-    scenario_json, prices_json = scenario.model_dump_json(), prices.model_dump_json()
-    result = cash_flows(scenario_json, prices_json)
-    sensitivity = sensitivity_of(scenario_json, prices_json)
+def outputs(scenario: Scenario, sizing: RightSizing | None, result: ScenarioResult,
+            sensitivity: Sensitivity) -> None:  # fmt: skip
     scenario_state.set_session_scenario(scenario)
     sync_url(scenario)
     draw_outputs(scenario, result, sensitivity, big=big_view())
@@ -267,11 +276,12 @@ def draw_headlines(
     slot: DeltaGenerator, result: ScenarioResult, sensitivity: Sensitivity | None, big: bool
 ) -> None:
     """The four headline cards (the NPV range pending without ``sensitivity``), replacing the slot's."""
+    # One markdown per bordered column: half the elements of a container holding a heading and a
+    # caption, and the browser draws each element on every message batch of a move.
     with slot.container():
-        for col, h in zip(st.columns(4), headlines(result, sensitivity), strict=True):
-            with col.container(border=True):
-                st.markdown(f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}")
-                st.caption(h.sentence)
+        for col, h in zip(st.columns(4, border=True), headlines(result, sensitivity), strict=True):
+            heading = f"#### {h.label}\n## {h.value}" if big else f"##### {h.label}\n### {h.value}"
+            col.markdown(f"{heading}\n\n:gray[{h.sentence}]")
 
 
 def draw_agents(result: ScenarioResult, big: bool) -> None:
@@ -328,15 +338,9 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
     st.dataframe(result.monthly_frame().round(2), hide_index=True)
 
 
-headline()
-st.subheader("Teams")
-if money != "USD":
-    st.caption(f"Costs are in {money}; the catalogue's defaults are USD figures: convert or replace them.")
-team_inputs(money, brief_evidence=big_view())
-value_and_money(money)
+workspace()
 base = current_base()
 benefit_rows, cost_rows = finance_inputs(base, money)
 plan_and_usage()
 lines_checked(base, agent_lines_section(base, usage_dataset()), benefit_rows, cost_rows)
-outputs()
 comparison_panel(prices, big=big_view())

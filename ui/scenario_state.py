@@ -30,10 +30,10 @@ MEASURED_NOTES_KEY = "scn_measured_notes"
 ROLES_FROM_KEY = "scn_roles_from"
 TABLE_VERSION_KEY = "scn_roles_table_version"
 HEADLINE_JSON_KEY = "scn_headline_json"  # the scenario the headline cards were drawn from
-# Fragments an input's change reruns (by key): nothing else needs drawing again.
-HEADLINE_FRAGMENT = "scn_headline"
-OUTPUTS_FRAGMENT = "scn_outputs"
-ROLE_TABLE_FRAGMENT = "scn_role_table"
+# The fragment holding the headline, the team and money inputs and the outputs: a move of one of
+# its inputs reruns it alone, in one script run (see ``refresh_outputs`` for the inputs outside).
+WORKSPACE_FRAGMENT = "scn_workspace"
+ROLE_TAB_KEY = "scn_role_tab"  # the open role tab: only its inputs are drawn
 EDITED_LINES_KEY = "scn_edited_lines"  # the line tables' output in the last run, with its base
 
 # Agent lines, other benefit rows, other cost rows, as the page's tables returned them (None: the
@@ -101,10 +101,20 @@ def roles_from() -> str:
 
 
 def refresh_outputs() -> None:
-    """An input's ``on_change``: rerun the headline, the outputs and the role table only. The
-    input's new value is in the session already and the browser shows it: the inputs are not
-    drawn again, so a slider's move costs the figures it changes and nothing else."""
-    st.rerun([HEADLINE_FRAGMENT, ROLE_TABLE_FRAGMENT, OUTPUTS_FRAGMENT])
+    """``on_change`` of an input outside the workspace fragment (plan, finance convention): rerun
+    the workspace only; the inputs below it are not drawn again. Inputs inside the fragment need
+    no callback: their change reruns it directly, which saves the browser a second script run
+    (a keyed rerun from a callback ends the first run and starts another)."""
+    st.rerun(WORKSPACE_FRAGMENT)
+
+
+def keep_values(keys: list[str]) -> None:
+    """Keep the values of widgets not drawn in this run (a closed role tab's): Streamlit drops a
+    widget's state once a run no longer draws it, and the scenario reads every role's values.
+    Written back as session values, they survive and fill the widgets when drawn again."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def headline_json() -> str | None:

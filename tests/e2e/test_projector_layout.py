@@ -19,6 +19,7 @@ from e2ekit import (
     wait_for_script,
     wait_until_drawn,
 )
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -45,10 +46,11 @@ def test_role_inputs_are_readable_at_projector_sizes(
     widths = [s.bounding_box()["width"] for s in panel.locator('[data-testid="stSlider"]').all()]
     assert len(widths) == 4 and min(widths) >= MIN_SLIDER_PX, f"role sliders {widths} px wide at {size}"
 
-    # Another role is one click away.
+    # Another role is one click away (its inputs are drawn when its tab opens).
     page.get_by_role("tab", name="eDiscovery analyst").click()
     visible = page.locator('[data-testid="stSlider"]').filter(has_text="Time saved").locator("visible=true")
-    assert visible.count() == 1
+    expect(visible).to_have_count(1)
+    expect(page.get_by_role("tabpanel").locator("visible=true")).to_contain_text("KeyQL")
 
     # Evidence on demand, in full sentences.
     expander = (
@@ -63,7 +65,7 @@ def test_role_inputs_are_readable_at_projector_sizes(
 
     # Every role in one table.
     page.get_by_role("tab", name="All roles (table)").click()
-    table = page.locator('[data-testid="stDataFrame"]').locator("visible=true").first
+    table = page.get_by_role("tabpanel").locator("visible=true").locator('[data-testid="stDataFrame"]').first
     table.wait_for()
     scroll_to(page, table)
     assert table.bounding_box()["width"] >= 0.8 * page.viewport_size["width"] - 400

@@ -65,3 +65,34 @@ def test_a_slider_move_adds_one_history_entry_with_the_new_link(app_server: Serv
     wait_for_script(page)
     assert page.evaluate("history.length") == entries_before + 1
     assert page_errors(page) == []
+
+
+def test_a_role_slider_move_is_answered_in_one_script_run(app_server: Server, page: Any) -> None:
+    """The slider sits in the workspace fragment with the headline and the outputs, with no
+    callback: its move is one fragment run. (A keyed ``st.rerun`` from a callback first ends one
+    run and then starts another, and the browser redraws the whole page for each.)"""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    kinds: list[str] = []
+
+    def received(payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg()
+            message.ParseFromString(payload)
+            kinds.append(str(message.WhichOneof("type")))
+
+    page.on("websocket", lambda socket: socket.on("framereceived", received))
+    open_page(page, page_url(app_server.url, require_page("scenarios")))
+    wait_for_script(page)
+    before = realised_value(page)
+    kinds.clear()
+    slider = page.get_by_role("slider", name="Time saved on those tasks (%)").first
+    slider.focus()
+    slider.press("ArrowRight")
+    page.wait_for_function(
+        "before => !document.querySelector('[data-testid=\"stMain\"]').innerText.includes(before)", arg=before
+    )
+    wait_for_script(page)
+    assert kinds.count("new_session") == 1, kinds
+    assert kinds.count("script_finished") == 1, kinds
+    assert "delta" in kinds and page_errors(page) == []
