@@ -96,3 +96,25 @@ def test_a_role_slider_move_is_answered_in_one_script_run(app_server: Server, pa
     assert kinds.count("new_session") == 1, kinds
     assert kinds.count("script_finished") == 1, kinds
     assert "delta" in kinds and page_errors(page) == []
+
+
+def test_an_input_below_the_workspace_moves_the_headline(app_server: Server, page: Any) -> None:
+    """The plan inputs sit below the outputs, outside the workspace fragment: their callback
+    reruns the fragment, so the cost headline follows them."""
+    open_page(page, page_url(app_server.url, require_page("scenarios")))
+    wait_for_script(page)
+    main = page.locator('[data-testid="stMain"]')
+    cost_before = re.search(r"Cost\s*\n\s*(\S[^\n]*)", main.inner_text())
+    assert cost_before
+    page.get_by_text("Capacity plan and usage per person").click()
+    field = page.get_by_label("Provisioned SCUs (24x7)")
+    field.fill("5")
+    field.press("Enter")
+    page.wait_for_function(
+        "before => !document.querySelector('[data-testid=\"stMain\"]').innerText.includes(before)",
+        arg=f"Cost\n{cost_before.group(1)}",
+    )
+    wait_for_script(page)
+    cost_after = re.search(r"Cost\s*\n\s*(\S[^\n]*)", main.inner_text())
+    assert cost_after and cost_after.group(1) != cost_before.group(1)
+    assert page_errors(page) == []
