@@ -76,8 +76,8 @@ def _page_rows() -> list[BenchRow]:
     values = itertools.cycle([v / 2 for v in range(20, 80)])
 
     def moves(repeats: int = 9, warmup: int = 2) -> float:
-        """Median ms of a slider move: the keyed rerun of the headline, role table and outputs
-        that the slider's callback asks for (an untimed plain run first draws the slider again)."""
+        """Median ms of a slider move as AppTest runs it: the whole page (AppTest does not run a
+        widget's fragment alone; the browser row times that) after an untimed plain run."""
         times = []
         for i in range(warmup + repeats):
             at.run()
@@ -104,8 +104,8 @@ def _page_rows() -> list[BenchRow]:
             target="no visible wait (< 500 ms)",
             baseline_name="rerun, nothing changed",
             baseline_ms=idle,
-            notes="the slider reruns the headline, role table and outputs (keyed fragments), "
-            "against a whole-page rerun",
+            notes="AppTest reruns the whole page for a move (in a browser the move reruns the "
+            "workspace fragment alone), against the same rerun with nothing changed",
         ),
         BenchRow(
             "scenarios page: slider move, analyst view (AppTest)",
