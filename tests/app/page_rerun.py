@@ -1,9 +1,9 @@
-"""A scenario input's change reruns only the workspace fragment (headline, team and money
-inputs, outputs), and only the open role tab is drawn.
+"""Helpers for the Value scenarios page's partial reruns in AppTest.
 
-The browser keeps showing the rest of the page; AppTest's element tree then holds only what that
-rerun drew. ``whole_page`` runs the script again without a change, so the next step can find the
-page's other widgets; ``open_role_tab`` switches the role tabs as a click would.
+An input below the workspace fragment (the plan, the finance convention) reruns only that
+fragment from its callback; AppTest's element tree then holds only what that rerun drew.
+``whole_page`` runs the script again without a change, so the next step can find the page's other
+widgets. Only the open role tab is drawn; ``open_role_tab`` switches tabs as a click would.
 """
 
 from __future__ import annotations
