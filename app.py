@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.case_bar import case_bar
 from ui.query_state import restore_scenario_from_url
 from ui.sidebar import shared_sidebar
 from ui.sign_in import require_sign_in
@@ -20,4 +21,5 @@ pages = [
 page = st.navigation(pages)
 shared_sidebar()
 restore_scenario_from_url()
+case_bar()
 page.run()

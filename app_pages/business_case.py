@@ -11,63 +11,61 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from copilot_roi.business.bundle import HTML_NAME, MIME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, scenario_json
+from copilot_roi.business.bundle import CASE_NAME, HTML_NAME, MIME, PPTX_NAME, XLSX_NAME, case_file
 from copilot_roi.business.case import BusinessCase, build_case, evidence_authors
 from copilot_roi.business.html import html_bytes
 from copilot_roi.business.pptx import deck_bytes
 from copilot_roi.business.share_link import left_out, link_sentence
 from copilot_roi.business.xlsx import workbook_bytes
+from copilot_roi.case import MAX_NAME_CHARS, Case, is_case_file, open_case, price_book_changes, repriced
 from copilot_roi.charts import value_charts
 from copilot_roi.cli.errors import describe_validation_error
-from copilot_roi.pricebook import Prices, load_price_book
+from copilot_roi.pricebook import load_price_book
 from copilot_roi.usage import UsageDataset
-from copilot_roi.value.calibration import calibrate_from_usage
+from copilot_roi.usage.chargeback import Roster
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
-from copilot_roi.value.workshop import money, overrides_from_prices
-from ui import compare_state
+from copilot_roi.value.workshop import money
+from ui import case_state, compare_state, scenario_state
 from ui.compare_panel import comparison_section, named_json
 from ui.finance_inputs import business_case_finance, draw_finance_figures
-from ui.query_state import clear_url, show_link_problems, sync_url, use_scenario
-from ui.scenario_state import session_scenario
+from ui.query_state import clear_url, reset_scenario, show_link_problems, sync_url
 from ui.sidebar import current_prices, pseudonymise_on
 from ui.usage_state import alias_key
 
-MAX_SCENARIO_UPLOAD_BYTES = 1_000_000
 VERDICT_BOX = {"Proceed": st.success, "Proceed with a measured pilot": st.info}
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner="Building the business case...")
 def business_case(
+    record_json: str,
     scenario_json_text: str,
-    prices_json: str,
     prepared_on: dt.date,
     pseudonymise: bool,
-    usage_fingerprint: str,
+    data_key: str,
     _usage: UsageDataset | None,
+    _roster: Roster | None,
     _alias_key: bytes,
     compared_json: str = "[]",
 ) -> BusinessCase:
+    record = Case.model_validate_json(record_json)
     compared = [(name, Scenario.model_validate_json(s)) for name, s in json.loads(compared_json)]
     return build_case(
         Scenario.model_validate_json(scenario_json_text),
-        Prices.model_validate_json(prices_json),
+        record.prices(),
         _usage,
         prepared_on=prepared_on,
         pseudonymise=pseudonymise,
         pseudonym_key=_alias_key,
+        roster=_roster,
         compared=compared,
+        price_book=record.price_book,
+        record=record,
     )
 
 
-def fingerprint(usage: UsageDataset | None) -> str:
-    if usage is None:
-        return ""
-    q = usage.quality
-    return f"{q.rows_used}|{q.first}|{q.last}|{usage.total_units:.6f}|{[f.file_name for f in q.files]}"
-
-
-def load_uploaded_scenario() -> None:
+def load_uploaded_case() -> None:
+    """``on_change`` of the loader: a case.json replaces the case; a scenario.json its scenario."""
     upload = st.session_state.get("bc_load")
     if upload is None:
         return
@@ -76,84 +74,118 @@ def load_uploaded_scenario() -> None:
     if st.session_state.get("bc_loaded_digest") == digest:
         return
     st.session_state["bc_loaded_digest"] = digest
-    if len(data) > MAX_SCENARIO_UPLOAD_BYTES:
-        st.session_state["bc_load_error"] = "That file is too large to be a scenario (limit 1 MB)."
-        return
     try:
-        loaded = Scenario.model_validate_json(data)
+        loaded = open_case(data)
     except ValidationError as error:
         # Field names can come from the file: keep markdown link and emphasis syntax out of them.
         reason = re.sub(r"[\[\]()`*#!<>{}|~\\]", " ", describe_validation_error(error))[:300]
-        st.session_state["bc_load_error"] = f"Not a valid scenario: {reason}"
+        st.session_state["bc_load_error"] = f"Not a valid case or scenario: {reason}"
+        return
+    except ValueError as error:
+        st.session_state["bc_load_error"] = f"Not a valid case or scenario: {str(error)[:300]}"
         return
     st.session_state.pop("bc_load_error", None)
-    use_scenario(loaded)
-    st.session_state["bc_loaded_note"] = "Scenario loaded; the Value scenarios page now shows it."
+    current = case_state.case()
+    if not is_case_file(data):  # an older scenario.json: its scenario (and plan) in today's case
+        case_state.replace_case(current.with_scenario(loaded.scenario))
+        case_state.notice("Scenario loaded (with its plan and prices); every page now shows it.")
+        return
+    # The data stays what this session has loaded: the case says which files it was built on.
+    notes = ["Case loaded; every page now shows it."]
+    if loaded.usage != current.usage:
+        wanted = ", ".join(f.file_name for f in loaded.usage.files) if loaded.usage else "no usage export"
+        notes.append(f"It was built on {wanted}: load the same files on Usage analytics to reproduce it.")
+    if loaded.roster != current.roster:
+        notes.append("It was built with " + (f"the roster {loaded.roster.file_name}" if loaded.roster
+                     else "no roster") + ": load it on Chargeback to reproduce it.")  # fmt: skip
+    case_state.replace_case(loaded.model_copy(update={"usage": current.usage, "roster": current.roster}))
+    case_state.notice(" ".join(notes))
 
 
 def reset() -> None:
-    use_scenario(None)
+    reset_scenario()
     for key in [k for k in st.session_state if str(k).startswith(("scn_", "bc_"))]:
         del st.session_state[key]
     clear_url()
 
 
+def reprice() -> None:
+    case_state.set_case(repriced(case_state.case()))
+
+
+def set_calibration() -> None:
+    current = case_state.case()
+    case_state.set_case(
+        current.model_copy(update={"calibrate_from_usage": bool(st.session_state["bc_calibrate"])})
+    )
+
+
+def set_names() -> None:
+    current = case_state.case()
+    names = {
+        "customer_name": str(st.session_state.get("bc_customer") or "").strip()[:MAX_NAME_CHARS],
+        "partner_name": str(st.session_state.get("bc_partner") or "").strip()[:MAX_NAME_CHARS],
+    }
+    case_state.set_case(current.model_copy(update=names))
+
+
 st.title("Business case")
 show_link_problems()
-scenario = session_scenario()
-if scenario is None:
-    scenario = scenario_template("expected")
-    st.info(
-        "No scenario from the Value scenarios page yet: this is the expected template. "
-        "Adjust it there, or load a saved scenario below."
-    )
-prices = current_prices()
-# The exported scenario carries the sidebar's prices, so `copilot-roi report` on the saved JSON
-# gives the same numbers as this page.
-scenario = scenario.model_copy(update={"prices": overrides_from_prices(prices, load_price_book())})
-usage = st.session_state.get("usage_dataset")
-usage = usage if isinstance(usage, UsageDataset) else None
-pseudonymise = pseudonymise_on()
-if usage is not None and st.toggle(
-    "Measure SCUs per person from the loaded usage export",
-    value=True,
-    key="bc_calibrate",
-    help="One story per case: with an export loaded, demand per person is measured from it "
-    "(users mapped to roles by the Chargeback page's roster and rules, else the plugin rules).",
-):
-    if scenario.capacity.usage_source != "usage":
-        calibration = calibrate_from_usage(
-            scenario, usage, st.session_state.get("usage_roster"), st.session_state.get("usage_role_rules")
+record = case_state.case()
+if changes := price_book_changes(record.price_book, load_price_book()):
+    with st.container(border=True):
+        st.warning(
+            "This case was priced under another price book than today's; its figures stay as priced "
+            "until you re-price it. What changed: " + "; ".join(changes) + "."
         )
-        scenario, measured = calibration.scenario, calibration.measurement
+        st.button("Re-price under today's book", key="bc_reprice", on_click=reprice, icon=":material/sync:")
+template = scenario_template("expected")
+if record.scenario.model_copy(update={"capacity": template.capacity, "prices": template.prices}) == template:
+    st.info(
+        "The case's scenario is the expected template: adjust it on Value scenarios, or open a saved "
+        "case below."
+    )
+usage = case_state.usage()
+scenario, measured = case_state.effective()
+prices = current_prices()
+pseudonymise = pseudonymise_on()
+if usage is not None:
+    case_state.fill_widgets({"bc_calibrate": record.calibrate_from_usage})
+    st.toggle(
+        "Measure SCUs per person from the loaded usage export",
+        key="bc_calibrate",
+        on_change=set_calibration,
+        help="The case's choice, the same on every page: demand per person measured from the export "
+        "(users mapped to roles by the roster, then the Chargeback rules).",
+    )
+    if measured is not None:
         st.caption(
             f"Measured from the usage (roles by {measured.roles_from}): " + "; ".join(measured.notes)
             if measured.scu_per_person_month
             else "No role could be measured from the loaded usage: SCUs per person stay estimates."
         )
-    else:
-        st.caption("SCUs per person were measured on the Value scenarios page: " + ", ".join(
-            scenario.capacity.measured_roles))  # fmt: skip
-st.session_state["bc_exported_scenario"] = scenario
 
-business_case_finance(scenario)
+business_case_finance(scenario_state.session_scenario())
+case_state.fill_widgets({"bc_customer": record.customer_name, "bc_partner": record.partner_name})
 names = st.columns(2)
-customer = names[0].text_input("Customer name", key="bc_customer", max_chars=120)
-partner = names[1].text_input("Partner name", key="bc_partner", max_chars=120)
+names[0].text_input("Customer name", key="bc_customer", max_chars=MAX_NAME_CHARS, on_change=set_names)
+names[1].text_input("Partner name", key="bc_partner", max_chars=MAX_NAME_CHARS, on_change=set_names)
+record = case_state.case()
 saved = compare_state.saved()
 case = business_case(
+    record.model_copy(update={"customer_name": "", "partner_name": ""}).model_dump_json(),
     scenario.model_dump_json(),
-    prices.model_dump_json(),
     dt.date.today(),
     pseudonymise,
-    fingerprint(usage),
+    f"{id(usage)}|{id(case_state.roster())}",
     usage,
+    case_state.roster(),
     alias_key(),
     named_json(saved) if len(saved) > 1 else "[]",
 )
 # Names only label the files: typing them must not recompute the case.
-case = dataclasses.replace(case, customer_name=customer.strip(), partner_name=partner.strip())
-sync_url(scenario)
+case = dataclasses.replace(case, customer_name=record.customer_name, partner_name=record.partner_name)
+sync_url(record.scenario)
 r, c = case.result, case.prices.currency
 
 VERDICT_BOX.get(case.verdict, st.warning)(case.recommendation)
@@ -233,7 +265,7 @@ downloads = (
     ("Spreadsheet (XLSX)", XLSX_NAME, workbook_bytes, ":material/table:"),
     ("Deck (PPTX)", PPTX_NAME, deck_bytes, ":material/slideshow:"),
     ("One-pager (HTML)", HTML_NAME, html_bytes, ":material/article:"),
-    ("Scenario (JSON)", SCENARIO_NAME, scenario_json, ":material/data_object:"),
+    ("Case (JSON)", CASE_NAME, case_file, ":material/data_object:"),
 )
 for col, (label, name, render, icon) in zip(d, downloads, strict=True):
     col.download_button(
@@ -241,11 +273,13 @@ for col, (label, name, render, icon) in zip(d, downloads, strict=True):
         icon=icon, on_click="ignore",
     )  # fmt: skip
 
-st.subheader("Portable scenario")
+st.subheader("The case file")
 p = st.columns([3, 1])
 p[0].file_uploader(
-    "Load a saved scenario (JSON)", type=["json"], key="bc_load", on_change=load_uploaded_scenario,
-    help="A scenario.json saved from this page or written by `copilot-roi scenario-template`.",
+    "Open a saved case (case.json) or scenario (scenario.json)", type=["json"], key="bc_load",
+    on_change=load_uploaded_case, max_upload_size=2,
+    help="A case.json saved from this page or written by `copilot-roi report`; a scenario.json "
+    "from an earlier version or `copilot-roi scenario-template`.",
 )  # fmt: skip
 if st.session_state.get("bc_load_error"):
     st.error(st.session_state["bc_load_error"])
@@ -256,6 +290,6 @@ p[1].button(
     on_click=reset,
     key="bc_reset",
     icon=":material/restart_alt:",
-    help="Back to the expected template.",
+    help="Back to the expected template (the plan, prices, names and loaded data stay).",
 )
-st.caption(link_sentence(left_out(scenario)))
+st.caption(link_sentence(left_out(record.scenario)))

@@ -4,18 +4,25 @@ import pandas as pd
 import streamlit as st
 
 from copilot_roi.estimate import build_profile
+from ui import case_state
 from ui.capacity_landing import capacity_view_for
 from ui.estimate_state import usage_assumptions
 from ui.handoff_downloads import handoff_downloads
-from ui.plan_inputs import TIMEZONES, allow_off_hours_deletion, off_hours_deletion_notice, plan_inputs
+from ui.plan_inputs import (
+    TIMEZONES,
+    allow_off_hours_deletion,
+    off_hours_deletion_notice,
+    plan_inputs,
+    use_plan_button,
+)
 from ui.sidebar import current_prices
-from ui.usage_state import DATASET_KEY, current_dataset
+from ui.usage_state import current_dataset
 
 st.title("Capacity & cost")
 prices = current_prices()
 money = prices.currency
 
-uploaded = st.session_state.get(DATASET_KEY) is not None
+uploaded = case_state.usage() is not None
 sources = ["Estimate from assumptions", "Usage export"]
 c1, c2 = st.columns([2, 1])
 source = c1.radio(
@@ -24,9 +31,15 @@ source = c1.radio(
     horizontal=True,
     key="cap_source",
     index=1 if uploaded else 0,
-    help="The usage export is the one loaded on the Usage page (the bundled sample until you upload).",
+    help="The usage export loaded on Usage analytics (the bundled sample until you load one).",
 )
-timezone = c2.selectbox("Time zone", TIMEZONES, key="cap_tz")
+# The picker opens on the zone of the case's schedule, when it has one, so drawing never moves it.
+schedule = case_state.plan().schedule
+zones = TIMEZONES if schedule is None or schedule.timezone in TIMEZONES else (*TIMEZONES, schedule.timezone)
+if schedule is not None:
+    case_state.fill_widgets({"cap_tz": schedule.timezone})
+timezone = c2.selectbox("Time zone", zones, key="cap_tz")
+plan_timezone = timezone
 
 inputs = None
 if source == "Usage export":
@@ -47,8 +60,8 @@ else:
         "assumptions above. Every figure is an assumption until an export is uploaded."
     )
 
-st.subheader("Your plan")
-plan = plan_inputs("cap_plan", timezone)
+st.subheader("The case's plan")
+plan = plan_inputs(plan_timezone)
 if plan is None:
     st.stop()
 # The plan's figures sit above the right-sizing inputs but need them (both come from one view):
@@ -96,11 +109,13 @@ r = st.columns(3)
 r[0].metric(
     "Recommended",
     f"{rec.total_cost:,.0f} {money}",
-    f"{rec.total_cost - t.total_cost:+,.0f} vs your plan",
+    f"{rec.total_cost - t.total_cost:+,.0f} vs the case's plan",
     delta_color="inverse",
 )
 r[0].markdown(f"**{rec.description}**")
-r[1].metric("Your plan", f"{t.total_cost:,.0f} {money}")
+with r[0]:
+    use_plan_button(rec.plan, key="cap_use_recommended")
+r[1].metric("The case's plan", f"{t.total_cost:,.0f} {money}")
 r[1].markdown(plan.describe())
 r[2].metric("24x7 at peak (calculator baseline)", f"{opt.baseline.total_cost:,.0f} {money}")
 r[2].markdown(opt.baseline.description)
@@ -127,4 +142,4 @@ st.table(
 st.vega_lite_chart(spec=view.monthly_chart, width="stretch")
 st.vega_lite_chart(spec=view.level_chart, width="stretch")
 st.vega_lite_chart(spec=view.hour_of_week_chart, width="stretch")
-handoff_downloads("cap", {"Recommended": rec.plan, "Your plan": plan}, prices, series)
+handoff_downloads("cap", {"Recommended": rec.plan, "The case's plan": plan}, prices, series)

@@ -5,53 +5,83 @@ import streamlit as st
 from pydantic import ValidationError
 
 from copilot_roi.billing import bill
+from copilot_roi.case import FileIdentity
 from copilot_roi.charts.usage_charts import chargeback_figure
-from copilot_roi.plans import CapacityPlan
 from copilot_roi.usage import UntrustedFileError
 from copilot_roi.usage.chargeback import (
-    DEFAULT_RULES,
     ROLE_LABELS,
     RoleRule,
     chargeback,
     chargeback_csv,
     read_roster,
 )
+from ui import case_state
 from ui.sidebar import current_prices, pseudonymise_on
 from ui.tables import show_table
-from ui.usage_state import SAMPLE_DIR, SAMPLE_FILES, current_dataset, plain, shown_names, shown_sources
+from ui.usage_state import (
+    SAMPLE_DIR,
+    SAMPLE_ROSTER,
+    current_dataset,
+    is_sample,
+    plain,
+    shown_names,
+    shown_sources,
+)
 
 st.title("Chargeback by role")
 prices = current_prices()
 dataset = current_dataset()
-using_sample = [f.file_name for f in dataset.quality.files] == list(SAMPLE_FILES)
+sample = is_sample(dataset)
 st.caption(
     f"Usage: {dataset.quality.rows_used:,} rows from {shown_sources(dataset)} (change it on Usage analytics)."
 )
 
+
+def clear_roster() -> None:
+    case_state.set_roster(None, None)
+    # A new uploader key empties the uploader, which would otherwise load the file again.
+    st.session_state["cb_roster_version"] = int(st.session_state.get("cb_roster_version", 0)) + 1
+
+
 upload = st.file_uploader(
     "Roster (CSV: user, role, optional team and seniority)",
     type=["csv"],
-    key="cb_roster",
-    help=f"Roles: {', '.join(k for k in ROLE_LABELS if k != 'unassigned')}.",
+    key=f"cb_roster_{int(st.session_state.get('cb_roster_version', 0))}",
+    help=f"Roles: {', '.join(k for k in ROLE_LABELS if k != 'unassigned')}. The roster stays in this "
+    "session's memory and maps users to roles on every page (and in the value case's calibration).",
 )
-roster = None
 try:
     if upload is not None:
-        roster = read_roster(upload.name, upload.getvalue())
-    elif using_sample:
-        roster = read_roster("roster.csv", (SAMPLE_DIR / "roster.csv").read_bytes())
-        st.info("Using the bundled sample roster. Upload yours above.")
+        data = upload.getvalue()
+        identity = FileIdentity.of(upload.name, data)
+        if identity != case_state.case().roster or case_state.roster() is None:
+            case_state.set_roster(read_roster(upload.name, data), identity)
 except UntrustedFileError as error:
     st.error(f"Roster not used: {plain(error)}")
+roster = case_state.roster()
+if roster is not None:
+    kept = case_state.case().roster
+    c1, c2 = st.columns([3, 1])
+    c1.caption(
+        f"Roster loaded: {plain(kept.file_name if kept else 'roster')}, {len(roster.entries):,} people."
+    )
+    c2.button("Clear the roster", key="cb_clear_roster", on_click=clear_roster)
+elif sample:
+    roster = read_roster(SAMPLE_ROSTER, (SAMPLE_DIR / SAMPLE_ROSTER).read_bytes())
+    st.info("Using the bundled sample roster with the sample usage. Upload yours above.")
 if roster is not None and roster.rejections:
     st.warning(
         f"{len(roster.rejections)} roster rows were not used: "
         + plain("; ".join(f"row {row}: {why}" for row, why in roster.rejections[:10]))
     )
 
+# The editor's starting rows are the case's rules when it is first drawn; its edits then apply
+# on top of those rows (a new base under live edits would apply them twice).
+if "cb_rules" not in st.session_state or "cb_rules_base" not in st.session_state:
+    st.session_state["cb_rules_base"] = case_state.case().role_rules
 with st.expander("Rules for users not in the roster (first match wins)", expanded=roster is None):
     edited = st.data_editor(
-        pd.DataFrame([r.model_dump() for r in DEFAULT_RULES]),
+        pd.DataFrame([r.model_dump() for r in st.session_state["cb_rules_base"]]),
         num_rows="dynamic",
         key="cb_rules",
         column_config={
@@ -67,23 +97,18 @@ for number, row in enumerate(edited.to_dict("records"), start=1):
         rules.append(RoleRule(**{k: row.get(k) for k in ("field", "contains", "role")}))
     except ValidationError as error:
         st.warning(f"Rule {number} ignored: {plain(error.errors()[0]['msg'])}")
+if tuple(rules) != case_state.case().role_rules:
+    case_state.set_case(case_state.case().model_copy(update={"role_rules": tuple(rules)}))
 
-level = st.number_input(
-    "Provisioned SCUs (the cost per SCU is this plan's blended cost, unlimited overage)",
-    0,
-    100,
-    3,
-    key="cb_level",
-)
-totals = bill(dataset.hourly, CapacityPlan(provisioned_scu=level, overage="unlimited"), prices).totals
+plan = case_state.plan()
+totals = bill(dataset.hourly, plan, prices).totals
 cost_per_scu = totals.total_cost / totals.consumed_units if totals.consumed_units else 0.0
 st.caption(
-    f"{totals.total_cost:,.0f} {prices.currency} for {totals.consumed_units:,.1f} SCUs: "
+    f"Priced on the case's plan ({plan.describe()}; change it on Capacity & cost): "
+    f"{totals.total_cost:,.0f} {prices.currency} for {totals.consumed_units:,.1f} SCUs, "
     f"{cost_per_scu:,.2f} {prices.currency} per SCU used."
 )
 result = chargeback(dataset.frame, roster, cost_per_scu, prices.currency, tuple(rules))
-# The value scenarios calibrate per-role usage with the same mapping (this session only).
-st.session_state.update(usage_roster=roster, usage_role_rules=tuple(rules))
 names = shown_names(sorted(set(result.by_user["user"])))
 
 k = st.columns(3)

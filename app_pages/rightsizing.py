@@ -7,7 +7,7 @@ from copilot_roi.charts.usage_charts import burn_down_figure, plan_comparison_fi
 from copilot_roi.usage.burndown import pool_burn_down, pool_forecast
 from copilot_roi.usage.rightsizing import right_size
 from ui.handoff_downloads import handoff_downloads
-from ui.plan_inputs import allow_off_hours_deletion, off_hours_deletion_notice, plan_inputs
+from ui.plan_inputs import allow_off_hours_deletion, off_hours_deletion_notice, plan_inputs, use_plan_button
 from ui.sidebar import current_prices
 from ui.usage_state import current_dataset, shown_sources
 
@@ -34,8 +34,8 @@ st.caption(
     "it started. Change the data on Usage analytics."
 )
 
-st.subheader("Your current plan")
-plan = plan_inputs("rs_plan", dataset.quality.timezone)
+st.subheader("The case's plan")
+plan = plan_inputs(None)
 if plan is None:
     st.stop()
 c1, c2, c3 = st.columns(3)
@@ -52,9 +52,10 @@ assert current is not None
 
 st.subheader("Recommendation")
 st.success(f"**{best.description}**")
+use_plan_button(best.plan, key="rs_use_recommended")
 k = st.columns(4)
 k[0].metric("Recommended plan", f"{best.total_cost:,.0f} {money}")
-k[1].metric("Current plan", f"{current.total_cost:,.0f} {money}")
+k[1].metric("Current plan", f"{current.total_cost:,.0f} {money}", help="The case's plan, at this growth.")
 saving = sizing.saving or 0.0
 k[2].metric(
     "Saving",

@@ -9,12 +9,10 @@ from streamlit.delta_generator import DeltaGenerator
 
 from copilot_roi.business.share_link import left_out, link_sentence
 from copilot_roi.charts import value_charts as charts
-from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan
-from copilot_roi.pricebook import Prices, load_price_book
-from copilot_roi.usage import UsageDataset
+from copilot_roi.pricebook import Prices
 from copilot_roi.value.agent_table import per_run_table
 from copilot_roi.value.bounds import field_bounds, percent_bounds
-from copilot_roi.value.calibration import measure_usage
+from copilot_roi.value.calibration import UsageMeasurement
 from copilot_roi.value.catalogue import ROLE_IDS, load_catalogue
 from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
 from copilot_roi.value.finance_inputs import with_finance
@@ -26,34 +24,35 @@ from copilot_roi.value.workshop import (
     break_even_sentence,
     headlines,
     measured_summary,
-    overrides_from_prices,
     role_key,
     scenario_from_values,
 )
-from ui import scenario_state
+from ui import case_state, scenario_state
 from ui.agent_lines_editor import agent_lines_section
 from ui.compare_panel import comparison_panel
 from ui.finance_inputs import EditedRows, draw_finance_figures, finance_inputs
+from ui.plan_inputs import plan_inputs, use_plan_button
 from ui.query_state import show_link_problems, sync_url
 from ui.role_inputs import team_inputs
 from ui.sidebar import current_prices
 from ui.tables import show_table
-from ui.usage_state import DATASET_KEY
 
 # Long enough for the server to send the headline cards (a few ms of its event loop), short
 # against a rerun; measured in tests/bench/bench_speed.py.
 HEADLINE_SEND_S = 0.02
 REFRESH = scenario_state.refresh_outputs  # on_change of an input outside the workspace fragment
 PRESETS = {"Pessimistic": "low", "Expected": "expected", "Optimistic": "high"}
-OVERAGE = {"none": "Off (throttle)", "unlimited": "Unlimited", "capped": "Capped"}
 
 
 def apply_preset() -> None:
     preset = PRESETS[st.session_state.get(scenario_state.PRESET_KEY) or "Expected"]
     template = scenario_template(preset)  # type: ignore[arg-type]
     current = scenario_state.session_scenario()
-    if current is not None and current.agents:  # agent lines are the customer's, not a preset's
-        template = template.model_copy(update={"agents": current.agents})
+    # The plan, the prices and the agent lines are the customer's, not a preset's.
+    capacity = template.capacity.model_copy(update={"plan": current.capacity.plan})
+    template = template.model_copy(
+        update={"capacity": capacity, "agents": current.agents, "prices": current.prices}
+    )
     scenario_state.show(template)
 
 
@@ -75,56 +74,34 @@ def right_sized(scenario_json: str, prices_json: str) -> RightSizing:
     return right_size(scenario, prices)
 
 
-def usage_dataset() -> UsageDataset | None:
-    dataset = st.session_state.get(DATASET_KEY)
-    return dataset if isinstance(dataset, UsageDataset) else None
-
-
 def apply_calibration() -> None:
-    dataset, base = usage_dataset(), scenario_state.base()
-    if scenario_state.calibrating() and dataset is not None:
-        # The roster and rules set on the Chargeback page, when it has run in this session.
-        calibration = measure_usage(
-            dataset.frame,
-            dataset.hourly.hours,
-            st.session_state.get("usage_roster"),
-            st.session_state.get("usage_role_rules"),
-        )
-        scenario_state.set_calibration(calibration)
-        st.session_state.update({role_key(r, "scu"): v for r, v in calibration.scu_per_person_month.items()})
-        scenario_state.set_plan_mode("Right-size for this demand")
-    elif base is not None:
-        scenario_state.set_calibration(None)
-        scenario_state.set_plan_mode("As set here")
-        st.session_state.update(
-            {role_key(r, "scu"): v for r, v in base.capacity.scu_per_person_month.items()}
-        )
+    """``on_change`` of the calibration switch: the case's choice, then the outputs again."""
+    scenario_state.set_calibrating(bool(st.session_state.get(scenario_state.CALIBRATE_KEY)))
+    REFRESH()
 
 
-def plan_and_usage() -> None:
-    with st.expander("Capacity plan and usage per person", expanded=scenario_state.calibrating()):
-        if usage_dataset() is not None:
-            st.toggle("Use SCUs per person measured in the usage export, and size the plan on them",
-                      key=scenario_state.CALIBRATE_KEY, on_change=apply_calibration)  # fmt: skip
-        st.radio("Plan", scenario_state.PLAN_MODES, key=scenario_state.PLAN_MODE_KEY, horizontal=True,
-                 on_change=REFRESH)  # fmt: skip
-        a, b, c, d = st.columns(4)
-        a.number_input(
-            "Provisioned SCUs (24x7)", 0, MAX_PROVISIONED_SCU, key="scn_plan_scu", on_change=REFRESH
-        )
-        b.selectbox("Overage", list(OVERAGE), format_func=lambda mode: OVERAGE[mode], key="scn_plan_overage",
-                    on_change=REFRESH)  # fmt: skip
-        cap_high = field_bounds(CapacityPlan, "overage_cap_scu_per_hour")[1]
-        c.number_input("Overage cap (SCU/hour)", 0.1, cap_high, key="scn_plan_cap", on_change=REFRESH)
-        e5_low, e5_high = field_bounds(CapacityPlan, "e5_licences")
-        d.number_input(
-            "E5/E7 licences", int(e5_low), int(e5_high), step=100, key="scn_plan_e5", on_change=REFRESH
-        )
-        st.caption("SCUs per person per month at full adoption (assumptions unless measured):")
-        scu_low, scu_high = field_bounds(CapacitySizing, "scu_per_person_month")
-        columns = [*st.columns(4), *st.columns(4)]
-        for col, role_id in zip(columns, ROLE_IDS, strict=False):
-            label = load_catalogue().roles[role_id].label
+def plan_and_usage(measured: dict[str, float]) -> None:
+    """The case's plan, the calibration switch and SCUs per person (measured ones shown, not edited)."""
+    st.subheader("Capacity plan and usage per person")
+    if case_state.usage() is not None:
+        case_state.fill_widgets({scenario_state.CALIBRATE_KEY: case_state.case().calibrate_from_usage})
+        st.toggle("Measure SCUs per person from the loaded usage export (every page and file uses this)",
+                  key=scenario_state.CALIBRATE_KEY, on_change=apply_calibration)  # fmt: skip
+    else:
+        st.caption("SCUs per person are estimates: load a usage export on Usage analytics to measure them.")
+    plan_inputs(None, on_change=REFRESH)
+    st.toggle("Compare purchasable plans by NPV", key=scenario_state.RIGHT_SIZE_KEY, on_change=REFRESH,
+              help="Price every purchasable plan on this demand; pick one as the case's plan.")  # fmt: skip
+    st.caption("SCUs per person per month at full adoption (assumptions unless measured):")
+    scu_low, scu_high = field_bounds(CapacitySizing, "scu_per_person_month")
+    rows = -(-len(ROLE_IDS) // 4)  # every role gets a place, four to a row
+    columns = [column for _ in range(rows) for column in st.columns(4)]
+    for col, role_id in zip(columns, ROLE_IDS, strict=False):
+        label = load_catalogue().roles[role_id].label
+        if role_id in measured:
+            col.metric(label, f"{measured[role_id]:,.2f}", "measured", delta_color="off")
+            scenario_state.keep_values([role_key(role_id, "scu")])
+        else:
             col.number_input(label, scu_low, scu_high, key=role_key(role_id, "scu"), on_change=REFRESH)
 
 
@@ -150,7 +127,7 @@ show_link_problems()
 prices = current_prices()
 money = prices.currency
 if scenario_state.needs_filling():
-    scenario_state.show(scenario_state.session_scenario() or scenario_template("expected"))
+    scenario_state.show(scenario_state.session_scenario())
 
 
 top = st.columns([3, 2, 2])
@@ -168,7 +145,9 @@ def current_base() -> Scenario:
     return scenario_state.base() or scenario_template("expected")
 
 
-Drawn = tuple[Scenario, RightSizing | None, ScenarioResult, Sensitivity]
+# The scenario as set, as computed (measured from usage when the case says so), what was measured,
+# the right-sizing when shown, the result and its sensitivity.
+Drawn = tuple[Scenario, Scenario, UsageMeasurement | None, RightSizing | None, ScenarioResult, Sensitivity]
 
 
 @st.fragment(key=scenario_state.WORKSPACE_FRAGMENT)
@@ -193,7 +172,7 @@ def headline() -> Drawn | None:
     """The four headline cards, spanning the page (readable from the back of a room); None when
     the inputs do not make a scenario (the reason is shown instead)."""
     try:
-        scenario, sizing = read_scenario(current_base(), *scenario_state.edited_lines(current_base()))
+        scenario = read_scenario(current_base(), *scenario_state.edited_lines(current_base()))
     except ValidationError as error:
         first = error.errors()[0]
         st.error(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
@@ -201,8 +180,9 @@ def headline() -> Drawn | None:
     except ValueError as error:  # an edited line's number that cannot be read, by field
         st.error(str(error))
         return None
-    scenario_json, prices_json = scenario.model_dump_json(), prices.model_dump_json()
-    scenario_state.set_headline_json(scenario_json)
+    scenario_state.set_headline_json(scenario.model_dump_json())
+    computed, measurement = case_state.effective(scenario)
+    scenario_json, prices_json = computed.model_dump_json(), prices.model_dump_json()
     result, slot = cash_flows(scenario_json, prices_json), st.empty()
     draw_headlines(slot, result, None, big=big_view())
     # The cards go out before the Monte Carlo holds the GIL: the server's event loop sends them in
@@ -211,7 +191,8 @@ def headline() -> Drawn | None:
     time.sleep(HEADLINE_SEND_S)
     sensitivity = sensitivity_of(scenario_json, prices_json)
     draw_headlines(slot, result, sensitivity, big=big_view())
-    return scenario, sizing, result, sensitivity
+    sizing = right_sized(scenario_json, prices_json) if scenario_state.right_sizing_shown() else None
+    return scenario, computed, measurement, sizing, result, sensitivity
 
 
 def lines_checked(base: Scenario, agents: list[AgentLine] | None, benefit_rows: EditedRows,
@@ -220,18 +201,19 @@ def lines_checked(base: Scenario, agents: list[AgentLine] | None, benefit_rows: 
     drawn from other lines (an edit in a table)."""
     scenario_state.set_edited_lines(base, agents, benefit_rows, cost_rows)
     try:
-        scenario, _ = read_scenario(base, agents, benefit_rows, cost_rows)
+        scenario = read_scenario(base, agents, benefit_rows, cost_rows)
     except ValueError:  # shown by the outputs below
         return
     if scenario.model_dump_json() != scenario_state.headline_json():
         st.rerun()
 
 
-def outputs(scenario: Scenario, sizing: RightSizing | None, result: ScenarioResult,
+def outputs(scenario: Scenario, computed: Scenario, measurement: UsageMeasurement | None,
+            sizing: RightSizing | None, result: ScenarioResult,
             sensitivity: Sensitivity) -> None:  # fmt: skip
     scenario_state.set_session_scenario(scenario)
     sync_url(scenario)
-    draw_outputs(scenario, result, sensitivity, big=big_view())
+    draw_outputs(computed, measurement, result, sensitivity, big=big_view())
     if sizing is not None:
         draw_right_sizing(sizing, big=big_view())
     if lost := left_out(scenario):  # a link that reopens other numbers must say so
@@ -243,26 +225,24 @@ def read_scenario(
     agents: list[AgentLine] | None,
     benefit_rows: EditedRows | None,
     cost_rows: EditedRows | None,
-) -> tuple[Scenario, RightSizing | None]:
+) -> Scenario:
     """The scenario the widgets' session values and the edited lines describe (None: the base's
-    lines), on the right-sized plan when asked. Raises ``ValueError`` naming the field."""
+    lines), on the case's plan and prices. Raises ``ValueError`` naming the field."""
     scenario = scenario_from_values(base, scenario_state.values())
     if agents is not None and agents != base.agents:
         scenario = Scenario.model_validate(
             scenario.model_dump() | {"agents": [a.model_dump() for a in agents], "preset": "custom"}
         )
     scenario = with_finance(scenario, scenario_state.values(), benefit_rows, cost_rows)
-    scenario = scenario.model_copy(update={"prices": overrides_from_prices(prices, load_price_book())})
-    if scenario_state.plan_mode() == "As set here":
-        return scenario, None
-    sizing = right_sized(scenario.model_dump_json(), prices.model_dump_json())
-    capacity = scenario.capacity.model_copy(update={"plan": sizing.best.plan})
-    return scenario.model_copy(update={"capacity": capacity}), sizing
+    case = case_state.case()
+    capacity = scenario.capacity.model_copy(update={"plan": case.plan})
+    return scenario.model_copy(update={"capacity": capacity, "prices": case.scenario.prices})
 
 
 def draw_right_sizing(sizing: RightSizing, big: bool) -> None:
     best, current = sizing.best, sizing.current
     st.plotly_chart(charts.right_size_figure(sizing, big), key="scn_fig_rightsize")
+    use_plan_button(best.plan, key="scn_use_best", label="Use the NPV-best plan")
     st.caption(
         f"Right-sized by NPV over {len(sizing.candidates)} purchasable plans: {best.describe()} "
         f"(NPV {best.npv:,.0f} {sizing.currency}, {best.served_share:.1%} of demand served). The plan "
@@ -295,19 +275,20 @@ def draw_agents(result: ScenarioResult, big: bool) -> None:
     st.plotly_chart(charts.agent_cost_per_run_figure(result, big), key="scn_fig_agents")
 
 
-def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensitivity, big: bool) -> None:
+def draw_outputs(scenario: Scenario, measurement: UsageMeasurement | None, result: ScenarioResult,
+                 sensitivity: Sensitivity, big: bool) -> None:  # fmt: skip
     if result.served_share < 1:
-        st.warning(f"{throttling_warning(result)} Raise the plan, allow overage, or choose "
-                   "\"Right-size for this demand\".")  # fmt: skip
+        st.warning(f"{throttling_warning(result)} Raise the plan, allow overage, or compare purchasable "
+                   "plans by NPV (below) and use the best.")  # fmt: skip
     # Below the inputs, not under the headline: at 1366x768 the cards and a role's first sliders
     # then share the screen.
     st.info(break_even_sentence(result))
     st.caption(f"Plan: {result.plan_description}. Prices: {result.price_book_name}, {result.currency}.")
     if scenario.capacity.measured_roles:
-        notes = "; ".join(scenario_state.measured_notes() or measured_summary(scenario))
+        notes = "; ".join(measurement.notes if measurement else measured_summary(scenario))
+        roles_from = measurement.roles_from if measurement else "the file's calibration"
         st.success(
-            f"From your usage export (roles by {scenario_state.roles_from()}): "
-            f"{notes}. Everything else is an assumption."
+            f"From your usage export (roles by {roles_from}): {notes}. Everything else is an assumption."
         )
     draw_finance_figures(result, detailed=not big)
     st.plotly_chart(charts.cumulative_figure(result, big), key="scn_fig_cumulative")
@@ -341,6 +322,7 @@ def draw_outputs(scenario: Scenario, result: ScenarioResult, sensitivity: Sensit
 workspace()
 base = current_base()
 benefit_rows, cost_rows = finance_inputs(base, money)
-plan_and_usage()
-lines_checked(base, agent_lines_section(base, usage_dataset()), benefit_rows, cost_rows)
+measured_now = case_state.effective()[1]
+plan_and_usage({str(r): v for r, v in measured_now.scu_per_person_month.items()} if measured_now else {})
+lines_checked(base, agent_lines_section(base, case_state.usage()), benefit_rows, cost_rows)
 comparison_panel(prices, big=big_view())

@@ -7,31 +7,48 @@ import streamlit as st
 from copilot_roi.charts.usage_charts import breakdown_figure, daily_trend_figure, heatmap_figure
 from copilot_roi.usage import IngestOptions, UntrustedFileError
 from copilot_roi.usage import analytics as ua
+from ui import case_state
 from ui.agent_rates import agent_rate_card_tab
 from ui.plan_inputs import TIMEZONES
 from ui.tables import show_table
 from ui.usage_state import (
     SAMPLE_EXPORT_TAKEN_ON,
+    clear_loaded,
+    is_sample,
     load_dataset,
     load_sample,
+    loaded_files,
     plain,
     shown_file_name,
     shown_frame,
+    shown_sources,
     widget_suffix,
 )
 
 st.title("Usage analytics")
+
+
+def clear_export() -> None:
+    clear_loaded()
+    # A new uploader key empties the uploader, which would otherwise load the files again.
+    st.session_state["usage_uploads_version"] = int(st.session_state.get("usage_uploads_version", 0)) + 1
+
+
 uploads = st.file_uploader(
     "Usage exports (CapacityUsage.xlsx or CSV; several files are merged)",
     type=["xlsx", "csv", "tsv", "txt"],
     accept_multiple_files=True,
-    key="usage_uploads",
+    key=f"usage_uploads_{int(st.session_state.get('usage_uploads_version', 0))}",
     help="Owner settings > Usage monitoring > Export. Files stay in this session's memory.",
 )
+held_identity, held = loaded_files()
+loaded = case_state.case().usage
+if loaded is not None:
+    case_state.fill_widgets({"usage_as_of": loaded.as_of or dt.date.today(), "usage_tz": loaded.timezone})
 c1, c2 = st.columns(2)
 as_of = c1.date_input(
     "Export taken on",
-    value=dt.date.today(),
+    value=None if "usage_as_of" in st.session_state else dt.date.today(),
     key="usage_as_of",
     help="The export's dates have no year: each file's dates are read as one run of at most 92 "
     "days ending on or before this day. "
@@ -40,23 +57,33 @@ as_of = c1.date_input(
 timezone = c2.selectbox(
     "Time zone of the export", TIMEZONES, key="usage_tz", help="The exporting user's time zone."
 )
+options = IngestOptions(as_of=as_of or dt.date.today(), timezone=timezone)
 
 try:
     if uploads:
         dataset = load_dataset(
             [f"{f.file_id}:{f.name}:{f.size}" for f in uploads],
             lambda: [(f.name, f.getvalue()) for f in uploads],
-            IngestOptions(as_of=as_of, timezone=timezone),
+            options,
         )
+    elif held:
+        # The export stays loaded when this page is left and opened again (the uploader is then
+        # empty): the same files, re-read only when the day or the time zone changes.
+        dataset = load_dataset(held_identity, lambda: held, options)
     else:
         dataset = load_sample(timezone)
-        st.info("Showing the bundled sample exports (a made-up tenant). Upload yours above.")
 except UntrustedFileError as error:
     st.error(
-        "This file cannot be trusted, so nothing was loaded (other pages keep the data they had): "
+        "This file cannot be trusted, so nothing was loaded (every page keeps the data it had): "
         + plain(error)
     )
     st.stop()
+if is_sample(dataset):
+    st.info("Showing the bundled sample exports (a made-up tenant). Upload yours above.")
+else:
+    c1, c2 = st.columns([3, 1])
+    c1.success(f"Loaded for this session: {shown_sources(dataset)}. Every page uses it until you clear it.")
+    c2.button("Clear: back to the sample", key="usage_clear", on_click=clear_export, icon=":material/close:")
 
 q = dataset.quality
 with st.expander(
@@ -147,13 +174,12 @@ if filtered.empty:
     st.stop()
 series = ua.series_of(filtered, q.timezone)
 summary = ua.summarise(filtered, series)
-provisioned = st.number_input(
-    "Provisioned SCUs to compare with",
-    0,
-    100,
-    3,
-    key="usage_provisioned",
-    help="Your capacity's level; utilisation and hours above 90 % are measured against it.",
+plan = case_state.plan()
+# Utilisation is measured against the case's plan (its business-hours level when scheduled).
+provisioned = plan.schedule.business_scu if plan.schedule else plan.provisioned_scu
+st.caption(
+    f"Utilisation and hours above 90 % are measured against the case's plan, {plan.describe()} "
+    "(change it on Capacity & cost or Right-sizing)."
 )
 kpis = ua.capacity_kpis(series, float(provisioned))
 

@@ -17,9 +17,9 @@ import streamlit as st
 from copilot_roi.capacity_report import CapacityView, capacity_view
 from copilot_roi.estimate import EstimateInputs, build_profile
 from copilot_roi.hourly import HourlySeries
-from copilot_roi.plans import CapacityPlan
+from copilot_roi.plans import DEFAULT_PLAN, CapacityPlan
 from copilot_roi.pricebook import Prices, list_prices
-from ui.plan_inputs import DEFAULT_PLAN, TIMEZONES
+from ui.plan_inputs import TIMEZONES
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,18 @@
-"""Widgets that build a CapacityPlan and an estimate profile; shared by the capacity and value pages."""
+"""Widgets of the case's plan (the same on every page) and of an estimate profile."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
 from copilot_roi.estimate import RULES_OF_THUMB, AgentUsage, EstimateInputs, PeopleUsage
-from copilot_roi.plans import DAY_NAMES, CapacityPlan, OverageMode, Schedule
+from copilot_roi.plans import DAY_NAMES, MAX_PROVISIONED_SCU, CapacityPlan, OverageMode, Schedule
+from ui import case_state
 
 TIMEZONES = (
     "UTC",
@@ -28,69 +31,108 @@ OVERAGE_LABELS: dict[str, OverageMode] = {
     "Capped": "capped",
     "Unlimited": "unlimited",
 }
-# The plan the widgets open on (Learn advises 3 SCUs to start); the Capacity page's landing view
-# is computed once for it (ui/capacity_landing.py).
-DEFAULT_PLAN = CapacityPlan(provisioned_scu=3, overage="unlimited", overage_cap_scu_per_hour=5.0)
+KINDS = ("24x7", "Business-hours schedule")
+# The plan's widget keys: one set for the whole app, since every page shows the case's one plan.
+PLAN_PREFIX = "plan"
+# What a schedule's widgets open on when the case's plan has none yet.
+_DEFAULT_SCHEDULE_DAYS = DAY_NAMES[:5]
+_DEFAULT_SCHEDULE_HOURS = (8, 18)
+_DEFAULT_OFF_HOURS_SCU = 1
 
 
-def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
-    """Draw the plan widgets; None (with the reason shown) when the inputs do not make a plan."""
-    kind = st.radio("Capacity", ["24x7", "Business-hours schedule"], horizontal=True, key=f"{prefix}_kind")
+def plan_widget_values(plan: CapacityPlan) -> dict[str, Any]:
+    """The plan widgets' values (by session key) that show ``plan``."""
+    schedule = plan.schedule
+    labels = {mode: label for label, mode in OVERAGE_LABELS.items()}
+    k = PLAN_PREFIX
+    return {
+        f"{k}_kind": KINDS[1] if schedule else KINDS[0],
+        f"{k}_scu": schedule.business_scu if schedule else plan.provisioned_scu,
+        f"{k}_overage": labels[plan.overage],
+        f"{k}_cap": max(plan.overage_cap_scu_per_hour, 0.1),
+        f"{k}_e5": plan.e5_licences,
+        f"{k}_days": [DAY_NAMES[d] for d in schedule.business_days]
+        if schedule
+        else list(_DEFAULT_SCHEDULE_DAYS),
+        f"{k}_hours": (schedule.business_start_hour, schedule.business_end_hour)
+        if schedule
+        else _DEFAULT_SCHEDULE_HOURS,
+        f"{k}_off": schedule.off_hours_scu if schedule else _DEFAULT_OFF_HOURS_SCU,
+        f"{k}_holidays": list(schedule.holidays) if schedule else [],
+    }
+
+
+def plan_inputs(timezone: str | None, on_change: Callable[[], None] | None = None) -> CapacityPlan | None:
+    """Draw the case's plan; a valid edit becomes the case's plan on every page.
+
+    A schedule is in ``timezone``; None keeps the plan's own (UTC for a new schedule), so a page
+    without a time zone picker never changes the plan by drawing it. None is returned (with the
+    reason shown) when the inputs do not make a plan; the case keeps its last one.
+    """
+    k = PLAN_PREFIX
+    own = case_state.plan().schedule
+    timezone = timezone or (own.timezone if own else "UTC")
+    case_state.fill_widgets(plan_widget_values(case_state.plan()))
+    kind = st.radio("Capacity", KINDS, horizontal=True, key=f"{k}_kind", on_change=on_change)
     c1, c2, c3 = st.columns(3)
     level = c1.number_input(
         "Provisioned SCUs",
         0,
-        100,
-        DEFAULT_PLAN.provisioned_scu,
-        key=f"{prefix}_scu",
+        MAX_PROVISIONED_SCU,
+        key=f"{k}_scu",
+        on_change=on_change,
         help="A capacity holds 1 to 100 SCUs. 0 = none: only with E5/E7 licences, whose default "
         "capacity then serves everything (overage runs only on a capacity). Learn advises 3 to start.",
     )
-    overage_label = c2.selectbox(
-        "Overage",
-        list(OVERAGE_LABELS),
-        index=list(OVERAGE_LABELS.values()).index(DEFAULT_PLAN.overage),
-        key=f"{prefix}_overage",
-    )
+    overage_label = c2.selectbox("Overage", list(OVERAGE_LABELS), key=f"{k}_overage", on_change=on_change)
     cap = c2.number_input(
         "Overage cap (SCU per hour)",
         0.1,
         1000.0,
-        DEFAULT_PLAN.overage_cap_scu_per_hour,
-        key=f"{prefix}_cap",
+        key=f"{k}_cap",
+        on_change=on_change,
         disabled=OVERAGE_LABELS[overage_label] != "capped",
     )
     licences = c3.number_input(
         "Microsoft 365 E5/E7 licences",
         0,
         10_000_000,
-        DEFAULT_PLAN.e5_licences,
         step=100,
-        key=f"{prefix}_e5",
+        key=f"{k}_e5",
+        on_change=on_change,
         help="0.4 SCU per licence per month, at most 10,000 SCU, no rollover.",
     )
     schedule = None
-    if kind == "Business-hours schedule":
+    if kind == KINDS[1]:
         s1, s2, s3 = st.columns(3)
-        days = s1.multiselect("Business days", DAY_NAMES, DAY_NAMES[:5], key=f"{prefix}_days")
-        start, end = s2.slider("Business hours", 0, 24, (8, 18), key=f"{prefix}_hours")
+        days = s1.multiselect("Business days", DAY_NAMES, key=f"{k}_days", on_change=on_change)
+        # The session holds a (start, end) pair, so Streamlit draws a range slider.
+        hours = cast(
+            tuple[int, int], s2.slider("Business hours", 0, 24, key=f"{k}_hours", on_change=on_change)
+        )
+        start, end = hours
         off = s3.number_input(
             "Off-hours SCUs (0 = delete the capacity)",
             0,
-            100,
-            1,
-            key=f"{prefix}_off",
+            MAX_PROVISIONED_SCU,
+            key=f"{k}_off",
+            on_change=on_change,
             help="0 deletes the capacity each evening: nothing is served off-hours except from the "
             "E5/E7 pool, and the rest of that demand is refused.",
         )
+        kept = case_state.plan().schedule
         holidays = st.multiselect(
             "Holidays (off-hours all day)",
-            _holiday_choices(),
-            key=f"{prefix}_holidays",
+            sorted(set(_holiday_choices()) | set(kept.holidays if kept else ())),
+            key=f"{k}_holidays",
+            on_change=on_change,
             format_func=lambda d: d.strftime("%a %d %b %Y"),
         )
         if level == 0:
             st.error("A schedule keeps a capacity in business hours: set 1 to 100 provisioned SCUs.")
+            return None
+        if not days:
+            st.error("Pick at least one business day.")
             return None
         try:
             schedule = Schedule(
@@ -105,21 +147,40 @@ def plan_inputs(prefix: str, timezone: str) -> CapacityPlan | None:
         except ValidationError as error:
             st.error(f"Schedule: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
             return None
-        if not days:
-            st.error("Pick at least one business day.")
-            return None
     try:
-        return CapacityPlan(
+        overage = OVERAGE_LABELS[overage_label]
+        plan = CapacityPlan(
             provisioned_scu=level,
             schedule=schedule,
-            overage=OVERAGE_LABELS[overage_label],
-            overage_cap_scu_per_hour=cap,
+            overage=overage,
+            # The cap counts only when capped; otherwise the case keeps its own (the widget, which
+            # cannot show 0, must not change the plan by being drawn).
+            overage_cap_scu_per_hour=cap
+            if overage == "capped"
+            else case_state.plan().overage_cap_scu_per_hour,
             e5_licences=licences,
         )
     except ValidationError as error:
         # A plan nobody can buy is explained, not priced.
         st.error(f"This plan cannot be bought: {error.errors()[0]['msg'].removeprefix('Value error, ')}.")
         return None
+    case_state.set_plan(plan)
+    return plan
+
+
+def use_plan_button(plan: CapacityPlan, key: str, label: str = "Use this plan") -> None:
+    """A button that makes ``plan`` the case's plan (on every page, in the value case and exports)."""
+    if plan == case_state.plan():
+        st.caption("This is the case's plan.")
+        return
+    st.button(
+        label,
+        key=key,
+        icon=":material/check:",
+        on_click=case_state.set_plan,
+        args=(plan,),
+        help="Make this the case's plan: every page, the value scenario and the exports price it.",
+    )
 
 
 def off_hours_deletion_notice(plan: CapacityPlan, throttled_units: float) -> None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import streamlit as st
 
 from copilot_roi.business.share_link import KNOWN_KEYS, decode, encode, scenario_from_params
-from copilot_roi.value.scenario import Scenario
-from ui.scenario_state import BASE_KEY, SCENARIO_KEY
+from copilot_roi.value.scenario import Scenario, scenario_template
+from ui import case_state
 
 _RESTORED_KEY = "qs_restored"
 _PROBLEMS_KEY = "qs_problems"
 
 
 def restore_scenario_from_url() -> None:
-    """On a session's first run, turn the URL's inputs into ``st.session_state["scenario"]``.
+    """On a session's first run, turn the URL's inputs into the case's scenario.
 
     Runs once per session (the router calls it before the page), so later reruns never undo a
     slider move. A link with no usable values changes nothing; refused values are kept for
@@ -38,14 +38,18 @@ def restore_scenario_from_url() -> None:
     use_scenario(scenario)
 
 
-def use_scenario(scenario: Scenario | None) -> None:
-    """Make ``scenario`` the session's scenario (None: none) and let the scenarios page redraw it."""
-    if scenario is None:
-        st.session_state.pop(SCENARIO_KEY, None)
-    else:
-        st.session_state[SCENARIO_KEY] = scenario
-    # The scenarios page re-reads its widgets from the session's scenario when its base is gone.
-    st.session_state.pop(BASE_KEY, None)
+def use_scenario(scenario: Scenario) -> None:
+    """Make a link's ``scenario`` the case's, on the case's plan and prices (a link carries neither),
+    and let every page fill its widgets from it again."""
+    case = case_state.case()
+    capacity = scenario.capacity.model_copy(update={"plan": case.plan})
+    scenario = scenario.model_copy(update={"capacity": capacity, "prices": case.scenario.prices})
+    case_state.replace_case(case.with_scenario(scenario))
+
+
+def reset_scenario() -> None:
+    """Back to the expected template, on the case's plan and prices (names and data stay)."""
+    use_scenario(scenario_template("expected"))
 
 
 def sync_url(scenario: Scenario) -> None:

@@ -2,32 +2,27 @@
 
 Widget keys of the role and scenario inputs (``scn_<role>_<field>``, ``scn_realisation_pct``...)
 are the schema of ``copilot_roi.value.workshop`` (the link codec shares it); the keys here are
-the page's own: the scenario the widgets started from, the usage calibration and the plan mode.
-The session's current scenario (read by the Business case page) lives under ``scenario``.
+the page's own: the scenario the widgets started from and what the page last drew. The scenario
+itself, its plan and the calibration choice are the case's (``ui.case_state``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import streamlit as st
 
-from copilot_roi.value.calibration import UsageMeasurement
 from copilot_roi.value.finance_inputs import finance_widget_values
 from copilot_roi.value.scenario import AgentLine, Scenario
-from copilot_roi.value.workshop import MEASURED_KEY, widget_values
+from copilot_roi.value.workshop import widget_values
+from ui import case_state
 
-PlanMode = Literal["As set here", "Right-size for this demand"]
-PLAN_MODES: tuple[PlanMode, ...] = ("As set here", "Right-size for this demand")
-
-SCENARIO_KEY = "scenario"  # the session's current scenario, shared with the Business case page
 BASE_KEY = "scn_base"  # the scenario the widgets were last filled from (a preset, a file, a link)
+_BASE_GENERATION_KEY = "scn_base_generation"  # the case generation the widgets were filled in
 PRESET_KEY = "scn_preset"
 VIEW_KEY = "scn_view"
-PLAN_MODE_KEY = "scn_plan_mode"
 CALIBRATE_KEY = "scn_calibrate"
-MEASURED_NOTES_KEY = "scn_measured_notes"
-ROLES_FROM_KEY = "scn_roles_from"
+RIGHT_SIZE_KEY = "scn_right_size"
 TABLE_VERSION_KEY = "scn_roles_table_version"
 HEADLINE_JSON_KEY = "scn_headline_json"  # the scenario the headline cards were drawn from
 # The fragment holding the headline, the team and money inputs and the outputs: a move of one of
@@ -51,53 +46,46 @@ def base() -> Scenario | None:
     return value if isinstance(value, Scenario) else None
 
 
-def show(scenario: Scenario, plan_mode: PlanMode = "As set here") -> None:
+def show(scenario: Scenario) -> None:
     """Fill every widget of the page from ``scenario`` and remember it as the base."""
     st.session_state[BASE_KEY] = scenario
+    st.session_state[_BASE_GENERATION_KEY] = case_state.generation()
     st.session_state.update(widget_values(scenario))
     st.session_state.update(finance_widget_values(scenario))
-    st.session_state[PLAN_MODE_KEY] = plan_mode
 
 
 def needs_filling() -> bool:
-    """True on a first visit, or after another page replaced the session's scenario."""
-    return base() is None or not set(widget_values(cast(Scenario, base()))) <= set(st.session_state)
-
-
-def session_scenario() -> Scenario | None:
-    value = st.session_state.get(SCENARIO_KEY)
-    return value if isinstance(value, Scenario) else None
-
-
-def set_session_scenario(scenario: Scenario) -> None:
-    st.session_state[SCENARIO_KEY] = scenario
-
-
-def calibrating() -> bool:
-    return bool(st.session_state.get(CALIBRATE_KEY))
-
-
-def set_calibration(calibration: UsageMeasurement | None) -> None:
-    """Store what the usage export measured (None: nothing measured)."""
-    if calibration is None:
-        st.session_state.update({MEASURED_KEY: {}, MEASURED_NOTES_KEY: []})
-        st.session_state.pop(ROLES_FROM_KEY, None)
-        return
-    st.session_state.update(
-        {
-            MEASURED_KEY: dict(calibration.scu_per_person_month),
-            MEASURED_NOTES_KEY: list(calibration.notes),
-            ROLES_FROM_KEY: calibration.roles_from,
-        }
+    """True on a first visit, after the page was left (its widgets' values are gone), or after
+    the case was replaced (a file, a link, a reset)."""
+    return (
+        base() is None
+        or st.session_state.get(_BASE_GENERATION_KEY) != case_state.generation()
+        or not set(widget_values(cast(Scenario, base()))) <= set(st.session_state)
     )
 
 
-def measured_notes() -> list[str]:
-    return list(st.session_state.get(MEASURED_NOTES_KEY) or [])
+def session_scenario() -> Scenario:
+    """The case's scenario as the user set it (before any measurement from usage)."""
+    return case_state.scenario()
 
 
-def roles_from() -> str:
-    return str(st.session_state.get(ROLES_FROM_KEY, "plugin rules"))
+def set_session_scenario(scenario: Scenario) -> None:
+    case_state.set_scenario(scenario)
+
+
+def calibrating() -> bool:
+    """True when the value case measures SCUs per person from a loaded export."""
+    return case_state.usage() is not None and case_state.case().calibrate_from_usage
+
+
+def set_calibrating(on: bool) -> None:
+    case = case_state.case()
+    if case.calibrate_from_usage != on:
+        case_state.set_case(case.model_copy(update={"calibrate_from_usage": on}))
+
+
+def right_sizing_shown() -> bool:
+    return bool(st.session_state.get(RIGHT_SIZE_KEY))
 
 
 def refresh_outputs() -> None:
@@ -126,11 +114,6 @@ def set_headline_json(scenario_json: str) -> None:
     st.session_state[HEADLINE_JSON_KEY] = scenario_json
 
 
-def plan_mode() -> PlanMode:
-    mode = st.session_state.get(PLAN_MODE_KEY)
-    return mode if mode in PLAN_MODES else PLAN_MODES[0]
-
-
 def edited_lines(scenario_base: Scenario) -> EditedLines:
     """What the line tables returned in the last run from this same base (else the base's lines):
     the page reads the scenario with them before the tables are drawn again."""
@@ -147,10 +130,6 @@ def set_edited_lines(
     cost_rows: list[dict[str, Any]] | None,
 ) -> None:
     st.session_state[EDITED_LINES_KEY] = (scenario_base, agents, benefit_rows, cost_rows)
-
-
-def set_plan_mode(mode: PlanMode) -> None:
-    st.session_state[PLAN_MODE_KEY] = mode
 
 
 def table_key() -> str:

@@ -1,7 +1,7 @@
-"""Session state of the usage pages: the current dataset (sample by default) and the alias key.
+"""Session state of the usage pages: the loaded export (the sample when none), its files, the alias key.
 
-The dataset lives in ``st.session_state["usage_dataset"]`` so other pages (capacity, scenarios,
-business case) read the same numbers. Nothing is cached across sessions.
+The loaded export is the case's (``ui.case_state``), so every page reads the same data until the
+user clears it. Nothing the user loads is cached across sessions.
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ import streamlit as st
 
 from copilot_roi.usage import IngestOptions, UsageDataset, ingest_files
 from copilot_roi.usage.pseudonymise import alias_map, new_key, pseudonymise_frame, without_names
+from ui import case_state
 from ui.sidebar import pseudonymise_on
 
-DATASET_KEY = "usage_dataset"
 _FINGERPRINT_KEY = "usage_dataset_fingerprint"
+_FILES_KEY = "usage_files"  # the loaded export's bytes, so a new time zone or day re-reads them
+_SAMPLE_TZ_KEY = "usage_sample_tz"
 _ALIAS_KEY = "usage_alias_key"
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = ("CapacityUsage.xlsx", "CapacityUsage_2026-10-01_EU.csv")
+SAMPLE_ROSTER = "roster.csv"
 SAMPLE_EXPORT_TAKEN_ON = dt.date(2026, 11, 21)
 
 
@@ -31,25 +34,32 @@ def sample_files() -> list[tuple[str, bytes]]:
     return [(name, (SAMPLE_DIR / name).read_bytes()) for name in SAMPLE_FILES]
 
 
-def load_sample(timezone: str = "UTC") -> UsageDataset:
-    return load_dataset(
-        ["bundled sample", *SAMPLE_FILES],
-        sample_files,
-        IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON, timezone=timezone),
-    )
+# The bundled sample is a made-up tenant shipped with the app, not customer data: one copy per
+# time zone serves every session (cache_data hands each its own copy).
+@st.cache_data(show_spinner="Reading the bundled sample...", max_entries=16)
+def _sample(timezone: str) -> UsageDataset:
+    return ingest_files(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON, timezone=timezone))
+
+
+def load_sample(timezone: str | None = None) -> UsageDataset:
+    """The bundled sample, in ``timezone`` (remembered for the other pages) or the last one asked."""
+    if timezone is not None:
+        st.session_state[_SAMPLE_TZ_KEY] = timezone
+    return _sample(str(st.session_state.get(_SAMPLE_TZ_KEY, "UTC")))
 
 
 def load_dataset(
     identity: list[str], read: Callable[[], list[tuple[str, bytes]]], options: IngestOptions
 ) -> UsageDataset:
-    """Ingest the files ``read`` returns, unless the same files and options are loaded already.
+    """Ingest the files ``read`` returns and make them the case's usage, unless the same files
+    and options are loaded already.
 
     ``identity`` names the files cheaply (upload ids, names, sizes) so a rerun does not hash
     or re-read large uploads.
     """
     fingerprint = hashlib.sha256("\0".join([options.model_dump_json(), *identity]).encode()).hexdigest()
-    dataset = st.session_state.get(DATASET_KEY)
-    if isinstance(dataset, UsageDataset) and st.session_state.get(_FINGERPRINT_KEY) == fingerprint:
+    dataset = case_state.usage()
+    if dataset is not None and st.session_state.get(_FINGERPRINT_KEY) == fingerprint:
         return dataset
     files = read()
     with st.status(f"Reading {len(files)} file(s)...", expanded=False) as status:
@@ -60,23 +70,41 @@ def load_dataset(
 
         dataset = ingest_files(files, options, progress)
         status.update(label=f"Read {dataset.quality.rows_used:,} usage rows", state="complete")
-    st.session_state[DATASET_KEY] = dataset
+    case_state.set_usage(dataset, files)
+    st.session_state[_FILES_KEY] = (identity, files)
     st.session_state[_FINGERPRINT_KEY] = fingerprint
     return dataset
+
+
+def loaded_files() -> tuple[list[str], list[tuple[str, bytes]]]:
+    """The loaded export's cheap identity and files (name, bytes); empty while the sample stands in."""
+    held = st.session_state.get(_FILES_KEY)
+    if isinstance(held, tuple) and case_state.usage() is not None:
+        return list(held[0]), list(held[1])
+    return [], []
+
+
+def clear_loaded() -> None:
+    """Forget the loaded export (it was only in this session's memory): back to the sample."""
+    st.session_state.pop(_FILES_KEY, None)
+    st.session_state.pop(_FINGERPRINT_KEY, None)
+    case_state.clear_usage()
 
 
 def widget_suffix() -> str:
     """A key suffix that changes with the data and the alias switch, so filters never hold
     values (names or aliases) that the current data does not have."""
-    return str(st.session_state.get(_FINGERPRINT_KEY, ""))[:12] + ("a" if pseudonymise_on() else "n")
+    data = str(st.session_state.get(_FINGERPRINT_KEY, "")) if case_state.usage() is not None else "sample"
+    return data[:12] + ("a" if pseudonymise_on() else "n")
 
 
 def current_dataset() -> UsageDataset:
-    """The session's dataset; the bundled sample when nothing was uploaded yet."""
-    dataset = st.session_state.get(DATASET_KEY)
-    if isinstance(dataset, UsageDataset):
-        return dataset
-    return load_sample()
+    """The loaded export; the bundled sample when nothing is loaded."""
+    return case_state.usage() or load_sample()
+
+
+def is_sample(dataset: UsageDataset) -> bool:
+    return case_state.usage() is not dataset
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")

@@ -171,6 +171,12 @@ class CapacityPlan(_Frozen):
         return f"{pool}{capacity}, {overage}"
 
 
+# The plan every case opens on, on every page: the value template's (1 SCU around the clock, with
+# unlimited overage so nobody is refused while the team learns what it uses). Learn advises 3 SCUs
+# to start a SOC; the template's default teams fit in 1, and the right-sizer says when they do not.
+DEFAULT_PLAN = CapacityPlan(provisioned_scu=1, overage="unlimited")
+
+
 def e5_allowance_scu_per_month(licences: int, per_licence: float = 0.4, cap_scu: float = 10_000.0) -> float:
     """Monthly SCUs included with E5/E7: 0.4 per licence, at most 10,000, no rollover.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from case_session import case_scenario, put_scenario, session_case
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.business.xlsx import CASH, RESULT_ROWS
@@ -28,7 +29,7 @@ def open_page(query: dict[str, str] | None = None, scenario: Scenario | None = N
         at.query_params[key] = value
     at.run()
     if scenario is not None:
-        at.session_state["scenario"] = scenario
+        put_scenario(at, scenario)
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
@@ -89,7 +90,7 @@ def test_sidebar_prices_travel_with_the_saved_scenario(tmp_path: Path) -> None:
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception
-    exported = at.session_state["bc_exported_scenario"]
+    exported = case_scenario(at)
     assert exported.prices.discount_share == pytest.approx(0.2)
     source = tmp_path / "scenario.json"
     source.write_text(exported.model_dump_json())
@@ -103,7 +104,7 @@ def test_sidebar_prices_travel_with_the_saved_scenario(tmp_path: Path) -> None:
 
 def test_a_link_reopens_the_same_inputs() -> None:
     at = open_page({"v": "1", "preset": "expected", "soc": "25_20_30_90", "real": "60", "h": "24"})
-    shown = at.session_state["scenario"]
+    shown = case_scenario(at)
     soc = shown.roles["soc"]
     assert (soc.headcount, soc.hours_per_week_on_assisted_tasks, soc.loaded_cost_per_hour) == (25, 20.0, 90.0)
     assert soc.time_saved_share == pytest.approx(0.30)
@@ -126,9 +127,9 @@ def test_loading_a_scenario_file_applies_it() -> None:
     scenario = custom()
     at.file_uploader(key="bc_load").upload("scenario.json", scenario.model_dump_json().encode()).run()
     assert not at.exception
-    assert at.session_state["scenario"] == scenario
+    assert case_scenario(at) == scenario
     assert_shows(at, compute(scenario, list_prices()))
-    assert any("Scenario loaded" in s.value for s in at.success)
+    assert any("Scenario loaded" in i.value for i in at.info)
 
 
 def test_an_invalid_scenario_file_names_the_field() -> None:
@@ -138,7 +139,7 @@ def test_an_invalid_scenario_file_names_the_field() -> None:
     at.file_uploader(key="bc_load").upload("scenario.json", json.dumps(data).encode()).run()
     assert not at.exception
     assert any("horizon_months" in e.value for e in at.error)
-    assert "scenario" not in at.session_state
+    assert session_case(at).scenario == scenario_template("expected")  # the case is unchanged
 
 
 def test_reset_returns_to_the_template() -> None:
@@ -146,8 +147,9 @@ def test_reset_returns_to_the_template() -> None:
     at.text_input(key="bc_customer").set_value("Contoso").run()
     at.button(key="bc_reset").click().run()
     assert not at.exception
-    assert "scenario" not in at.session_state
-    assert at.text_input(key="bc_customer").value == ""
+    assert case_scenario(at) == scenario_template("expected")
+    # The customer is still the customer: a reset goes back to the template's assumptions only.
+    assert at.text_input(key="bc_customer").value == "Contoso"
     assert_shows(at, compute(scenario_template("expected"), list_prices()))
 
 
@@ -164,7 +166,7 @@ def test_a_loaded_export_measures_scus_per_person_like_the_cli(tmp_path: Path) -
     at.session_state["usage_dataset"] = usage
     at.switch_page(PAGE).run()
     assert not at.exception
-    exported = at.session_state["bc_exported_scenario"]
+    exported = case_scenario(at)
     assert exported.capacity.usage_source == "usage" and exported.capacity.measured_roles
     assert any("Measured from the usage" in c.value for c in at.caption)
     out = tmp_path / "out"
@@ -174,7 +176,7 @@ def test_a_loaded_export_measures_scus_per_person_like_the_cli(tmp_path: Path) -
     assert metric(at, "NPV") == money(compute(written, list_prices()).npv, "USD")
     # Switched off, the scenario keeps its assumptions.
     at.toggle(key="bc_calibrate").set_value(False).run()
-    assert at.session_state["bc_exported_scenario"].capacity.usage_source == "estimate"
+    assert case_scenario(at).capacity.usage_source == "estimate"
 
 
 def test_a_throttling_plan_is_flagged_beside_the_verdict() -> None:

@@ -11,9 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from copilot_roi.billing import bill
 from copilot_roi.estimate import EstimateInputs, build_profile
-from copilot_roi.plans import CapacityPlan
+from copilot_roi.plans import DEFAULT_PLAN, CapacityPlan
 from copilot_roi.pricebook import list_prices
-from ui.plan_inputs import DEFAULT_PLAN
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -34,7 +33,7 @@ def test_opens_on_sample_profile_with_engine_numbers() -> None:
     assert at.title[0].value == "Capacity & cost"
     expected = bill(
         build_profile(EstimateInputs()),
-        CapacityPlan(provisioned_scu=3, overage="unlimited"),
+        DEFAULT_PLAN,
         list_prices(),
     ).totals
     assert metric(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
@@ -61,7 +60,7 @@ def monthly_total_cost(at: AppTest) -> float:
 
 def test_charts_follow_the_plan() -> None:
     at = open_capacity()
-    at.number_input(key="cap_plan_scu").set_value(6).run()
+    at.number_input(key="plan_scu").set_value(6).run()
     assert not at.exception
     expected = bill(
         build_profile(EstimateInputs()), CapacityPlan(provisioned_scu=6, overage="unlimited"), list_prices()
@@ -83,14 +82,14 @@ def test_the_landing_view_is_computed_once_for_every_session(monkeypatch: pytest
     monkeypatch.setattr("ui.capacity_landing.capacity_view", refuse)
     at = open_capacity()  # a new session, on the landing inputs: served from the cache
     assert len(chart_specs(at)) == 3
-    at.number_input(key="cap_plan_scu").set_value(4).run()
+    at.number_input(key="plan_scu").set_value(4).run()
     assert at.exception  # the message is redacted (client.showErrorDetails is off): "computed again"
 
 
 def test_changing_the_level_changes_the_cost() -> None:
     at = open_capacity()
     before = metric(at, "Total cost")
-    at.number_input(key="cap_plan_scu").set_value(6).run()
+    at.number_input(key="plan_scu").set_value(6).run()
     assert not at.exception
     after = metric(at, "Total cost")
     assert after != before
@@ -99,15 +98,15 @@ def test_changing_the_level_changes_the_cost() -> None:
 
 def test_overage_off_shows_throttling_warning() -> None:
     at = open_capacity()
-    at.number_input(key="cap_plan_scu").set_value(1)
-    at.selectbox(key="cap_plan_overage").set_value("Off (throttle)").run()
+    at.number_input(key="plan_scu").set_value(1)
+    at.selectbox(key="plan_overage").set_value("Off (throttle)").run()
     assert not at.exception
     assert any("throttles" in w.value for w in at.warning)
 
 
 def test_schedule_inputs_build_a_schedule() -> None:
     at = open_capacity()
-    at.radio(key="cap_plan_kind").set_value("Business-hours schedule").run()
+    at.radio(key="plan_kind").set_value("Business-hours schedule").run()
     assert not at.exception
     assert any("Mon-Fri 08:00-18:00" in md.value for md in at.markdown)
 
@@ -135,28 +134,28 @@ def test_usage_export_source_prices_the_sample_export() -> None:
 
     dataset = ingest_files(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON))
     expected = bill(
-        dataset.hourly, CapacityPlan(provisioned_scu=3, overage="unlimited"), list_prices()
+        dataset.hourly, DEFAULT_PLAN, list_prices()
     ).totals
     assert metric(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
 
 
 def test_a_plan_nobody_can_buy_is_explained_not_priced() -> None:
     at = open_capacity()
-    at.number_input(key="cap_plan_scu").set_value(0).run()
+    at.number_input(key="plan_scu").set_value(0).run()
     assert not at.exception
     assert any("cannot be bought" in e.value and "E5/E7" in e.value for e in at.error)
     assert not any(m.label == "Total cost" for m in at.metric)
     # With E5/E7 licences the default capacity exists, and the plan is priced.
-    at.number_input(key="cap_plan_e5").set_value(1000).run()
+    at.number_input(key="plan_e5").set_value(1000).run()
     assert not at.exception and not at.error
     assert any(m.label == "Total cost" for m in at.metric)
 
 
 def test_deleting_the_capacity_off_hours_is_explained_with_its_refused_demand() -> None:
     at = open_capacity()
-    at.radio(key="cap_plan_kind").set_value("Business-hours schedule").run()
+    at.radio(key="plan_kind").set_value("Business-hours schedule").run()
     assert not any("deleted off-hours" in md.value for md in at.markdown)
-    at.number_input(key="cap_plan_off").set_value(0).run()
+    at.number_input(key="plan_off").set_value(0).run()
     assert not at.exception
     assert any("capacity deleted off-hours" in md.value for md in at.markdown)
     assert any("deletes the capacity off-hours" in w.value and "refused" in w.value for w in at.warning)
@@ -197,10 +196,13 @@ def test_closed_assumptions_send_no_editors_and_keep_their_values() -> None:
     at.session_state["cap_est_open"] = True
     at.run()
     assert {"cap_est_people", "cap_est_agents"} <= {d.key for d in at.dataframe}
+    # On 3 SCUs a sharper peak costs more overage (on the default 1 SCU every working hour is over).
+    at.number_input(key="plan_scu").set_value(3).run()
     landing_cost = metric(at, "Total cost")
     at.slider(key="cap_est_peak").set_value(3.0).run()
     edited = EstimateInputs(peak_to_average=3.0)
-    expected = bill(build_profile(edited), DEFAULT_PLAN, list_prices())
+    plan = DEFAULT_PLAN.model_copy(update={"provisioned_scu": 3})
+    expected = bill(build_profile(edited), plan, list_prices())
     assert metric(at, "Total cost") == f"{expected.totals.total_cost:,.0f} USD" != landing_cost
     # Closed again: the editors are gone, the edited assumptions still price the plan...
     at.session_state["cap_est_open"] = False

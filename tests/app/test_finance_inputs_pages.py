@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from case_session import case_scenario, put_scenario
 from page_rerun import whole_page
 from streamlit.testing.v1 import AppTest
 
@@ -32,7 +33,7 @@ def open_page(page: str, scenario: Scenario | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     if scenario is not None:
-        at.session_state["scenario"] = scenario
+        put_scenario(at, scenario)
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
@@ -49,7 +50,7 @@ def test_scenarios_page_switches_to_the_annual_convention_with_risk() -> None:
     whole_page(at.slider(key="scn_fin_risk_costs_pct").set_value(20.0).run())
     whole_page(at.number_input(key="scn_fin_fte_hours").set_value(1_600.0).run())
     assert not at.exception, at.exception
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     assert scenario.finance.convention == "annual"
     assert scenario.finance.risk_adjustment.benefits == 0.1 and scenario.finance.risk_adjustment.costs == 0.2
     assert scenario.hours_per_fte_year == 1_600.0 and scenario.preset == "custom"
@@ -81,7 +82,7 @@ def test_lines_from_a_loaded_scenario_reach_the_tables_and_the_numbers() -> None
     assert list(benefits["name"]) == ["Retired SOAR licence"] and list(benefits["per_year"]) == [
         "18000, 30000"
     ]
-    kept = at.session_state["scenario"]
+    kept = case_scenario(at)
     assert kept.other_benefits == loaded.other_benefits and kept.other_costs == loaded.other_costs
     assert compute(kept).total_other_benefits == 18_000.0 + 2 * 30_000.0
 
@@ -90,7 +91,7 @@ def test_business_case_page_picks_the_convention_for_every_figure() -> None:
     at = open_page("app_pages/business_case.py", lined())
     at.radio(key="bc_scn_fin_convention").set_value("annual").run()
     assert not at.exception, at.exception
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     assert scenario.finance.convention == "annual" and scenario.other_costs == lined().other_costs
     prices = effective_prices(load_price_book(), scenario.prices)
     result = compute(scenario, prices)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from case_session import case_scenario, put_scenario
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.usage.agents import rate_card
@@ -21,7 +22,7 @@ def open_scenarios(scenario: Scenario | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=90)
     at.run()
     if scenario is not None:
-        at.session_state["scenario"] = scenario  # as the Business case page or a file leaves it
+        put_scenario(at, scenario)  # as the Business case page or a file leaves it
     at.switch_page("app_pages/scenarios.py").run()
     assert not at.exception, at.exception
     return at
@@ -40,11 +41,11 @@ def with_agents(*lines: dict[str, object]) -> Scenario:
 
 def test_adding_a_preset_shows_the_engines_per_run_figures() -> None:
     at = open_scenarios()
-    assert not at.session_state["scenario"].agents
+    assert not case_scenario(at).agents
     at.selectbox(key="scn_agent_preset").set_value("conditional_access_optimization").run()
     at.button(key="scn_agent_add").click().run()
     assert not at.exception, at.exception
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     assert [a.agent for a in scenario.agents] == ["Conditional Access Optimization Agent"]
     assert scenario.agents[0] == preset_line("conditional_access_optimization")
     (line,) = compute(scenario).agent_lines
@@ -64,7 +65,7 @@ def test_adding_a_preset_shows_the_engines_per_run_figures() -> None:
 def test_a_scenario_with_agent_lines_reopens_with_them() -> None:
     scenario = with_agents(preset_line("phishing_triage").model_dump())
     at = open_scenarios(scenario)
-    assert at.session_state["scenario"].agents == scenario.agents
+    assert case_scenario(at).agents == scenario.agents
     assert per_run_frame(at).iloc[0]["scu_per_run"] == 0.5  # type: ignore[attr-defined]
 
 
@@ -81,7 +82,7 @@ def test_the_rate_card_fills_a_line_with_one_click() -> None:
     button = next(b for b in at.button if "Phishing Triage Agent" in str(b.proto.label))
     button.click().run()
     assert not at.exception, at.exception
-    (line,) = at.session_state["scenario"].agents
+    (line,) = case_scenario(at).agents
     assert line == line_from_rate(phishing, card.days)
     # runs a day x 730 / 24; mean SCUs per run = total / runs (the rate card's own figures).
     assert line.runs_per_month == pytest.approx(phishing.runs_per_day * 730 / 24, abs=1e-5)
@@ -105,6 +106,6 @@ def test_a_preset_keeps_the_agent_lines() -> None:
     at = open_scenarios(scenario)
     at.segmented_control(key="scn_preset").set_value("Pessimistic").run()
     assert not at.exception, at.exception
-    shown = at.session_state["scenario"]
+    shown = case_scenario(at)
     assert shown.roles["soc"].time_saved_share == scenario_template("low").roles["soc"].time_saved_share
     assert shown.agents == scenario.agents

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from case_session import case_scenario
 from page_rerun import whole_page
 from streamlit.testing.v1 import AppTest
 
@@ -39,10 +40,10 @@ def test_two_saved_scenarios_compare_with_engine_numbers() -> None:
     at = open_scenarios()
     assert not [f for f in at.dataframe if "Scenario" in f.value.columns]  # nothing saved yet
     save_as(at, "Expected")
-    first = at.session_state["scenario"]
+    first = case_scenario(at)
     whole_page(at.slider(key="scn_soc_saved_pct").set_value(35.0).run())
     save_as(at, "SOC saves 35 %")
-    second = at.session_state["scenario"]
+    second = case_scenario(at)
     assert isinstance(first, Scenario) and isinstance(second, Scenario) and first != second
     table = comparison_table(at)
     assert list(table["Scenario"]) == ["Expected", "SOC saves 35 %"]

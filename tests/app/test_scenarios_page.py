@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from case_session import case_scenario, put_scenario
 from page_rerun import open_role_tab, whole_page
 from streamlit.testing.v1 import AppTest
 
@@ -42,7 +43,7 @@ def headline(at: AppTest, label: str) -> str:
 def test_opens_on_the_expected_preset_with_engine_numbers() -> None:
     at = open_scenarios()
     assert at.title[0].value == "Value scenarios"
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     assert isinstance(scenario, Scenario)
     assert scenario.preset == "expected"
     result = compute(scenario)
@@ -92,7 +93,7 @@ def test_analyst_view_shows_every_chart_and_table() -> None:
     assert tables.count(None) == 2  # every assumption, month by month
     assert "scn_roles_table_0" not in tables  # the role editor is drawn when its tab is open
     assert "scn_roles_table_0" in [d.key for d in open_role_tab(at, "All roles (table)").dataframe]
-    result = compute(at.session_state["scenario"])
+    result = compute(case_scenario(at))
     assert any(m.label.startswith("NPV at") and m.value == f"{result.npv:,.0f} USD" for m in at.metric)
     at.segmented_control(key="scn_view").set_value("Executive").run()
     assert len(at.get("plotly_chart")) == 2
@@ -103,7 +104,7 @@ def test_moving_a_slider_changes_the_realised_value() -> None:
     before = headline(at, "Realised value")
     at.slider(key="scn_soc_saved_pct").set_value(35.0).run()
     assert not at.exception
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     assert scenario.roles["soc"].time_saved_share == pytest.approx(0.35)
     assert scenario.roles["soc"].ranges.time_saved_share.high == pytest.approx(0.35)  # widened
     assert scenario.preset == "custom"
@@ -114,9 +115,9 @@ def test_moving_a_slider_changes_the_realised_value() -> None:
 
 def test_realisation_rate_moves_value_but_not_hours() -> None:
     at = open_scenarios()
-    hours_before = compute(at.session_state["scenario"]).total_hours_freed
+    hours_before = compute(case_scenario(at)).total_hours_freed
     at.slider(key="scn_realisation_pct").set_value(25.0).run()
-    result = compute(at.session_state["scenario"])
+    result = compute(case_scenario(at))
     assert result.total_hours_freed == pytest.approx(hours_before)
     assert result.realisation_rate == 0.25
 
@@ -126,19 +127,19 @@ def test_presets_reset_the_sliders() -> None:
     at.segmented_control(key="scn_preset").set_value("Pessimistic").run()
     assert not at.exception
     assert at.slider(key="scn_soc_saved_pct").value == pytest.approx(10.0)
-    assert at.session_state["scenario"].preset == "low"
+    assert case_scenario(at).preset == "low"
     assert headline(at, "Payback") == "Not within horizon"
 
 
 def test_the_page_and_the_cli_agree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     at = open_role_tab(open_scenarios(), "IT admin")
     at.slider(key="scn_it_admin_hours").set_value(12.0).run()
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     path = tmp_path / "scenario.json"
     path.write_text(scenario.model_dump_json(), encoding="utf-8")
     assert main(["roi", "--scenario", str(path), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    result = compute(at.session_state["scenario"])
+    result = compute(case_scenario(at))
     assert payload["total_cost"] == pytest.approx(result.total_cost, abs=0.01)
     assert payload["npv"] == pytest.approx(result.npv, abs=0.01)
     assert headline(at, "Cost") == money(payload["total_cost"], "USD")
@@ -150,15 +151,15 @@ def test_right_sizing_replaces_the_plan_by_npv_and_draws_it() -> None:
     at = open_scenarios()
     whole_page(at.number_input(key="scn_soc_headcount").set_value(12).run())
     whole_page(at.selectbox(key="scn_plan_overage").set_value("none").run())  # 1 SCU, no overage: throttles
-    before = at.session_state["scenario"]
-    assert compute(at.session_state["scenario"]).served_share < 1
+    before = case_scenario(at)
+    assert compute(case_scenario(at)).served_share < 1
     assert len(at.get("plotly_chart")) == 2
     at.radio(key="scn_plan_mode").set_value("Right-size for this demand").run()
     assert not at.exception
-    after = at.session_state["scenario"]
+    after = case_scenario(at)
     sizing = right_size(before)  # the engine's search over the plan as set on the page
     assert after.capacity.plan == sizing.best.plan != before.capacity.plan
-    result = compute(at.session_state["scenario"])
+    result = compute(case_scenario(at))
     assert result.npv == pytest.approx(sizing.best.npv, abs=0.01)
     assert result.npv > compute(before).npv
     assert any(sizing.best.describe() in c.value for c in at.caption)
@@ -177,16 +178,16 @@ def test_right_sizing_replaces_the_plan_by_npv_and_draws_it() -> None:
 
 def test_a_sidebar_discount_reaches_the_scenario() -> None:
     at = open_scenarios()
-    cost = compute(at.session_state["scenario"]).total_capacity_cost
+    cost = compute(case_scenario(at)).total_capacity_cost
     # The shared sidebar's discount slider, and the prices it stores for every page.
     at.session_state["shared_discount_pct"] = 20
     at.session_state["shared_prices"] = effective_prices(
         load_price_book(), PriceOverrides(discount_share=0.2)
     )
     at.run()
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     assert scenario.prices.discount_share == pytest.approx(0.2)
-    assert compute(at.session_state["scenario"]).total_capacity_cost == pytest.approx(cost * 0.8, rel=1e-6)
+    assert compute(case_scenario(at)).total_capacity_cost == pytest.approx(cost * 0.8, rel=1e-6)
 
 
 def test_page_widget_keys_carry_the_page_prefix() -> None:
@@ -213,7 +214,7 @@ def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
     at.run()
     at.toggle(key="scn_calibrate").set_value(True).run()
     assert not at.exception
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     measured = measure_roles(assign_roles(dataset.frame, None), dataset.hourly.hours)
     assert scenario.capacity.usage_source == "usage"
     assert set(scenario.capacity.measured_roles) == set(measured)
@@ -229,7 +230,7 @@ def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
     assert scenario.capacity.plan == right_size(as_set).best.plan
     assert any("From your usage export" in s.value for s in at.success)
     at.toggle(key="scn_calibrate").set_value(False).run()
-    back = at.session_state["scenario"]
+    back = case_scenario(at)
     assert back.capacity.usage_source == "estimate"
     assert back.capacity.scu_per_person_month == scenario_template().capacity.scu_per_person_month
     assert not at.success
@@ -246,13 +247,13 @@ def test_a_scenario_put_in_the_session_is_shown_as_loaded() -> None:
         update={"roles": roles, "capacity": base.capacity.model_copy(update={"plan": plan})}
     )
     at = open_scenarios()
-    at.session_state["scenario"] = loaded  # what the business case page does on a JSON load
+    put_scenario(at, loaded)  # what the business case page does on a JSON load
     del at.session_state["scn_base"]
     at.run()
     assert not at.exception
     assert at.number_input(key="scn_soc_headcount").value == 11
-    assert at.session_state["scenario"] == loaded
-    assert compute(at.session_state["scenario"]) == compute(loaded)
+    assert case_scenario(at) == loaded
+    assert compute(case_scenario(at)) == compute(loaded)
 
 
 def test_a_plan_that_throttles_demand_is_flagged() -> None:
@@ -260,7 +261,7 @@ def test_a_plan_that_throttles_demand_is_flagged() -> None:
     assert not at.warning
     at.selectbox(key="scn_plan_overage").set_value("none").run()
     assert not at.exception
-    result = compute(at.session_state["scenario"])
+    result = compute(case_scenario(at))
     assert result.billing.throttled_units > 0 and result.served_share < 1
     warning = next(w.value for w in at.warning if "were throttled" in w.value)
     refused = 1 - result.served_share
@@ -272,11 +273,11 @@ def test_a_loaded_calibrated_scenario_still_says_what_was_measured() -> None:
     from copilot_roi.value.calibration import calibrated
 
     at = open_scenarios()
-    at.session_state["scenario"] = calibrated(scenario_template(), {"soc": 52.25})
+    put_scenario(at, calibrated(scenario_template(), {"soc": 52.25}))
     del at.session_state["scn_base"]
     at.run()
     assert not at.exception
-    assert at.session_state["scenario"].capacity.measured_roles == ["soc"]
+    assert case_scenario(at).capacity.measured_roles == ["soc"]
     assert any("SOC analyst 52.2 SCU per person per month" in s.value for s in at.success)
 
 
@@ -296,7 +297,7 @@ def test_calibration_uses_the_chargeback_roster_when_set() -> None:
     assert not at.exception
     with_roster = measure_roles(assign_roles(dataset.frame, roster), dataset.hourly.hours)
     by_rules = measure_roles(assign_roles(dataset.frame, None), dataset.hourly.hours)
-    figures = at.session_state["scenario"].capacity.scu_per_person_month
+    figures = case_scenario(at).capacity.scu_per_person_month
     assert {r: figures[r] for r in with_roster} == {
         r: round(m.scu_per_person_month, 2) for r, m in with_roster.items()
     }
@@ -338,7 +339,7 @@ def test_an_input_moves_the_headline_and_closed_tabs_keep_their_values() -> None
     assert "scn_iam_headcount" not in {w.key for w in at.number_input}  # its tab is closed
     at.number_input(key="scn_soc_headcount").set_value(41).run()
     assert not at.exception, at.exception
-    scenario = at.session_state["scenario"]
+    scenario = case_scenario(at)
     assert scenario.roles["soc"].headcount == 41
     result = compute(scenario)
     assert headline(at, "Cost") == money(result.total_cost, "USD")
@@ -349,7 +350,7 @@ def test_an_input_moves_the_headline_and_closed_tabs_keep_their_values() -> None
     assert at.session_state["scn_iam_headcount"] == scenario.roles["iam"].headcount
     rows = at.data_editor(key="scn_roles_table_0").value
     assert rows.loc[rows["Role"] == "SOC analyst", "People"].tolist() == [41]
-    assert at.session_state["scenario"] == scenario
+    assert case_scenario(at) == scenario
 
 
 def test_a_slider_move_rewrites_the_link_and_keeps_other_url_params() -> None:

@@ -123,7 +123,7 @@ def test_rightsizing_page_matches_the_optimizer(sample: UsageDataset) -> None:
     at.slider(key="rs_growth").set_value(50).run()
     assert not at.exception
     grown = right_size(
-        sample.hourly, list_prices(), CapacityPlan(provisioned_scu=3, overage="unlimited"), 50.0
+        sample.hourly, list_prices(), DEFAULT_PLAN, 50.0
     )
     assert metric(at, "Recommended plan") == f"{grown.result.recommended.total_cost:,.0f} USD"
 
@@ -146,7 +146,7 @@ def test_rightsizing_recommends_purchasable_plans_and_deletion_only_when_asked(s
 def test_rightsizing_shows_the_e5_burn_down() -> None:
     at = open_page("app_pages/rightsizing.py")
     charts_before = len(at.get("plotly_chart"))
-    at.number_input(key="rs_plan_e5").set_value(5000).run()
+    at.number_input(key="plan_e5").set_value(5000).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == charts_before + 2  # this month's burn-down, the forecast
     assert any("pool" in w.value for w in [*at.warning, *at.info])

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from case_session import case_scenario, put_scenario
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -162,9 +163,9 @@ def test_a_valid_scenario_file_opens_every_value_page(scenario: Scenario) -> Non
     loaded = Scenario.model_validate_json(scenario.model_dump_json())
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
-    at.session_state["scenario"] = loaded  # what the Business case page's loader stores
+    put_scenario(at, loaded)  # what the Business case page's loader stores
     assert_pages_open(at)
-    shown = at.session_state["scenario"]
+    shown = case_scenario(at)
     # The page kept every value: none clipped or rounded by a widget narrower than the model.
     for role_id, role in loaded.roles.items():
         assert flat(shown.roles[role_id].model_dump()) == pytest.approx(flat(role.model_dump()), abs=1e-12)
@@ -184,7 +185,7 @@ def test_a_valid_link_opens_every_value_page(scenario: Scenario | None) -> None:
     assert not at.exception, at.exception
     assert not at.warning, [w.value for w in at.warning]  # no refused value
     assert_pages_open(at)
-    shown = at.session_state["scenario"]
+    shown = case_scenario(at)
     shown_params = encode(shown)
     assert {k: shown_params[k] for k in params if k != "preset"} == {
         k: v for k, v in params.items() if k != "preset"

@@ -1,4 +1,4 @@
-"""The four business-case files by name: what the CLI writes and the page offers for download."""
+"""The business-case files by name: what the CLI writes and the page offers for download."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ from copilot_roi.business.case import BusinessCase
 from copilot_roi.business.html import html_bytes
 from copilot_roi.business.pptx import deck_bytes
 from copilot_roi.business.xlsx import workbook_bytes
+from copilot_roi.case import CASE_FILE_NAME, case_json, new_case
 
 XLSX_NAME = "business-case.xlsx"
 PPTX_NAME = "business-case.pptx"
 HTML_NAME = "business-case.html"
 SCENARIO_NAME = "scenario.json"
+CASE_NAME = CASE_FILE_NAME
 MIME = {
     XLSX_NAME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     PPTX_NAME: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     HTML_NAME: "text/html",
     SCENARIO_NAME: "application/json",
+    CASE_NAME: "application/json",
 }
 
 
@@ -26,11 +29,20 @@ def scenario_json(case: BusinessCase) -> bytes:
     return (case.scenario.model_dump_json(indent=2) + "\n").encode("utf-8")
 
 
+def case_file(case: BusinessCase) -> bytes:
+    """The case (``copilot-roi roi --case`` reproduces its figures): the one the business case was
+    built from, named as in the files, or a new case around the scenario."""
+    record = case.record or new_case(case.scenario)
+    named = record.model_copy(update={"customer_name": case.customer_name, "partner_name": case.partner_name})
+    return (case_json(named) + "\n").encode("utf-8")
+
+
 RENDERERS: dict[str, Callable[[BusinessCase], bytes]] = {
     XLSX_NAME: workbook_bytes,
     PPTX_NAME: deck_bytes,
     HTML_NAME: html_bytes,
     SCENARIO_NAME: scenario_json,
+    CASE_NAME: case_file,
 }
 
 

@@ -27,6 +27,7 @@ from copilot_roi.business.finance_rows import (
     fte_card_note,
     payback_card_note,
 )
+from copilot_roi.case import Case
 from copilot_roi.pricebook import PriceBook, Prices, load_price_book
 from copilot_roi.usage.agent_names import is_agent_identity
 from copilot_roi.usage.analytics import breakdown
@@ -139,6 +140,8 @@ class BusinessCase:
     throttling_warning: str | None = None
     # Set when several scenarios are compared: every format adds a section for them.
     comparison: Comparison | None = None
+    # The case this was built from (customer, data identity, plan, price book), written as case.json.
+    record: Case | None = None
 
     @property
     def top_assumptions(self) -> list[TornadoBar]:
@@ -170,6 +173,8 @@ def build_case(
     roster: Roster | None = None,
     draws: int = MONTE_CARLO_DRAWS,
     compared: Sequence[tuple[str, Scenario]] = (),
+    price_book: PriceBook | None = None,
+    record: Case | None = None,
 ) -> BusinessCase:
     """Compute the scenario and its sensitivity and assemble everything a decision maker sees.
 
@@ -177,6 +182,8 @@ def build_case(
     ``pseudonymise`` on, user names from ``usage`` are replaced by aliases under
     ``pseudonym_key`` (a fresh key when none is given). ``compared``: named scenarios to put side
     by side (two or more), priced like the case; one equal to ``scenario`` reuses its figures.
+    ``price_book``: the book ``prices`` come from (today's by default; a case pins its own).
+    ``record``: the case ``scenario`` was computed from, kept to be written as ``case.json``.
     """
     prices = prices or scenario_prices(scenario)
     result = compute(scenario, prices)
@@ -194,7 +201,7 @@ def build_case(
         prepared_on=prepared_on or dt.date.today(),
         scenario=scenario,
         prices=prices,
-        price_book=load_price_book(),
+        price_book=price_book or load_price_book(),
         result=result,
         range=case_range,
         tornado=sensitivity.tornado,
@@ -204,9 +211,10 @@ def build_case(
         assumptions=assumption_rows(scenario, prices, catalogue),
         evidence=_evidence(scenario, catalogue),
         usage=facts,
-        data_sources=_data_sources(scenario, facts, catalogue),
+        data_sources=_data_sources(scenario, facts, catalogue, price_book or load_price_book()),
         throttling_warning=throttling_warning(result) if result.served_share < 1 else None,
         comparison=_comparison(compared, scenario, prices, result, sensitivity, draws),
+        record=record,
     )
 
 
@@ -412,11 +420,13 @@ def evidence_authors(case: BusinessCase) -> str:
     return " and ".join(authors) if authors else "nobody (every time saved is an assumption)"
 
 
-def _data_sources(scenario: Scenario, facts: UsageFacts | None, catalogue: Catalogue) -> list[str]:
+def _data_sources(
+    scenario: Scenario, facts: UsageFacts | None, catalogue: Catalogue, book: PriceBook
+) -> list[str]:
     sources = [
         "Roles catalogue: time saved tied to task-time studies run or funded by Microsoft, or labelled "
         "an assumption",
-        f"Price book: {price_book_label(load_price_book())}",
+        f"Price book: {price_book_label(book)}",
     ]
     if facts is not None:
         sources.append(

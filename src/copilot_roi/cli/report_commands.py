@@ -10,6 +10,8 @@ from typing import Any
 
 from copilot_roi.business.bundle import render_all
 from copilot_roi.business.case import BusinessCase, build_case
+from copilot_roi.case import Case, FileIdentity, UsageIdentity, new_case
+from copilot_roi.cli.case_inputs import add_case_arguments, read_case
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.value_commands import load_scenario
 from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
@@ -40,7 +42,9 @@ def register(sub: Any) -> None:
     report.add_argument(
         "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
     )
-    report.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of the exports' clock times")
+    report.add_argument(
+        "--tz", metavar="ZONE", help="time zone of the exports' clock times (UTC, or the case's)"
+    )
     report.add_argument(
         "--no-calibrate",
         dest="calibrate",
@@ -52,6 +56,7 @@ def register(sub: Any) -> None:
     report.add_argument("--customer", default="", metavar="NAME", help="customer name for the title")
     report.add_argument("--partner", default="", metavar="NAME", help="partner name for the title")
     report.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write to")
+    add_case_arguments(report)
     report.set_defaults(handler=run_report)
 
 
@@ -64,7 +69,7 @@ def _name(value: str, flag: str) -> str:
 def _usage(args: argparse.Namespace) -> UsageDataset | None:
     if not args.usage:
         return None
-    options = IngestOptions(as_of=args.as_of, timezone=args.tz)  # a bad zone is a bad argument (2)
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz or "UTC")  # a bad zone: exit 2
     try:
         return ingest_paths(args.usage, options)
     except UntrustedFileError as error:
@@ -89,9 +94,34 @@ def _scenarios(paths: list[Path] | None) -> list[tuple[str, Scenario]]:
     return [(name, load_scenario(path)) for name, path in zip(names, paths, strict=True)]
 
 
+def _case_report(args: argparse.Namespace) -> BusinessCase:
+    """``report --case``: the business case of a case file, from the files it records."""
+    if args.scenario or not args.calibrate or args.customer or args.partner:
+        raise CliError("--case carries the scenario, the calibration and the names: drop --scenario, "
+                       "--no-calibrate, --customer and --partner")  # fmt: skip
+    inputs = read_case(args)
+    case = inputs.case
+    return build_case(
+        inputs.scenario,
+        case.prices(),
+        inputs.usage,
+        customer_name=case.customer_name,
+        partner_name=case.partner_name,
+        pseudonymise=args.pseudonymise,
+        roster=inputs.roster,
+        price_book=case.price_book,
+        record=case,
+    )
+
+
 def run_report(args: argparse.Namespace) -> None:
+    if args.case is not None:
+        _write(args, _case_report(args), [])
+        return
+    if args.roster or args.reprice:
+        raise CliError("--roster and --reprice go with --case")
     named = _scenarios(args.scenario)
-    scenario = named[0][1]
+    scenario = first = named[0][1]
     usage = _usage(args)
     notes: list[str] = []
     if usage is not None and args.calibrate:
@@ -115,7 +145,32 @@ def run_report(args: argparse.Namespace) -> None:
         partner_name=_name(args.partner, "--partner"),
         pseudonymise=args.pseudonymise,
         compared=named if len(named) > 1 else (),
+        record=_record(args, first, usage),
     )
+    _write(args, case, notes)
+
+
+def _record(args: argparse.Namespace, scenario: Scenario, usage: UsageDataset | None) -> Case:
+    """The case this report is (written as case.json): ``roi --case`` with the same exports
+    reproduces its figures."""
+    identity = None
+    if usage is not None:
+        identity = UsageIdentity(
+            files=tuple(FileIdentity.of_path(p) for p in args.usage),
+            as_of=usage.quality.as_of,
+            timezone=usage.timezone,
+        )
+    return new_case(scenario).model_copy(
+        update={
+            "customer_name": args.customer.strip(),
+            "partner_name": args.partner.strip(),
+            "usage": identity,
+            "calibrate_from_usage": bool(args.calibrate),
+        }
+    )
+
+
+def _write(args: argparse.Namespace, case: BusinessCase, notes: list[str]) -> None:
     files = render_all(case)
     try:
         args.out.mkdir(parents=True, exist_ok=True)

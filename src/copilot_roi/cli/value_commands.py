@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from copilot_roi.case import case_line
+from copilot_roi.cli.case_inputs import CaseInputs, add_case_arguments, read_case
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.usage import IngestOptions, UntrustedFileError, ingest_paths
@@ -38,7 +40,6 @@ def register(sub: Any) -> None:
     roi.add_argument(
         "--scenario",
         type=Path,
-        required=True,
         action="append",
         metavar="FILE.json",
         help="a scenario file; repeat to compare several (JSON: a list, one result per file, in order)",
@@ -61,7 +62,13 @@ def register(sub: Any) -> None:
     roi.add_argument(
         "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
     )
-    roi.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of the exports' clock times")
+    roi.add_argument(
+        "--tz", metavar="ZONE", help="time zone of the exports' clock times (UTC, or the case's)"
+    )
+    roi.add_argument(
+        "--usage", type=Path, nargs="+", metavar="FILE", help="with --case: the usage exports it records"
+    )
+    add_case_arguments(roi)
     roi.set_defaults(handler=run_roi)
 
 
@@ -77,6 +84,13 @@ def load_scenario(path: Path) -> Scenario:
 def run_roi(args: argparse.Namespace) -> None:
     from copilot_roi.cli import emit_json
 
+    if args.case is not None:
+        _run_case(args)
+        return
+    if not args.scenario:
+        raise CliError("give --scenario FILE.json (repeat to compare) or --case case.json")
+    if args.usage or args.roster or args.reprice:
+        raise CliError("--usage, --roster and --reprice go with --case")
     paths: list[Path] = args.scenario
     # Every file is validated before any is computed: a bad third file fails fast, naming it.
     scenarios = [load_scenario(path) for path in paths]
@@ -102,8 +116,51 @@ def run_roi(args: argparse.Namespace) -> None:
         _print_result(result, sizing)
 
 
+def _run_case(args: argparse.Namespace) -> None:
+    """``roi --case``: the case's figures from the files it records, as the app shows them."""
+    from copilot_roi.cli import emit_json
+
+    if args.scenario or args.agent_rates or args.right_size:
+        raise CliError(
+            "--case carries the scenario and its plan: drop --scenario, --agent-rates, --right-size"
+        )
+    inputs = read_case(args)
+    result = compute(inputs.scenario, inputs.case.prices())
+    if args.json:
+        payload = result.cli_payload()
+        payload["case"] = case_payload(inputs)
+        emit_json(payload)
+        return
+    sys.stdout.write(case_line(inputs.case, *_period(inputs)) + "\n")
+    if inputs.measured is not None:
+        for note in inputs.measured.notes:
+            sys.stdout.write(f"Measured from the usage (roles by {inputs.measured.roles_from}): {note}\n")
+    _print_result(result, None)
+
+
+def _period(inputs: CaseInputs) -> tuple[dt.datetime | None, dt.datetime | None]:
+    q = inputs.usage.quality if inputs.usage is not None else None
+    return (q.first, q.last) if q is not None else (None, None)
+
+
+def case_payload(inputs: CaseInputs) -> dict[str, Any]:
+    """What the JSON says of the case: names, data, plan, price book, what was measured."""
+    case = inputs.case
+    return {
+        "customer_name": case.customer_name,
+        "partner_name": case.partner_name,
+        "usage_files": [f.file_name for f in case.usage.files] if case.usage else [],
+        "roster": case.roster.file_name if case.roster else None,
+        "plan": case.plan.describe(),
+        "price_book": case.price_book.name,
+        "measured_scu_per_person_month": dict(inputs.measured.scu_per_person_month)
+        if inputs.measured
+        else {},
+    }
+
+
 def _rate_card(args: argparse.Namespace) -> RateCard:
-    options = IngestOptions(as_of=args.as_of, timezone=args.tz)  # a bad zone is a bad argument (2)
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz or "UTC")  # a bad zone is a bad argument (2)
     try:
         return rate_card(ingest_paths(args.agent_rates, options).frame)
     except UntrustedFileError as error:

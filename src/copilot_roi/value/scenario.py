@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from copilot_roi.plans import CapacityPlan
+from copilot_roi.plans import DEFAULT_PLAN, CapacityPlan
 from copilot_roi.pricebook import PriceOverrides
 from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.catalogue import (
@@ -126,7 +126,7 @@ class CapacitySizing(_Frozen):
     ``"usage"``: they were measured from the customer's usage export (calibrated).
     """
 
-    plan: CapacityPlan = CapacityPlan(provisioned_scu=1, overage="unlimited")
+    plan: CapacityPlan = DEFAULT_PLAN
     usage_source: UsageSource = "estimate"
     scu_per_person_month: dict[RoleId, Annotated[float, Field(ge=0, le=10_000)]] = Field(default_factory=dict)
     measured_roles: list[RoleId] = Field(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from copilot_roi.plans import CapacityPlan, OverageMode
 from copilot_roi.pricebook import PriceBook, PriceOverrides, Prices
 from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.catalogue import Evidence, RoleId, load_catalogue
@@ -57,10 +56,6 @@ ROLE_INPUTS: tuple[RoleInput, ...] = (
 ROLE_INPUT = {spec.field: spec for spec in ROLE_INPUTS}
 
 
-# Role -> SCUs per person measured in this session's usage export (set by the page's calibration).
-MEASURED_KEY = "scn_measured"
-
-
 def role_key(role_id: str, field: str) -> str:
     return f"scn_{role_id}_{field}"
 
@@ -82,23 +77,7 @@ def widget_values(scenario: Scenario) -> dict[str, Any]:
     values["scn_discount_pct"] = round(scenario.discount_rate_annual * 100, 6)
     values["scn_enablement"] = float(scenario.one_off_costs.enablement)
     values["scn_training"] = float(scenario.one_off_costs.training)
-    plan = scenario.capacity.plan
-    values["scn_plan_scu"] = plan.provisioned_scu
-    values["scn_plan_overage"] = plan.overage
-    values["scn_plan_cap"] = max(plan.overage_cap_scu_per_hour, 0.1)
-    values["scn_plan_e5"] = plan.e5_licences
     return values
-
-
-def plan_from_values(values: dict[str, Any]) -> CapacityPlan:
-    """A flat (24x7) plan from the page's plan widgets; ``ValidationError`` names the problem."""
-    overage: OverageMode = values["scn_plan_overage"]
-    return CapacityPlan(
-        provisioned_scu=int(values["scn_plan_scu"]),
-        overage=overage,
-        overage_cap_scu_per_hour=float(values["scn_plan_cap"]) if overage == "capped" else 0.0,
-        e5_licences=int(values["scn_plan_e5"]),
-    )
 
 
 def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
@@ -142,13 +121,8 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
     data["ranges"]["discount_rate_annual"] = _widen(data["ranges"]["discount_rate_annual"], discount)
     data["horizon_months"] = int(values.get("scn_horizon", base.horizon_months))
     capacity = data["capacity"]
-    capacity["measured_roles"] = measured_roles(base, capacity["scu_per_person_month"], values)
+    capacity["measured_roles"] = measured_roles(base, capacity["scu_per_person_month"])
     capacity["usage_source"] = "usage" if capacity["measured_roles"] else "estimate"
-    # The plan widgets describe a flat plan; a scheduled plan (from a file or the optimizer) is
-    # kept until one of them is changed.
-    shown_plan = {k: v for k, v in widget_values(base).items() if k.startswith("scn_plan_")}
-    if any(k in values and values[k] != v for k, v in shown_plan.items()):
-        data["capacity"]["plan"] = plan_from_values(shown_plan | values).model_dump()
     data["one_off_costs"] = {
         "enablement": float(values.get("scn_enablement", base.one_off_costs.enablement)),
         "training": float(values.get("scn_training", base.one_off_costs.training)),
@@ -158,18 +132,14 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
     return Scenario.model_validate(data)
 
 
-def measured_roles(base: Scenario, scu: dict[str, float], values: dict[str, Any]) -> list[RoleId]:
-    """Roles whose SCUs per person still equal a measured figure (from this upload or ``base``)."""
-    measured = values.get(MEASURED_KEY) or {}
-    kept = []
-    for r in base.role_ids():
-        from_upload = r in measured and abs(float(measured[r]) - scu[r]) < 1e-9
-        from_base = (
-            r in base.capacity.measured_roles and abs(base.capacity.scu_per_person_month[r] - scu[r]) < 1e-9
-        )
-        if from_upload or from_base:
-            kept.append(r)
-    return kept
+def measured_roles(base: Scenario, scu: dict[str, float]) -> list[RoleId]:
+    """Roles of ``base`` measured from usage whose SCUs per person still equal the measured figure
+    (a scenario file can carry measured figures; an edit makes them an estimate again)."""
+    return [
+        r
+        for r in base.role_ids()
+        if r in base.capacity.measured_roles and abs(base.capacity.scu_per_person_month[r] - scu[r]) < 1e-9
+    ]
 
 
 def _widen(band: dict[str, float], value: float) -> dict[str, float]:
