@@ -46,7 +46,7 @@ def clear_roster() -> None:
 upload = st.file_uploader(
     "Roster (CSV: user, role, optional team and seniority)",
     type=["csv"],
-    key=f"cb_roster_{int(st.session_state.get('cb_roster_version', 0))}",
+    key="cb_roster" + (f"_{v}" if (v := int(st.session_state.get("cb_roster_version", 0))) else ""),
     help=f"Roles: {', '.join(k for k in ROLE_LABELS if k != 'unassigned')}. The roster stays in this "
     "session's memory and maps users to roles on every page (and in the value case's calibration).",
 )

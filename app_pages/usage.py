@@ -38,7 +38,8 @@ uploads = st.file_uploader(
     "Usage exports (CapacityUsage.xlsx or CSV; several files are merged)",
     type=["xlsx", "csv", "tsv", "txt"],
     accept_multiple_files=True,
-    key=f"usage_uploads_{int(st.session_state.get('usage_uploads_version', 0))}",
+    # A new key per clearing (the first keeps the plain name).
+    key="usage_uploads" + (f"_{v}" if (v := int(st.session_state.get("usage_uploads_version", 0))) else ""),
     help="Owner settings > Usage monitoring > Export. Files stay in this session's memory.",
 )
 held_identity, held = loaded_files()

@@ -137,17 +137,21 @@ def _measured(current: Case) -> UsageMeasurement | None:
     return found
 
 
+_NEVER = object()  # what was pushed for a key never pushed: equal to no value
+
+
 def fill_widgets(values: dict[str, Any]) -> None:
     """Give each widget key the case's value when the session lost it or the case changed since.
 
     Call before the widgets are drawn; they are then drawn without a default (their value is
-    the session's). A value the user just set is left alone: the case receives it after the
-    run, so it equals what was pushed last. A value the session holds that was never pushed
-    (set before the first run, e.g. by a link) is left alone too, and reaches the case.
+    the session's). The value is written again even when the session holds it: a key left over
+    from another page's widget does not fill this page's widget unless written in this run. A
+    value the user changed since it was pushed is left alone (the page stores it in the case),
+    as is one set before the first run (e.g. by a test or a link): both reach the case.
     """
     pushed: dict[str, Any] = st.session_state.setdefault(_PUSHED_KEY, {})
     for key, value in values.items():
-        if key not in st.session_state or (key in pushed and pushed[key] != value):
+        if key not in st.session_state or st.session_state[key] == pushed.get(key, _NEVER):
             st.session_state[key] = value
         pushed[key] = value
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from copilot_roi.estimate import RULES_OF_THUMB, AgentUsage, EstimateInputs, PeopleUsage
 from copilot_roi.plans import DAY_NAMES, MAX_PROVISIONED_SCU, CapacityPlan, OverageMode, Schedule
+from copilot_roi.value.bounds import field_bounds
 from ui import case_state
 
 TIMEZONES = (
@@ -62,107 +63,128 @@ def plan_widget_values(plan: CapacityPlan) -> dict[str, Any]:
     }
 
 
-def plan_inputs(timezone: str | None, on_change: Callable[[], None] | None = None) -> CapacityPlan | None:
-    """Draw the case's plan; a valid edit becomes the case's plan on every page.
+def plan_from_session(timezone: str | None) -> CapacityPlan | str:
+    """The plan the plan widgets' session values describe, or why they describe none.
 
-    A schedule is in ``timezone``; None keeps the plan's own (UTC for a new schedule), so a page
-    without a time zone picker never changes the plan by drawing it. None is returned (with the
-    reason shown) when the inputs do not make a plan; the case keeps its last one.
+    Read from the session (not from the widgets' return values), so a widget's ``on_change`` can
+    store the plan before a fragment reruns without the widgets. A schedule is in ``timezone``;
+    None keeps the plan's own (UTC for a new one), so a page without a time zone picker never
+    changes the plan by drawing it.
     """
     k = PLAN_PREFIX
-    own = case_state.plan().schedule
-    timezone = timezone or (own.timezone if own else "UTC")
-    case_state.fill_widgets(plan_widget_values(case_state.plan()))
-    kind = st.radio("Capacity", KINDS, horizontal=True, key=f"{k}_kind", on_change=on_change)
-    c1, c2, c3 = st.columns(3)
-    level = c1.number_input(
-        "Provisioned SCUs",
-        0,
-        MAX_PROVISIONED_SCU,
-        key=f"{k}_scu",
-        on_change=on_change,
-        help="A capacity holds 1 to 100 SCUs. 0 = none: only with E5/E7 licences, whose default "
-        "capacity then serves everything (overage runs only on a capacity). Learn advises 3 to start.",
-    )
-    overage_label = c2.selectbox("Overage", list(OVERAGE_LABELS), key=f"{k}_overage", on_change=on_change)
-    cap = c2.number_input(
-        "Overage cap (SCU per hour)",
-        0.1,
-        1000.0,
-        key=f"{k}_cap",
-        on_change=on_change,
-        disabled=OVERAGE_LABELS[overage_label] != "capped",
-    )
-    licences = c3.number_input(
-        "Microsoft 365 E5/E7 licences",
-        0,
-        10_000_000,
-        step=100,
-        key=f"{k}_e5",
-        on_change=on_change,
-        help="0.4 SCU per licence per month, at most 10,000 SCU, no rollover.",
-    )
+    kept = case_state.plan()
+    shown = plan_widget_values(kept)
+    value = {name: st.session_state.get(name, v) for name, v in shown.items()}
+    timezone = timezone or (kept.schedule.timezone if kept.schedule else "UTC")
+    level, overage = int(value[f"{k}_scu"]), OVERAGE_LABELS[str(value[f"{k}_overage"])]
     schedule = None
-    if kind == KINDS[1]:
-        s1, s2, s3 = st.columns(3)
-        days = s1.multiselect("Business days", DAY_NAMES, key=f"{k}_days", on_change=on_change)
-        # The session holds a (start, end) pair, so Streamlit draws a range slider.
-        hours = cast(
-            tuple[int, int], s2.slider("Business hours", 0, 24, key=f"{k}_hours", on_change=on_change)
-        )
-        start, end = hours
-        off = s3.number_input(
-            "Off-hours SCUs (0 = delete the capacity)",
-            0,
-            MAX_PROVISIONED_SCU,
-            key=f"{k}_off",
-            on_change=on_change,
-            help="0 deletes the capacity each evening: nothing is served off-hours except from the "
-            "E5/E7 pool, and the rest of that demand is refused.",
-        )
-        kept = case_state.plan().schedule
-        holidays = st.multiselect(
-            "Holidays (off-hours all day)",
-            sorted(set(_holiday_choices()) | set(kept.holidays if kept else ())),
-            key=f"{k}_holidays",
-            on_change=on_change,
-            format_func=lambda d: d.strftime("%a %d %b %Y"),
-        )
+    if value[f"{k}_kind"] == KINDS[1]:
+        days = list(value[f"{k}_days"])
         if level == 0:
-            st.error("A schedule keeps a capacity in business hours: set 1 to 100 provisioned SCUs.")
-            return None
+            return "A schedule keeps a capacity in business hours: set 1 to 100 provisioned SCUs."
         if not days:
-            st.error("Pick at least one business day.")
-            return None
+            return "Pick at least one business day."
+        start, end = value[f"{k}_hours"]
         try:
             schedule = Schedule(
                 timezone=timezone,
                 business_days=tuple(DAY_NAMES.index(d) for d in days),
-                business_start_hour=start,
-                business_end_hour=end,
+                business_start_hour=int(start),
+                business_end_hour=int(end),
                 business_scu=level,
-                off_hours_scu=off,
-                holidays=tuple(holidays),
+                off_hours_scu=int(value[f"{k}_off"]),
+                holidays=tuple(value[f"{k}_holidays"]),
             )
         except ValidationError as error:
-            st.error(f"Schedule: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
-            return None
+            return f"Schedule: {error.errors()[0]['msg'].removeprefix('Value error, ')}"
     try:
-        overage = OVERAGE_LABELS[overage_label]
-        plan = CapacityPlan(
-            provisioned_scu=level,
+        return CapacityPlan(
+            # A schedule sets the level; the 24x7 one is kept as it was (it counts only without one).
+            provisioned_scu=level if schedule is None else kept.provisioned_scu,
             schedule=schedule,
             overage=overage,
             # The cap counts only when capped; otherwise the case keeps its own (the widget, which
             # cannot show 0, must not change the plan by being drawn).
-            overage_cap_scu_per_hour=cap
+            overage_cap_scu_per_hour=float(value[f"{k}_cap"])
             if overage == "capped"
-            else case_state.plan().overage_cap_scu_per_hour,
-            e5_licences=licences,
+            else kept.overage_cap_scu_per_hour,
+            e5_licences=int(value[f"{k}_e5"]),
         )
     except ValidationError as error:
         # A plan nobody can buy is explained, not priced.
-        st.error(f"This plan cannot be bought: {error.errors()[0]['msg'].removeprefix('Value error, ')}.")
+        return f"This plan cannot be bought: {error.errors()[0]['msg'].removeprefix('Value error, ')}."
+
+
+def plan_inputs(timezone: str | None, on_change: Callable[[], None] | None = None) -> CapacityPlan | None:
+    """Draw the case's plan; a valid edit becomes the case's plan on every page.
+
+    ``timezone``: see :func:`plan_from_session`. ``on_change`` runs after an edit was stored.
+    None is returned (with the reason shown) when the inputs make no plan; the case keeps its last.
+    """
+
+    def store() -> None:
+        plan = plan_from_session(timezone)
+        if isinstance(plan, CapacityPlan):
+            case_state.set_plan(plan)
+        if on_change is not None:
+            on_change()
+
+    k = PLAN_PREFIX
+    case_state.fill_widgets(plan_widget_values(case_state.plan()))
+    kind = st.radio("Capacity", KINDS, horizontal=True, key=f"{k}_kind", on_change=store)
+    c1, c2, c3 = st.columns(3)
+    c1.number_input(
+        "Provisioned SCUs",
+        0,
+        MAX_PROVISIONED_SCU,
+        key=f"{k}_scu",
+        on_change=store,
+        help="A capacity holds 1 to 100 SCUs. 0 = none: only with E5/E7 licences, whose default "
+        "capacity then serves everything (overage runs only on a capacity). Learn advises 3 to start.",
+    )
+    overage_label = c2.selectbox("Overage", list(OVERAGE_LABELS), key=f"{k}_overage", on_change=store)
+    c2.number_input(
+        "Overage cap (SCU per hour)",
+        0.1,
+        field_bounds(CapacityPlan, "overage_cap_scu_per_hour")[1],
+        key=f"{k}_cap",
+        on_change=store,
+        disabled=OVERAGE_LABELS[overage_label] != "capped",
+    )
+    c3.number_input(
+        "Microsoft 365 E5/E7 licences",
+        0,
+        int(field_bounds(CapacityPlan, "e5_licences")[1]),
+        step=100,
+        key=f"{k}_e5",
+        on_change=store,
+        help="0.4 SCU per licence per month, at most 10,000 SCU, no rollover.",
+    )
+    if kind == KINDS[1]:
+        s1, s2, s3 = st.columns(3)
+        s1.multiselect("Business days", DAY_NAMES, key=f"{k}_days", on_change=store)
+        # The session holds a (start, end) pair, so Streamlit draws a range slider.
+        s2.slider("Business hours", 0, 24, key=f"{k}_hours", on_change=store)
+        s3.number_input(
+            "Off-hours SCUs (0 = delete the capacity)",
+            0,
+            MAX_PROVISIONED_SCU,
+            key=f"{k}_off",
+            on_change=store,
+            help="0 deletes the capacity each evening: nothing is served off-hours except from the "
+            "E5/E7 pool, and the rest of that demand is refused.",
+        )
+        kept = case_state.plan().schedule
+        st.multiselect(
+            "Holidays (off-hours all day)",
+            sorted(set(_holiday_choices()) | set(kept.holidays if kept else ())),
+            key=f"{k}_holidays",
+            on_change=store,
+            format_func=lambda d: d.strftime("%a %d %b %Y"),
+        )
+    plan = plan_from_session(timezone)
+    if isinstance(plan, str):
+        st.error(plan)
         return None
     case_state.set_plan(plan)
     return plan

@@ -133,9 +133,7 @@ def test_usage_export_source_prices_the_sample_export() -> None:
     from ui.usage_state import SAMPLE_EXPORT_TAKEN_ON, sample_files
 
     dataset = ingest_files(sample_files(), IngestOptions(as_of=SAMPLE_EXPORT_TAKEN_ON))
-    expected = bill(
-        dataset.hourly, DEFAULT_PLAN, list_prices()
-    ).totals
+    expected = bill(dataset.hourly, DEFAULT_PLAN, list_prices()).totals
     assert metric(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
 
 

@@ -11,7 +11,6 @@ from page_rerun import open_role_tab, whole_page
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.cli import main
-from copilot_roi.pricebook import PriceOverrides, effective_prices, load_price_book
 from copilot_roi.value.engine import compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.sensitivity import analyse
@@ -145,24 +144,27 @@ def test_the_page_and_the_cli_agree(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert headline(at, "Cost") == money(payload["total_cost"], "USD")
 
 
-def test_right_sizing_replaces_the_plan_by_npv_and_draws_it() -> None:
+def test_right_sizing_offers_the_npv_best_plan_as_the_cases_plan() -> None:
     from copilot_roi.value.rightsize import right_size
 
     at = open_scenarios()
     whole_page(at.number_input(key="scn_soc_headcount").set_value(12).run())
-    whole_page(at.selectbox(key="scn_plan_overage").set_value("none").run())  # 1 SCU, no overage: throttles
+    whole_page(at.selectbox(key="plan_overage").set_value("Off (throttle)").run())  # 1 SCU: throttles
     before = case_scenario(at)
-    assert compute(case_scenario(at)).served_share < 1
+    assert before.capacity.plan.overage == "none" and compute(before).served_share < 1
     assert len(at.get("plotly_chart")) == 2
-    at.radio(key="scn_plan_mode").set_value("Right-size for this demand").run()
+    at.toggle(key="scn_right_size").set_value(True).run()
+    assert not at.exception
+    assert case_scenario(at) == before  # comparing plans changes nothing by itself
+    sizing = right_size(before)  # the engine's search over the plan as set on the page
+    assert any(sizing.best.describe() in c.value for c in at.caption)
+    at.button(key="scn_use_best").click().run()
     assert not at.exception
     after = case_scenario(at)
-    sizing = right_size(before)  # the engine's search over the plan as set on the page
     assert after.capacity.plan == sizing.best.plan != before.capacity.plan
-    result = compute(case_scenario(at))
+    result = compute(after)
     assert result.npv == pytest.approx(sizing.best.npv, abs=0.01)
     assert result.npv > compute(before).npv
-    assert any(sizing.best.describe() in c.value for c in at.caption)
     # Executive view: the NPV-by-plan figure joins the two big charts, best and current marked.
     charts = at.get("plotly_chart")
     assert len(charts) == 3
@@ -181,9 +183,6 @@ def test_a_sidebar_discount_reaches_the_scenario() -> None:
     cost = compute(case_scenario(at)).total_capacity_cost
     # The shared sidebar's discount slider, and the prices it stores for every page.
     at.session_state["shared_discount_pct"] = 20
-    at.session_state["shared_prices"] = effective_prices(
-        load_price_book(), PriceOverrides(discount_share=0.2)
-    )
     at.run()
     scenario = case_scenario(at)
     assert scenario.prices.discount_share == pytest.approx(0.2)
@@ -191,6 +190,7 @@ def test_a_sidebar_discount_reaches_the_scenario() -> None:
 
 
 def test_page_widget_keys_carry_the_page_prefix() -> None:
+    """The page's own widgets carry its prefix; the case's plan carries the shared ``plan_`` one."""
     at = open_scenarios()
     widgets = [
         *at.main.slider, *at.main.number_input, *at.main.radio, *at.main.selectbox,
@@ -198,7 +198,8 @@ def test_page_widget_keys_carry_the_page_prefix() -> None:
     ]  # fmt: skip
     keys = [w.key for w in widgets]
     assert len(keys) > 20
-    assert all(k and k.startswith("scn_") for k in keys), keys
+    assert all(k and k.startswith(("scn_", "plan_")) for k in keys), keys
+    assert {"plan_scu", "plan_overage", "plan_e5"} <= set(keys)
 
 
 def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
@@ -212,7 +213,8 @@ def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
     assert not at.get("toggle") or all(t.key != "scn_calibrate" for t in at.toggle)
     at.session_state["usage_dataset"] = dataset
     at.run()
-    at.toggle(key="scn_calibrate").set_value(True).run()
+    # With an export loaded, SCUs per person are measured by default (the case's one default).
+    assert at.toggle(key="scn_calibrate").value is True
     assert not at.exception
     scenario = case_scenario(at)
     measured = measure_roles(assign_roles(dataset.frame, None), dataset.hourly.hours)
@@ -220,14 +222,8 @@ def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
     assert set(scenario.capacity.measured_roles) == set(measured)
     for role, m in measured.items():
         assert scenario.capacity.scu_per_person_month[role] == round(m.scu_per_person_month, 2)
-    # Sized by NPV on the measured demand, from the plan as set on the page.
-    from copilot_roi.value.rightsize import right_size
-
-    assert at.radio(key="scn_plan_mode").value == "Right-size for this demand"
-    as_set = scenario.model_copy(
-        update={"capacity": scenario.capacity.model_copy(update={"plan": scenario_template().capacity.plan})}
-    )
-    assert scenario.capacity.plan == right_size(as_set).best.plan
+    # Measuring never changes the plan: that is the case's, chosen on purpose.
+    assert scenario.capacity.plan == scenario_template().capacity.plan
     assert any("From your usage export" in s.value for s in at.success)
     at.toggle(key="scn_calibrate").set_value(False).run()
     back = case_scenario(at)
@@ -248,7 +244,6 @@ def test_a_scenario_put_in_the_session_is_shown_as_loaded() -> None:
     )
     at = open_scenarios()
     put_scenario(at, loaded)  # what the business case page does on a JSON load
-    del at.session_state["scn_base"]
     at.run()
     assert not at.exception
     assert at.number_input(key="scn_soc_headcount").value == 11
@@ -259,7 +254,7 @@ def test_a_scenario_put_in_the_session_is_shown_as_loaded() -> None:
 def test_a_plan_that_throttles_demand_is_flagged() -> None:
     at = open_scenarios()
     assert not at.warning
-    at.selectbox(key="scn_plan_overage").set_value("none").run()
+    at.selectbox(key="plan_overage").set_value("Off (throttle)").run()
     assert not at.exception
     result = compute(case_scenario(at))
     assert result.billing.throttled_units > 0 and result.served_share < 1
@@ -274,7 +269,6 @@ def test_a_loaded_calibrated_scenario_still_says_what_was_measured() -> None:
 
     at = open_scenarios()
     put_scenario(at, calibrated(scenario_template(), {"soc": 52.25}))
-    del at.session_state["scn_base"]
     at.run()
     assert not at.exception
     assert case_scenario(at).capacity.measured_roles == ["soc"]
@@ -293,7 +287,6 @@ def test_calibration_uses_the_chargeback_roster_when_set() -> None:
     at.session_state["usage_dataset"] = dataset
     at.session_state["usage_roster"] = roster  # what the Chargeback page stores
     at.run()
-    at.toggle(key="scn_calibrate").set_value(True).run()
     assert not at.exception
     with_roster = measure_roles(assign_roles(dataset.frame, roster), dataset.hourly.hours)
     by_rules = measure_roles(assign_roles(dataset.frame, None), dataset.hourly.hours)
@@ -366,7 +359,7 @@ def test_a_slider_move_rewrites_the_link_and_keeps_other_url_params() -> None:
 def test_the_page_says_when_its_link_would_reopen_other_numbers() -> None:
     at = open_scenarios()
     assert not [c for c in at.caption if "address" in c.value]  # the template travels whole
-    at.number_input(key="scn_plan_scu").set_value(3).run()
+    at.number_input(key="plan_scu").set_value(3).run()
     whole_page(at)
     said = [c.value for c in at.caption if "address" in c.value]
     assert said and "leaves out the capacity plan" in said[0]

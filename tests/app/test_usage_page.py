@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from case_session import session_case
 from streamlit.testing.v1 import AppTest
 
-from copilot_roi.plans import CapacityPlan
+from copilot_roi.plans import DEFAULT_PLAN, CapacityPlan
 from copilot_roi.pricebook import list_prices
 from copilot_roi.usage import IngestOptions, UsageDataset
 from copilot_roi.usage import analytics as ua
@@ -49,10 +50,11 @@ def test_usage_page_shows_the_engine_numbers_for_the_sample(sample: UsageDataset
     assert metric(at, "Users") == f"{summary.users:,}"
     assert metric(at, "Rows read") == f"{sample.quality.rows_read:,}"
     assert metric(at, "Duplicates removed") == f"{sample.quality.duplicates_removed:,}"
-    kpis = ua.capacity_kpis(sample.hourly, 3.0)
+    # Measured against the case's plan (the default: 1 SCU around the clock).
+    kpis = ua.capacity_kpis(sample.hourly, float(DEFAULT_PLAN.provisioned_scu))
     assert metric(at, "Hours above 90 % of capacity") == f"{kpis.hours_above_90pct:,}"
-    assert isinstance(at.session_state["usage_dataset"], UsageDataset)
-    assert at.session_state["usage_dataset"].quality.rows_used == sample.quality.rows_used
+    # The sample stands in for an export: it is not the case's data.
+    assert "usage_dataset" not in at.session_state
     assert len(at.get("plotly_chart")) == 10  # heatmap, daily trend, six breakdowns, two agent charts
     assert any("bundled sample" in i.value for i in at.info)
 
@@ -90,17 +92,20 @@ def test_filters_apply_to_the_kpis(sample: UsageDataset) -> None:
     agents = ua.apply_filter(sample.frame, ua.UsageFilter(actor="agents"))
     assert metric(at, "SCUs used") == f"{agents['units_scu'].sum():,.1f}"
     before = metric(at, "7-day average utilisation")
-    at.number_input(key="usage_provisioned").set_value(10).run()
+    # The case's plan, set on another page, is what utilisation is measured against.
+    at.session_state["case"] = session_case(at).with_plan(
+        CapacityPlan(provisioned_scu=10, overage="unlimited")
+    )
+    at.run()
     assert metric(at, "7-day average utilisation") != before
+    assert any("10 SCU 24x7" in c.value for c in at.caption)
 
 
 def test_time_zone_setting_is_applied(sample: UsageDataset) -> None:
     at = open_page("app_pages/usage.py")
     at.selectbox(key="usage_tz").set_value("America/New_York").run()
     assert not at.exception
-    dataset = at.session_state["usage_dataset"]
-    assert dataset.timezone == "America/New_York"
-    assert str(dataset.hourly.start.tz) == "America/New_York"
+    assert any("(America/New_York)" in m.value for m in at.markdown)
     assert metric(at, "SCUs used") == f"{sample.total_units:,.1f}"
 
 
@@ -116,15 +121,13 @@ def test_chargeback_page_allocates_every_scu_and_offers_a_safe_download(sample: 
 
 def test_rightsizing_page_matches_the_optimizer(sample: UsageDataset) -> None:
     at = open_page("app_pages/rightsizing.py")
-    expected = right_size(sample.hourly, list_prices(), CapacityPlan(provisioned_scu=3, overage="unlimited"))
+    expected = right_size(sample.hourly, list_prices(), DEFAULT_PLAN)
     assert metric(at, "Recommended plan") == f"{expected.result.recommended.total_cost:,.0f} USD"
     assert expected.result.current is not None
     assert metric(at, "Current plan") == f"{expected.result.current.total_cost:,.0f} USD"
     at.slider(key="rs_growth").set_value(50).run()
     assert not at.exception
-    grown = right_size(
-        sample.hourly, list_prices(), DEFAULT_PLAN, 50.0
-    )
+    grown = right_size(sample.hourly, list_prices(), DEFAULT_PLAN, 50.0)
     assert metric(at, "Recommended plan") == f"{grown.result.recommended.total_cost:,.0f} USD"
 
 
@@ -143,7 +146,7 @@ def test_rightsizing_recommends_purchasable_plans_and_deletion_only_when_asked(s
     assert metric(at, "Recommended plan") == f"{expected.total_cost:,.0f} USD"
 
 
-def test_rightsizing_shows_the_e5_burn_down() -> None:
+def test_rightsizing_shows_the_e5_burn_down(sample: UsageDataset) -> None:
     at = open_page("app_pages/rightsizing.py")
     charts_before = len(at.get("plotly_chart"))
     at.number_input(key="plan_e5").set_value(5000).run()
@@ -152,7 +155,7 @@ def test_rightsizing_shows_the_e5_burn_down() -> None:
     assert any("pool" in w.value for w in [*at.warning, *at.info])
     from copilot_roi.usage.burndown import pool_forecast
 
-    dataset = at.session_state["usage_dataset"]
+    dataset = sample  # nothing loaded: the page shows the bundled sample
     expected = pool_forecast(dataset.hourly, 5000, list_prices())
     table = next(df.value for df in at.dataframe if "runs_out_on" in df.value.columns)
     assert list(table["used_units"]) == [m.used_units for m in expected.months]
@@ -225,7 +228,8 @@ def test_two_sessions_never_see_each_others_upload() -> None:
     second.run()
     assert metric(first, "SCUs used") == "7.0"
     assert metric(second, "SCUs used") == sample_total
-    assert second.session_state["usage_dataset"].quality.rows_used > 1
+    assert "usage_dataset" not in second.session_state  # the second still shows the sample
+    assert first.session_state["usage_dataset"].quality.rows_used == 1
 
 
 def test_a_file_named_after_a_user_is_not_shown_by_name() -> None:
@@ -262,8 +266,7 @@ def test_rightsizing_offers_the_hand_off_files(sample: UsageDataset) -> None:
     at.run()
     labels = [b.label for b in at.get("download_button")]
     assert sorted(labels) == sorted(FILE_NAMES.values())
-    dataset = at.session_state["usage_dataset"]
-    expected = right_size(dataset.hourly, list_prices(), CapacityPlan(provisioned_scu=3, overage="unlimited"))
+    expected = right_size(sample.hourly, list_prices(), DEFAULT_PLAN)
     amount = hand_off(expected.result.recommended.plan, list_prices(), usage=expected.series).budget_amount
     assert any(f"Budget of {amount:,} USD a month" in c.value for c in at.caption)
     at.radio(key="rs_handoff_plan").set_value("Current").run()
