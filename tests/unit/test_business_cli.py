@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from copilot_roi.business.bundle import HTML_NAME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME
+from copilot_roi.business.bundle import CASE_NAME, HTML_NAME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME
 from copilot_roi.business.xlsx import CASH, RESULT_ROWS
 from copilot_roi.cli import main
 from copilot_roi.value.engine import compute
@@ -39,7 +39,9 @@ def test_report_writes_four_files_with_the_engines_numbers(
     code = main(["report", "--scenario", str(source), "--customer", "Contoso", "--partner", "Fabrikam",
                  "--out", str(out)])  # fmt: skip
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted([XLSX_NAME, PPTX_NAME, HTML_NAME, SCENARIO_NAME])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [XLSX_NAME, PPTX_NAME, HTML_NAME, SCENARIO_NAME, CASE_NAME]
+    )
     scenario = Scenario.model_validate_json(source.read_text())
     result = compute(scenario)
     assert Scenario.model_validate_json((out / SCENARIO_NAME).read_bytes()) == scenario

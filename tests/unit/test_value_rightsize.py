@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copilot_roi.cli import main
 from copilot_roi.plans import CapacityPlan
@@ -124,3 +126,49 @@ def test_cli_right_size_values_the_best_plan(tmp_path: Path, capsys: pytest.Capt
     assert main(["roi", "--scenario", str(path)]) == 0
     text = capsys.readouterr().out
     assert "of demanded SCUs were throttled" in text and "value counts only served work" in text
+
+
+@given(
+    convention=st.sampled_from(["monthly", "annual"]),
+    benefits_risk=st.floats(min_value=0, max_value=0.5),
+    costs_risk=st.floats(min_value=0, max_value=0.5),
+    benefit_per_year=st.floats(min_value=0, max_value=200_000),
+    cost_one_off=st.floats(min_value=0, max_value=50_000),
+    cost_per_year=st.floats(min_value=0, max_value=100_000),
+    level=st.integers(min_value=1, max_value=6),
+    overage=st.sampled_from(["none", "unlimited"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_the_right_sizers_npv_of_the_scenarios_own_plan_is_the_engines(
+    convention: str,
+    benefits_risk: float,
+    costs_risk: float,
+    benefit_per_year: float,
+    cost_one_off: float,
+    cost_per_year: float,
+    level: int,
+    overage: str,
+) -> None:
+    """One NPV per convention: the right-sizer prices a purchasable plan exactly as the engine does,
+    with risk adjustment and other benefit and cost lines, under either convention."""
+    from copilot_roi.value.extra_lines import OtherBenefit, OtherCost
+    from copilot_roi.value.finance_settings import FinanceSettings, RiskAdjustment
+
+    plan = CapacityPlan(provisioned_scu=level, overage=overage)  # type: ignore[arg-type]
+    base = team(12, 30.0, plan)
+    scenario = base.model_copy(
+        update={
+            "finance": FinanceSettings(
+                convention=convention,  # type: ignore[arg-type]
+                risk_adjustment=RiskAdjustment(benefits=benefits_risk, costs=costs_risk),
+            ),
+            "other_benefits": [OtherBenefit(name="Retired tool", per_year=[benefit_per_year])],
+            "other_costs": [OtherCost(name="Admin", one_off=cost_one_off, per_year=[cost_per_year])],
+        }
+    )
+    result = compute(scenario)
+    sizing = right_size(scenario)
+    (own,) = [c for c in sizing.candidates if c.plan == plan]
+    assert own.npv == pytest.approx(result.npv, rel=1e-9, abs=1e-6)
+    assert own.total_cost == pytest.approx(result.total_cost, rel=1e-9, abs=1e-6)
+    assert sizing.current.npv == result.npv

@@ -119,6 +119,8 @@ def npv_of(
     if convention == "annual":
         years = net.reshape(whole_years(len(net)), MONTHS_PER_YEAR, *net.shape[1:]).sum(axis=1)
         factors = np.moveaxis(annual_discount_factors(rate, len(years)), -1, 0)
+        # One rate for many rows (the right-sizer's plans): the factors apply along every row.
+        factors = factors.reshape(factors.shape + (1,) * (years.ndim - factors.ndim))
         return np.asarray(np.round((years * factors).sum(axis=0) - one_off, 9))
     # Horner's rule over months with month 1's factor d = (1 + r) ** (-1 / 12): the sum of
     # net_m x d ** m, as discount_factors gives them (equal to within a rounding a month, under

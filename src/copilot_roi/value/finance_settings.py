@@ -12,10 +12,11 @@ both.
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from copilot_roi.hourly import FloatArray
-from copilot_roi.value.conventions import Convention, DiscountedSummary, risk_adjusted, summarise
+from copilot_roi.value.conventions import Convention, DiscountedSummary, npv_of, risk_adjusted, summarise
 
 CONVENTION_LABELS: dict[Convention, str] = {
     "monthly": "monthly: flows at each month's end, one-offs in month 1",
@@ -50,3 +51,25 @@ def discounted_summary(
     risk = settings.risk_adjustment
     benefits, costs = risk_adjusted(monthly_benefits, monthly_recurring_costs, risk.benefits, risk.costs)
     return summarise(settings.convention, one_off_costs * (1.0 + risk.costs), benefits, costs, annual_rate)
+
+
+def npv_in_settings(
+    settings: FinanceSettings,
+    one_off_costs: float,
+    monthly_benefits: FloatArray,
+    monthly_recurring_costs: FloatArray,
+    annual_rate: float,
+) -> FloatArray:
+    """The NPV :func:`discounted_summary` gives, vectorised over leading axes (one row per plan).
+
+    The right-sizer prices every purchasable plan with it, so a plan's NPV there is the engine's
+    (same convention, risk adjustment and other lines; a property test pins them together).
+    """
+    risk = settings.risk_adjustment
+    benefits, costs = risk_adjusted(
+        np.asarray(monthly_benefits, dtype=np.float64),
+        np.asarray(monthly_recurring_costs, dtype=np.float64),
+        risk.benefits,
+        risk.costs,
+    )
+    return npv_of(settings.convention, one_off_costs * (1.0 + risk.costs), benefits - costs, annual_rate)

@@ -27,7 +27,7 @@ from copilot_roi.billing import meter_overage, pool_draw
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan, e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
-from copilot_roi.value import agent_lines, finance
+from copilot_roi.value import agent_lines
 from copilot_roi.value.demand import plan_timezone
 from copilot_roi.value.engine import (
     compute,
@@ -37,6 +37,8 @@ from copilot_roi.value.engine import (
     scenario_prices,
     served_share,
 )
+from copilot_roi.value.extra_lines import line_matrix, one_offs
+from copilot_roi.value.finance_settings import npv_in_settings
 from copilot_roi.value.scenario import Scenario
 
 PlanFamily = Literal["no overage", "unlimited overage", "E5/E7 pool alone", "current plan"]
@@ -96,8 +98,9 @@ class RightSizing(BaseModel):
 def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
     """Evaluate every purchasable plan for ``scenario`` and pick the one with the highest NPV.
 
-    NPV follows ``copilot_roi.value.finance`` (every flow at the end of its month, month m
-    discounted by (1 + annual rate) ^ (m / 12); one-off costs in month 1).
+    Each plan's NPV is the engine's (:func:`npv_in_settings`): the scenario's convention, risk
+    adjustment and other benefit and cost lines, so the scenario's own plan, when purchasable,
+    has the NPV ``compute`` gives it.
     """
     prices = prices or scenario_prices(scenario)
     h = scenario.horizon_months
@@ -109,9 +112,9 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
         value_if_served += hours * scenario.roles[r].loaded_cost_per_hour * scenario.realisation_rate
     agent_hours = agent_lines.hours_if_all_served_by_line(scenario)
     value_if_served += (agent_hours * agent_lines.value_weights(scenario)[:, None]).sum(axis=0)
-    one_off = np.zeros(h)
-    one_off[0] = scenario.one_off_costs.total
-    discount = finance.discount_factors(scenario.discount_rate_annual, h)
+    other_benefits = line_matrix(scenario.other_benefits, h).sum(axis=0)
+    other_costs = line_matrix(scenario.other_costs, h).sum(axis=0)
+    one_off_total = scenario.one_off_costs.total + float(one_offs(scenario.other_costs).sum())
 
     licences = scenario.capacity.plan.e5_licences
     flat = CapacityPlan(provisioned_scu=1, e5_licences=licences)
@@ -137,9 +140,14 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
 
     def outcomes(cost: FloatArray, throttled: FloatArray) -> tuple[FloatArray, ...]:
         value = value_if_served[None, :] * served_share(demand_month[None, :], throttled)
-        net = value - cost - one_off[None, :]
-        npv = np.round(net @ discount, 9)
-        return cost.sum(axis=1), value.sum(axis=1), throttled.sum(axis=1), npv
+        npv = npv_in_settings(
+            scenario.finance,
+            one_off_total,
+            value + other_benefits[None, :],
+            cost + other_costs[None, :],
+            scenario.discount_rate_annual,
+        )
+        return cost.sum(axis=1) + other_costs.sum(), value.sum(axis=1), throttled.sum(axis=1), npv
 
     families: list[tuple[PlanFamily, list[CapacityPlan], tuple[FloatArray, ...]]] = [
         (
@@ -167,7 +175,7 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
                     plan=plan,
                     family=family,
                     provisioned_scu=plan.provisioned_scu,
-                    total_cost=float(cost[i] + one_off.sum()),
+                    total_cost=float(cost[i] + one_off_total),
                     total_value=float(value[i]),
                     throttled_units=float(throttled[i]),
                     served_share=_share(demanded, float(throttled[i])),
