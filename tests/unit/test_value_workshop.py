@@ -51,11 +51,16 @@ def test_invalid_widget_values_raise_naming_the_field() -> None:
     assert caught.value.errors()[0]["loc"] == ("horizon_months",)
 
 
-def test_plan_widgets_build_the_plan() -> None:
+def test_the_scenario_widgets_never_change_the_plan() -> None:
+    """The plan is the case's, set by its own widgets on every page; the scenario's keep it."""
+    from copilot_roi.plans import Schedule
+
     base = scenario_template()
-    values = widget_values(base) | {"scn_plan_scu": 4, "scn_plan_overage": "capped", "scn_plan_cap": 2.5}
-    plan = scenario_from_values(base, values).capacity.plan
-    assert plan == CapacityPlan(provisioned_scu=4, overage="capped", overage_cap_scu_per_hour=2.5)
+    plan = CapacityPlan(schedule=Schedule(business_scu=4), overage="unlimited", e5_licences=300)
+    scheduled = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
+    values = widget_values(scheduled) | {role_key("soc", "headcount"): 3, "scn_horizon": 24}
+    assert not any("plan" in key for key in widget_values(scheduled))
+    assert scenario_from_values(scheduled, values).capacity.plan == plan
 
 
 def test_overrides_reproduce_the_prices() -> None:
@@ -141,8 +146,6 @@ def test_measured_roles_survive_the_widgets_until_edited() -> None:
     edited = scenario_from_values(base, values | {role_key("soc", "scu"): 6.0})
     assert edited.capacity.measured_roles == []
     assert edited.capacity.usage_source == "estimate"
-    fresh = scenario_from_values(scenario_template(), values | {"scn_measured": {"soc": 5.0}})
-    assert fresh.capacity.measured_roles == ["soc"]
 
 
 def test_measured_roles_must_be_consistent() -> None:
@@ -150,19 +153,6 @@ def test_measured_roles_must_be_consistent() -> None:
     data["capacity"]["measured_roles"] = ["soc"]
     with pytest.raises(ValidationError, match="usage_source 'usage'"):
         Scenario.model_validate(data)
-
-
-def test_a_scheduled_plan_survives_the_flat_plan_widgets_until_they_change() -> None:
-    from copilot_roi.plans import Schedule
-
-    base = scenario_template()
-    plan = CapacityPlan(schedule=Schedule(business_scu=4), overage="unlimited")
-    scheduled = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
-    values = widget_values(scheduled)
-    assert scenario_from_values(scheduled, values).capacity.plan == plan
-    edited = scenario_from_values(scheduled, values | {"scn_plan_e5": 1000})
-    assert edited.capacity.plan.schedule is None
-    assert edited.capacity.plan.e5_licences == 1000
 
 
 def test_measure_usage_maps_users_by_rules_or_roster() -> None:
