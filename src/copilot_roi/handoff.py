@@ -32,6 +32,7 @@ from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
 from copilot_roi.plans import DAY_NAMES, CapacityPlan
 from copilot_roi.pricebook import Prices
 from copilot_roi.safe_cells import neutralise_frame
+from copilot_roi.timezones import check_timezone
 
 HOURS_PER_WEEK = 168
 BUDGET_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
@@ -294,13 +295,21 @@ def hand_off(
     budget_name: str = "security-copilot-monthly",
     contact_emails: tuple[str, ...] = (),
     today: dt.date | None = None,
+    timezone: str | None = None,
 ) -> HandOff:
-    """Every hand-off file of ``plan`` (see the module docstring), in memory."""
+    """Every hand-off file of ``plan`` (see the module docstring), in memory.
+
+    The schedule's clock is the plan's schedule zone, else ``timezone``, else the usage's, else UTC.
+    """
     start = start_date or first_of_next_month(today or dt.date.today())
     monthly = expected_monthly_cost(plan, prices, usage)
     amount = max(1, math.ceil(round(monthly, 2)))
     units = weekly_units(plan)
-    timezone = plan.schedule.timezone if plan.schedule else (usage.timezone if usage else "UTC")
+    if plan.schedule is not None:
+        timezone = plan.schedule.timezone
+    else:
+        fallback = usage.timezone if usage is not None else "UTC"
+        timezone = check_timezone(fallback if timezone is None else timezone)
     template = budget_template(amount, prices.currency, plan.describe(), start, budget_name, contact_emails)
     business_units = max(units) if max(units) > 0 else 1
     files = {

@@ -63,6 +63,7 @@ def run_handoff(args: argparse.Namespace) -> None:
         budget_name=args.budget_name,
         contact_emails=tuple(args.emails),
         today=dt.date.today(),
+        timezone=args.tz,
     )
     if args.out.exists() and not args.out.is_dir():
         raise CliError(f"{args.out}: not a folder")

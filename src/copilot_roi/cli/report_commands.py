@@ -10,6 +10,7 @@ from typing import Any
 
 from copilot_roi.business.bundle import render_all
 from copilot_roi.business.case import BusinessCase, build_case
+from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.value_commands import load_scenario
 from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
@@ -40,7 +41,7 @@ def register(sub: Any) -> None:
     report.add_argument(
         "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
     )
-    report.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of the exports' clock times")
+    add_timezone_argument(report, "time zone of the exports' clock times")
     report.add_argument(
         "--no-calibrate",
         dest="calibrate",
@@ -64,7 +65,7 @@ def _name(value: str, flag: str) -> str:
 def _usage(args: argparse.Namespace) -> UsageDataset | None:
     if not args.usage:
         return None
-    options = IngestOptions(as_of=args.as_of, timezone=args.tz)  # a bad zone is a bad argument (2)
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz)  # --tz was checked when parsed
     try:
         return ingest_paths(args.usage, options)
     except UntrustedFileError as error:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.usage import IngestOptions, UntrustedFileError, ingest_paths
@@ -61,7 +62,7 @@ def register(sub: Any) -> None:
     roi.add_argument(
         "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
     )
-    roi.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of the exports' clock times")
+    add_timezone_argument(roi, "time zone of the exports' clock times")
     roi.set_defaults(handler=run_roi)
 
 
@@ -103,7 +104,7 @@ def run_roi(args: argparse.Namespace) -> None:
 
 
 def _rate_card(args: argparse.Namespace) -> RateCard:
-    options = IngestOptions(as_of=args.as_of, timezone=args.tz)  # a bad zone is a bad argument (2)
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz)  # --tz was checked when parsed
     try:
         return rate_card(ingest_paths(args.agent_rates, options).frame)
     except UntrustedFileError as error:

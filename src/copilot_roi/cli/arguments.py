@@ -1,0 +1,23 @@
+"""Argument types shared by the commands: each refuses a bad value before any work, naming the flag.
+
+argparse turns the ``ArgumentTypeError`` into one line, ``argument --tz: unknown time zone ...``,
+and exit code 2 (see ``copilot_roi.cli._Parser``).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from copilot_roi.timezones import check_timezone
+
+
+def timezone_argument(text: str) -> str:
+    """``--tz``: an IANA time zone, through the one check every model and page uses."""
+    try:
+        return check_timezone(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_timezone_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--tz", default="UTC", type=timezone_argument, metavar="ZONE", help=help_text)
