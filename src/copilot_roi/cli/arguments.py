@@ -21,3 +21,16 @@ def timezone_argument(text: str) -> str:
 
 def add_timezone_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--tz", default="UTC", type=timezone_argument, metavar="ZONE", help=help_text)
+
+
+def single_line_argument(text: str) -> str:
+    """Text that ends up in a generated file (a budget name, an e-mail address): one printable line.
+
+    A trailing newline or an escape sequence would otherwise land in a JSON template or a script.
+    """
+    if not text.isprintable():
+        bad = next(ch for ch in text if not ch.isprintable())
+        raise argparse.ArgumentTypeError(
+            f"{text!r} holds a control character ({bad!r}); give one line of printable text"
+        )
+    return text

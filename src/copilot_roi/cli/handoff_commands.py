@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from copilot_roi.cli.arguments import single_line_argument
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.pricing_commands import (
     _date,
@@ -35,9 +36,10 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--start-date", type=_date, help="budget start, the first of a month (default: next month)"
     )
-    parser.add_argument("--budget-name", default="security-copilot-monthly")
+    parser.add_argument("--budget-name", default="security-copilot-monthly", type=single_line_argument)
     parser.add_argument(
         "--email",
+        type=single_line_argument,
         action="append",
         default=[],
         dest="emails",
