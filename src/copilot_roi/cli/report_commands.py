@@ -12,6 +12,7 @@ from copilot_roi.business.bundle import render_all
 from copilot_roi.business.case import BusinessCase, build_case
 from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.output_files import write_outputs
 from copilot_roi.cli.value_commands import load_scenario
 from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
 from copilot_roi.value.calibration import calibrate_from_usage
@@ -117,13 +118,7 @@ def run_report(args: argparse.Namespace) -> None:
         pseudonymise=args.pseudonymise,
         compared=named if len(named) > 1 else (),
     )
-    files = render_all(case)
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (args.out / name).write_bytes(data)
-    except OSError as error:
-        raise CliError(f"{args.out}: cannot write ({error.strerror})", exit_code=1) from error
+    outputs = write_outputs(args.out, render_all(case))
     r, c = case.result, case.prices.currency
     payback = "none within the horizon" if r.payback_month is None else f"month {r.payback_month}"
     lines = [
@@ -131,7 +126,7 @@ def run_report(args: argparse.Namespace) -> None:
         f"NPV {c} {r.npv:,.2f}, payback {payback}",
         *notes,
         *_compared_lines(case),
-        *(f"wrote {args.out / name}" for name in files),
+        *(w.line() for w in outputs),
     ]
     sys.stdout.write("\n".join(lines) + "\n")
 
