@@ -64,6 +64,10 @@ HEIGHT = Inches(7.5)
 MAX_DECK_YEARS = 6  # rows of the annual table on the finance slide (year 0 to 5)
 MAX_DECK_LINES = 8  # other lines listed on the finance slide
 MAX_TEXT = 160  # characters of any one upload- or user-derived string on a slide
+NO_PEOPLE = (
+    "No role has people in this scenario (every headcount is 0), so no analyst time is valued: "
+    "set the headcounts on the Value scenarios page to chart value by role."
+)
 
 
 def deck_bytes(case: BusinessCase) -> bytes:
@@ -323,6 +327,11 @@ def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
     )
 
 
+def _no_chart(slide: Slide, sentence: str) -> None:
+    """The sentence where the chart would be, when there is nothing to chart."""
+    _bullets(slide, [sentence], Inches(0.6), Inches(1.5), WIDTH - Inches(1.2), Inches(1.0))
+
+
 def _label_every(chart: Chart, step: int) -> None:
     """Label every ``step``-th category (``c:tickLblSkip``, which python-pptx does not expose).
 
@@ -352,6 +361,9 @@ def _value_by_role(deck: Deck, case: BusinessCase) -> None:
     slide = _slide(deck, SLIDE_TITLES[3])
     c = case.prices.currency
     roles = role_ids_with_people(case)
+    if not roles:  # a chart needs a category: say why there is none instead
+        _no_chart(slide, NO_PEOPLE)
+        return
     data = SafeCategoryChartData(number_format="#,##0")
     data.categories = [case.role_label(r) for r in roles]
     values = [sum(case.result.value_by_role[r]) for r in roles]
@@ -382,6 +394,9 @@ def _tornado(deck: Deck, case: BusinessCase) -> None:
     c = case.prices.currency
     bars = case.top_assumptions
     base = case.result.npv
+    if not bars:
+        _no_chart(slide, "No input of this scenario has a range, so there is no sensitivity to chart.")
+        return
     data = SafeCategoryChartData(number_format="#,##0")
     data.categories = [_clip(b.label) for b in bars]
     data.add_series(f"NPV at the low input, vs base ({c})", [round(b.npv_at_low - base, 2) for b in bars])
