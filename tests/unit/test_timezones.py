@@ -134,3 +134,9 @@ def test_a_scenario_file_with_a_bad_schedule_zone_is_one_line(
         assert err.count("\n") == 1 and "Traceback" not in err
         assert "capacity.plan.schedule.timezone: unknown time zone" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_every_zone_a_page_offers_passes_the_one_check() -> None:
+    from ui.plan_inputs import TIMEZONES
+
+    assert TIMEZONES and all(check_timezone(zone) == zone for zone in TIMEZONES)
