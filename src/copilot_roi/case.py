@@ -24,10 +24,11 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import PriceBook, Prices, effective_prices, load_price_book
+from copilot_roi.timezones import check_timezone
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import DEFAULT_RULES, RoleRule, Roster
 from copilot_roi.value.calibration import UsageMeasurement, calibrated, measure_usage
@@ -75,6 +76,11 @@ class UsageIdentity(_Frozen):
     files: tuple[FileIdentity, ...] = Field(min_length=1, max_length=100)
     as_of: dt.date | None = None
     timezone: str = Field(default="UTC", min_length=1, max_length=64)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return check_timezone(value)
 
 
 class Case(_Frozen):

@@ -32,6 +32,7 @@ from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
 from copilot_roi.plans import DAY_NAMES, CapacityPlan
 from copilot_roi.pricebook import Prices
 from copilot_roi.safe_cells import neutralise_frame
+from copilot_roi.timezones import check_timezone
 
 HOURS_PER_WEEK = 168
 BUDGET_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
@@ -50,8 +51,12 @@ FILE_NAMES = {
     "schedule_json": "capacity-schedule.json",
     "script": "apply-capacity-change.sh",
 }
-_BUDGET_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
-_EMAIL = re.compile(r"^[^@\s\"'<>,;]+@[^@\s\"'<>,;]+\.[^@\s\"'<>,;]+$")
+EARLIEST_BUDGET_START = dt.date(2017, 6, 1)
+# Matched with ``fullmatch``: ``$`` alone also matches before a trailing newline. No control
+# characters in an address either (they would land in the template's default value).
+_BUDGET_NAME = re.compile(r"[A-Za-z0-9_-]{1,63}")
+_ADDRESS_PART = r"[^@\s\"'<>,;\x00-\x1f\x7f-\x9f]+"
+_EMAIL = re.compile(rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}")
 
 
 @dataclass(frozen=True)
@@ -134,10 +139,10 @@ def budget_template(
         raise ValueError("the budget amount must be at least 1")
     if start_date.day != 1:
         raise ValueError(f"start date {start_date.isoformat()}: a budget starts on the first day of a month")
-    if not _BUDGET_NAME.match(budget_name):
+    if not _BUDGET_NAME.fullmatch(budget_name):
         raise ValueError(f"budget name {budget_name!r}: use 1 to 63 letters, digits, '-' or '_'")
     for email in contact_emails:
-        if not _EMAIL.match(email):
+        if not _EMAIL.fullmatch(email):
             raise ValueError(f"contact e-mail {email!r} is not an e-mail address")
     emails: dict[str, Any] = {
         "type": "array",
@@ -281,6 +286,28 @@ fi
     return text.encode("utf-8")
 
 
+def check_budget_start(start: dt.date, today: dt.date) -> None:
+    """Refuse a start Azure would refuse: Cost Management budgets start on or after 1 June 2017
+    and at most twelve months ahead (``BudgetTimePeriod.startDate``), so year 1 or 9999 is a typo.
+
+    >>> check_budget_start(dt.date(9999, 12, 1), dt.date(2026, 12, 6))
+    Traceback (most recent call last):
+    ...
+    ValueError: start date 9999-12-01: an Azure budget starts between 2017-06-01 and 2027-12-01 ...
+    """
+    latest = _add_months(today.replace(day=1), 12)
+    if not EARLIEST_BUDGET_START <= start <= latest:
+        raise ValueError(
+            f"start date {start.isoformat()}: an Azure budget starts between "
+            f"{EARLIEST_BUDGET_START.isoformat()} and {latest.isoformat()} (twelve months ahead)"
+        )
+
+
+def _add_months(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def first_of_next_month(today: dt.date) -> dt.date:
     """The default budget start: the first day of the month after ``today``."""
     return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
@@ -294,13 +321,23 @@ def hand_off(
     budget_name: str = "security-copilot-monthly",
     contact_emails: tuple[str, ...] = (),
     today: dt.date | None = None,
+    timezone: str | None = None,
 ) -> HandOff:
-    """Every hand-off file of ``plan`` (see the module docstring), in memory."""
-    start = start_date or first_of_next_month(today or dt.date.today())
+    """Every hand-off file of ``plan`` (see the module docstring), in memory.
+
+    The schedule's clock is the plan's schedule zone, else ``timezone``, else the usage's, else UTC.
+    """
+    today = today or dt.date.today()
+    start = start_date or first_of_next_month(today)
+    check_budget_start(start, today)
     monthly = expected_monthly_cost(plan, prices, usage)
     amount = max(1, math.ceil(round(monthly, 2)))
     units = weekly_units(plan)
-    timezone = plan.schedule.timezone if plan.schedule else (usage.timezone if usage else "UTC")
+    if plan.schedule is not None:
+        timezone = plan.schedule.timezone
+    else:
+        fallback = usage.timezone if usage is not None else "UTC"
+        timezone = check_timezone(fallback if timezone is None else timezone)
     template = budget_template(amount, prices.currency, plan.describe(), start, budget_name, contact_emails)
     business_units = max(units) if max(units) > 0 else 1
     files = {

@@ -9,6 +9,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from copilot_roi.timezones import check_timezone
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -80,6 +82,7 @@ class HourlySeries:
         month_basis: MonthBasis = "730h",
     ) -> HourlySeries:
         """An idle series (nothing consumed), for quoting a plan with no usage data."""
+        timezone = check_timezone(timezone)
         ts = pd.Timestamp(start)
         ts = ts.tz_localize(timezone) if ts.tzinfo is None else ts.tz_convert(timezone)
         return cls(ts, np.zeros(hours), month_basis)

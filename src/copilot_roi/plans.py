@@ -10,11 +10,11 @@ demand is then served only from the E5/E7 pool and the rest is throttled.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from copilot_roi.hourly import BoolArray, FloatArray, HourlySeries
 from copilot_roi.timezones import check_timezone
@@ -27,6 +27,12 @@ NO_CAPACITY_RULE = (
 )
 OFF_HOURS_DELETED = "capacity deleted off-hours: nothing served then except from the E5/E7 pool"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Every day of ten years, longer than any horizon: a bound that keeps a scenario file holding a
+# schedule well inside the size its loader accepts (``copilot_roi.cli.value_commands``).
+MAX_HOLIDAYS = 3_660
+# Numbers are strict (``strict=True``): ``true`` is not one licence and ``"3"`` not three SCUs;
+# a scenario file must say what it means. Whole numbers stay whole (``2.0`` is refused too).
+StrictDay = Annotated[int, Strict()]
 
 
 class _Frozen(BaseModel):
@@ -44,12 +50,12 @@ class Schedule(_Frozen):
     """A weekly business-hours schedule in a time zone; holidays count as off-hours all day."""
 
     timezone: str = "UTC"
-    business_days: tuple[int, ...] = Field(default=(0, 1, 2, 3, 4), description="Monday = 0")
-    business_start_hour: int = Field(default=8, ge=0, le=23)
-    business_end_hour: int = Field(default=18, ge=1, le=24)
-    business_scu: int = Field(default=3, ge=1, le=MAX_PROVISIONED_SCU)
-    off_hours_scu: int = Field(default=0, ge=0, le=MAX_PROVISIONED_SCU)
-    holidays: tuple[dt.date, ...] = ()
+    business_days: tuple[StrictDay, ...] = Field(default=(0, 1, 2, 3, 4), description="Monday = 0")
+    business_start_hour: int = Field(default=8, ge=0, le=23, strict=True)
+    business_end_hour: int = Field(default=18, ge=1, le=24, strict=True)
+    business_scu: int = Field(default=3, ge=1, le=MAX_PROVISIONED_SCU, strict=True)
+    off_hours_scu: int = Field(default=0, ge=0, le=MAX_PROVISIONED_SCU, strict=True)
+    holidays: tuple[dt.date, ...] = Field(default=(), max_length=MAX_HOLIDAYS)
 
     @field_validator("timezone")
     @classmethod
@@ -106,11 +112,13 @@ class CapacityPlan(_Frozen):
     overage (if enabled, up to the cap); demand beyond that is throttled.
     """
 
-    provisioned_scu: int = Field(default=1, description="24x7 level; ignored when a schedule is set")
+    provisioned_scu: int = Field(
+        default=1, strict=True, description="24x7 level; ignored when a schedule is set"
+    )
     schedule: Schedule | None = None
     overage: OverageMode = "none"
-    overage_cap_scu_per_hour: float = Field(default=0.0, ge=0, le=100_000)
-    e5_licences: int = Field(default=0, ge=0, le=10_000_000)
+    overage_cap_scu_per_hour: float = Field(default=0.0, ge=0, le=100_000, strict=True)
+    e5_licences: int = Field(default=0, ge=0, le=10_000_000, strict=True)
 
     @field_validator("provisioned_scu")
     @classmethod

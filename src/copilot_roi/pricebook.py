@@ -100,11 +100,12 @@ def _bundled_price_book() -> PriceBook:
 class PriceOverrides(_Frozen):
     """What a user may change: a negotiated rate, a discount, a display currency."""
 
-    provisioned_price_per_scu_hour_usd: float | None = Field(default=None, ge=0, le=1000)
-    overage_price_per_scu_usd: float | None = Field(default=None, ge=0, le=1000)
-    discount_share: float = Field(default=0.0, ge=0, lt=1)
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    usd_to_currency_rate: float = Field(default=1.0, gt=0, le=100_000)
+    # Strict numbers: a price of ``true`` is not $1, nor ``"3.5"`` a price (scenario files carry these).
+    provisioned_price_per_scu_hour_usd: float | None = Field(default=None, ge=0, le=1000, strict=True)
+    overage_price_per_scu_usd: float | None = Field(default=None, ge=0, le=1000, strict=True)
+    discount_share: float = Field(default=0.0, ge=0, lt=1, strict=True)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", strict=True)
+    usd_to_currency_rate: float = Field(default=1.0, gt=0, le=100_000, strict=True)
     overage_rounding: Rounding | None = None
 
     @field_validator("usd_to_currency_rate")

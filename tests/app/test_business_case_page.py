@@ -219,3 +219,26 @@ def test_the_share_sentence_names_what_the_link_leaves_out() -> None:
     scenario = scenario.model_copy(update={"capacity": scenario.capacity.model_copy(update={"plan": plan})})
     said = " ".join(c.value for c in open_page(scenario=scenario).caption)
     assert "carries the main inputs only: it leaves out the capacity plan." in said
+
+
+@pytest.mark.parametrize("zone", ["Europe", "Nowhere/Zone", "Z" * 300, "../../etc/passwd"])
+def test_a_scenario_file_with_a_bad_time_zone_is_an_error_not_an_exception(zone: str) -> None:
+    at = open_page()
+    data = json.loads(scenario_template("expected").model_dump_json())
+    data["capacity"]["plan"]["schedule"] = {"timezone": zone, "business_scu": 2}
+    at.file_uploader(key="bc_load").upload("scenario.json", json.dumps(data).encode()).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("capacity.plan.schedule.timezone" in e and "unknown time zone" in e for e in errors), errors
+    assert "scenario" not in at.session_state
+
+
+def test_a_scenario_with_no_people_opens_with_its_files_offered() -> None:
+    data = json.loads(scenario_template("expected").model_dump_json())
+    for role in data["roles"].values():
+        role["headcount"] = 0
+        role["ranges"]["headcount"] = {"low": 0.0, "high": 0.0}
+    at = open_page(scenario=Scenario.model_validate(data))
+    assert not at.exception
+    # Four buttons; that the deck renders for this scenario is test_business_pptx's check.
+    assert len(at.get("download_button")) == 4

@@ -13,7 +13,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 
 from copilot_roi.business.case import BusinessCase, build_case, role_ids_with_people
-from copilot_roi.business.pptx import SLIDE_TITLES, deck_bytes
+from copilot_roi.business.pptx import NO_PEOPLE, SLIDE_TITLES, deck_bytes
 from copilot_roi.value.scenario import Scenario, scenario_template
 
 
@@ -134,7 +134,25 @@ def test_control_characters_in_names_do_not_break_the_deck() -> None:
         scenario_template("expected"), customer_name="A\x00B\x0bC", partner_name="\x1f", draws=50
     )
     deck = Presentation(io.BytesIO(deck_bytes(case)))
-    assert "A B C" in deck.slides[0].placeholders[1].text_frame.text
+    # Removed by the one function every exporter uses (copilot_roi.safe_cells.strip_control).
+    assert "Prepared for ABC" in deck.slides[0].placeholders[1].text_frame.text
+
+
+def test_a_scenario_with_no_people_still_makes_a_deck() -> None:
+    """Every headcount 0 validates; the deck says there is no value by role instead of failing
+    (the page's Deck button downloaded nothing, issue 23)."""
+    data = scenario_template("expected").model_dump()
+    for role in data["roles"].values():
+        role["headcount"] = 0
+        role["ranges"]["headcount"] = {"low": 0.0, "high": 0.0}
+    case = build_case(Scenario.model_validate(data), draws=50)
+    assert role_ids_with_people(case) == []
+    deck = Presentation(io.BytesIO(deck_bytes(case)))
+    assert len(deck.slides) == len(SLIDE_TITLES)
+    by_role = deck.slides[3]
+    texts = [shape.text_frame.text for shape in by_role.shapes if shape.has_text_frame]
+    assert SLIDE_TITLES[3] in texts and NO_PEOPLE in texts
+    assert not any(shape.has_chart for shape in by_role.shapes)
 
 
 def test_libreoffice_renders_every_slide(case: BusinessCase, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from copilot_roi.business.bundle import HTML_NAME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, render_all
@@ -247,3 +248,96 @@ def test_the_leak_check_finds_names_when_pseudonymisation_is_off(sample_usage: U
     assert "Ben Heppard" in found
     assert any(b"Ben Heppard" in d for m, d in texts.items() if m.startswith(XLSX_NAME))
     assert b"Ben Heppard" in texts[HTML_NAME]
+
+
+# --- chart data embedded in the deck, control characters (issue 23 item 5) -------------------------
+
+EVIL_AGENT = '=HYPERLINK("http://evil.example/","Click")&"'
+CONTROL_NAME = "Triage\x00 agent\x07 \x1b[31mred\x1b[0m\x7f\x9b"
+RAW_CONTROLS = [bytes([b]) for b in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)]
+
+
+def agent_scenario(*names: str) -> Scenario:
+    """The template with agent lines big enough to lead the tornado (their labels become chart data)."""
+    data = scenario_template("expected").model_dump()
+    wide = {
+        "scu_per_run": {"low": 0.1, "high": 2.0},
+        "analyst_minutes_avoided_per_run": {"low": 5.0, "high": 60.0},
+    }
+    data["agents"] = [
+        {"agent": name, "runs_per_month": 20_000.0 - i, "scu_per_run": 0.5,
+         "analyst_minutes_avoided_per_run": 30.0, "ranges": wide}
+        for i, name in enumerate(names)
+    ]  # fmt: skip
+    return Scenario.model_validate(data)
+
+
+def embedded_workbooks(deck: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(deck)) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if n.endswith(".xlsx")}
+
+
+@pytest.fixture(scope="module")
+def chart_case_files() -> dict[str, bytes]:
+    scenario = agent_scenario(EVIL_AGENT, CONTROL_NAME)
+    case = build_case(
+        scenario,
+        customer_name="Contoso\x00\x07\x1b]0;owned\x07",
+        partner_name="Fabrikam\x1b[2J\r\n",
+        compared=[("Base", scenario), (EVIL_AGENT, scenario)],
+        draws=100,
+    )
+    assert any(b.label.startswith(EVIL_AGENT) for b in case.top_assumptions)  # the label is charted
+    return render_all(case)
+
+
+def test_deck_chart_data_holds_no_formula(chart_case_files: dict[str, bytes]) -> None:
+    books = embedded_workbooks(chart_case_files[PPTX_NAME])
+    assert len(books) >= 4  # cost over time, value by role, tornado, comparison
+    labels: list[str] = []
+    for name, data in books.items():
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            sheets = [book.read(n) for n in book.namelist() if n.startswith("xl/worksheets/")]
+        assert all(b"<f>" not in sheet and b"<f " not in sheet for sheet in sheets), name
+        assert all(b"<hyperlink" not in sheet for sheet in sheets), name
+        for sheet in openpyxl.load_workbook(io.BytesIO(data)).worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (name, cell.coordinate, cell.value)
+                    if cell.data_type == "s":
+                        labels.append(str(cell.value))
+    assert any(label.startswith("'" + EVIL_AGENT) for label in labels)  # there, as inert text
+    assert not any(label.lstrip(" ").startswith(FORMULA_TRIGGERS) for label in labels)
+    assert "1" in labels  # month numbers stay the text categories they were
+
+
+def test_no_raw_control_character_reaches_any_file(chart_case_files: dict[str, bytes]) -> None:
+    members = file_texts(chart_case_files)
+    for name, data in list(members.items()):
+        if name.endswith(".xlsx"):  # a workbook inside the deck
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                members |= {f"{name}:{n}": book.read(n) for n in book.namelist()}
+    texts = {
+        name: data
+        for name, data in members.items()
+        if name.endswith((".xml", ".rels", ".html", ".json")) and not name.endswith(".xlsx")
+    }
+    assert any(name.endswith("slide1.xml") for name in texts)
+    page = texts[HTML_NAME].split(b"</script>", 1)[1]  # past the inlined plotly.js bundle
+    for name, data in {**texts, HTML_NAME: page}.items():
+        # scenario.json is data that must round-trip: JSON escapes C0 (\u0007); DEL may stay as data.
+        checked = [c for c in RAW_CONTROLS if c != b"\x7f"] if name == SCENARIO_NAME else RAW_CONTROLS
+        found = [c for c in checked if c in data]
+        assert found == [], (name, found)
+    assert b"Triage agent [31mred[0m" in page  # the name survives, without its control characters
+    assert "\u009b".encode() not in page
+
+
+def test_control_characters_leave_csv_and_workbook_cells() -> None:
+    from copilot_roi.safe_cells import neutralise_frame, strip_control
+
+    frame = pd.DataFrame({"user": [CONTROL_NAME, "\x00=1+1", "ok\r\n"], "units": [1.0, -2.0, 3.0]})
+    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
+    assert [c for c in RAW_CONTROLS if c.decode() in text] == []
+    assert "Triage agent [31mred[0m" in text and "'=1+1" in text and "-2.0" in text
+    assert strip_control("a\tb\nc") == "a\tb\nc"  # tab and newline mean something in text

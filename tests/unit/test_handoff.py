@@ -196,3 +196,58 @@ def test_cli_errors_are_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
     assert not (tmp_path / "x").exists()
+
+
+# --- hostile hand-off inputs (issue 23 item 7) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"budget_name": "security-copilot-monthly\n"}, "budget name"),
+        ({"budget_name": "monthly\x1b[31m"}, "budget name"),
+        ({"contact_emails": ("soc@contoso.com\n",)}, "is not an e-mail address"),
+        ({"contact_emails": ("soc\x1b[2J@contoso.com",)}, "is not an e-mail address"),
+        ({"contact_emails": ("soc@contoso.com\x00",)}, "is not an e-mail address"),
+    ],
+)
+def test_a_trailing_newline_or_control_character_is_refused(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        budget_template(100, "USD", "plan", dt.date(2027, 1, 1), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "start", [dt.date(1, 1, 1), dt.date(2017, 5, 1), dt.date(2028, 1, 1), dt.date(9999, 12, 1)]
+)
+def test_budget_start_outside_what_azure_accepts_is_refused(start: dt.date) -> None:
+    with pytest.raises(ValueError, match=r"start date .*between 2017-06-01 and 2027-12-01"):
+        hand_off(BUSINESS, PRICES, start_date=start, today=dt.date(2026, 12, 6))
+
+
+def test_budget_start_at_either_end_of_the_range_is_kept() -> None:
+    for start in (dt.date(2017, 6, 1), dt.date(2027, 12, 1)):
+        assert hand_off(BUSINESS, PRICES, start_date=start, today=dt.date(2026, 12, 6)).start_date == start
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["--budget-name", "security-copilot-monthly\n"], "--budget-name"),
+        (["--email", "soc@contoso.com\n"], "--email"),
+        (["--email", "ok@contoso.com", "--email", "soc\x07@contoso.com"], "--email"),
+        (["--start-date", "0001-01-01"], "start date 0001-01-01"),
+        (["--start-date", "9999-12-01"], "start date 9999-12-01"),
+    ],
+)
+def test_cli_refuses_hostile_budget_inputs_in_one_line(
+    argv: list[str], flag: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x"
+    try:
+        code = main(["handoff", "--scu", "1", *argv, "--out", str(out)])
+    except SystemExit as stop:  # argparse refuses a bad argument while parsing
+        code = int(stop.code or 0)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and flag in err and "Traceback" not in err
+    assert not out.exists()

@@ -1,4 +1,4 @@
-"""Formula-injection neutralising shared by every exporter."""
+"""Formula-injection neutralising and control-character removal shared by every exporter."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from copilot_roi.safe_cells import FORMULA_TRIGGERS, neutralise_cell, neutralise_frame
+from copilot_roi.safe_cells import FORMULA_TRIGGERS, neutralise_cell, neutralise_frame, strip_control
 
 
 @pytest.mark.parametrize(
@@ -21,9 +21,12 @@ from copilot_roi.safe_cells import FORMULA_TRIGGERS, neutralise_cell, neutralise
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
+        ("\rx", "x"),  # control characters go first (issue 23): CR and NUL are not kept
+        ("\r=1", "'=1"),  # ...and what they hid is then neutralised
+        ("\0x", "x"),
+        ("\0@SUM(1)", "'@SUM(1)"),
+        ("\x1b[31m=1", "[31m=1"),
         ("\nx", "'\nx"),
-        ("\0x", "'\0x"),
         ("   =1+1", "'   =1+1"),
         ("Ben = boss", "Ben = boss"),
         ("", ""),
@@ -41,7 +44,8 @@ def test_neutralise_cell(value: object, expected: object) -> None:
 def test_no_text_starts_with_a_trigger_after_neutralising(text: str) -> None:
     out = neutralise_cell(text)
     assert not out.lstrip(" ").startswith(FORMULA_TRIGGERS)
-    assert out == text or out == "'" + text
+    assert out == strip_control(text) or out == "'" + strip_control(text)
+    assert not any((ord(ch) < 0x20 and ch not in "\t\n") or 0x7F <= ord(ch) <= 0x9F for ch in out)
 
 
 def test_frame_keeps_numbers_numeric_and_neutralises_text_and_headers() -> None:

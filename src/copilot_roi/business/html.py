@@ -12,6 +12,7 @@ so the page lays out the same on both and fits on two sheets.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Iterable, Sequence
 
@@ -29,6 +30,7 @@ from copilot_roi.business.case import (
 )
 from copilot_roi.business.finance_view import convention_footer, finance_tables
 from copilot_roi.charts import value_charts
+from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.workshop import money
 
 CHART_WIDTH_PX = 700  # 186 mm at 96 px per inch, the printable width on A4 and Letter
@@ -92,8 +94,9 @@ footer { margin-top: 2mm; font-size: 7pt; color: var(--muted); border-top: 1px s
 
 
 def esc(value: object) -> str:
-    """HTML-escape any value (quotes too): the only way dynamic text reaches the page."""
-    return html.escape(str(value), quote=True)
+    """HTML-escape any value (quotes too), control characters removed: the only way dynamic text
+    reaches the page."""
+    return html.escape(strip_control(str(value)), quote=True)
 
 
 def html_bytes(case: BusinessCase) -> bytes:
@@ -352,7 +355,8 @@ def _by_role(case: BusinessCase) -> go.Figure:
 
 
 def _tornado(case: BusinessCase) -> go.Figure:
-    bars = case.top_assumptions
+    # The labels can hold agent names: the chart's text is page text too.
+    bars = [dataclasses.replace(b, label=strip_control(b.label)) for b in case.top_assumptions]
     figure = value_charts.tornado_figure(bars, case.result.npv, case.prices.currency, top=len(bars))
     figure = _compact(figure, HALF_WIDTH_PX, 200)
     # Compact money ticks (100k), so three ticks fit the half-width axis without colliding.

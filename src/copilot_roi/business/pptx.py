@@ -14,7 +14,6 @@ from typing import Any
 
 from pptx import Presentation
 from pptx.chart.chart import Chart
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE
@@ -29,8 +28,10 @@ from pptx.util import Emu, Inches, Pt
 from copilot_roi.business import comparison_text, palette
 from copilot_roi.business.agent_rows import AGENT_HEADERS, AGENT_NOTE, agent_rows
 from copilot_roi.business.case import BusinessCase, evidence_authors, headline_figures, role_ids_with_people
+from copilot_roi.business.deck_chart_data import SafeCategoryChartData
 from copilot_roi.business.finance_view import finance_notes, finance_tables
 from copilot_roi.charts.value_charts import COMPARISON_COLOURS
+from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.value.workshop import money
@@ -63,6 +64,10 @@ HEIGHT = Inches(7.5)
 MAX_DECK_YEARS = 6  # rows of the annual table on the finance slide (year 0 to 5)
 MAX_DECK_LINES = 8  # other lines listed on the finance slide
 MAX_TEXT = 160  # characters of any one upload- or user-derived string on a slide
+NO_PEOPLE = (
+    "No role has people in this scenario (every headcount is 0), so no analyst time is valued: "
+    "set the headcounts on the Value scenarios page to chart value by role."
+)
 
 
 def deck_bytes(case: BusinessCase) -> bytes:
@@ -113,12 +118,8 @@ def _fonts_on_runs(slide: Slide) -> None:
 
 def _clip(text: str) -> str:
     """One line of at most MAX_TEXT characters, without the control characters XML cannot hold."""
-    text = " ".join(_xml_safe(text).split())
+    text = " ".join(strip_control(text).split())
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
-
-
-def _xml_safe(text: str) -> str:
-    return "".join(ch if ch in "\t\n" or ord(ch) >= 0x20 else " " for ch in text)
 
 
 def _slide(deck: Deck, title: str) -> Slide:
@@ -189,7 +190,7 @@ def _bullets(
     frame.word_wrap = True
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.text = _xml_safe(line)
+        paragraph.text = strip_control(line)
         paragraph.font.size = Pt(size)
         paragraph.space_after = Pt(8)
     return box
@@ -269,7 +270,7 @@ def _recommendation(deck: Deck, case: BusinessCase) -> None:
         paragraph.font.color.rgb = NAVY
 
 
-def _chart_frame(slide: Slide, kind: XL_CHART_TYPE, data: CategoryChartData) -> Chart:
+def _chart_frame(slide: Slide, kind: XL_CHART_TYPE, data: SafeCategoryChartData) -> Chart:
     top = Inches(1.5)
     graphic: Any = slide.shapes.add_chart(
         kind, Inches(0.6), top, Emu(WIDTH - Inches(1.2)), Emu(FOOTER_TOP - top - Inches(0.1)), data
@@ -287,7 +288,7 @@ def _chart_frame(slide: Slide, kind: XL_CHART_TYPE, data: CategoryChartData) -> 
 def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
     slide = _slide(deck, SLIDE_TITLES[2])
     r, c = case.result, case.prices.currency
-    data = CategoryChartData(number_format="#,##0")
+    data = SafeCategoryChartData(number_format="#,##0")
     data.categories = [str(m.month) for m in r.monthly]
     cumulative_cost, cumulative_value, running_cost, running_value = [], [], 0.0, 0.0
     for m in r.monthly:
@@ -326,6 +327,11 @@ def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
     )
 
 
+def _no_chart(slide: Slide, sentence: str) -> None:
+    """The sentence where the chart would be, when there is nothing to chart."""
+    _bullets(slide, [sentence], Inches(0.6), Inches(1.5), WIDTH - Inches(1.2), Inches(1.0))
+
+
 def _label_every(chart: Chart, step: int) -> None:
     """Label every ``step``-th category (``c:tickLblSkip``, which python-pptx does not expose).
 
@@ -355,7 +361,10 @@ def _value_by_role(deck: Deck, case: BusinessCase) -> None:
     slide = _slide(deck, SLIDE_TITLES[3])
     c = case.prices.currency
     roles = role_ids_with_people(case)
-    data = CategoryChartData(number_format="#,##0")
+    if not roles:  # a chart needs a category: say why there is none instead
+        _no_chart(slide, NO_PEOPLE)
+        return
+    data = SafeCategoryChartData(number_format="#,##0")
     data.categories = [case.role_label(r) for r in roles]
     values = [sum(case.result.value_by_role[r]) for r in roles]
     data.add_series(f"Realised value over the horizon ({c})", values)
@@ -385,7 +394,10 @@ def _tornado(deck: Deck, case: BusinessCase) -> None:
     c = case.prices.currency
     bars = case.top_assumptions
     base = case.result.npv
-    data = CategoryChartData(number_format="#,##0")
+    if not bars:
+        _no_chart(slide, "No input of this scenario has a range, so there is no sensitivity to chart.")
+        return
+    data = SafeCategoryChartData(number_format="#,##0")
     data.categories = [_clip(b.label) for b in bars]
     data.add_series(f"NPV at the low input, vs base ({c})", [round(b.npv_at_low - base, 2) for b in bars])
     data.add_series(f"NPV at the high input, vs base ({c})", [round(b.npv_at_high - base, 2) for b in bars])
@@ -506,7 +518,7 @@ def _table(slide: Slide, rows: Sequence[Sequence[str]], left: int, top: int, wid
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             cell = table.cell(i, j)
-            cell.text = _xml_safe(value)
+            cell.text = strip_control(value)
             cell.margin_top = cell.margin_bottom = Inches(0.03)
             cell.margin_left = cell.margin_right = Inches(0.06)
             fill: Any = cell.fill  # python-pptx leaves this property untyped
@@ -555,7 +567,7 @@ def _comparison(deck: Deck, comparison: Comparison) -> None:
     rows = [headers, *[tuple(_clip(cell) for cell in row) for row in comparison_text.rows(comparison)]]
     bottom = _table(slide, rows, Inches(0.4), Inches(1.1), [1.7, 2.6, 0.9, 1.0, 0.9, 3.0, 0.7, 0.9, 0.7])
     months = max(len(r.cumulative_net) for r in comparison.rows)
-    data = CategoryChartData()
+    data = SafeCategoryChartData()
     data.categories = [str(m) for m in range(1, months + 1)]
     for row in comparison.rows:
         # A shorter horizon ends early: its later months are blank, not zero.

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.arguments import single_line_argument
+from copilot_roi.cli.output_files import write_outputs
 from copilot_roi.cli.pricing_commands import (
     _date,
     _friendly_validation,
@@ -35,9 +36,10 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--start-date", type=_date, help="budget start, the first of a month (default: next month)"
     )
-    parser.add_argument("--budget-name", default="security-copilot-monthly")
+    parser.add_argument("--budget-name", default="security-copilot-monthly", type=single_line_argument)
     parser.add_argument(
         "--email",
+        type=single_line_argument,
         action="append",
         default=[],
         dest="emails",
@@ -63,19 +65,11 @@ def run_handoff(args: argparse.Namespace) -> None:
         budget_name=args.budget_name,
         contact_emails=tuple(args.emails),
         today=dt.date.today(),
+        timezone=args.tz,
     )
-    if args.out.exists() and not args.out.is_dir():
-        raise CliError(f"{args.out}: not a folder")
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for name, data in result.files.items():
-            path = args.out / name
-            path.write_bytes(data)
-            if name.endswith(".sh"):
-                path.chmod(0o755)
-    except OSError as error:
-        raise CliError(f"{args.out}: cannot write ({error.strerror})", exit_code=1) from error
-    written = [str(args.out / name) for name in result.files]
+    scripts = frozenset(name for name in result.files if name.endswith(".sh"))
+    outputs = write_outputs(args.out, result.files, executable=scripts)
+    written = [str(w.path) for w in outputs]
     payload = {
         "plan": plan.describe(),
         "monthly_cost": result.monthly_cost,
@@ -90,5 +84,5 @@ def run_handoff(args: argparse.Namespace) -> None:
     sys.stdout.write(
         f"{payload['plan']}: expected {result.monthly_cost:,.2f} {result.currency} a month; "
         f"budget {result.budget_amount:,} from {payload['start_date']}\n"
-        + "".join(f"  wrote {f}\n" for f in written)
+        + "".join(f"  {w.line()}\n" for w in outputs)
     )

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from copilot_roi.billing import bill
+from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.errors import CliError, describe_validation_error
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.estimate import EstimateInputs, build_profile
@@ -80,7 +81,7 @@ def _plan_arguments(parser: argparse.ArgumentParser, scu_required: bool) -> None
         help="with --schedule: SCUs outside business hours (1..100), or 0 to delete the capacity "
         "off-hours (nothing served then except from the E5/E7 pool)",
     )
-    parser.add_argument("--tz", default="UTC", help="time zone of the schedule and the usage export")
+    add_timezone_argument(parser, "time zone of the schedule and the usage export")
 
 
 def _usage_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,8 +11,10 @@ from typing import Any
 from copilot_roi.business.bundle import render_all
 from copilot_roi.business.case import BusinessCase, build_case
 from copilot_roi.case import Case, FileIdentity, UsageIdentity, new_case
+from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.case_inputs import add_case_arguments, read_case
 from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.output_files import write_outputs
 from copilot_roi.cli.value_commands import load_scenario
 from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
 from copilot_roi.value.calibration import calibrate_from_usage
@@ -42,9 +44,7 @@ def register(sub: Any) -> None:
     report.add_argument(
         "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
     )
-    report.add_argument(
-        "--tz", metavar="ZONE", help="time zone of the exports' clock times (UTC, or the case's)"
-    )
+    add_timezone_argument(report, "time zone of the exports' clock times (UTC, or the case's)", default=None)
     report.add_argument(
         "--no-calibrate",
         dest="calibrate",
@@ -69,7 +69,7 @@ def _name(value: str, flag: str) -> str:
 def _usage(args: argparse.Namespace) -> UsageDataset | None:
     if not args.usage:
         return None
-    options = IngestOptions(as_of=args.as_of, timezone=args.tz or "UTC")  # a bad zone: exit 2
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz or "UTC")  # --tz was checked when parsed
     try:
         return ingest_paths(args.usage, options)
     except UntrustedFileError as error:
@@ -171,13 +171,7 @@ def _record(args: argparse.Namespace, scenario: Scenario, usage: UsageDataset | 
 
 
 def _write(args: argparse.Namespace, case: BusinessCase, notes: list[str]) -> None:
-    files = render_all(case)
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (args.out / name).write_bytes(data)
-    except OSError as error:
-        raise CliError(f"{args.out}: cannot write ({error.strerror})", exit_code=1) from error
+    outputs = write_outputs(args.out, render_all(case))
     r, c = case.result, case.prices.currency
     payback = "none within the horizon" if r.payback_month is None else f"month {r.payback_month}"
     lines = [
@@ -185,7 +179,7 @@ def _write(args: argparse.Namespace, case: BusinessCase, notes: list[str]) -> No
         f"NPV {c} {r.npv:,.2f}, payback {payback}",
         *notes,
         *_compared_lines(case),
-        *(f"wrote {args.out / name}" for name in files),
+        *(w.line() for w in outputs),
     ]
     sys.stdout.write("\n".join(lines) + "\n")
 

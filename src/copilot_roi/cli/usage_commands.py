@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.pricing_commands import _non_negative_int, _price_arguments, prices_from_args
 
@@ -24,7 +25,7 @@ def register(sub: Any) -> None:
         type=_date,
         help="date the export was taken (YYYY-MM-DD); anchors the year; default today",
     )
-    parser.add_argument("--tz", default="UTC", help="time zone of the export's clock times")
+    add_timezone_argument(parser, "time zone of the export's clock times")
     parser.add_argument(
         "--pseudonymise",
         action="store_true",
@@ -67,10 +68,7 @@ def run_usage(args: argparse.Namespace) -> None:
     for path in args.files:
         if not path.is_file():
             raise CliError(f"{path}: no such file", exit_code=1)
-    try:
-        options = IngestOptions(as_of=args.as_of, timezone=args.tz)
-    except ValueError as error:
-        raise CliError(f"--tz: unknown time zone {args.tz!r}", exit_code=2) from error
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz)
     try:
         dataset = ingest_paths(args.files, options)
     except UntrustedFileError as error:

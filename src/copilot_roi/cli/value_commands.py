@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot_roi.case import case_line
+from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.case_inputs import CaseInputs, add_case_arguments, read_case
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.model_files import load_model
@@ -62,9 +63,7 @@ def register(sub: Any) -> None:
     roi.add_argument(
         "--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="day the exports were taken"
     )
-    roi.add_argument(
-        "--tz", metavar="ZONE", help="time zone of the exports' clock times (UTC, or the case's)"
-    )
+    add_timezone_argument(roi, "time zone of the exports' clock times (UTC, or the case's)", default=None)
     roi.add_argument(
         "--usage", type=Path, nargs="+", metavar="FILE", help="with --case: the usage exports it records"
     )
@@ -160,7 +159,7 @@ def case_payload(inputs: CaseInputs) -> dict[str, Any]:
 
 
 def _rate_card(args: argparse.Namespace) -> RateCard:
-    options = IngestOptions(as_of=args.as_of, timezone=args.tz or "UTC")  # a bad zone is a bad argument (2)
+    options = IngestOptions(as_of=args.as_of, timezone=args.tz or "UTC")  # --tz was checked when parsed
     try:
         return rate_card(ingest_paths(args.agent_rates, options).frame)
     except UntrustedFileError as error:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from copilot_roi.plans import DEFAULT_PLAN, CapacityPlan
 from copilot_roi.pricebook import PriceOverrides
@@ -226,6 +226,14 @@ class Scenario(_Frozen):
     other_benefits: list[OtherBenefit] = Field(default_factory=list, max_length=MAX_LINES)
     other_costs: list[OtherCost] = Field(default_factory=list, max_length=MAX_LINES)
     hours_per_fte_year: float = Field(default=HOURS_PER_FTE_YEAR_DEFAULT, ge=100, le=4_000)
+
+    @field_validator("format_version", mode="before")
+    @classmethod
+    def _whole_version(cls, value: object) -> object:
+        # A Literal compares by equality, so ``true`` and ``1.0`` would pass as version 1.
+        if type(value) is not int:
+            raise ValueError(f"format_version is the whole number {SCENARIO_FORMAT_VERSION}")
+        return value
 
     @model_validator(mode="after")
     def _finance_and_lines(self) -> Scenario:
