@@ -7,6 +7,7 @@ in user names must show as text and never run.
 
 from __future__ import annotations
 
+import io
 import time
 import zipfile
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from e2ekit import (
     screenshot,
     upload,
     wait_for_script,
+    wait_until_drawn,
 )
 
 pytestmark = pytest.mark.e2e
@@ -64,6 +66,64 @@ def dimension_bomb(path: Path) -> Path:
     sheet.write(1_048_575, 16_383, "x")
     workbook.close()
     return path
+
+
+def far_cell_workbook(path: Path, far_cell: str, entry: str, target: str) -> Path:
+    """A real workbook whose only sheet, stored at ``entry`` and listed as ``target``, holds a
+    usage header, one row and one cell at ``far_cell`` (the layouts of issue 23)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("Usage").write_row(0, 0, ["Date", "Units used"])
+    book.close()
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns='
+        '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Date</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Units used</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>Nov 3, 9:00 AM</t></is></c><c r="B2"><v>1</v></c></row>'
+        f'<row r="3"><c r="{far_cell}"><v>1</v></c></row></sheetData></worksheet>'
+    ).encode()
+    source = zipfile.ZipFile(buffer)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                continue
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+            archive.writestr(info.filename, content)
+        archive.writestr(entry, sheet)
+    return path
+
+
+def ragged_csv(path: Path, megabytes: int = 32) -> Path:
+    """A header, one valid row, then ``x`` on every line."""
+    head = (HEADER + '"Nov 3, 9:00 AM",1.5,someone,s-1,Prompt,Person,Standalone,Defender\r\n').encode()
+    path.write_bytes(head + b"x\n" * ((megabytes * 2**20 - len(head)) // 2))
+    return path
+
+
+# Issue 23's files: each alone ended the server (a 512 GiB allocation) or hung ingest for minutes.
+ISSUE_23_FILES: dict[str, Callable[[Path], Path]] = {
+    "sheet-in-another-folder.xlsx": lambda p: far_cell_workbook(
+        p, "XFD1048576", "xl/data/sheet1.xml", "data/sheet1.xml"
+    ),
+    "sheet-named-XML.xlsx": lambda p: far_cell_workbook(
+        p, "XFD1048576", "xl/worksheets/sheet1.XML", "worksheets/sheet1.xml"
+    ),
+    "absolute-target.xlsx": lambda p: far_cell_workbook(
+        p, "XFD1048576", "xl/data/sheet1.xml", "/xl/data/sheet1.xml"
+    ),
+    "lower-case.xlsx": lambda p: far_cell_workbook(
+        p, "xfd1048576", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml"
+    ),
+    "cz4000000.xlsx": lambda p: far_cell_workbook(
+        p, "cz4000000", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml"
+    ),
+    "ragged-32MB.csv": ragged_csv,
+}
 
 
 def disguised_executable(path: Path) -> Path:
@@ -114,6 +174,44 @@ def test_hostile_file_is_refused_and_the_server_stays_up(
     open_page(nxt, page_url(app_server.url, usage))
     assert metric(nxt, "SCUs used").inner_text()
     assert page_errors(nxt) == []
+
+
+@pytest.mark.slow
+def test_hostile_uploads_leave_another_session_working(
+    app_server: Server, new_page: Callable[[], Any], tmp_path: Path
+) -> None:
+    """One session uploads each of issue 23's files while another keeps using the app."""
+    from playwright.sync_api import expect
+
+    usage = require_page("usage")
+    bystander = new_page()
+    open_page(bystander, page_url(app_server.url, usage))
+    bystander_total = metric(bystander, "SCUs used").inner_text()
+    attacker = new_page()  # another browser context: another Streamlit session
+    open_page(attacker, page_url(app_server.url, usage))
+    for name, make in ISSUE_23_FILES.items():
+        hostile = make(tmp_path / name)
+        start = time.monotonic()
+        upload(attacker, [hostile])
+        # While the upload is read, the other session reloads and is served in full.
+        bystander.reload(wait_until="domcontentloaded")
+        wait_until_drawn(bystander)
+        assert metric(bystander, "SCUs used").inner_text() == bystander_total, name
+        assert page_errors(bystander) == [], name
+        alert = attacker.locator('[data-testid="stAlertContentError"]')
+        expect(alert).to_have_count(1, timeout=int(REFUSAL_BUDGET_S * 1000))
+        assert time.monotonic() - start < REFUSAL_BUDGET_S, name
+        assert "cannot be trusted" in alert.inner_text(), name
+        assert attacker.locator('[data-testid="stException"]').count() == 0, name
+        assert app_server.proc.poll() is None, f"the server died on {name}"
+        # A fresh session for the next file (the uploader keeps the files it was given).
+        attacker.reload(wait_until="domcontentloaded")
+        wait_until_drawn(attacker)
+    assert app_server.proc.poll() is None
+    bystander.reload(wait_until="domcontentloaded")
+    wait_until_drawn(bystander)
+    assert metric(bystander, "SCUs used").inner_text() == bystander_total
+    assert page_errors(bystander) == []
 
 
 def test_script_payloads_in_user_names_show_as_text(

@@ -86,7 +86,7 @@ def test_a_tall_and_wide_sheet_is_refused_before_calamine() -> None:
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{cells}</sheetData></worksheet>"
     ).encode()
-    with pytest.raises(UntrustedFileError, match="1,048,576 rows x 52 columns is too large"):
+    with pytest.raises(UntrustedFileError, match=r"row 1048576, column 'AZ'.*1,048,576 rows x 12 columns"):
         read(rewrite_zip(good, {"xl/worksheets/sheet1.xml": xml}), "u.xlsx")
 
 
@@ -98,7 +98,7 @@ def test_a_namespace_prefixed_sheet_is_checked_too() -> None:
         b'<x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
         b'<x:row r="2"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
     )
-    with pytest.raises(UntrustedFileError, match="bounds"):
+    with pytest.raises(UntrustedFileError, match=r"cell XFD1048576 .*outside the grid"):
         read(rewrite_zip(good, {"xl/worksheets/sheet1.xml": xml}), "u.xlsx")
 
 

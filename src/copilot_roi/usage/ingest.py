@@ -158,10 +158,15 @@ def ingest_files(
     for number, (name, data) in enumerate(files):
         if progress:
             progress(number / (len(files) + 1), f"Reading {name}")
-        raw = read_raw(name, data)
-        if progress:
-            progress((number + 0.5) / (len(files) + 1), f"Checking {raw.rows:,} rows of {name}")
-        validated.append(validate(raw, as_of, options.timezone))
+        try:
+            raw = read_raw(name, data)
+            if progress:
+                progress((number + 0.5) / (len(files) + 1), f"Checking {raw.rows:,} rows of {name}")
+            validated.append(validate(raw, as_of, options.timezone))
+        except MemoryError:
+            # Python and Arrow allocations fail cleanly (calamine's are bounded before it reads):
+            # one file too large for the memory left refuses that file, not the process.
+            raise UntrustedFileError(name, "too large to read in the memory available") from None
     if progress:
         progress(len(files) / (len(files) + 1), "Merging and bucketing into clock hours")
     merged, duplicates = drop_overlap(concat_frames([v.frame for v in validated]))

@@ -16,6 +16,12 @@ MAX_FILE_BYTES = 300 * 2**20
 MAX_ROWS = 5_000_000
 MAX_COLUMNS = 100
 HEADER_SEARCH_ROWS = 30
+# Rows with the wrong number of fields ("malformed"): a text file is refused as soon as it has more
+# than MAX_MALFORMED_ROWS of them, or, past its first MALFORMED_GRACE_LINES data lines, as soon as
+# they outnumber the well-formed rows read so far. Each one costs a Python callback in the parser,
+# so the bound is also what keeps a file of broken lines from taking minutes.
+MAX_MALFORMED_ROWS = 10_000
+MALFORMED_GRACE_LINES = 1_000
 # File content: bytes from an upload, or a read-only memory map of a file on disk (no copy).
 Blob = bytes | mmap.mmap
 
