@@ -355,6 +355,11 @@ def _value_by_role(deck: Deck, case: BusinessCase) -> None:
     slide = _slide(deck, SLIDE_TITLES[3])
     c = case.prices.currency
     roles = role_ids_with_people(case)
+    if not roles:
+        # A chart needs at least one category: without people the slide says so instead.
+        line = "No role has people in this scenario: no analyst hours are freed by people."
+        _bullets(slide, [line], Inches(0.6), Inches(1.02), WIDTH - Inches(1.2), Inches(0.8))
+        return
     data = CategoryChartData(number_format="#,##0")
     data.categories = [case.role_label(r) for r in roles]
     values = [sum(case.result.value_by_role[r]) for r in roles]
