@@ -132,10 +132,12 @@ class RoleScenario(_Frozen):
             "adoption_months_to_full": self.adoption.months_to_full,
         }
         for name, value in pairs.items():
-            getattr(self.ranges, name).require_contains(name, value)
-        for name in ("headcount", "hours_per_week_on_assisted_tasks", "time_saved_share", "loaded_cost_per_hour"):
-            getattr(self.ranges, name).require_within(name, RoleScenario, name)
-        self.ranges.adoption_months_to_full.require_within("adoption_months_to_full", Adoption, "months_to_full")
+            band = getattr(self.ranges, name)
+            band.require_contains(name, value)
+            if name == "adoption_months_to_full":
+                band.require_within(name, Adoption, "months_to_full")
+            else:
+                band.require_within(name, RoleScenario, name)
         return self
 
 
