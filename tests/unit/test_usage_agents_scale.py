@@ -8,6 +8,7 @@ lists the ``TOP_AGENTS`` with the most SCUs and one ``other_agents`` summary, or
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from copilot_roi.cli import main
 from copilot_roi.usage import IngestOptions, UsageDataset, ingest_files
 from copilot_roi.usage.agents import TOP_AGENTS, rate_card, rate_card_table
 from copilot_roi.usage.report import usage_payload
+from copilot_roi.value.agent_lines import max_agent_lines
+from copilot_roi.value.scenario import scenario_template
 
 AGENTS = 20_000
 
@@ -77,3 +80,20 @@ def test_a_table_page_sums_the_agents_before_and_after_it(dataset: UsageDataset)
     assert summary["share_of_units"] == pytest.approx(sum(a.share_of_units for a in others))
     assert table["units_per_run_median"].isna().iloc[-1]  # quantiles do not add up across agents
     assert len(rate_card_table(card)) == AGENTS  # without a count: every agent, no summary
+
+
+def test_roi_refuses_more_agents_than_a_scenario_holds_before_making_lines(
+    export: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, scenario = tmp_path / "agents.csv", tmp_path / "scenario.json"
+    path.write_bytes(export)
+    scenario.write_text(scenario_template().model_dump_json(), encoding="utf-8")
+    started = time.monotonic()
+    code = main(
+        ["roi", "--scenario", str(scenario), "--agent-rates", str(path), "--as-of", AS_OF.isoformat()]
+    )
+    assert code == 2
+    error = capsys.readouterr().err
+    assert f"agents: the rate card and the scenario name {AGENTS:,} agents" in error
+    assert f"at most {max_agent_lines()} lines" in error
+    assert time.monotonic() - started < 30  # one line at a time took minutes before the refusal
