@@ -20,6 +20,10 @@ ORIGIN_KEY = "scn_agent_origin"  # the base scenario's lines (JSON) they came fr
 VERSION_KEY = "scn_agent_version"  # bumped when the editor is refilled (a preset, a rate)
 PRESET_KEY = "scn_agent_preset"
 EDITED_KEY = "scn_agent_edited"  # the lines as last edited (what the buttons add to)
+FIND_KEY = "scn_agent_find"
+# Measured-rate buttons drawn at once. An export can name 50,000 agents: a button each took
+# 11 s for 10,000 and never finished for 50,000 (issue 23); a search reaches any other agent.
+RATE_BUTTONS = 10
 
 
 def _lines(key: str = LINES_KEY) -> list[AgentLine]:
@@ -117,6 +121,19 @@ def _rate_card_buttons(dataset: UsageDataset) -> None:
         f"From the usage export ({card.days} days): take an agent's runs a month and mean SCUs per "
         "run (band P10 to P90) into its line."
     )
-    for i, rate in enumerate(agents):
+    matches = agents
+    if len(agents) > RATE_BUTTONS:
+        wanted = st.text_input(
+            f"Find an agent ({len(agents):,} in the export; those with the most SCUs first)",
+            key=FIND_KEY,
+            max_chars=120,
+        )
+        wanted = wanted.strip().casefold()
+        matches = [a for a in agents if wanted in a.agent.casefold()] if wanted else agents
+    for i, rate in enumerate(matches[:RATE_BUTTONS]):
         label = f"Use measured rate: {rate.agent} ({rate.runs_per_day:.1f} runs a day)"
         st.button(label, key=f"scn_agent_rate_{i}", on_click=_take_rate, args=(rate, card.days))
+    if len(matches) > RATE_BUTTONS:
+        st.caption(f"{len(matches) - RATE_BUTTONS:,} more agents match: type more of a name to list them.")
+    elif not matches:
+        st.caption("No agent of the export matches that name.")

@@ -6,6 +6,7 @@ widget narrower than the model, or a codec wider or narrower, fails here.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ from copilot_roi.value.scenario import (
     Scenario,
     scenario_template,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from scenario_extremes import worst_case_scenario
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 # Each example opens the app twice (a few seconds each): enough to hit the ends and a middle.
@@ -172,6 +176,17 @@ def test_a_valid_scenario_file_opens_every_value_page(scenario: Scenario) -> Non
     assert shown.realisation_rate == pytest.approx(loaded.realisation_rate, abs=1e-12)
     assert shown.capacity.plan == loaded.capacity.plan
     assert shown.agents == loaded.agents  # names, numbers and bands kept through the editor
+
+
+def test_the_heaviest_accepted_scenario_opens_every_value_page() -> None:
+    # Every role, 120 months, 50 agents, 100 other lines, every band at the model's limits.
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    put_scenario(at, worst_case_scenario())
+    assert_pages_open(at)
+    shown = {m.label: m.value for m in at.metric}  # the Business case headline and finance figures
+    assert {"Cost", "Realised value", "NPV"} <= set(shown)
+    assert not [v for v in shown.values() if "nan" in v.lower() or "inf" in v.lower()], shown
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

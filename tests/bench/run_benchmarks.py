@@ -17,6 +17,8 @@ sys.path.insert(0, str(HERE))
 
 from benchkit import BenchRow  # noqa: E402
 
+KEPT_SECTION = "## Measured once"
+
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
@@ -67,7 +69,11 @@ def write_markdown(rows: list[BenchRow]) -> None:
         "|---|---|---|---|---|---|---|",
     ]
     lines += [row.markdown() for row in rows]
-    (HERE.parent.parent / "BENCHMARKS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = HERE.parent.parent / "BENCHMARKS.md"
+    # Before-and-after figures of a fix are measured once: their section is kept as written.
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = existing[existing.index(KEPT_SECTION) :] if KEPT_SECTION in existing else ""
+    path.write_text("\n".join(lines) + "\n" + (f"\n{kept}" if kept else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

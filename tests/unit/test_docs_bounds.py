@@ -11,7 +11,14 @@ from pydantic import BaseModel
 from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.extra_lines import OtherBenefit, OtherCost
 from copilot_roi.value.finance_settings import FinanceSettings, RiskAdjustment
-from copilot_roi.value.scenario import Adoption, AgentLine, CapacitySizing, RoleScenario, Scenario
+from copilot_roi.value.scenario import (
+    Adoption,
+    AgentLine,
+    CapacitySizing,
+    MultiplierBand,
+    RoleScenario,
+    Scenario,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -22,7 +29,11 @@ ROWS: list[tuple[str, type[BaseModel], str]] = [
     ("roles.<id>.time_saved_share", RoleScenario, "time_saved_share"),
     ("roles.<id>.loaded_cost_per_hour", RoleScenario, "loaded_cost_per_hour"),
     ("roles.<id>.adoption", Adoption, "months_to_full"),
+    ("roles.<id>.ranges", Adoption, "months_to_full"),
     ("capacity.scu_per_person_month", CapacitySizing, "scu_per_person_month"),
+    ("capacity.usage_multiplier", MultiplierBand, "low"),
+    ("capacity.usage_multiplier", MultiplierBand, "high"),
+    ("ranges", MultiplierBand, "high"),
     ("realisation_rate", Scenario, "realisation_rate"),
     ("horizon_months", Scenario, "horizon_months"),
     ("discount_rate_annual", Scenario, "discount_rate_annual"),

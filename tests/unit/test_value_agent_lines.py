@@ -64,7 +64,7 @@ def scenario(headcount: int = 0, agents: list[dict[str, Any]] | None = None, **p
                     "adoption": {"starting_share": 1.0, "months_to_full": 1},
                     "ranges": {
                         "headcount": {"low": 0.0, "high": 20.0},
-                        "hours_per_week_on_assisted_tasks": band,
+                        "hours_per_week_on_assisted_tasks": {"low": 0.0, "high": 80.0},
                         "time_saved_share": {"low": 0.1, "high": 0.3},
                         "loaded_cost_per_hour": band,
                         "adoption_months_to_full": {"low": 1.0, "high": 3.0},

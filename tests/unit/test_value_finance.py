@@ -15,6 +15,7 @@ from copilot_roi.value.scenario import (
     Adoption,
     Band,
     CapacitySizing,
+    MultiplierBand,
     OneOffCosts,
     RoleRanges,
     RoleScenario,
@@ -68,7 +69,7 @@ def tiny(
         ranges=ScenarioRanges(
             realisation_rate=Band(low=realisation, high=realisation),
             discount_rate_annual=Band(low=rate, high=rate),
-            capacity_price_multiplier=Band(low=1.0, high=1.0),
+            capacity_price_multiplier=MultiplierBand(low=1.0, high=1.0),
         ),
     )
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from copilot_roi.hourly import FloatArray
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.value.engine import compute, scenario_prices
-from copilot_roi.value.scenario import Band, Scenario, scenario_template
+from copilot_roi.value.scenario import Band, MultiplierBand, Scenario, scenario_template
 from copilot_roi.value.sensitivity import (
     DRAWS_PER_BLOCK,
     MONTE_CARLO_DRAWS,
@@ -143,10 +143,12 @@ def test_monte_carlo_with_collapsed_bands_is_the_base_case() -> None:
                 update={
                     "realisation_rate": Band(low=0.5, high=0.5),
                     "discount_rate_annual": Band(low=0.08, high=0.08),
-                    "capacity_price_multiplier": Band(low=1, high=1),
+                    "capacity_price_multiplier": MultiplierBand(low=1, high=1),
                 }
             ),
-            "capacity": scenario.capacity.model_copy(update={"usage_multiplier": Band(low=1, high=1)}),
+            "capacity": scenario.capacity.model_copy(
+                update={"usage_multiplier": MultiplierBand(low=1, high=1)}
+            ),
         }
     )
     mc = analyse(fixed, draws=200).monte_carlo

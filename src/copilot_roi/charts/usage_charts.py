@@ -177,8 +177,13 @@ def plan_comparison_figure(rows: pd.DataFrame, currency: str) -> go.Figure:
     return finish(figure, "Current plan against the recommendation")
 
 
-def agent_rate_figure(table: pd.DataFrame) -> go.Figure:
-    """SCUs per run of each agent: the median as a bar, P10 to P90 as its whisker."""
+def agent_rate_figure(table: pd.DataFrame, top_n: int = TOP_N) -> go.Figure:
+    """SCUs per run of the first ``top_n`` agents: the median as a bar, P10 to P90 as its whisker.
+
+    A row without a median (the rate card's ``other agents (k)`` summary) has no bar: its runs'
+    quantiles do not add up across agents.
+    """
+    table = table[table["units_per_run_median"].notna()].head(top_n)
     names = [html.escape(str(n), quote=False) for n in table["agent"]]
     figure = go.Figure(
         go.Bar(

@@ -11,6 +11,7 @@ from typing import Any
 from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.pricing_commands import _non_negative_int, _price_arguments, prices_from_args
+from copilot_roi.usage.agents import TOP_AGENTS
 
 
 def register(sub: Any) -> None:
@@ -49,6 +50,12 @@ def register(sub: Any) -> None:
     )
     _price_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--all-agents",
+        action="store_true",
+        help=f"list every agent of the rate card (default: the {TOP_AGENTS} with the most SCUs, "
+        "the rest summed as other agents)",
+    )
     parser.set_defaults(handler=run_usage)
 
 
@@ -73,7 +80,9 @@ def run_usage(args: argparse.Namespace) -> None:
         dataset = ingest_paths(args.files, options)
     except UntrustedFileError as error:
         raise CliError(str(error), exit_code=1) from error
-    payload = usage_payload(dataset, new_key() if args.pseudonymise else None)
+    payload = usage_payload(
+        dataset, new_key() if args.pseudonymise else None, agent_limit=None if args.all_agents else TOP_AGENTS
+    )
     if args.e5_licences:
         from copilot_roi.usage.burndown import pool_forecast
 
@@ -119,6 +128,12 @@ def _human(p: dict[str, Any]) -> str:
             f"{a['runs_per_day']:,.1f} runs a day"
             for a in p["agents"]
         ]
+        if p["other_agents"]:
+            o = p["other_agents"]
+            lines.append(
+                f"  other agents ({o['count']:,}): {o['runs']:,} runs, {o['total_units']:,.1f} SCUs "
+                f"({o['share_of_units']:.1%}), {o['runs_per_day']:,.1f} runs a day (--all-agents lists them)"
+            )
     if "pool" in p:
         pool = p["pool"]
         past = "billed" if pool["pay_as_you_go"] else "throttled"

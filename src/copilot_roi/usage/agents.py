@@ -25,6 +25,9 @@ from copilot_roi.usage.agent_names import agent_row_mask_from_codes, is_agent_id
 from copilot_roi.usage.analytics import BLANK_LABEL, DAY_NAMES, text_array
 
 HOURS_PER_WEEK = 168
+# Agents listed by name in a table page, a chart or ``usage --json``; the rest are one summary row.
+# An export can name 50,000 agents: listing each made the page and the JSON unusable (issue 23).
+TOP_AGENTS = 100
 QUANTILE_METHOD = "linear (numpy.percentile default, Hyndman-Fan type 7)"
 _HOUR_NS = 3_600_000_000_000
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd multiplier (2**64 / golden ratio) spreads words
@@ -76,6 +79,56 @@ class RateCard:
     @property
     def agent_units(self) -> float:
         return _tidy(sum(a.total_units for a in self.agents))
+
+
+@dataclass(frozen=True)
+class OtherAgents:
+    """The agents of a rate card left out of a listing, summed into one row."""
+
+    count: int
+    runs: int
+    total_units: float
+    runs_per_day: float
+    share_of_units: float
+
+    @property
+    def label(self) -> str:
+        return f"other agents ({self.count:,})"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "runs": self.runs,
+            "total_units": self.total_units,
+            "runs_per_day": self.runs_per_day,
+            "share_of_units": self.share_of_units,
+        }
+
+
+def listed_agents(
+    card: RateCard, count: int | None = TOP_AGENTS, start: int = 0
+) -> tuple[tuple[AgentRate, ...], OtherAgents | None]:
+    """Agents ``start`` to ``start + count`` of the card (most SCUs first; all with ``count`` None)
+    and every other agent summed into one row, or None when none is left out.
+
+    >>> rate = AgentRate("A Agent", False, 2, 1.0, 0.5, 0.5, 0.5, 1.0, 0.5, (0,) * HOURS_PER_WEEK)
+    >>> card = RateCard(agents=(rate, rate, rate), days=2, total_units=2.0)
+    >>> shown, rest = listed_agents(card, count=1)
+    >>> len(shown), rest.label, rest.runs, rest.total_units, rest.share_of_units
+    (1, 'other agents (2)', 4, 2.0, 1.0)
+    """
+    end = len(card.agents) if count is None else start + count
+    shown = card.agents[start:end]
+    rest = card.agents[:start] + card.agents[end:]
+    if not rest:
+        return shown, None
+    return shown, OtherAgents(
+        count=len(rest),
+        runs=sum(a.runs for a in rest),
+        total_units=_tidy(sum(a.total_units for a in rest)),
+        runs_per_day=_tidy(sum(a.runs_per_day for a in rest)),
+        share_of_units=_tidy(sum(a.share_of_units for a in rest)),
+    )
 
 
 def export_days(frame: pd.DataFrame) -> int:
@@ -394,36 +447,51 @@ def _sorted_value_lookup(
     return value_at
 
 
-def rate_card_table(card: RateCard, shown_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The rate card as a table (one row per agent); ``shown_names`` maps people to aliases."""
+RATE_CARD_COLUMNS = [
+    "agent",
+    "runs",
+    "total_units",
+    "units_per_run_median",
+    "units_per_run_p10",
+    "units_per_run_p90",
+    "runs_per_day",
+    "share_of_units",
+    "hours_of_week_active",
+]
+
+
+def rate_card_table(
+    card: RateCard,
+    shown_names: dict[str, str] | None = None,
+    count: int | None = None,
+    start: int = 0,
+) -> pd.DataFrame:
+    """The rate card as a table, one row per agent; ``shown_names`` maps people to aliases.
+
+    With ``count``, only agents ``start`` to ``start + count`` (most SCUs first) have a row and a
+    last row, ``other agents (k)``, sums the runs, SCUs, runs a day and share of the rest (its
+    quantiles and hours are blank: they do not add up).
+    """
     names = shown_names or {}
-    return pd.DataFrame(
-        [
-            {
-                "agent": names.get(a.agent, a.agent) if a.is_person else a.agent,
-                "runs": a.runs,
-                "total_units": a.total_units,
-                "units_per_run_median": a.units_per_run_median,
-                "units_per_run_p10": a.units_per_run_p10,
-                "units_per_run_p90": a.units_per_run_p90,
-                "runs_per_day": a.runs_per_day,
-                "share_of_units": a.share_of_units,
-                "hours_of_week_active": a.hours_of_week_active,
-            }
-            for a in card.agents
-        ],
-        columns=[
-            "agent",
-            "runs",
-            "total_units",
-            "units_per_run_median",
-            "units_per_run_p10",
-            "units_per_run_p90",
-            "runs_per_day",
-            "share_of_units",
-            "hours_of_week_active",
-        ],
-    )
+    shown, rest = listed_agents(card, count, start)
+    rows: list[dict[str, Any]] = [
+        {
+            "agent": names.get(a.agent, a.agent) if a.is_person else a.agent,
+            "runs": a.runs,
+            "total_units": a.total_units,
+            "units_per_run_median": a.units_per_run_median,
+            "units_per_run_p10": a.units_per_run_p10,
+            "units_per_run_p90": a.units_per_run_p90,
+            "runs_per_day": a.runs_per_day,
+            "share_of_units": a.share_of_units,
+            "hours_of_week_active": a.hours_of_week_active,
+        }
+        for a in shown
+    ]
+    if rest is not None:
+        rows.append({"agent": rest.label} | rest.as_dict())
+        del rows[-1]["count"]
+    return pd.DataFrame(rows, columns=RATE_CARD_COLUMNS)
 
 
 def runs_by_hour_table(rate: AgentRate) -> pd.DataFrame:

@@ -5,16 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from copilot_roi.usage.agent_names import is_agent_identity
-from copilot_roi.usage.agents import QUANTILE_METHOD, rate_card
+from copilot_roi.usage.agents import QUANTILE_METHOD, TOP_AGENTS, listed_agents, rate_card
 from copilot_roi.usage.analytics import summarise
 from copilot_roi.usage.ingest import UsageDataset
 from copilot_roi.usage.pseudonymise import alias_map, without_names
 
 
 def usage_payload(
-    dataset: UsageDataset, pseudonymise_key: bytes | None = None, rejection_limit: int = 1000
+    dataset: UsageDataset,
+    pseudonymise_key: bytes | None = None,
+    rejection_limit: int = 1000,
+    agent_limit: int | None = TOP_AGENTS,
 ) -> dict[str, Any]:
     """Counts, period, peak hour, units per category, plugin, experience and user, agent rate card.
+
+    The rate card lists the ``agent_limit`` agents with the most SCUs (every agent with None);
+    ``other_agents`` sums the rest (null when none is left out), ``agents_count`` counts them all:
+    200,000 agents listed in full made 447 MB of JSON.
 
     With ``pseudonymise_key`` people appear as stable aliases, in ``by_user`` as in the rate card;
     agents keep their product names. Times are ISO 8601 with the inferred year and the offset of
@@ -27,6 +34,7 @@ def usage_payload(
     files = [f.file_name for f in quality.files]
     notes = list(quality.notes)
     card = rate_card(dataset.frame)
+    listed, others = listed_agents(card, agent_limit)
     aliases: dict[str, str] = {}
     if pseudonymise_key is not None:
         aliases = alias_map([name for name in by_user if not is_agent_identity(name)], pseudonymise_key)
@@ -61,7 +69,9 @@ def usage_payload(
         "by_plugin": summary.by["plugins"],
         "by_experience": summary.by["experience"],
         "by_user": by_user,
-        "agents": [a.as_dict(aliases.get(a.agent) if a.is_person else None) for a in card.agents],
+        "agents": [a.as_dict(aliases.get(a.agent) if a.is_person else None) for a in listed],
+        "agents_count": len(card.agents),
+        "other_agents": None if others is None else others.as_dict(),
         "agent_days": card.days,
         "agent_quantile_method": QUANTILE_METHOD,
         "notes": notes,

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import annotated_types
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
@@ -308,9 +309,24 @@ def lines_from_rate_card(lines: list[AgentLine], card: RateCard) -> list[AgentLi
     """``lines`` with every agent of the rate card taken in (``lines_with_rate``, one by one).
 
     People who start agent runs (``is_person``) are skipped: a line is named after an agent.
+    A card naming more agents than a scenario holds is refused before any line is made (taking
+    50,000 agents one by one took five minutes only to be refused by the model).
     """
+    rates = [rate for rate in card.agents if not rate.is_person and rate.runs > 0]
+    names = {line.agent.strip().casefold() for line in lines} | {r.agent.strip().casefold() for r in rates}
+    limit = max_agent_lines()
+    if len(names) > limit:
+        raise ValueError(
+            f"agents: the rate card and the scenario name {len(names):,} agents; a scenario holds at "
+            f"most {limit} lines (filter the export to the agents to model)"
+        )
     out = list(lines)
-    for rate in card.agents:
-        if not rate.is_person and rate.runs > 0:
-            out = lines_with_rate(out, rate, card.days)
+    for rate in rates:
+        out = lines_with_rate(out, rate, card.days)
     return out
+
+
+def max_agent_lines() -> int:
+    """The most agent lines a scenario holds (the ``max_length`` of ``Scenario.agents``)."""
+    limits = Scenario.model_fields["agents"].metadata
+    return int(next(m.max_length for m in limits if isinstance(m, annotated_types.MaxLen)))

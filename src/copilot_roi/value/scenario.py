@@ -3,7 +3,8 @@
 A scenario is what a workshop produces and what ``copilot-roi roi`` reads. Money is in the
 scenario's currency (``prices.currency``, USD by default); time in hours; usage in SCUs.
 Each uncertain input carries a ``Band`` (the low and high ends the tornado and the Monte Carlo
-use); a band must contain the value it surrounds.
+use); a band must contain the value it surrounds and lie within that value's own limits (the
+field's ``ge``/``le``), so whatever the model accepts every page and export can compute.
 
 >>> s = scenario_template("expected")
 >>> Scenario.model_validate_json(s.model_dump_json()) == s
@@ -62,9 +63,33 @@ class Band(_Frozen):
         if not self.contains(value):
             raise ValueError(f"ranges.{name} [{self.low:g}, {self.high:g}] must contain the value {value:g}")
 
+    def require_within(self, name: str, model: type[BaseModel], field: str) -> None:
+        """Raise the validation message for ``ranges.<name>`` when the band leaves the limits of
+        ``model.field`` (its ``ge``/``le``: the one place a limit is written)."""
+        low, high = field_bounds(model, field)
+        if self.low < low or self.high > high:
+            raise ValueError(f"ranges.{name} must lie within [{low:g}, {high:g}]")
+
     def widened_to(self, value: float) -> Band:
         """This band stretched (if needed) to include ``value``."""
         return Band(low=min(self.low, value), high=max(self.high, value))
+
+
+class MultiplierBand(Band):
+    """A band of multipliers on an estimate (usage, the capacity price): it contains 1, the
+    estimate itself, and stays within a hundredth and ten times it."""
+
+    low: float = Field(ge=0.01, le=10)
+    high: float = Field(ge=0.01, le=10)
+
+    @model_validator(mode="after")
+    def _holds_the_estimate(self) -> MultiplierBand:
+        if not self.contains(1.0):
+            raise ValueError(f"the band [{self.low:g}, {self.high:g}] must contain 1 (the estimate)")
+        return self
+
+    def widened_to(self, value: float) -> MultiplierBand:
+        return MultiplierBand(low=min(self.low, value), high=max(self.high, value))
 
 
 class Adoption(_Frozen):
@@ -107,15 +132,12 @@ class RoleScenario(_Frozen):
             "adoption_months_to_full": self.adoption.months_to_full,
         }
         for name, value in pairs.items():
-            getattr(self.ranges, name).require_contains(name, value)
-        low, high = field_bounds(RoleScenario, "time_saved_share")
-        if self.ranges.time_saved_share.low < low or self.ranges.time_saved_share.high > high:
-            raise ValueError(f"ranges.time_saved_share must lie within [{low:g}, {high:g}]")
-        if self.ranges.adoption_months_to_full.low < 1:
-            raise ValueError("ranges.adoption_months_to_full must start at 1 month or later")
-        for name in ("headcount", "hours_per_week_on_assisted_tasks", "loaded_cost_per_hour"):
-            if getattr(self.ranges, name).low < 0:
-                raise ValueError(f"ranges.{name} cannot go below 0")
+            band = getattr(self.ranges, name)
+            band.require_contains(name, value)
+            if name == "adoption_months_to_full":
+                band.require_within(name, Adoption, "months_to_full")
+            else:
+                band.require_within(name, RoleScenario, name)
         return self
 
 
@@ -132,7 +154,7 @@ class CapacitySizing(_Frozen):
     measured_roles: list[RoleId] = Field(
         default_factory=list, description="Roles whose SCUs per person come from the usage export"
     )
-    usage_multiplier: Band = Band(low=0.5, high=2.0)
+    usage_multiplier: MultiplierBand = MultiplierBand(low=0.5, high=2.0)
 
     @model_validator(mode="after")
     def _usage(self) -> CapacitySizing:
@@ -141,8 +163,6 @@ class CapacitySizing(_Frozen):
             raise ValueError(f"measured_roles {unknown} have no scu_per_person_month figure")
         if self.measured_roles and self.usage_source != "usage":
             raise ValueError("measured_roles need usage_source 'usage'")
-        if self.usage_multiplier.low <= 0 or not self.usage_multiplier.contains(1.0):
-            raise ValueError("usage_multiplier must be above 0 and contain 1 (the estimate)")
         return self
 
 
@@ -160,7 +180,7 @@ class OneOffCosts(_Frozen):
 class ScenarioRanges(_Frozen):
     realisation_rate: Band = Band(low=0.3, high=0.7)
     discount_rate_annual: Band = Band(low=0.05, high=0.12)
-    capacity_price_multiplier: Band = Band(low=0.9, high=1.15)
+    capacity_price_multiplier: MultiplierBand = MultiplierBand(low=0.9, high=1.15)
 
 
 AgentHours = Literal["all_hours", "working_hours"]
@@ -197,9 +217,7 @@ class AgentLine(_Frozen):
         for name in ("scu_per_run", "analyst_minutes_avoided_per_run"):
             value, band = getattr(self, name), getattr(self.ranges, name)
             band.require_contains(name, value)
-            low, high = field_bounds(AgentLine, name)
-            if band.low < low or band.high > high:
-                raise ValueError(f"ranges.{name} must lie within [{low:g}, {high:g}]")
+            band.require_within(name, AgentLine, name)
         return self
 
 
@@ -250,14 +268,7 @@ class Scenario(_Frozen):
     def _consistent(self) -> Scenario:
         for name in ("realisation_rate", "discount_rate_annual"):
             getattr(self.ranges, name).require_contains(name, getattr(self, name))
-        low, high = field_bounds(Scenario, "realisation_rate")
-        if self.ranges.realisation_rate.low < low or self.ranges.realisation_rate.high > high:
-            raise ValueError(f"ranges.realisation_rate must lie within [{low:g}, {high:g}]")
-        if self.ranges.discount_rate_annual.low < 0:
-            raise ValueError("ranges.discount_rate_annual cannot go below 0")
-        price = self.ranges.capacity_price_multiplier
-        if price.low <= 0 or not price.contains(1.0):
-            raise ValueError("ranges.capacity_price_multiplier must be above 0 and contain 1")
+            getattr(self.ranges, name).require_within(name, Scenario, name)
         missing = [r for r in self.roles if r not in self.capacity.scu_per_person_month]
         if missing:
             raise ValueError(
@@ -281,6 +292,11 @@ class Scenario(_Frozen):
 def _band(default: CitedDefault) -> Band:
     low, high = default.bounds
     return Band(low=low, high=high)
+
+
+def _multipliers(default: CitedDefault) -> MultiplierBand:
+    low, high = default.bounds
+    return MultiplierBand(low=low, high=high)
 
 
 def scenario_template(preset: PresetName = "expected", catalogue: Catalogue | None = None) -> Scenario:
@@ -321,7 +337,7 @@ def scenario_template(preset: PresetName = "expected", catalogue: Catalogue | No
         capacity=CapacitySizing(
             usage_source="estimate",
             scu_per_person_month={r: cat.roles[r].scu_per_person_month.expected * usage for r in ROLE_IDS},
-            usage_multiplier=_band(d.usage_multiplier).widened_to(1.0),
+            usage_multiplier=_multipliers(d.usage_multiplier).widened_to(1.0),
         ),
         realisation_rate=d.realisation_rate.preset(preset),
         discount_rate_annual=d.discount_rate_annual.preset(preset),
@@ -331,6 +347,6 @@ def scenario_template(preset: PresetName = "expected", catalogue: Catalogue | No
         ranges=ScenarioRanges(
             realisation_rate=_band(d.realisation_rate),
             discount_rate_annual=_band(d.discount_rate_annual),
-            capacity_price_multiplier=_band(d.capacity_price_multiplier),
+            capacity_price_multiplier=_multipliers(d.capacity_price_multiplier),
         ),
     )
