@@ -149,27 +149,6 @@ usage = case_state.usage()
 scenario, measured = case_state.effective()
 prices = current_prices()
 pseudonymise = pseudonymise_on()
-if usage is not None:
-    case_state.fill_widgets({"bc_calibrate": record.calibrate_from_usage})
-    st.toggle(
-        "Measure SCUs per person from the loaded usage export",
-        key="bc_calibrate",
-        on_change=set_calibration,
-        help="The case's choice, the same on every page: demand per person measured from the export "
-        "(users mapped to roles by the roster, then the Chargeback rules).",
-    )
-    if measured is not None:
-        st.caption(
-            f"Measured from the usage (roles by {measured.roles_from}): " + "; ".join(measured.notes)
-            if measured.scu_per_person_month
-            else "No role could be measured from the loaded usage: SCUs per person stay estimates."
-        )
-
-business_case_finance(scenario_state.session_scenario())
-case_state.fill_widgets({"bc_customer": record.customer_name, "bc_partner": record.partner_name})
-names = st.columns(2)
-names[0].text_input("Customer name", key="bc_customer", max_chars=MAX_NAME_CHARS, on_change=set_names)
-names[1].text_input("Partner name", key="bc_partner", max_chars=MAX_NAME_CHARS, on_change=set_names)
 record = case_state.case()
 saved = compare_state.saved()
 case = business_case(
@@ -210,6 +189,30 @@ st.caption(
     f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}. "
     f"Price book: {case.price_book_label()}. Plan: {r.plan_description}."
 )
+
+# What the case is made of, below its answer: the widgets' callbacks change the case before the
+# next run computes it, so drawing them after the figures changes nothing but their place.
+if usage is not None:
+    case_state.fill_widgets({"bc_calibrate": record.calibrate_from_usage})
+    st.toggle(
+        "Measure SCUs per person from the loaded usage export",
+        key="bc_calibrate",
+        on_change=set_calibration,
+        help="The case's choice, the same on every page: demand per person measured from the export "
+        "(users mapped to roles by the roster, then the Chargeback rules).",
+    )
+    if measured is not None:
+        st.caption(
+            f"Measured from the usage (roles by {measured.roles_from}): " + "; ".join(measured.notes)
+            if measured.scu_per_person_month
+            else "No role could be measured from the loaded usage: SCUs per person stay estimates."
+        )
+
+business_case_finance(scenario_state.session_scenario())
+case_state.fill_widgets({"bc_customer": record.customer_name, "bc_partner": record.partner_name})
+names = st.columns(2)
+names[0].text_input("Customer name", key="bc_customer", max_chars=MAX_NAME_CHARS, on_change=set_names)
+names[1].text_input("Partner name", key="bc_partner", max_chars=MAX_NAME_CHARS, on_change=set_names)
 
 left, right = st.columns([3, 2], gap="large")
 with left:

@@ -19,6 +19,9 @@ from ui.sidebar import current_prices
 from ui.usage_state import current_dataset
 
 st.title("Capacity & cost")
+# The answer first (on a projector the first screen is all the room sees): the plan's figures
+# need every input below, so their place is kept here and filled once the inputs are read.
+plan_figures = st.container()
 prices = current_prices()
 money = prices.currency
 
@@ -64,9 +67,6 @@ st.subheader("The case's plan")
 plan = plan_inputs(plan_timezone)
 if plan is None:
     st.stop()
-# The plan's figures sit above the right-sizing inputs but need them (both come from one view):
-# their place is kept here and filled once every input is read.
-plan_figures = st.container()
 
 st.subheader("Right-sizing")
 o1, o2 = st.columns([1, 1])

@@ -43,6 +43,10 @@ def clear_roster() -> None:
     st.session_state["cb_roster_version"] = int(st.session_state.get("cb_roster_version", 0)) + 1
 
 
+# The allocation first (the first screen is what a projector shows); it needs the roster and
+# rules below, so its place is kept here and filled once they are read.
+answer = st.container()
+st.subheader("Roster and rules")
 upload = st.file_uploader(
     "Roster (CSV: user, role, optional team and seniority)",
     type=["csv"],
@@ -79,7 +83,7 @@ if roster is not None and roster.rejections:
 # on top of those rows (a new base under live edits would apply them twice).
 if "cb_rules" not in st.session_state or "cb_rules_base" not in st.session_state:
     st.session_state["cb_rules_base"] = case_state.case().role_rules
-with st.expander("Rules for users not in the roster (first match wins)", expanded=roster is None):
+with st.expander("Rules for users not in the roster (first match wins)"):
     edited = st.data_editor(
         pd.DataFrame([r.model_dump() for r in st.session_state["cb_rules_base"]]),
         num_rows="dynamic",
@@ -111,30 +115,31 @@ st.caption(
 result = chargeback(dataset.frame, roster, cost_per_scu, prices.currency, tuple(rules))
 names = shown_names(sorted(set(result.by_user["user"])))
 
-k = st.columns(3)
-sources = result.assigned.groupby("source")["units_scu"].sum()
-total_units = float(result.assigned["units_scu"].sum())
-for column, (label, source) in zip(
-    k, (("From the roster", "roster"), ("From rules", "rule"), ("Unassigned", "none")), strict=True
-):
-    share = float(sources.get(source, 0.0)) / total_units if total_units else 0.0
-    column.metric(label, f"{share:.0%} of SCUs")
+with answer:
+    k = st.columns(3)
+    sources = result.assigned.groupby("source")["units_scu"].sum()
+    total_units = float(result.assigned["units_scu"].sum())
+    for column, (label, source) in zip(
+        k, (("From the roster", "roster"), ("From rules", "rule"), ("Unassigned", "none")), strict=True
+    ):
+        share = float(sources.get(source, 0.0)) / total_units if total_units else 0.0
+        column.metric(label, f"{share:.0%} of SCUs")
 
-tabs = st.tabs(["By role", "By team", "By seniority", "By user"])
-for tab, table, label in (
-    (tabs[0], result.by_role, "role_label"),
-    (tabs[1], result.by_team, "team"),
-    (tabs[2], result.by_seniority, "seniority"),
-):
-    tab.plotly_chart(chargeback_figure(table, label, prices.currency), key=f"cb_chart_{label}")
-    show_table(table, prices.currency, target=tab)
-by_user = result.by_user.assign(user=[names[u] for u in result.by_user["user"]])
-show_table(by_user, prices.currency, target=tabs[3])
+    tabs = st.tabs(["By role", "By team", "By seniority", "By user"])
+    for tab, table, label in (
+        (tabs[0], result.by_role, "role_label"),
+        (tabs[1], result.by_team, "team"),
+        (tabs[2], result.by_seniority, "seniority"),
+    ):
+        tab.plotly_chart(chargeback_figure(table, label, prices.currency), key=f"cb_chart_{label}")
+        show_table(table, prices.currency, target=tab)
+    by_user = result.by_user.assign(user=[names[u] for u in result.by_user["user"]])
+    show_table(by_user, prices.currency, target=tabs[3])
 
-st.download_button(
-    "Download the chargeback table (CSV)",
-    chargeback_csv(result, names if pseudonymise_on() else None),
-    file_name="chargeback.csv",
-    mime="text/csv",
-    key="cb_download",
-)
+    st.download_button(
+        "Download the chargeback table (CSV)",
+        chargeback_csv(result, names if pseudonymise_on() else None),
+        file_name="chargeback.csv",
+        mime="text/csv",
+        key="cb_download",
+    )

@@ -34,6 +34,9 @@ st.caption(
     "it started. Change the data on Usage analytics."
 )
 
+# The recommendation first (the first screen is what a projector shows); it needs the inputs
+# below, so its place is kept here and filled once they are read.
+answer = st.container()
 st.subheader("The case's plan")
 plan = plan_inputs(None)
 if plan is None:
@@ -50,30 +53,32 @@ best = sizing.result.recommended
 current = sizing.result.current
 assert current is not None
 
-st.subheader("Recommendation")
-st.success(f"**{best.description}**")
-use_plan_button(best.plan, key="rs_use_recommended")
-k = st.columns(4)
-k[0].metric("Recommended plan", f"{best.total_cost:,.0f} {money}")
-k[1].metric("Current plan", f"{current.total_cost:,.0f} {money}", help="The case's plan, at this growth.")
-saving = sizing.saving or 0.0
-k[2].metric(
-    "Saving",
-    f"{saving:,.0f} {money}",
-    None if sizing.saving_share is None else f"{sizing.saving_share:.0%}",
-)
-k[3].metric(
-    "Throttled hours (current plan)",
-    f"{sizing.current_throttled_hours:,}",
-    f"{current.throttled_units:,.1f} SCU refused",
-    delta_color="inverse" if current.throttled_units else "off",
-)
-off_hours_deletion_notice(best.plan, best.throttled_units)
-if current.throttled_units > 0:
-    st.warning(
-        f"At {growth:+d} % growth the current plan refuses {current.throttled_units:,.1f} SCUs "
-        f"in {sizing.current_throttled_hours:,} hours: analysts would be throttled."
+with answer:
+    said, act = st.columns([4, 1], vertical_alignment="center")
+    said.success(f"Recommended: **{best.description}**")
+    with act:
+        use_plan_button(best.plan, key="rs_use_recommended")
+    k = st.columns(4)
+    k[0].metric("Recommended plan", f"{best.total_cost:,.0f} {money}")
+    k[1].metric("Current plan", f"{current.total_cost:,.0f} {money}", help="The case's plan, at this growth.")
+    saving = sizing.saving or 0.0
+    k[2].metric(
+        "Saving",
+        f"{saving:,.0f} {money}",
+        None if sizing.saving_share is None else f"{sizing.saving_share:.0%}",
     )
+    k[3].metric(
+        "Throttled hours (current plan)",
+        f"{sizing.current_throttled_hours:,}",
+        f"{current.throttled_units:,.1f} SCU refused",
+        delta_color="inverse" if current.throttled_units else "off",
+    )
+    off_hours_deletion_notice(best.plan, best.throttled_units)
+    if current.throttled_units > 0:
+        st.warning(
+            f"At {growth:+d} % growth the current plan refuses {current.throttled_units:,.1f} SCUs "
+            f"in {sizing.current_throttled_hours:,} hours: analysts would be throttled."
+        )
 rows = pd.DataFrame(
     [
         {

@@ -34,30 +34,36 @@ def clear_export() -> None:
     st.session_state["usage_uploads_version"] = int(st.session_state.get("usage_uploads_version", 0)) + 1
 
 
-uploads = st.file_uploader(
-    "Usage exports (CapacityUsage.xlsx or CSV; several files are merged)",
-    type=["xlsx", "csv", "tsv", "txt"],
-    accept_multiple_files=True,
-    # A new key per clearing (the first keeps the plain name).
-    key="usage_uploads" + (f"_{v}" if (v := int(st.session_state.get("usage_uploads_version", 0))) else ""),
-    help="Owner settings > Usage monitoring > Export. Files stay in this session's memory.",
-)
-held_identity, held = loaded_files()
 loaded = case_state.case().usage
-if loaded is not None:
-    case_state.fill_widgets({"usage_as_of": loaded.as_of or dt.date.today(), "usage_tz": loaded.timezone})
-c1, c2 = st.columns(2)
-as_of = c1.date_input(
-    "Export taken on",
-    value=None if "usage_as_of" in st.session_state else dt.date.today(),
-    key="usage_as_of",
-    help="The export's dates have no year: each file's dates are read as one run of at most 92 "
-    "days ending on or before this day. "
-    f"The bundled sample was taken on {SAMPLE_EXPORT_TAKEN_ON:%d %b %Y}.",
-)
-timezone = c2.selectbox(
-    "Time zone of the export", TIMEZONES, key="usage_tz", help="The exporting user's time zone."
-)
+# With an export loaded, the answer (its figures) comes first: loading others folds away.
+inputs = st.expander("Load other exports, or read these again") if loaded else st.container()
+with inputs:
+    uploads = st.file_uploader(
+        "Usage exports (CapacityUsage.xlsx or CSV; several files are merged)",
+        type=["xlsx", "csv", "tsv", "txt"],
+        accept_multiple_files=True,
+        # A new key per clearing (the first keeps the plain name).
+        key="usage_uploads"
+        + (f"_{v}" if (v := int(st.session_state.get("usage_uploads_version", 0))) else ""),
+        help="Owner settings > Usage monitoring > Export. Files stay in this session's memory.",
+    )
+    held_identity, held = loaded_files()
+    zones: tuple[str, ...] = TIMEZONES
+    if loaded is not None:
+        zones = TIMEZONES if loaded.timezone in TIMEZONES else (*TIMEZONES, loaded.timezone)
+        case_state.fill_widgets({"usage_as_of": loaded.as_of or dt.date.today(), "usage_tz": loaded.timezone})
+    c1, c2 = st.columns(2)
+    as_of = c1.date_input(
+        "Export taken on",
+        value=None if "usage_as_of" in st.session_state else dt.date.today(),
+        key="usage_as_of",
+        help="The export's dates have no year: each file's dates are read as one run of at most 92 "
+        "days ending on or before this day. "
+        f"The bundled sample was taken on {SAMPLE_EXPORT_TAKEN_ON:%d %b %Y}.",
+    )
+    timezone = c2.selectbox(
+        "Time zone of the export", zones, key="usage_tz", help="The exporting user's time zone."
+    )
 options = IngestOptions(as_of=as_of or dt.date.today(), timezone=timezone)
 
 try:
@@ -82,9 +88,9 @@ except UntrustedFileError as error:
 if is_sample(dataset):
     st.info("Showing the bundled sample exports (a made-up tenant). Upload yours above.")
 else:
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.success(f"Loaded for this session: {shown_sources(dataset)}. Every page uses it until you clear it.")
-    c2.button("Clear: back to the sample", key="usage_clear", on_click=clear_export, icon=":material/close:")
+    c2.button("Back to the sample", key="usage_clear", on_click=clear_export, icon=":material/close:")
 
 q = dataset.quality
 with st.expander(

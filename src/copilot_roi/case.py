@@ -249,28 +249,45 @@ def data_description(case: Case, first: dt.datetime | None = None, last: dt.date
 
     >>> data_description(new_case())
     'bundled sample (a made-up tenant); value from estimates'
+    >>> files = (FileIdentity.of("a.csv", b"1"), FileIdentity.of("b.csv", b"2"))
+    >>> identity = UsageIdentity(files=files, timezone="Europe/Paris")
+    >>> data_description(new_case().model_copy(update={"usage": identity}),
+    ...                  dt.datetime(2026, 8, 17), dt.datetime(2026, 11, 20))
+    '2 exports, 17 Aug to 20 Nov 2026, Europe/Paris'
     """
     if case.usage is None:
         return "bundled sample (a made-up tenant); value from estimates"
     files = case.usage.files
     named = files[0].file_name if len(files) == 1 else f"{len(files)} exports"
-    period = f", {first:%d %b %Y} to {last:%d %b %Y}" if first is not None and last is not None else ""
-    return f"{named}{period} ({case.usage.timezone})"
+    period = ""
+    if first is not None and last is not None:
+        start = f"{first:%d %b}" if first.year == last.year else f"{first:%d %b %Y}"
+        period = f", {start} to {last:%d %b %Y}"
+    return f"{named}{period}, {case.usage.timezone}"
+
+
+def case_parts(
+    case: Case, first: dt.datetime | None = None, last: dt.datetime | None = None, pseudonymised: bool = True
+) -> dict[str, str]:
+    """The case's identity in five short parts (customer, data, plan, price book, privacy), as the
+    top of every page shows them and :func:`case_line` writes them."""
+    return {
+        "Customer": case.customer_name or "not named",
+        "Data": data_description(case, first, last),
+        "Plan": case.plan.describe(),
+        "Price book": case.price_book.name,
+        "Names": "pseudonymised" if pseudonymised else "shown",
+    }
 
 
 def case_line(
     case: Case, first: dt.datetime | None = None, last: dt.datetime | None = None, pseudonymised: bool = True
 ) -> str:
-    """The case in one line, as the top of every page and every export says it.
+    """The case in one line, for the command line and the exports.
 
     >>> case_line(new_case())  # doctest: +NORMALIZE_WHITESPACE
     'Customer: not named · Data: bundled sample (a made-up tenant); value from estimates ·
-     Plan: 1 SCU 24x7, unlimited overage · Price book: Microsoft list prices (USD) ·
-     Names pseudonymised'
+     Plan: 1 SCU 24x7, unlimited overage · Price book: Microsoft list prices (USD) · Names: pseudonymised'
     """
-    customer = case.customer_name or "not named"
-    names = "Names pseudonymised" if pseudonymised else "Names shown"
-    return (
-        f"Customer: {customer} · Data: {data_description(case, first, last)} · "
-        f"Plan: {case.plan.describe()} · Price book: {case.price_book.name} · {names}"
-    )
+    parts = case_parts(case, first, last, pseudonymised)
+    return " · ".join(f"{label}: {text}" for label, text in parts.items())

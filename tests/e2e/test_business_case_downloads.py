@@ -17,7 +17,7 @@ FILES = {
     "Spreadsheet (XLSX)": "business-case.xlsx",
     "Deck (PPTX)": "business-case.pptx",
     "One-pager (HTML)": "business-case.html",
-    "Scenario (JSON)": "scenario.json",
+    "Case (JSON)": "case.json",
 }
 EXTERNAL_FETCH = re.compile(
     r"<script[^>]+src=[\"']?(https?:)?//|<link[^>]+href=[\"']?(https?:)?//|@import\s+url\(\s*[\"']?(https?:)?//|"
@@ -76,11 +76,11 @@ def test_html_is_self_contained(downloads: dict[str, Any]) -> None:
     assert not EXTERNAL_FETCH.search(html), EXTERNAL_FETCH.search(html)
 
 
-def test_scenario_json_gives_the_pages_numbers(downloads: dict[str, Any]) -> None:
+def test_case_json_gives_the_pages_numbers(downloads: dict[str, Any]) -> None:
     from copilot_roi.value.workshop import money
 
-    path: Path = downloads["scenario.json"]
-    json.loads(path.read_text(encoding="utf-8"))
-    figures = cli_json("roi", "--scenario", str(path))
+    path: Path = downloads["case.json"]
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == "copilot-roi-case"
+    figures = cli_json("roi", "--case", str(path))
     currency = downloads["cost"].split()[0]
     assert money(figures["total_cost"], currency) == downloads["cost"]
