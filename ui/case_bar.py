@@ -29,7 +29,7 @@ def case_bar() -> None:
     icons = _ICONS | {"Names": ":material/visibility_off:" if pseudonymise_on() else ":material/visibility:"}
     # Text from the user (customer, file names) is shown literally, never as Markdown. Keyed, so a
     # reader (and a browser test) finds the bar as .st-key-case_bar.
-    line = " \u2003 ".join(f"{icons[label]} {plain(text)}" for label, text in parts.items())
+    line = " \u2002 ".join(f"{icons[label]} {plain(text)}" for label, text in parts.items())
     st.container(key="case_bar").caption(
         line, help=" · ".join(f"{label}: {text}" for label, text in parts.items())
     )
