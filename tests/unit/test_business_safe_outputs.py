@@ -21,7 +21,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from copilot_roi.business.bundle import HTML_NAME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, render_all
+from copilot_roi.business.bundle import CASE_NAME, HTML_NAME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, render_all
 from copilot_roi.business.case import BusinessCase, build_case
 from copilot_roi.safe_cells import FORMULA_TRIGGERS
 from copilot_roi.usage import IngestOptions, UsageDataset, ingest_files, ingest_paths
@@ -325,8 +325,11 @@ def test_no_raw_control_character_reaches_any_file(chart_case_files: dict[str, b
     assert any(name.endswith("slide1.xml") for name in texts)
     page = texts[HTML_NAME].split(b"</script>", 1)[1]  # past the inlined plotly.js bundle
     for name, data in {**texts, HTML_NAME: page}.items():
-        # scenario.json is data that must round-trip: JSON escapes C0 (\u0007); DEL may stay as data.
-        checked = [c for c in RAW_CONTROLS if c != b"\x7f"] if name == SCENARIO_NAME else RAW_CONTROLS
+        # scenario.json and case.json are data that must round-trip: JSON escapes C0 (\u0007); DEL may
+        # stay as data.
+        checked = (
+            [c for c in RAW_CONTROLS if c != b"\x7f"] if name in (SCENARIO_NAME, CASE_NAME) else RAW_CONTROLS
+        )
         found = [c for c in checked if c in data]
         assert found == [], (name, found)
     assert b"Triage agent [31mred[0m" in page  # the name survives, without its control characters
