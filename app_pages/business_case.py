@@ -228,9 +228,9 @@ st.dataframe(
             {
                 "Input": b.label,
                 "Range": f"{b.low_input:,.3g} to {b.high_input:,.3g}",
-                f"NPV at low ({c})": round(b.npv_at_low),
-                f"NPV at high ({c})": round(b.npv_at_high),
-                f"Swing ({c})": round(b.swing),
+                f"NPV at low ({c})": round(b.npv_at_low, 0),
+                f"NPV at high ({c})": round(b.npv_at_high, 0),
+                f"Swing ({c})": round(b.swing, 0),
             }
             for b in case.top_assumptions
         ]

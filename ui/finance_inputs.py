@@ -30,7 +30,7 @@ from copilot_roi.value.finance_settings import CONVENTION_LABELS, RiskAdjustment
 from copilot_roi.value.finance_text import convention_sentence, discounted_figures, line_rows
 from copilot_roi.value.scenario import Scenario, scenario_template
 from ui.query_state import use_scenario
-from ui.scenario_state import refresh_outputs, session_scenario
+from ui.scenario_state import INPUT_PREFIX, refresh_outputs, session_scenario
 
 EditedRows = list[dict[str, Any]]
 
@@ -66,7 +66,7 @@ def convention_controls(prefix: str, on_change: Any = None) -> None:
 def finance_inputs(base: Scenario, currency: str) -> tuple[EditedRows, EditedRows]:
     """The Value scenarios page's finance expander; returns the edited benefit and cost rows."""
     with st.expander("Finance convention, risk adjustment and other benefit and cost lines"):
-        convention_controls("", on_change=refresh_outputs)
+        convention_controls(INPUT_PREFIX, on_change=refresh_outputs)
         st.caption(
             f"Other lines, in {currency} per year: type year 1, year 2, ... separated by ';' (a shorter "
             "list repeats its last amount). Band: optional multipliers on the line for the tornado and "

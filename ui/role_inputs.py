@@ -48,7 +48,9 @@ def team_inputs(currency: str, brief_evidence: bool) -> None:
             with tab:
                 _one_role(role_id, currency, brief_evidence)
         else:
-            scenario_state.keep_values([role_key(role_id, spec.field) for spec in ROLE_INPUTS])
+            scenario_state.keep_values(
+                [scenario_state.key(role_key(role_id, spec.field)) for spec in ROLE_INPUTS]
+            )
     if tabs[-1].open:
         with tabs[-1]:
             _role_table(currency)
@@ -64,7 +66,7 @@ def _header(spec: RoleInput, currency: str) -> str:
 
 
 def _widget(spec: RoleInput, role_id: RoleId, currency: str) -> None:
-    key, label = role_key(role_id, spec.field), _label(spec, currency)
+    key, label = scenario_state.key(role_key(role_id, spec.field)), _label(spec, currency)
     if spec.field in _SLIDERS:
         fmt = _SLIDER_FORMAT[spec.field]
         if spec.whole:
@@ -101,7 +103,10 @@ def _role_table(currency: str) -> None:
     catalogue = load_catalogue()
     rows = [
         {"Role": catalogue.roles[r].label}
-        | {_header(spec, currency): st.session_state.get(role_key(r, spec.field)) for spec in ROLE_INPUTS}
+        | {
+            _header(spec, currency): st.session_state.get(scenario_state.key(role_key(r, spec.field)))
+            for spec in ROLE_INPUTS
+        }
         for r in ROLE_IDS
     ]
     columns: dict[str, Any] = {"Role": st.column_config.TextColumn("Role", disabled=True)}
@@ -141,5 +146,5 @@ def values_from_edits(edited_rows: dict[Any, dict[str, Any]], currency: str) -> 
             if spec is None or value is None:
                 continue
             number = min(max(float(value), spec.low), spec.high)
-            values[role_key(role_id, spec.field)] = int(number) if spec.whole else number
+            values[scenario_state.key(role_key(role_id, spec.field))] = int(number) if spec.whole else number
     return values

@@ -36,9 +36,21 @@ EDITED_LINES_KEY = "scn_edited_lines"  # the line tables' output in the last run
 EditedLines = tuple[list[AgentLine] | None, list[dict[str, Any]] | None, list[dict[str, Any]] | None]
 
 
+INPUT_PREFIX = "scn_"  # the page's keys: "scn_" + the engine's input name (scn_soc_headcount)
+
+
+def key(input_name: str) -> str:
+    """The session key of one of the engine's scenario inputs (``workshop.role_key``...)."""
+    return INPUT_PREFIX + input_name
+
+
 def values() -> dict[str, Any]:
-    """Every session value by key, as ``scenario_from_values`` reads the page's widgets."""
-    return {str(key): st.session_state[key] for key in st.session_state}
+    """The page's input values by the engine's input names, as ``scenario_from_values`` reads them."""
+    return {
+        str(k).removeprefix(INPUT_PREFIX): st.session_state[k]
+        for k in st.session_state
+        if str(k).startswith(INPUT_PREFIX)
+    }
 
 
 def base() -> Scenario | None:
@@ -50,8 +62,8 @@ def show(scenario: Scenario) -> None:
     """Fill every widget of the page from ``scenario`` and remember it as the base."""
     st.session_state[BASE_KEY] = scenario
     st.session_state[_BASE_GENERATION_KEY] = case_state.generation()
-    st.session_state.update(widget_values(scenario))
-    st.session_state.update(finance_widget_values(scenario))
+    shown = widget_values(scenario) | finance_widget_values(scenario)
+    st.session_state.update({key(name): value for name, value in shown.items()})
 
 
 def needs_filling() -> bool:
@@ -60,7 +72,7 @@ def needs_filling() -> bool:
     return (
         base() is None
         or st.session_state.get(_BASE_GENERATION_KEY) != case_state.generation()
-        or not set(widget_values(cast(Scenario, base()))) <= set(st.session_state)
+        or not {key(name) for name in widget_values(cast(Scenario, base()))} <= set(st.session_state)
     )
 
 
@@ -100,9 +112,9 @@ def keep_values(keys: list[str]) -> None:
     """Keep the values of widgets not drawn in this run (a closed role tab's): Streamlit drops a
     widget's state once a run no longer draws it, and the scenario reads every role's values.
     Written back as session values, they survive and fill the widgets when drawn again."""
-    for key in keys:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    for name in keys:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
 
 
 def headline_json() -> str | None:

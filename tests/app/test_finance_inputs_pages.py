@@ -89,7 +89,7 @@ def test_lines_from_a_loaded_scenario_reach_the_tables_and_the_numbers() -> None
 
 def test_business_case_page_picks_the_convention_for_every_figure() -> None:
     at = open_page("app_pages/business_case.py", lined())
-    at.radio(key="bc_scn_fin_convention").set_value("annual").run()
+    at.radio(key="bc_fin_convention").set_value("annual").run()
     assert not at.exception, at.exception
     scenario = case_scenario(at)
     assert scenario.finance.convention == "annual" and scenario.other_costs == lined().other_costs

@@ -80,8 +80,8 @@ def test_the_templates_and_their_main_inputs_travel_whole() -> None:
         {
             role_key("soc", "saved_pct"): 60.0,
             role_key("iam", "headcount"): 40,
-            "scn_horizon": 24,
-            "scn_realisation_pct": 90.0,
+            "horizon": 24,
+            "realisation_pct": 90.0,
         },
     )
     assert left_out(moved) == []

@@ -98,9 +98,9 @@ def test_main_inputs_round_trip_through_a_link(
             role_key(role, "hours"): hours,
             role_key(role, "saved_pct"): share * 100,
             role_key(role, "cost"): cost,
-            "scn_realisation_pct": realisation * 100,
-            "scn_horizon": horizon,
-            "scn_discount_pct": discount * 100,
+            "realisation_pct": realisation * 100,
+            "horizon": horizon,
+            "discount_pct": discount * 100,
         },
     )
     restored, problems = scenario_from_params(encode(scenario))

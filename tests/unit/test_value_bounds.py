@@ -40,7 +40,7 @@ def test_widgets_and_link_use_the_models_limits() -> None:
 
 def test_the_issues_link_and_its_limits() -> None:
     link = decode({"v": "1", "preset": "expected", "soc": "10_50_22_75"})
-    assert link.problems == [] and link.values["scn_soc_hours"] == 50.0
+    assert link.problems == [] and link.values["soc_hours"] == 50.0
     too_many = decode({"v": "1", "soc": "10_80.5_22_75"})
     assert too_many.problems == ["soc: hours per week must be between 0 and 80, not 80.5"]
 

@@ -35,7 +35,7 @@ def test_widget_values_reproduce_the_scenario(preset: str) -> None:
 
 def test_an_edited_value_outside_its_band_widens_the_band_and_marks_custom() -> None:
     base = scenario_template("expected")
-    values = widget_values(base) | {role_key("soc", "saved_pct"): 45.0, "scn_realisation_pct": 90}
+    values = widget_values(base) | {role_key("soc", "saved_pct"): 45.0, "realisation_pct": 90}
     edited = scenario_from_values(base, values)
     assert edited.preset == "custom"
     assert edited.roles["soc"].time_saved_share == pytest.approx(0.45)
@@ -47,7 +47,7 @@ def test_an_edited_value_outside_its_band_widens_the_band_and_marks_custom() -> 
 def test_invalid_widget_values_raise_naming_the_field() -> None:
     base = scenario_template()
     with pytest.raises(ValidationError) as caught:
-        scenario_from_values(base, widget_values(base) | {"scn_horizon": 0})
+        scenario_from_values(base, widget_values(base) | {"horizon": 0})
     assert caught.value.errors()[0]["loc"] == ("horizon_months",)
 
 
@@ -58,7 +58,7 @@ def test_the_scenario_widgets_never_change_the_plan() -> None:
     base = scenario_template()
     plan = CapacityPlan(schedule=Schedule(business_scu=4), overage="unlimited", e5_licences=300)
     scheduled = base.model_copy(update={"capacity": base.capacity.model_copy(update={"plan": plan})})
-    values = widget_values(scheduled) | {role_key("soc", "headcount"): 3, "scn_horizon": 24}
+    values = widget_values(scheduled) | {role_key("soc", "headcount"): 3, "horizon": 24}
     assert not any("plan" in key for key in widget_values(scheduled))
     assert scenario_from_values(scheduled, values).capacity.plan == plan
 

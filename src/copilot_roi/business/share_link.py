@@ -59,12 +59,10 @@ ROLE_PARTS: tuple[_Field, ...] = (
     _Field("cost", "loaded cost per hour", *field_bounds(RoleScenario, "loaded_cost_per_hour")),
 )
 SCENARIO_PARTS: dict[str, _Field] = {
-    "real": _Field(
-        "scn_realisation_pct", "realisation rate (%)", *percent_bounds(Scenario, "realisation_rate")
-    ),
-    "h": _Field("scn_horizon", "horizon (months)", *field_bounds(Scenario, "horizon_months"), whole=True),
+    "real": _Field("realisation_pct", "realisation rate (%)", *percent_bounds(Scenario, "realisation_rate")),
+    "h": _Field("horizon", "horizon (months)", *field_bounds(Scenario, "horizon_months"), whole=True),
     "disc": _Field(
-        "scn_discount_pct", "discount rate (% a year)", *percent_bounds(Scenario, "discount_rate_annual")
+        "discount_pct", "discount rate (% a year)", *percent_bounds(Scenario, "discount_rate_annual")
     ),
 }
 KNOWN_KEYS = frozenset({"v", "preset", *ROLE_IDS, *SCENARIO_PARTS})

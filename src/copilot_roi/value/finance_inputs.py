@@ -21,16 +21,16 @@ from typing import Any
 from copilot_roi.value.extra_lines import OtherBenefit, OtherCost
 from copilot_roi.value.scenario import Scenario
 
-CONVENTION_KEY = "scn_fin_convention"
-RISK_BENEFITS_KEY = "scn_fin_risk_benefits_pct"
-RISK_COSTS_KEY = "scn_fin_risk_costs_pct"
-FTE_HOURS_KEY = "scn_fin_fte_hours"
+CONVENTION_KEY = "fin_convention"
+RISK_BENEFITS_KEY = "fin_risk_benefits_pct"
+RISK_COSTS_KEY = "fin_risk_costs_pct"
+FTE_HOURS_KEY = "fin_fte_hours"
 BENEFIT_COLUMNS = ("name", "per_year", "source", "band_low", "band_high")
 COST_COLUMNS = ("name", "one_off", "per_year", "source", "band_low", "band_high")
 
 
 def finance_widget_values(scenario: Scenario) -> dict[str, Any]:
-    """The finance widgets' values (by session key) that show ``scenario``."""
+    """The finance inputs' values (by input name) that show ``scenario``."""
     risk = scenario.finance.risk_adjustment
     return {
         CONVENTION_KEY: scenario.finance.convention,

@@ -21,7 +21,7 @@ from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positiv
 
 @dataclass(frozen=True)
 class RoleInput:
-    """One per-role widget: its key suffix (``scn_<role>_<field>``), label, limits and step.
+    """One per-role input: its field (the input name is ``<role>_<field>``), label, limits and step.
 
     The limits are the scenario model's (percent widgets show a share times 100), so every value
     a file or a link can hold fits the widget that shows it.
@@ -57,11 +57,13 @@ ROLE_INPUT = {spec.field: spec for spec in ROLE_INPUTS}
 
 
 def role_key(role_id: str, field: str) -> str:
-    return f"scn_{role_id}_{field}"
+    """The input name of one role's field (``soc_headcount``); a page prefixes its own keys."""
+    return f"{role_id}_{field}"
 
 
 def widget_values(scenario: Scenario) -> dict[str, Any]:
-    """The page's widget values (by session key) that show ``scenario``."""
+    """The scenario inputs' values, by input name, that show ``scenario`` (no session keys: the
+    page adds its own prefix)."""
     values: dict[str, Any] = {}
     for r, role in scenario.roles.items():
         values[role_key(r, "headcount")] = role.headcount
@@ -72,11 +74,11 @@ def widget_values(scenario: Scenario) -> dict[str, Any]:
         values[role_key(r, "start_pct")] = round(role.adoption.starting_share * 100, 6)
         values[role_key(r, "months")] = role.adoption.months_to_full
         values[role_key(r, "scu")] = float(scenario.capacity.scu_per_person_month[r])
-    values["scn_realisation_pct"] = round(scenario.realisation_rate * 100, 6)
-    values["scn_horizon"] = scenario.horizon_months
-    values["scn_discount_pct"] = round(scenario.discount_rate_annual * 100, 6)
-    values["scn_enablement"] = float(scenario.one_off_costs.enablement)
-    values["scn_training"] = float(scenario.one_off_costs.training)
+    values["realisation_pct"] = round(scenario.realisation_rate * 100, 6)
+    values["horizon"] = scenario.horizon_months
+    values["discount_pct"] = round(scenario.discount_rate_annual * 100, 6)
+    values["enablement"] = float(scenario.one_off_costs.enablement)
+    values["training"] = float(scenario.one_off_costs.training)
     return values
 
 
@@ -113,19 +115,19 @@ def scenario_from_values(base: Scenario, values: dict[str, Any]) -> Scenario:
         scu = values.get(role_key(r, "scu"))
         if scu is not None:
             data["capacity"]["scu_per_person_month"][r] = float(scu)
-    realisation = float(values.get("scn_realisation_pct", base.realisation_rate * 100)) / 100
-    discount = float(values.get("scn_discount_pct", base.discount_rate_annual * 100)) / 100
+    realisation = float(values.get("realisation_pct", base.realisation_rate * 100)) / 100
+    discount = float(values.get("discount_pct", base.discount_rate_annual * 100)) / 100
     data["realisation_rate"] = realisation
     data["discount_rate_annual"] = discount
     data["ranges"]["realisation_rate"] = _widen(data["ranges"]["realisation_rate"], realisation)
     data["ranges"]["discount_rate_annual"] = _widen(data["ranges"]["discount_rate_annual"], discount)
-    data["horizon_months"] = int(values.get("scn_horizon", base.horizon_months))
+    data["horizon_months"] = int(values.get("horizon", base.horizon_months))
     capacity = data["capacity"]
     capacity["measured_roles"] = measured_roles(base, capacity["scu_per_person_month"])
     capacity["usage_source"] = "usage" if capacity["measured_roles"] else "estimate"
     data["one_off_costs"] = {
-        "enablement": float(values.get("scn_enablement", base.one_off_costs.enablement)),
-        "training": float(values.get("scn_training", base.one_off_costs.training)),
+        "enablement": float(values.get("enablement", base.one_off_costs.enablement)),
+        "training": float(values.get("training", base.one_off_costs.training)),
     }
     if data != base.model_dump():
         data["preset"] = "custom"
