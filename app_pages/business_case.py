@@ -25,7 +25,7 @@ from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import Roster
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
-from copilot_roi.value.workshop import money
+from copilot_roi.wording import money, payback_text
 from ui import case_state, compare_state, scenario_state
 from ui.compare_panel import comparison_section, named_json
 from ui.finance_inputs import business_case_finance, draw_finance_figures
@@ -182,7 +182,7 @@ k[3].metric(
     help=range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)
     + f". In the {r.convention} convention (see the figures below).",
 )
-k[4].metric("Payback", f"Month {r.payback_month}" if r.payback_month else "Not within horizon")
+k[4].metric("Payback", payback_text(r.payback_month))
 draw_finance_figures(r, detailed=True)
 st.caption(
     f"{range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)}; "

@@ -15,7 +15,7 @@ from copilot_roi.cli import main
 from copilot_roi.pricebook import list_prices
 from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import Scenario, scenario_template
-from copilot_roi.value.workshop import money
+from copilot_roi.wording import money, payback_text
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "app_pages/business_case.py"
@@ -45,7 +45,7 @@ def assert_shows(at: AppTest, result: ScenarioResult) -> None:
     assert metric(at, "Realised value") == money(result.total_value, c)
     assert metric(at, "Analyst hours freed") == f"{result.total_hours_freed:,.0f} h"
     assert metric(at, "NPV") == money(result.npv, c)
-    payback = f"Month {result.payback_month}" if result.payback_month else "Not within horizon"
+    payback = payback_text(result.payback_month)
     assert metric(at, "Payback") == payback
 
 

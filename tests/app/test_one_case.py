@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from copilot_roi.case import case_json, new_case
 from copilot_roi.pricebook import effective_prices, load_price_book
 from copilot_roi.value.engine import compute
-from copilot_roi.value.workshop import money
+from copilot_roi.wording import money
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 SAMPLES = APP.parent / "sample_data"

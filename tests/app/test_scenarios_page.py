@@ -14,7 +14,7 @@ from copilot_roi.cli import main
 from copilot_roi.value.engine import compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.sensitivity import analyse
-from copilot_roi.value.workshop import money
+from copilot_roi.wording import money
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 ROLE_LABELS = ("SOC analyst", "IAM admin", "DLP analyst", "Insider Risk analyst", "eDiscovery analyst",
@@ -127,7 +127,7 @@ def test_presets_reset_the_sliders() -> None:
     assert not at.exception
     assert at.slider(key="scn_soc_saved_pct").value == pytest.approx(10.0)
     assert case_scenario(at).preset == "low"
-    assert headline(at, "Payback") == "Not within horizon"
+    assert headline(at, "Payback") == "Not within the horizon"
 
 
 def test_the_page_and_the_cli_agree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

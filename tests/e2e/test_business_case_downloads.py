@@ -77,7 +77,7 @@ def test_html_is_self_contained(downloads: dict[str, Any]) -> None:
 
 
 def test_case_json_gives_the_pages_numbers(downloads: dict[str, Any]) -> None:
-    from copilot_roi.value.workshop import money
+    from copilot_roi.wording import money
 
     path: Path = downloads["case.json"]
     assert json.loads(path.read_text(encoding="utf-8"))["format"] == "copilot-roi-case"

@@ -154,7 +154,7 @@ def test_one_case_on_every_page_in_any_order(app_server: Server, browser: Any, t
 
     openpyxl = pytest.importorskip("openpyxl")
     from copilot_roi.business.xlsx import CASH, RESULT_ROWS
-    from copilot_roi.value.workshop import money
+    from copilot_roi.wording import money
 
     cash = openpyxl.load_workbook(workbook, data_only=True)[CASH]
     page_npv = float(cash[f"B{RESULT_ROWS['npv'] + 1}"].value)

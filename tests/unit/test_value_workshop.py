@@ -17,12 +17,12 @@ from copilot_roi.value.workshop import (
     break_even_sentence,
     evidence_notes,
     headlines,
-    money,
     overrides_from_prices,
     role_key,
     scenario_from_values,
     widget_values,
 )
+from copilot_roi.wording import money
 
 
 @pytest.mark.parametrize("preset", ["low", "expected", "high"])

@@ -54,7 +54,8 @@ from copilot_roi.value.engine import (
 from copilot_roi.value.scenario import Scenario
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, Sensitivity, TornadoBar, analyse
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
-from copilot_roi.value.workshop import break_even_sentence, money
+from copilot_roi.value.workshop import break_even_sentence
+from copilot_roi.wording import money, payback_text
 
 TOP_ASSUMPTIONS = 6
 MAX_USAGE_ROWS_IN_EXPORTS = 200  # users / plugins listed per table; the rest are summed
@@ -508,7 +509,7 @@ def role_ids_with_people(case: BusinessCase) -> list[RoleId]:
 def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
     """(label, value, note) for the five numbers every format leads with, worded once."""
     r, c = case.result, case.prices.currency
-    payback = f"Month {r.payback_month}" if r.payback_month is not None else "Not within the horizon"
+    payback = payback_text(r.payback_month)
     return [
         (
             "Cost",

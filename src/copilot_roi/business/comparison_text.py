@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copilot_roi.value.comparison import Comparison
-from copilot_roi.value.workshop import money
+from copilot_roi.wording import money
 
 HEADERS = ("Scenario", "Plan", "Cost", "Realised value", "Hours freed", "NPV (P10 to P90)", "ROI",
            "Payback", "Served")  # fmt: skip

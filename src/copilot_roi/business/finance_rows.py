@@ -9,7 +9,7 @@ from __future__ import annotations
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.finance_text import payback_years_text
 from copilot_roi.value.scenario import Scenario
-from copilot_roi.value.workshop import money
+from copilot_roi.wording import money
 
 # (key, section, label, value, unit, basis, source): the fields of case.AssumptionRow, in order.
 AssumptionFields = tuple[str, str, str, float, str, str, str]

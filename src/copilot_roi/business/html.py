@@ -31,7 +31,7 @@ from copilot_roi.business.case import (
 from copilot_roi.business.finance_view import convention_footer, finance_tables
 from copilot_roi.charts import value_charts
 from copilot_roi.safe_cells import strip_control
-from copilot_roi.value.workshop import money
+from copilot_roi.wording import money
 
 CHART_WIDTH_PX = 700  # 186 mm at 96 px per inch, the printable width on A4 and Letter
 HALF_WIDTH_PX = 345

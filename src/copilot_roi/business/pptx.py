@@ -34,7 +34,7 @@ from copilot_roi.charts.value_charts import COMPARISON_COLOURS
 from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
-from copilot_roi.value.workshop import money
+from copilot_roi.wording import money
 
 SLIDE_TITLES = (
     "Security Copilot business case",

@@ -21,6 +21,7 @@ from copilot_roi.value.calibration import calibrate_from_usage
 from copilot_roi.value.comparison import MAX_COMPARED, clean_name
 from copilot_roi.value.engine import scenario_prices
 from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.wording import payback_phrase
 
 MAX_NAME_CHARS = 120
 
@@ -173,7 +174,7 @@ def _record(args: argparse.Namespace, scenario: Scenario, usage: UsageDataset | 
 def _write(args: argparse.Namespace, case: BusinessCase, notes: list[str]) -> None:
     outputs = write_outputs(args.out, render_all(case))
     r, c = case.result, case.prices.currency
-    payback = "none within the horizon" if r.payback_month is None else f"month {r.payback_month}"
+    payback = payback_phrase(r.payback_month)
     lines = [
         f"{case.verdict}: cost {c} {r.total_cost:,.2f}, realised value {c} {r.total_value:,.2f}, "
         f"NPV {c} {r.npv:,.2f}, payback {payback}",
@@ -190,7 +191,6 @@ def _compared_lines(case: BusinessCase) -> list[str]:
     c = case.comparison.currency
     return [
         f"compared {r.name}: cost {c} {r.total_cost:,.2f}, NPV {c} {r.npv:,.2f} "
-        f"(P10 {c} {r.npv_p10:,.2f} to P90 {c} {r.npv_p90:,.2f}), payback "
-        + ("none within the horizon" if r.payback_month is None else f"month {r.payback_month}")
+        f"(P10 {c} {r.npv_p10:,.2f} to P90 {c} {r.npv_p90:,.2f}), payback " + payback_phrase(r.payback_month)
         for r in case.comparison.rows
     ]

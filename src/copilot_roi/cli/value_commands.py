@@ -20,6 +20,7 @@ from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
 from copilot_roi.value.finance_text import convention_sentence, discounted_figures
 from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.wording import payback_phrase
 
 # A scenario is a few kilobytes; refuse anything that is clearly not one before parsing it.
 MAX_SCENARIO_BYTES = 1_000_000
@@ -196,7 +197,7 @@ def _print_result(result: ScenarioResult, sizing: RightSizing | None) -> None:
         "ROI:               " + ("n/a" if result.roi is None else f"{result.roi:.0%}"),
         f"{f'NPV at {result.discount_rate_annual:.1%}:':<19}{c} {result.npv:,.0f}",
         "Payback month:     "
-        + ("none within the horizon" if result.payback_month is None else str(result.payback_month)),
+        + (payback_phrase(None) if result.payback_month is None else str(result.payback_month)),
     ]
     if result.served_share < 1:
         lines.append(throttling_warning(result))

@@ -17,6 +17,7 @@ from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.scenario import Adoption, RoleScenario, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
+from copilot_roi.wording import money, payback_text
 
 
 @dataclass(frozen=True)
@@ -243,20 +244,6 @@ class Headline:
     sentence: str
 
 
-def money(amount: float, currency: str) -> str:
-    """Compact money for big numbers: ``USD 1.2M``, ``USD 350k``, ``USD -40k``.
-
-    >>> money(1_234_567, "USD"), money(-40_200, "EUR"), money(512, "USD")
-    ('USD 1.2M', 'EUR -40k', 'USD 512')
-    """
-    size = abs(amount)
-    if size >= 1e6:
-        return f"{currency} {amount / 1e6:.1f}M"
-    if size >= 1e4:
-        return f"{currency} {amount / 1e3:.0f}k"
-    return f"{currency} {amount:,.0f}"
-
-
 NPV_RANGE_CARD = 2  # position of the headline that needs the Monte Carlo
 RANGE_PENDING = "..."
 
@@ -269,7 +256,7 @@ def headlines(result: ScenarioResult, sensitivity: Sensitivity | None) -> list[H
     """
     c, years = result.currency, result.horizon_months / 12
     mc = sensitivity.monte_carlo if sensitivity is not None else None
-    payback = f"Month {result.payback_month}" if result.payback_month is not None else "Not within horizon"
+    payback = payback_text(result.payback_month)
     return [
         Headline(
             "Cost",
