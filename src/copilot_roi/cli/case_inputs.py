@@ -63,12 +63,7 @@ class CaseInputs:
 def read_case(args: argparse.Namespace) -> CaseInputs:
     """The case of ``--case`` with the files it records; a CliError names what does not match."""
     path: Path = args.case
-    try:
-        if path.stat().st_size > MAX_CASE_BYTES:
-            raise CliError(f"{path}: too large for a case (limit {MAX_CASE_BYTES:,} bytes)", exit_code=1)
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error
+    raw = _read_bounded(path, MAX_CASE_BYTES, "a case")
     try:
         case = open_case(raw)
     except ValidationError as error:
@@ -121,15 +116,20 @@ def _roster(case: Case, path: Path | None) -> Roster | None:
         return None
     if path is None:
         raise CliError(f"--roster: the case was built with the roster {case.roster.file_name}; give it")
-    try:
-        if path.stat().st_size > MAX_ROSTER_BYTES:
-            raise CliError(f"{path}: too large for a roster", exit_code=1)
-        data = path.read_bytes()
-    except OSError as error:
-        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error
+    data = _read_bounded(path, MAX_ROSTER_BYTES, "a roster")
     if FileIdentity.of(path.name, data).sha256 != case.roster.sha256:
         raise CliError(f"--roster: {path.name}: its content differs from the roster the case records")
     try:
         return read_roster(path.name, data)
     except UntrustedFileError as error:
         raise CliError(str(error), exit_code=1) from error
+
+
+def _read_bounded(path: Path, limit_bytes: int, what: str) -> bytes:
+    """The file's bytes; a CliError (exit 1) when it cannot be read or is too large for ``what``."""
+    try:
+        if path.stat().st_size > limit_bytes:
+            raise CliError(f"{path}: too large for {what} (limit {limit_bytes:,} bytes)", exit_code=1)
+        return path.read_bytes()
+    except OSError as error:
+        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error
