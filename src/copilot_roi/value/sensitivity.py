@@ -28,8 +28,8 @@ import pandas as pd
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray, HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
+from copilot_roi.roles import RoleId, role_label
 from copilot_roi.value import agent_lines, finance, pert
-from copilot_roi.value.catalogue import RoleId, load_catalogue
 from copilot_roi.value.conventions import npv_of
 from copilot_roi.value.demand import SERIES_START, plan_timezone
 from copilot_roi.value.engine import (
@@ -115,11 +115,10 @@ class Sensitivity:
 
 def parameters(scenario: Scenario) -> list[Parameter]:
     """Every uncertain input of ``scenario``: five per role with people, then four global ones."""
-    catalogue = load_catalogue()
     found: list[Parameter] = []
     for role_id in scenario.role_ids():
         role = scenario.roles[role_id]
-        role_label = catalogue.roles[role_id].label
+        label_of_role = role_label(role_id)
         values = {
             "headcount": float(role.headcount),
             "hours_per_week_on_assisted_tasks": role.hours_per_week_on_assisted_tasks,
@@ -131,7 +130,7 @@ def parameters(scenario: Scenario) -> list[Parameter]:
             band = getattr(role.ranges, key)
             found.append(
                 Parameter(
-                    f"{role_id}.{key}", f"{role_label}: {label}", role_id, values[key],
+                    f"{role_id}.{key}", f"{label_of_role}: {label}", role_id, values[key],
                     band.low, band.high,
                 )
             )  # fmt: skip
