@@ -7,9 +7,10 @@ from pydantic import ValidationError
 from copilot_roi.billing import bill
 from copilot_roi.case import FileIdentity
 from copilot_roi.charts.usage_charts import chargeback_figure
+from copilot_roi.roles import role_ids
 from copilot_roi.usage import UntrustedFileError
 from copilot_roi.usage.chargeback import (
-    ROLE_LABELS,
+    UNASSIGNED_LABEL,
     RoleRule,
     chargeback,
     chargeback_csv,
@@ -51,7 +52,7 @@ upload = st.file_uploader(
     "Roster (CSV: user, role, optional team and seniority)",
     type=["csv"],
     key="cb_roster" + (f"_{v}" if (v := int(st.session_state.get("cb_roster_version", 0))) else ""),
-    help=f"Roles: {', '.join(k for k in ROLE_LABELS if k != 'unassigned')}. The roster stays in this "
+    help=f"Roles: {', '.join(role_ids())}. The roster stays in this "
     "session's memory and maps users to roles on every page (and in the value case's calibration).",
 )
 try:
@@ -90,9 +91,7 @@ with st.expander("Rules for users not in the roster (first match wins)"):
         key="cb_rules",
         column_config={
             "field": st.column_config.SelectboxColumn(options=["plugins", "experience"], required=True),
-            "role": st.column_config.SelectboxColumn(
-                options=[k for k in ROLE_LABELS if k != "unassigned"], required=True
-            ),
+            "role": st.column_config.SelectboxColumn(options=list(role_ids()), required=True),
         },
     )
 rules: list[RoleRule] = []
@@ -120,7 +119,7 @@ with answer:
     sources = result.assigned.groupby("source")["units_scu"].sum()
     total_units = float(result.assigned["units_scu"].sum())
     for column, (label, source) in zip(
-        k, (("From the roster", "roster"), ("From rules", "rule"), ("Unassigned", "none")), strict=True
+        k, (("From the roster", "roster"), ("From rules", "rule"), (UNASSIGNED_LABEL, "none")), strict=True
     ):
         share = float(sources.get(source, 0.0)) / total_units if total_units else 0.0
         column.metric(label, f"{share:.0%} of SCUs")

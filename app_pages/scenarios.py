@@ -10,10 +10,10 @@ from streamlit.delta_generator import DeltaGenerator
 from copilot_roi.business.share_link import left_out, link_sentence
 from copilot_roi.charts import value_charts as charts
 from copilot_roi.pricebook import Prices
+from copilot_roi.roles import role_ids, role_label
 from copilot_roi.value.agent_table import per_run_table
 from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.calibration import UsageMeasurement
-from copilot_roi.value.catalogue import ROLE_IDS, load_catalogue
 from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
 from copilot_roi.value.finance_inputs import with_finance
 from copilot_roi.value.rightsize import RightSizing, right_size
@@ -94,10 +94,12 @@ def plan_and_usage(measured: dict[str, float]) -> None:
               help="Price every purchasable plan on this demand; pick one as the case's plan.")  # fmt: skip
     st.caption("SCUs per person per month at full adoption (assumptions unless measured):")
     scu_low, scu_high = field_bounds(CapacitySizing, "scu_per_person_month")
-    rows = -(-len(ROLE_IDS) // 4)  # every role gets a place, four to a row
+    roles = role_ids()
+    rows = -(-len(roles) // 4)  # every role gets a place, four to a row
     columns = [column for _ in range(rows) for column in st.columns(4)]
-    for col, role_id in zip(columns, ROLE_IDS, strict=False):
-        label = load_catalogue().roles[role_id].label
+    # Not strict: the last row may have empty places; every role still has one.
+    for col, role_id in zip(columns, roles, strict=False):
+        label = role_label(role_id)
         if role_id in measured:
             col.metric(label, f"{measured[role_id]:,.2f}", "measured", delta_color="off")
             scenario_state.keep_values([scenario_state.key(role_key(role_id, "scu"))])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from copilot_roi.business.share_link import KNOWN_KEYS, decode, encode, scenario_from_params
+from copilot_roi.business.share_link import decode, encode, known_keys, scenario_from_params
 from copilot_roi.value.scenario import Scenario, scenario_template
 from ui import case_state
 
@@ -62,7 +62,8 @@ def sync_url(scenario: Scenario) -> None:
     if not st.session_state.get(_RESTORED_KEY):
         return
     wanted = encode(scenario)
-    current = {k: v for k, v in st.query_params.to_dict().items() if k in KNOWN_KEYS}
+    known = known_keys()
+    current = {k: v for k, v in st.query_params.to_dict().items() if k in known}
     if current == wanted:
         return
     _replace_scenario_params(wanted)
@@ -78,8 +79,9 @@ def _replace_scenario_params(wanted: dict[str, str]) -> None:
     One ``from_dict`` is one message to the browser (one history entry); deleting and setting
     keys one by one sent a message each, a dozen per slider move.
     """
+    known = known_keys()
     params: dict[str, str | list[str]] = {
-        key: st.query_params.get_all(key) for key in st.query_params if key not in KNOWN_KEYS
+        key: st.query_params.get_all(key) for key in st.query_params if key not in known
     }
     params.update(wanted)
     st.query_params.from_dict(params)

@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from copilot_roi.value.catalogue import ROLE_IDS, RoleId, load_catalogue
+from copilot_roi.roles import RoleId, role_ids, role_label
+from copilot_roi.value.catalogue import load_catalogue
 from copilot_roi.value.workshop import ROLE_INPUT, ROLE_INPUTS, RoleInput, evidence_markdown, role_key
 from ui import scenario_state
 
@@ -39,11 +40,11 @@ def team_inputs(currency: str, brief_evidence: bool) -> None:
     """Draw a tab per role and the table of all roles; values land in the widgets' session keys.
 
     Only the open tab is drawn (the tabs rerun on a switch): a page with one role's inputs draws
-    in a fraction of the time of one with all seven, on every slider move."""
-    catalogue = load_catalogue()
-    labels = [catalogue.roles[r].label for r in ROLE_IDS] + [TABLE_TAB]
+    in a fraction of the time of one with every role, on every slider move."""
+    roles = role_ids()
+    labels = [*(role_label(r) for r in roles), TABLE_TAB]
     tabs = st.tabs(labels, key=scenario_state.ROLE_TAB_KEY, on_change="rerun")
-    for tab, role_id in zip(tabs, ROLE_IDS, strict=False):
+    for tab, role_id in zip(tabs[:-1], roles, strict=True):
         if tab.open:
             with tab:
                 _one_role(role_id, currency, brief_evidence)
@@ -100,14 +101,13 @@ def _one_role(role_id: RoleId, currency: str, brief_evidence: bool) -> None:
 
 
 def _role_table(currency: str) -> None:
-    catalogue = load_catalogue()
     rows = [
-        {"Role": catalogue.roles[r].label}
+        {"Role": role_label(r)}
         | {
             _header(spec, currency): st.session_state.get(scenario_state.key(role_key(r, spec.field)))
             for spec in ROLE_INPUTS
         }
-        for r in ROLE_IDS
+        for r in role_ids()
     ]
     columns: dict[str, Any] = {"Role": st.column_config.TextColumn("Role", disabled=True)}
     for spec in ROLE_INPUTS:
@@ -140,7 +140,7 @@ def values_from_edits(edited_rows: dict[Any, dict[str, Any]], currency: str) -> 
     by_label = {_header(spec, currency): spec for spec in ROLE_INPUTS}
     values: dict[str, float | int] = {}
     for row, cells in edited_rows.items():
-        role_id = ROLE_IDS[int(row)]
+        role_id = role_ids()[int(row)]
         for name, value in cells.items():
             spec = by_label.get(name)
             if spec is None or value is None:

@@ -11,14 +11,15 @@ from page_rerun import open_role_tab, whole_page
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.cli import main
+from copilot_roi.roles import role_ids, role_label
 from copilot_roi.value.engine import compute
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.sensitivity import analyse
 from copilot_roi.wording import money
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-ROLE_LABELS = ("SOC analyst", "IAM admin", "DLP analyst", "Insider Risk analyst", "eDiscovery analyst",
-               "CISO", "IT admin")  # fmt: skip
+# The registry's labels, in tab order: the page must show every registered role, whatever roles.toml holds.
+ROLE_LABELS = tuple(role_label(r) for r in role_ids())
 
 
 def open_scenarios() -> AppTest:
@@ -80,7 +81,7 @@ def test_every_default_shows_its_evidence_or_assumption() -> None:
     evidence = [m.value for m in at.markdown if "· _" in m.value]
     assert len(evidence) == 1  # the open role's only: the other tabs are not drawn
     assert text.count("· _cited_") == 3  # SOC, IAM, IT admin time saved (DLP has no task-time study)
-    assert text.count("· _assumption_") == 7 * 4 - 3
+    assert text.count("· _assumption_") == len(ROLE_LABELS) * 4 - 3
 
 
 def test_analyst_view_shows_every_chart_and_table() -> None:
@@ -318,8 +319,8 @@ def test_role_table_edits_reach_the_role_widgets() -> None:
 def test_one_tab_per_role_and_a_table_of_all_roles() -> None:
     at = open_scenarios()
     labels = [t.label for t in at.tabs]
-    assert tuple(labels[:7]) == ROLE_LABELS
-    assert labels[7] == "All roles (table)"
+    assert tuple(labels[: len(ROLE_LABELS)]) == ROLE_LABELS
+    assert labels[len(ROLE_LABELS)] == "All roles (table)"
     # Each role's sliders reach the model's limits, not narrower ones.
     assert at.slider(key="scn_soc_hours").max == 80.0
     assert at.number_input(key="scn_soc_cost").max == 100_000.0

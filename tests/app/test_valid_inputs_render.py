@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 from copilot_roi.business.share_link import encode
 from copilot_roi.plans import CapacityPlan
+from copilot_roi.roles import role_ids
 from copilot_roi.value.bounds import field_bounds
-from copilot_roi.value.catalogue import ROLE_IDS
 from copilot_roi.value.scenario import (
     Adoption,
     AgentLine,
@@ -103,7 +103,7 @@ def agent_line(draw: st.DrawFn) -> AgentLine:
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     base = scenario_template(draw(st.sampled_from(["low", "expected", "high"])))
-    changed = draw(st.sets(st.sampled_from(ROLE_IDS), min_size=1, max_size=3))
+    changed = draw(st.sets(st.sampled_from(role_ids()), min_size=1, max_size=3))
     roles = {r: draw(role_values(base.roles[r])) if r in changed else base.roles[r] for r in base.roles}
     scu = dict(base.capacity.scu_per_person_month)
     scu[sorted(changed)[0]] = draw(bounded(CapacitySizing, "scu_per_person_month"))

@@ -24,6 +24,7 @@ from pathlib import Path
 from benchkit import BenchRow, median_ms
 from streamlit.testing.v1 import AppTest
 
+from copilot_roi.roles import role_ids
 from copilot_roi.value.engine import compute
 from copilot_roi.value.rightsize import right_size
 from copilot_roi.value.scenario import scenario_template
@@ -34,7 +35,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 
 def _recompute_rows() -> list[BenchRow]:
     scenario = scenario_template("expected")
-    assert len(scenario.roles) == 7 and scenario.horizon_months == 36
+    assert len(scenario.roles) == len(role_ids()) and scenario.horizon_months == 36
 
     def full() -> None:
         result = compute(scenario)
@@ -45,7 +46,7 @@ def _recompute_rows() -> list[BenchRow]:
     result = compute(scenario)
     return [
         BenchRow(
-            "value: full recompute (7 roles, 36 months, tornado, 10k Monte Carlo)",
+            f"value: full recompute ({len(role_ids())} roles, 36 months, tornado, 10k Monte Carlo)",
             median_ms(full, repeats=15, warmup=2),
             target="< 100 ms, <= 10x the baseline",
             baseline_name="deterministic cash flows alone",

@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan, Schedule
 from copilot_roi.pricebook import PriceOverrides
+from copilot_roi.roles import role_ids
 from copilot_roi.value.bounds import field_bounds
-from copilot_roi.value.catalogue import ROLE_IDS
 from copilot_roi.value.extra_lines import MAX_LINE_AMOUNT, MAX_LINES, LineBand
 from copilot_roi.value.finance_settings import RiskAdjustment
 from copilot_roi.value.scenario import (
@@ -128,7 +128,7 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def extreme_scenarios(draw: st.DrawFn, max_agents: int = 3, max_lines: int = 3) -> Scenario:
     """A scenario whose every number sits at one end of the model's limits."""
-    chosen = draw(st.sets(st.sampled_from(ROLE_IDS), min_size=1))
+    chosen = draw(st.sets(st.sampled_from(role_ids()), min_size=1))
     horizon = int(draw(st.sampled_from([*field_bounds(Scenario, "horizon_months"), 12])))
     years = -(-horizon // 12)
     realisation = draw(ends(Scenario, "realisation_rate"))
@@ -222,7 +222,7 @@ def worst_case_scenario() -> Scenario:
     widest_band = {"low": field_bounds(LineBand, "low")[0], "high": field_bounds(LineBand, "high")[1]}
     data = {
         "preset": "custom",
-        "roles": {r: role for r in ROLE_IDS},
+        "roles": {r: role for r in role_ids()},
         "capacity": {
             "plan": CapacityPlan(
                 schedule=Schedule(
@@ -232,7 +232,7 @@ def worst_case_scenario() -> Scenario:
                 e5_licences=int(field_bounds(CapacityPlan, "e5_licences")[1]),
             ).model_dump(mode="json"),
             "scu_per_person_month": {
-                r: field_bounds(CapacitySizing, "scu_per_person_month")[1] for r in ROLE_IDS
+                r: field_bounds(CapacitySizing, "scu_per_person_month")[1] for r in role_ids()
             },
             "usage_multiplier": multiplier,
         },

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from copilot_roi.business.share_link import decode, encode, scenario_from_params
+from copilot_roi.roles import role_ids
 from copilot_roi.value.bounds import field_bounds
-from copilot_roi.value.catalogue import ROLE_IDS
 from copilot_roi.value.scenario import RoleScenario, Scenario, scenario_template
 from copilot_roi.value.workshop import role_key, scenario_from_values
 
@@ -84,7 +84,7 @@ shares = st.floats(min_value=0, max_value=0.9, allow_nan=False).map(lambda x: ro
     realisation=st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4)),
     horizon=st.integers(1, 120),
     discount=st.floats(min_value=0, max_value=0.3, allow_nan=False).map(lambda x: round(x, 4)),
-    role=st.sampled_from(ROLE_IDS),
+    role=st.sampled_from(role_ids()),
 )
 def test_main_inputs_round_trip_through_a_link(
     headcount: int, hours: float, share: float, cost: float, realisation: float, horizon: int,

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from copilot_roi.charts import value_charts as charts
+from copilot_roi.roles import role_ids, role_label
 from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import scenario_template
 from copilot_roi.value.sensitivity import Sensitivity, analyse
@@ -43,7 +44,7 @@ def test_monthly_hours_figure_stacks_roles_and_draws_the_break_even_line(expecte
     result, _ = expected
     figure = charts.monthly_hours_figure(result)
     bars = [t for t in figure.data if t.type == "bar"]
-    assert len(bars) == 7
+    assert [b.name for b in bars] == [role_label(r) for r in role_ids()]  # one bar per role, its label
     stacked = np.sum([np.array(b.y) for b in bars], axis=0)
     assert stacked == pytest.approx([m.hours_freed for m in result.monthly])
     line = next(t for t in figure.data if t.type == "scatter")

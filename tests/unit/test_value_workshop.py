@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import PriceOverrides, effective_prices, load_price_book
+from copilot_roi.roles import role_ids, role_label
 from copilot_roi.value.calibration import calibrated, measure_roles
 from copilot_roi.value.engine import compute
 from copilot_roi.value.scenario import Scenario, scenario_template
@@ -101,7 +102,7 @@ def test_headlines_and_sentences_follow_the_result() -> None:
     assert f"{be.realisation_rate:.0%}" in break_even_sentence(result)
     low = compute(scenario_template("low"))
     assert "would not cover the cost" in break_even_sentence(low)  # break-even rate above 100 %
-    assert len(assumption_rows(scenario)) == 7
+    assert [row["Role"] for row in assumption_rows(scenario)] == [role_label(r) for r in role_ids()]
 
 
 ASSIGNED = pd.DataFrame(

@@ -29,6 +29,7 @@ from copilot_roi.business.finance_rows import (
 )
 from copilot_roi.case import Case
 from copilot_roi.pricebook import PriceBook, Prices, load_price_book
+from copilot_roi.roles import RoleId, role_label
 from copilot_roi.usage.agent_names import is_agent_identity
 from copilot_roi.usage.analytics import breakdown
 from copilot_roi.usage.chargeback import ChargebackResult, Roster, chargeback
@@ -36,11 +37,9 @@ from copilot_roi.usage.ingest import UsageDataset
 from copilot_roi.usage.pseudonymise import alias_map, new_key
 from copilot_roi.value.catalogue import (
     MEASURE_LABELS,
-    ROLE_IDS,
     Catalogue,
     CitedDefault,
     RoleDefaults,
-    RoleId,
     load_catalogue,
 )
 from copilot_roi.value.comparison import Comparison, compared_scenario, comparison_of
@@ -152,7 +151,7 @@ class BusinessCase:
         return price_book_label(self.price_book)
 
     def role_label(self, role_id: str) -> str:
-        return load_catalogue().roles[role_id].label if role_id in ROLE_IDS else role_id
+        return role_label(role_id)
 
 
 def price_book_label(book: PriceBook) -> str:
@@ -268,7 +267,7 @@ def _what_must_be_true(result: ScenarioResult, catalogue: Catalogue) -> list[str
     lines = [break_even_sentence(result)]
     shares = result.break_even.time_saved_share_by_role
     if shares:
-        per_role = ", ".join(f"{catalogue.roles[r].label} {s:.0%}" for r, s in shares.items())
+        per_role = ", ".join(f"{role_label(r)} {s:.0%}" for r, s in shares.items())
         lines.append(f"Break-even time saved by role: {per_role}.")
     be = result.break_even
     if be.hours_freed_per_month_needed is not None:
@@ -289,7 +288,7 @@ def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) ->
     measured_roles = set(scenario.capacity.measured_roles)
     for r in scenario.role_ids():
         role, defaults = scenario.roles[r], catalogue.roles[r]
-        label = defaults.label
+        label = role_label(r)
 
         def source(name: str, defaults: RoleDefaults = defaults) -> tuple[str, str]:
             return _cited_source(catalogue, defaults.cited_fields()[name])
@@ -397,7 +396,7 @@ def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
         if scenario.roles[r].headcount == 0:
             continue
         default = catalogue.roles[r].time_saved_share
-        label = catalogue.roles[r].label
+        label = role_label(r)
         if default.basis == "assumption":
             rows.append(
                 EvidenceRow(label, "assumption", NO_STUDY, "-", "-", "-", "-", "-", default.reason,

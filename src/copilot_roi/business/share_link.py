@@ -31,8 +31,9 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
+from copilot_roi.roles import role_ids, role_label
 from copilot_roi.value.bounds import field_bounds, percent_bounds
-from copilot_roi.value.catalogue import ROLE_IDS, PresetName, load_catalogue
+from copilot_roi.value.catalogue import PresetName
 from copilot_roi.value.scenario import RoleScenario, Scenario, scenario_template
 from copilot_roi.value.workshop import role_key, scenario_from_values
 
@@ -65,7 +66,19 @@ SCENARIO_PARTS: dict[str, _Field] = {
         "discount_pct", "discount rate (% a year)", *percent_bounds(Scenario, "discount_rate_annual")
     ),
 }
-KNOWN_KEYS = frozenset({"v", "preset", *ROLE_IDS, *SCENARIO_PARTS})
+LINK_KEYS = frozenset({"v", "preset", *SCENARIO_PARTS})
+
+
+def known_keys() -> frozenset[str]:
+    """The parameters a link may carry: its own keys and one per registered role.
+
+    Read per call, not at import: the roles are the registry's in use (a test may add one).
+    """
+    roles = frozenset(role_ids())
+    if roles & LINK_KEYS:
+        # A role named like a link key would be read as that key, or the key as the role.
+        raise ValueError(f"role ids may not be link keys: {', '.join(sorted(roles & LINK_KEYS))}")
+    return roles | LINK_KEYS
 
 
 @dataclass(frozen=True)
@@ -125,7 +138,8 @@ def _parse(text: str, spec: _Field, where: str) -> float | int | str:
 
 def decode(params: Mapping[str, Any]) -> DecodedLink:
     """Read query parameters without trusting them (see the module docstring)."""
-    relevant = {k: _first(v) for k, v in params.items() if k in KNOWN_KEYS}
+    roles = role_ids()
+    relevant = {k: _first(v) for k, v in params.items() if k in known_keys()}
     if not relevant:
         return DecodedLink(None)
     if len(params) > MAX_PARAMS:
@@ -145,7 +159,7 @@ def decode(params: Mapping[str, Any]) -> DecodedLink:
         if len(text) > MAX_PARAM_CHARS:
             problems.append(f"{key}: value longer than {MAX_PARAM_CHARS} characters; ignored")
             continue
-        if key in ROLE_IDS:
+        if key in roles:
             parts = text.split("_")
             if len(parts) != len(ROLE_PARTS):
                 problems.append(f"{key}: expected {len(ROLE_PARTS)} numbers (people_hours_saved_cost)")
@@ -215,7 +229,6 @@ def left_out(scenario: Scenario) -> list[str]:
     """
     restored, _ = scenario_from_params(encode(scenario))
     lost: list[str] = []
-    labels = load_catalogue().roles
     if set(restored.roles) != set(scenario.roles):
         lost.append("which roles are included")
     for r in scenario.role_ids():
@@ -223,9 +236,9 @@ def left_out(scenario: Scenario) -> list[str]:
         if theirs is None:
             continue
         if mine.adoption != theirs.adoption:
-            lost.append(f"{labels[r].label}: adoption ramp")
+            lost.append(f"{role_label(r)}: adoption ramp")
         if mine.ranges != theirs.ranges:
-            lost.append(f"{labels[r].label}: uncertainty ranges")
+            lost.append(f"{role_label(r)}: uncertainty ranges")
     if scenario.capacity.plan != restored.capacity.plan:
         lost.append("the capacity plan")
     if scenario.capacity.model_copy(update={"plan": restored.capacity.plan}) != restored.capacity:

@@ -21,22 +21,13 @@ from copilot_roi.charts.style import (
     VALUE_COLOUR,
     finish,
 )
-from copilot_roi.value.catalogue import load_catalogue
+from copilot_roi.roles import role_colour, role_label
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.rightsize import RightSizing
 from copilot_roi.value.sensitivity import MonteCarlo, TornadoBar
 from copilot_roi.value.simulation_text import share_positive_sentence
 
-ROLE_COLOURS = {
-    "soc": "#0f6cbd",
-    "iam": "#5c2e91",
-    "dlp": "#e8912d",
-    "irm": "#c239b3",
-    "ediscovery": "#038387",
-    "ciso": "#8a8886",
-    "it_admin": "#498205",
-}
 HISTOGRAM_BINS = 60
 
 
@@ -63,10 +54,6 @@ def _finish(figure: go.Figure, title: str, big: bool, height_px: int = 420) -> g
 
 def _months(result: ScenarioResult) -> list[int]:
     return [m.month for m in result.monthly]
-
-
-def _role_label(role_id: str) -> str:
-    return load_catalogue().roles[role_id].label  # type: ignore[index]
 
 
 def cumulative_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
@@ -112,8 +99,8 @@ def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure
     figure = go.Figure()
     for role_id, hours in result.hours_freed_by_role.items():
         figure.add_bar(
-            x=months, y=list(hours), name=_role_label(role_id),
-            marker_color=ROLE_COLOURS.get(role_id, NEUTRAL_COLOUR),
+            x=months, y=list(hours), name=role_label(role_id),
+            marker_color=role_colour(role_id),
         )  # fmt: skip
     if result.agent_lines:  # agents free hours too: one stacked bar of their own, apart from people's
         figure.add_bar(
@@ -156,10 +143,10 @@ def hours_by_role_figure(result: ScenarioResult, big: bool = False) -> go.Figure
     )
     figure = go.Figure()
     figure.add_bar(
-        y=[_role_label(r) for _, _, r in rows],
+        y=[role_label(r) for _, _, r in rows],
         x=[h for h, _, _ in rows],
         orientation="h",
-        marker_color=[ROLE_COLOURS.get(r, NEUTRAL_COLOUR) for _, _, r in rows],
+        marker_color=[role_colour(r) for _, _, r in rows],
         text=[f"{h:,.0f} h · {result.currency} {v:,.0f} realised" for h, v, _ in rows],
         textposition="auto",
         showlegend=False,

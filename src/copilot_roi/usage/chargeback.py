@@ -1,7 +1,8 @@
 """Chargeback: usage and cost per role, team and seniority, from a roster and/or plugin rules.
 
 A user listed in the roster takes the roster's role, team and seniority; other rows take the
-role of the first rule that matches their plugins or experience, else ``unassigned``. Cost is
+role of the first rule that matches their plugins or experience, else ``unassigned`` (a
+chargeback pseudo-role, not a registered role: it has no value defaults). Cost is
 allocated at one cost per SCU (the page uses the current plan's blended cost), so the cost
 column sums to units x that rate.
 """
@@ -21,35 +22,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from copilot_roi.roles import RoleId, role_for, role_ids, role_label
 from copilot_roi.safe_cells import neutralise_frame
 from copilot_roi.usage.analytics import text_array
 from copilot_roi.usage.errors import UntrustedFileError
 from copilot_roi.usage.headers import normalise
 
-RoleId = Literal["soc", "iam", "dlp", "irm", "ediscovery", "ciso", "it_admin"]
-ROLE_LABELS: dict[str, str] = {
-    "soc": "SOC analyst",
-    "iam": "Identity (IAM)",
-    "dlp": "Data loss prevention",
-    "irm": "Insider risk",
-    "ediscovery": "eDiscovery",
-    "ciso": "CISO office",
-    "it_admin": "IT admin",
-    "unassigned": "Unassigned",
-}
-_ROLE_SPELLINGS = {
-    normalise(s): role
-    for role, spellings in {
-        "soc": ("soc", "socanalyst", "securityoperations", "analyst"),
-        "iam": ("iam", "identity", "identityadmin"),
-        "dlp": ("dlp", "dataprotection", "datalossprevention"),
-        "irm": ("irm", "insiderrisk", "insiderriskmanagement"),
-        "ediscovery": ("ediscovery", "legal"),
-        "ciso": ("ciso", "cisooffice", "securityleadership"),
-        "it_admin": ("itadmin", "it", "itadministrator", "endpointadmin"),
-    }.items()
-    for s in spellings
-}
+# Usage that no roster row or rule claims: chargeback's own pseudo-role, listed after the roles.
+UNASSIGNED = "unassigned"
+UNASSIGNED_LABEL = "Unassigned"
 MAX_ROSTER_BYTES = 5 * 2**20
 MAX_ROSTER_ROWS = 100_000
 NO_TEAM = "(no team)"
@@ -68,9 +49,9 @@ class RosterEntry(BaseModel):
     @classmethod
     def _role(cls, value: object) -> object:
         if isinstance(value, str):
-            known = _ROLE_SPELLINGS.get(normalise(value))
+            known = role_for(value)
             if known is None:
-                raise ValueError(f"unknown role {value!r} (use one of {', '.join(ROLE_LABELS)})")
+                raise ValueError(f"unknown role {value!r} (use one of {', '.join(role_ids())})")
             return known
         return value
 
@@ -92,6 +73,20 @@ DEFAULT_RULES: tuple[RoleRule, ...] = (
     RoleRule(field="plugins", contains="Defender", role="soc"),
     RoleRule(field="plugins", contains="Sentinel", role="soc"),
 )
+
+
+def chargeback_role_label(role: str) -> str:
+    """The label of a registered role, or of chargeback's ``unassigned``."""
+    return UNASSIGNED_LABEL if role == UNASSIGNED else role_label(role)
+
+
+def chargeback_roles() -> list[str]:
+    """The registered role ids, then ``unassigned``."""
+    roles = list(role_ids())
+    if UNASSIGNED in roles:
+        # It would merge a role's usage with the unclaimed usage in every chargeback table.
+        raise ValueError(f"no role may be called {UNASSIGNED!r}: chargeback uses it for unclaimed usage")
+    return [*roles, UNASSIGNED]
 
 
 @dataclass(frozen=True)
@@ -189,10 +184,10 @@ def assign_roles(
 
     Works on distinct users, plugins and experiences, never row by row.
     """
-    roles = list(ROLE_LABELS)  # role ids, 'unassigned' last
+    roles = chargeback_roles()
     sources = ["none", "rule", "roster"]
     n = len(frame)
-    role = np.full(n, roles.index("unassigned"), dtype=np.int64)
+    role = np.full(n, roles.index(UNASSIGNED), dtype=np.int64)
     source = np.zeros(n, dtype=np.int64)
     for rule in reversed(rules):  # earlier rules win: apply them last
         values, codes = _distinct(frame[rule.field])
@@ -266,7 +261,7 @@ def chargeback(
         return out.reset_index(drop=True)
 
     by_role = table(["role"])
-    by_role.insert(1, "role_label", [ROLE_LABELS[r] for r in by_role["role"]])
+    by_role.insert(1, "role_label", [chargeback_role_label(r) for r in by_role["role"]])
     return ChargebackResult(
         cost_per_scu=cost_per_scu,
         currency=currency,

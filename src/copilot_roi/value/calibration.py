@@ -14,12 +14,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH
+from copilot_roi.roles import RoleId, role_ids, role_label
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import DEFAULT_RULES, RoleRule, Roster, assign_roles
-from copilot_roi.value.catalogue import ROLE_IDS, RoleId, load_catalogue
 from copilot_roi.value.scenario import Scenario
-
-_ROLE_BY_NAME: dict[str, RoleId] = {r: r for r in ROLE_IDS}
 
 
 class MeasuredRole(BaseModel):
@@ -43,7 +41,7 @@ class MeasuredRole(BaseModel):
 
     def describe(self) -> str:
         """One line for the page; counts only, never a user name."""
-        label = load_catalogue().roles[self.role].label
+        label = role_label(self.role)
         return (
             f"{label} {self.scu_per_person_month:,.1f} SCU and {self.sessions_per_person_month:,.1f} "
             f"sessions per person per month ({self.users:,} users)"
@@ -63,14 +61,14 @@ def measure_roles(assigned: pd.DataFrame, period_hours: int) -> dict[RoleId, Mea
     """
     if period_hours <= 0:
         raise ValueError("the usage export covers no hours")
-    known = assigned[assigned["role"].isin(list(_ROLE_BY_NAME))]
+    known = assigned[assigned["role"].isin(list(role_ids()))]
     grouped = known.groupby("role", sort=True).agg(
         users=("user", "nunique"), units_scu=("units_scu", "sum"), sessions=("session_id", "nunique")
     )
     months = period_hours / HOURS_PER_BILLING_MONTH
     measured: dict[RoleId, MeasuredRole] = {}
     for name, row in grouped.iterrows():
-        role = _ROLE_BY_NAME[str(name)]
+        role = str(name)
         measured[role] = MeasuredRole(
             role=role,
             users=int(row["users"]),

@@ -1,6 +1,8 @@
 """The roles catalogue: who uses Security Copilot, default inputs per role and the evidence behind each.
 
-The data lives in ``data/roles.toml``; this module only validates and serves it. Every default is
+The data lives in ``data/roles.toml`` (or the file ``roles.ROLES_FILE_VARIABLE`` names); this
+module only validates and serves its defaults, while ``copilot_roi.roles`` serves who each role is
+(id, label, spellings, colour) from the same tables. Every default is
 either tied to evidence entries (study, sample, result, caveat, reference) or labelled an assumption
 with a reason, so the page and the business case can show the source next to every number.
 
@@ -25,13 +27,22 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
-from importlib import resources
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-RoleId = Literal["soc", "iam", "dlp", "irm", "ediscovery", "ciso", "it_admin"]
-ROLE_IDS: tuple[RoleId, ...] = get_args(RoleId)
+from copilot_roi.roles import (
+    IDENTITY_KEYS,
+    RoleRegistry,
+    RolesFile,
+    read_roles_file,
+    registry_from_tables,
+    roles_file,
+)
+from copilot_roi.roles import (
+    clear_cache as clear_registry_cache,
+)
+
 Basis = Literal["evidence", "assumption"]
 Confidence = Literal["documented", "reported"]
 PresetName = Literal["low", "expected", "high"]
@@ -143,7 +154,8 @@ class CitedDefault(_Frozen):
 
 
 class RoleDefaults(_Frozen):
-    label: str = Field(min_length=1)
+    """A role's assisted tasks and cited defaults (its label and colour are ``roles.Role``'s)."""
+
     tasks: tuple[str, ...] = Field(min_length=1)
     headcount: CitedDefault
     hours_per_week: CitedDefault
@@ -205,15 +217,16 @@ class AgentDefaults(_Frozen):
 
 class Catalogue(_Frozen):
     evidence: dict[str, Evidence]
-    roles: dict[RoleId, RoleDefaults]
+    registry: RoleRegistry  # who the roles are, read from the same [roles.<id>] tables
+    roles: dict[str, RoleDefaults]
     defaults: ScenarioDefaults
     agents: dict[str, AgentDefaults] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _complete(self) -> Catalogue:
-        missing = [r for r in ROLE_IDS if r not in self.roles]
-        if missing:
-            raise ValueError(f"the catalogue lacks roles: {', '.join(missing)}")
+        missing = [r for r in self.registry.ids if r not in self.roles]
+        if missing or list(self.roles) != list(self.registry.ids):
+            raise ValueError(f"every registered role needs defaults, in registry order (lacking: {missing})")
         for role_id, role in self.roles.items():
             for name, default in role.cited_fields().items():
                 self._check_citations(f"{role_id}.{name}", name, default)
@@ -276,13 +289,26 @@ class Catalogue(_Frozen):
 
 
 def load_catalogue(text: str | None = None) -> Catalogue:
-    """The bundled catalogue (cached; it is immutable), or one given as TOML text."""
+    """The catalogue of the roles file in use (cached; it is immutable), or one given as TOML text."""
     if text is None:
-        return _bundled()
-    return Catalogue.model_validate(tomllib.loads(text))
+        return _catalogue_of(roles_file())
+    return _parse(text)
 
 
-@lru_cache(maxsize=1)
-def _bundled() -> Catalogue:
-    text = resources.files("copilot_roi").joinpath("data/roles.toml").read_text("utf-8")
-    return Catalogue.model_validate(tomllib.loads(text))
+def _parse(text: str) -> Catalogue:
+    data = tomllib.loads(text)
+    tables: dict[str, dict[str, Any]] = data.get("roles", {})
+    # One table per role: its identity keys build the registry, the rest are its defaults.
+    defaults = {r: {k: v for k, v in t.items() if k not in IDENTITY_KEYS} for r, t in tables.items()}
+    return Catalogue.model_validate(data | {"registry": registry_from_tables(tables), "roles": defaults})
+
+
+@lru_cache(maxsize=4)  # keyed like the registry's cache: one entry per roles file
+def _catalogue_of(file: RolesFile) -> Catalogue:
+    return _parse(read_roles_file(file))
+
+
+def clear_cache() -> None:
+    """Forget every parsed catalogue and registry (after a test pointed at another roles file)."""
+    _catalogue_of.cache_clear()
+    clear_registry_cache()

@@ -42,9 +42,9 @@ from pydantic import BaseModel, ConfigDict
 from copilot_roi.billing import BillingTotals, bill
 from copilot_roi.hourly import FloatArray
 from copilot_roi.pricebook import Prices, effective_prices, load_price_book
+from copilot_roi.roles import RoleId
 from copilot_roi.value import agent_lines, finance
 from copilot_roi.value.agent_lines import AgentLineResult
-from copilot_roi.value.catalogue import RoleId
 from copilot_roi.value.conventions import YearRow
 from copilot_roi.value.extra_lines import line_matrix, one_offs
 from copilot_roi.value.finance_settings import RiskAdjustment, discounted_summary

@@ -19,13 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from copilot_roi.plans import DEFAULT_PLAN, CapacityPlan
 from copilot_roi.pricebook import PriceOverrides
+from copilot_roi.roles import RoleId, role_ids
 from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.catalogue import (
-    ROLE_IDS,
     Catalogue,
     CitedDefault,
     PresetName,
-    RoleId,
     load_catalogue,
 )
 from copilot_roi.value.conventions import whole_years
@@ -285,8 +284,8 @@ class Scenario(_Frozen):
         return self
 
     def role_ids(self) -> list[RoleId]:
-        """Roles in catalogue order."""
-        return [r for r in ROLE_IDS if r in self.roles]
+        """Roles in registry (roles.toml) order."""
+        return [r for r in role_ids() if r in self.roles]
 
 
 def _band(default: CitedDefault) -> Band:
@@ -314,7 +313,7 @@ def scenario_template(preset: PresetName = "expected", catalogue: Catalogue | No
     d = cat.defaults
     months = round(d.adoption_months_to_full.preset(preset))
     roles: dict[RoleId, RoleScenario] = {}
-    for role_id in ROLE_IDS:
+    for role_id in cat.registry.ids:
         role = cat.roles[role_id]
         roles[role_id] = RoleScenario(
             headcount=round(role.headcount.expected),
@@ -336,7 +335,9 @@ def scenario_template(preset: PresetName = "expected", catalogue: Catalogue | No
         roles=roles,
         capacity=CapacitySizing(
             usage_source="estimate",
-            scu_per_person_month={r: cat.roles[r].scu_per_person_month.expected * usage for r in ROLE_IDS},
+            scu_per_person_month={
+                r: cat.roles[r].scu_per_person_month.expected * usage for r in cat.registry.ids
+            },
             usage_multiplier=_multipliers(d.usage_multiplier).widened_to(1.0),
         ),
         realisation_rate=d.realisation_rate.preset(preset),

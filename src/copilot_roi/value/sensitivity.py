@@ -28,8 +28,8 @@ import pandas as pd
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray, HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
+from copilot_roi.roles import RoleId, role_label
 from copilot_roi.value import agent_lines, finance, pert
-from copilot_roi.value.catalogue import RoleId, load_catalogue
 from copilot_roi.value.conventions import npv_of
 from copilot_roi.value.demand import SERIES_START, plan_timezone
 from copilot_roi.value.engine import (
@@ -115,11 +115,10 @@ class Sensitivity:
 
 def parameters(scenario: Scenario) -> list[Parameter]:
     """Every uncertain input of ``scenario``: five per role with people, then four global ones."""
-    catalogue = load_catalogue()
     found: list[Parameter] = []
     for role_id in scenario.role_ids():
         role = scenario.roles[role_id]
-        role_label = catalogue.roles[role_id].label
+        label_of_role = role_label(role_id)
         values = {
             "headcount": float(role.headcount),
             "hours_per_week_on_assisted_tasks": role.hours_per_week_on_assisted_tasks,
@@ -131,7 +130,7 @@ def parameters(scenario: Scenario) -> list[Parameter]:
             band = getattr(role.ranges, key)
             found.append(
                 Parameter(
-                    f"{role_id}.{key}", f"{role_label}: {label}", role_id, values[key],
+                    f"{role_id}.{key}", f"{label_of_role}: {label}", role_id, values[key],
                     band.low, band.high,
                 )
             )  # fmt: skip
@@ -145,7 +144,8 @@ def parameters(scenario: Scenario) -> list[Parameter]:
     for key, label in GLOBAL_FIELDS:
         value, band = globals_[key]
         found.append(Parameter(key, label, None, value, band.low, band.high))
-    # Agent lines after the globals, two per line, then the other lines (the evaluator reads that order).
+    # Agent lines after the globals, two per line, then the other lines (the tornado's order; the
+    # evaluator finds each column by its key).
     for i, line in enumerate(scenario.agents):
         for key, label in AGENT_FIELDS:
             band = getattr(line.ranges, key)
@@ -170,6 +170,35 @@ def line_parameters(scenario: Scenario) -> list[Parameter]:
     return found
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """Where each input sits in a row of the parameter matrix, found by its key, never by position."""
+
+    by_role: dict[str, npt.NDArray[np.intp]]  # ROLE_FIELDS key -> one column per role, in role order
+    by_global: dict[str, int]  # GLOBAL_FIELDS key -> its column
+    by_agent: dict[str, npt.NDArray[np.intp]]  # AGENT_FIELDS key -> one column per agent line
+    benefit_lines: npt.NDArray[np.intp]  # one multiplier column per other benefit line
+    cost_lines: npt.NDArray[np.intp]  # one multiplier column per other cost line
+
+    @classmethod
+    def of(cls, params: Sequence[Parameter], scenario: Scenario) -> _Columns:
+        index = {p.key: i for i, p in enumerate(params)}
+
+        def columns(keys: Sequence[str]) -> npt.NDArray[np.intp]:
+            return np.array([index[k] for k in keys], dtype=np.intp)
+
+        roles, n_agents = scenario.role_ids(), len(scenario.agents)
+        return cls(
+            by_role={key: columns([f"{r}.{key}" for r in roles]) for key, _ in ROLE_FIELDS},
+            by_global={key: index[key] for key, _ in GLOBAL_FIELDS},
+            by_agent={
+                key: columns([f"agents[{i}].{key}" for i in range(n_agents)]) for key, _ in AGENT_FIELDS
+            },
+            benefit_lines=columns([f"other_benefits.{i}" for i in range(len(scenario.other_benefits))]),
+            cost_lines=columns([f"other_costs.{i}" for i in range(len(scenario.other_costs))]),
+        )
+
+
 class _Evaluator:
     """NPV of many variants of one scenario; a variant is one row of the parameter matrix."""
 
@@ -177,6 +206,7 @@ class _Evaluator:
         self.scenario = scenario
         self.prices = prices
         self.params = parameters(scenario)
+        self.columns = _Columns.of(self.params, scenario)
         self.roles = scenario.role_ids()
         self.horizon = scenario.horizon_months
         self.one_off = scenario.one_off_costs.total
@@ -309,20 +339,24 @@ class _Evaluator:
         return out.transpose(1, 0, 2)
 
     def npv(self, rows: FloatArray) -> FloatArray:
-        """NPV of each row of ``rows`` (columns in ``self.params`` order).
+        """NPV of each row of ``rows`` (columns in ``self.params`` order, found by key).
 
         Monthly arrays are ``(months, variants)``: a month's variants sit together, so the
         capacity excess, the ramps and the discounting each work on whole rows.
         """
+        by_role, by_global, by_agent = self.columns.by_role, self.columns.by_global, self.columns.by_agent
         n_roles = len(self.roles)
-        per_role = rows[:, : 5 * n_roles].reshape(len(rows), n_roles, 5)
-        headcount, hours, share, cost_per_hour, months = (per_role[:, :, i] for i in range(5))
-        realisation, discount, price, usage = (rows[:, 5 * n_roles + i] for i in range(4))
-        n_agent_columns = 2 * len(self.agent_runs)
-        per_agent = rows[:, 5 * n_roles + 4 : 5 * n_roles + 4 + n_agent_columns].reshape(
-            len(rows), len(self.agent_runs), 2
-        )
-        scu_per_run, minutes_per_run = per_agent[:, :, 0], per_agent[:, :, 1]
+        headcount = rows[:, by_role["headcount"]]
+        hours = rows[:, by_role["hours_per_week_on_assisted_tasks"]]
+        share = rows[:, by_role["time_saved_share"]]
+        cost_per_hour = rows[:, by_role["loaded_cost_per_hour"]]
+        months = rows[:, by_role["adoption_months_to_full"]]
+        realisation = rows[:, by_global["realisation_rate"]]
+        discount = rows[:, by_global["discount_rate_annual"]]
+        price = rows[:, by_global["capacity_price_multiplier"]]
+        usage = rows[:, by_global["usage_multiplier"]]
+        scu_per_run = rows[:, by_agent["scu_per_run"]]
+        minutes_per_run = rows[:, by_agent["analyst_minutes_avoided_per_run"]]
 
         weights = np.empty((2, len(rows), n_roles))
         np.multiply(headcount, self.scu_per_person[None, :], out=weights[0])
@@ -349,15 +383,10 @@ class _Evaluator:
         cost += self.correction[:, None]
         cost *= price
         benefits, recurring, one_off = value, cost, np.full(len(rows), self.one_off)
-        # Columns: roles, the four globals, two per agent line, then the other lines' multipliers.
-        first_line = 5 * n_roles + 4 + n_agent_columns
-        n_benefits = len(self.benefit_lines)
-        if n_benefits:
-            benefits += np.einsum(
-                "lm,nl->mn", self.benefit_lines, rows[:, first_line : first_line + n_benefits]
-            )
+        if len(self.benefit_lines):
+            benefits += np.einsum("lm,nl->mn", self.benefit_lines, rows[:, self.columns.benefit_lines])
         if len(self.cost_lines):
-            cost_x = rows[:, first_line + n_benefits :]
+            cost_x = rows[:, self.columns.cost_lines]
             recurring += np.einsum("lm,nl->mn", self.cost_lines, cost_x)
             one_off = one_off + np.einsum("nl,l->n", cost_x, self.cost_line_one_offs)
         risk = self.finance.risk_adjustment

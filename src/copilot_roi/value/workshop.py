@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from copilot_roi.pricebook import PriceBook, PriceOverrides, Prices
+from copilot_roi.roles import RoleId, role_label
 from copilot_roi.value.bounds import field_bounds, percent_bounds
-from copilot_roi.value.catalogue import Evidence, RoleId, load_catalogue
+from copilot_roi.value.catalogue import Evidence, load_catalogue
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.scenario import Adoption, RoleScenario, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
@@ -312,7 +313,7 @@ def assumption_rows(scenario: Scenario) -> list[dict[str, Any]]:
     catalogue = load_catalogue()
     return [
         {
-            "Role": catalogue.roles[r].label,
+            "Role": role_label(r),
             "People": role.headcount,
             "Hours/week assisted": role.hours_per_week_on_assisted_tasks,
             "Time saved": f"{role.time_saved_share:.1%}",
@@ -335,8 +336,7 @@ def measured_summary(scenario: Scenario) -> list[str]:
     >>> measured_summary(calibrated(scenario_template(), {"soc": 52.25}))
     ['SOC analyst 52.2 SCU per person per month']
     """
-    catalogue, scu = load_catalogue(), scenario.capacity.scu_per_person_month
+    scu = scenario.capacity.scu_per_person_month
     return [
-        f"{catalogue.roles[r].label} {scu[r]:,.1f} SCU per person per month"
-        for r in scenario.capacity.measured_roles
+        f"{role_label(r)} {scu[r]:,.1f} SCU per person per month" for r in scenario.capacity.measured_roles
     ]
