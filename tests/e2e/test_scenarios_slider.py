@@ -106,8 +106,7 @@ def test_an_input_below_the_workspace_moves_the_headline(app_server: Server, pag
     main = page.locator('[data-testid="stMain"]')
     cost_before = re.search(r"Cost\s*\n\s*(\S[^\n]*)", main.inner_text())
     assert cost_before
-    page.get_by_text("Capacity plan and usage per person").click()
-    field = page.get_by_label("Provisioned SCUs (24x7)")
+    field = page.get_by_label("Provisioned SCUs", exact=True)  # the case's plan (ui/plan_inputs.py)
     field.fill("5")
     field.press("Enter")
     page.wait_for_function(
