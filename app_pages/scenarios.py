@@ -102,11 +102,9 @@ def plan_and_usage(measured: dict[str, float]) -> None:
         label = role_label(role_id)
         if role_id in measured:
             col.metric(label, f"{measured[role_id]:,.2f}", "measured", delta_color="off")
-            scenario_state.keep_values([scenario_state.key(role_key(role_id, "scu"))])
-        else:
-            col.number_input(
-                label, scu_low, scu_high, key=scenario_state.key(role_key(role_id, "scu")), on_change=REFRESH
-            )
+        else:  # kept while a measurement stands in for it
+            col.number_input(label, scu_low, scu_high, key=scenario_state.key(role_key(role_id, "scu")), on_change=REFRESH,
+                             persist_state=scenario_state.KEPT_WHILE_HIDDEN)  # fmt: skip
 
 
 def value_and_money(currency: str) -> None:

@@ -7,7 +7,7 @@ model through ``ROLE_INPUTS`` (one source for every bound).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +32,8 @@ _TABLE_HEADERS = {
     "start_pct": "Month-1 use %",
     "months": "Months to full",
 }
+# A closed tab's inputs are not drawn; they keep their values (and show them when it opens again).
+KEPT: Final = scenario_state.KEPT_WHILE_HIDDEN
 # Slider numbers as a person reads them: 22.5 %, not 22.50.
 _SLIDER_FORMAT = {"hours": "%.1f", "saved_pct": "%.1f", "start_pct": "%.0f", "months": "%d"}
 
@@ -48,10 +50,6 @@ def team_inputs(currency: str, brief_evidence: bool) -> None:
         if tab.open:
             with tab:
                 _one_role(role_id, currency, brief_evidence)
-        else:
-            scenario_state.keep_values(
-                [scenario_state.key(role_key(role_id, spec.field)) for spec in ROLE_INPUTS]
-            )
     if tabs[-1].open:
         with tabs[-1]:
             _role_table(currency)
@@ -71,20 +69,16 @@ def _widget(spec: RoleInput, role_id: RoleId, currency: str) -> None:
     if spec.field in _SLIDERS:
         fmt = _SLIDER_FORMAT[spec.field]
         if spec.whole:
-            st.slider(
-                label,
-                int(spec.low),
-                int(spec.high),
-                step=int(spec.step),
-                key=key,
-                format=fmt,
-            )
+            low, high, step = int(spec.low), int(spec.high), int(spec.step)
+            st.slider(label, low, high, step=step, format=fmt, key=key, persist_state=KEPT)
         else:
-            st.slider(label, spec.low, spec.high, step=spec.step, key=key, format=fmt)
+            st.slider(label, spec.low, spec.high, step=spec.step, format=fmt, key=key, persist_state=KEPT)
     elif spec.whole:
-        st.number_input(label, int(spec.low), int(spec.high), step=int(spec.step), key=key)
+        st.number_input(
+            label, int(spec.low), int(spec.high), step=int(spec.step), key=key, persist_state=KEPT
+        )
     else:
-        st.number_input(label, spec.low, spec.high, step=spec.step, key=key)
+        st.number_input(label, spec.low, spec.high, step=spec.step, key=key, persist_state=KEPT)
 
 
 def _one_role(role_id: RoleId, currency: str, brief_evidence: bool) -> None:

@@ -8,7 +8,7 @@ itself, its plan and the calibration choice are the case's (``ui.case_state``).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import streamlit as st
 
@@ -30,6 +30,15 @@ HEADLINE_JSON_KEY = "scn_headline_json"  # the scenario the headline cards were 
 WORKSPACE_FRAGMENT = "scn_workspace"
 ROLE_TAB_KEY = "scn_role_tab"  # the open role tab: only its inputs are drawn
 EDITED_LINES_KEY = "scn_edited_lines"  # the line tables' output in the last run, with its base
+# How long an input keeps its value while it is not drawn (a closed role tab's, a measured role's
+# SCUs): the scenario reads every role's values, and an input drawn again must show the kept value.
+# Streamlit's persist_state does both: the value moves to the key when the widget goes, and the
+# widget that comes back is sent with it. Writing the value back by hand each run did not: the
+# next run stored the copy under the widget's id, so a reopened tab's inputs went to the browser
+# without their values, drew their minimum (0 People) and sent it back on the next click.
+# "session", not "page": a page-scoped value is reset when its input is first drawn after the user
+# came back from another page, even once the page has filled it from the case again.
+KEPT_WHILE_HIDDEN: Final = "session"
 
 # Agent lines, other benefit rows, other cost rows, as the page's tables returned them (None: the
 # base's own lines).
@@ -106,15 +115,6 @@ def refresh_outputs() -> None:
     no callback: their change reruns it directly, which saves the browser a second script run
     (a keyed rerun from a callback ends the first run and starts another)."""
     st.rerun(WORKSPACE_FRAGMENT)
-
-
-def keep_values(keys: list[str]) -> None:
-    """Keep the values of widgets not drawn in this run (a closed role tab's): Streamlit drops a
-    widget's state once a run no longer draws it, and the scenario reads every role's values.
-    Written back as session values, they survive and fill the widgets when drawn again."""
-    for name in keys:
-        if name in st.session_state:
-            st.session_state[name] = st.session_state[name]
 
 
 def headline_json() -> str | None:

@@ -230,6 +230,9 @@ def test_calibrating_from_a_usage_export_says_what_came_from_the_data() -> None:
     back = case_scenario(at)
     assert back.capacity.usage_source == "estimate"
     assert back.capacity.scu_per_person_month == scenario_template().capacity.scu_per_person_month
+    # The measured roles' inputs come back with their values (not their minimum) in the browser.
+    sent = sent_values(whole_page(at), ["scn_soc_scu"])
+    assert sent == {"scn_soc_scu": back.capacity.scu_per_person_month["soc"]}
     assert not at.success
 
 
@@ -345,6 +348,40 @@ def test_an_input_moves_the_headline_and_closed_tabs_keep_their_values() -> None
     rows = at.data_editor(key="scn_roles_table_0").value
     assert rows.loc[rows["Role"] == "SOC analyst", "People"].tolist() == [41]
     assert case_scenario(at) == scenario
+
+
+def sent_values(at: AppTest, keys: list[str]) -> dict[str, float | list[float] | None]:
+    """What the browser is told each drawn input of ``keys`` holds (None: nothing, so it draws the
+    input's default, its minimum). A widget mounted afresh (a tab opened again) shows only this;
+    AppTest's ``.value`` reads the session instead, so it cannot see a value that never left."""
+    sent: dict[str, float | list[float] | None] = {}
+    for widget in [*at.number_input, *at.slider]:
+        if widget.key in keys:
+            value = widget.proto.value
+            sent[widget.key] = (
+                (value if isinstance(value, float) else list(value)) if widget.proto.set_value else None
+            )
+    return sent
+
+
+def test_a_role_tab_opened_again_shows_its_values() -> None:
+    """A closed tab's inputs are not drawn; opened again, they must show the role's values, not 0
+    People (the browser then sends the 0 back on the next click and the case takes it)."""
+    from copilot_roi.value.workshop import ROLE_INPUTS, role_key
+
+    soc_keys = [role_key("soc", spec.field) for spec in ROLE_INPUTS]
+    at = open_scenarios()
+    soc = case_scenario(at).roles["soc"]
+    at = open_role_tab(open_role_tab(at, "IAM admin"), "SOC analyst")
+    sent = sent_values(at, soc_keys)
+    assert len(sent) == len(soc_keys) and None not in sent.values(), sent
+    assert sent["scn_soc_headcount"] == soc.headcount
+    # The role table's edit writes the role's value while its tab is closed, then the tab opens.
+    at = open_role_tab(at, "All roles (table)")
+    at.session_state["scn_soc_headcount"] = 37
+    at = open_role_tab(whole_page(at), "SOC analyst")
+    assert sent_values(at, soc_keys)["scn_soc_headcount"] == 37
+    assert case_scenario(at).roles["soc"].headcount == 37
 
 
 def test_a_slider_move_rewrites_the_link_and_keeps_other_url_params() -> None:

@@ -226,7 +226,12 @@ def require_page(slug: str) -> AppPage:
 
 
 def wait_for_script(page: Any, timeout_ms: int = 90_000) -> None:
-    """Wait until the app is connected and its script has finished running."""
+    """Wait until the app is connected and its script has finished running.
+
+    Right after a click or an edit this may return at once: the browser sends the rerun a moment
+    later, and until then the state is still "not running" from the run before. To wait for an
+    input's rerun, wait for something it changes on the page first.
+    """
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]',
         timeout=timeout_ms,

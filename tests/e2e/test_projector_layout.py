@@ -16,7 +16,6 @@ from e2ekit import (
     page_url,
     require_page,
     shoot,
-    wait_for_script,
     wait_until_drawn,
 )
 from playwright.sync_api import expect
@@ -99,9 +98,18 @@ def test_role_inputs_are_readable_at_projector_sizes(
 
 
 def test_an_edit_in_the_role_table_reaches_the_role_tab(app_server: Server, page: Any) -> None:
+    """Edit SOC's People in the role table, open the SOC tab: 37, and still 37 after another tab.
+
+    Each step waits for what the previous one shows, not for the script to be idle: right after a
+    click or an edit the browser may not have started its rerun yet, so "not running" still holds
+    from the run before (that is how this test used to flake)."""
     open_page(page, page_url(app_server.url, require_page("scenarios")))
+    value = headline_card(page, "Realised value")
+    value_before = value.inner_text()
     page.get_by_role("tab", name="All roles (table)").click()
-    grid = page.locator('[data-testid="stDataFrame"]').locator("visible=true").first
+    # The page has other grids below: wait for the role table inside the open tab, which the
+    # tab's rerun draws.
+    grid = open_tab(page).locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
     wait_until_drawn(page)
     box = grid.bounding_box()
@@ -112,11 +120,27 @@ def test_an_edit_in_the_role_table_reaches_the_role_tab(app_server: Server, page
     editor = page.locator("input.gdg-input")
     editor.fill("37")
     editor.press("Enter")
-    wait_for_script(page)
+    expect(value).not_to_have_text(value_before, timeout=30_000)  # the edit's run drew the headline
     page.get_by_role("tab", name="SOC analyst").click()
-    people = page.get_by_role("tabpanel").locator("visible=true").get_by_label("People")
+    people = open_tab(page).get_by_label("People")
+    expect_value(people, "37")
+    # Another role and back: the reopened tab's inputs are handed their values again.
+    page.get_by_role("tab", name="IAM admin").click()
+    expect_value(people, "3")  # IAM's own People (the expected preset's)
+    page.get_by_role("tab", name="SOC analyst").click()
     expect_value(people, "37")
     assert page_errors(page) == []
+
+
+def open_tab(page: Any) -> Any:
+    """The open tab's panel (a closed tab's panel is hidden)."""
+    return page.get_by_role("tabpanel").locator("visible=true")
+
+
+def headline_card(page: Any, label: str) -> Any:
+    """The headline card headed ``label`` (one markdown: the label, the figure, a sentence)."""
+    heading = page.get_by_role("heading", name=label, exact=True)
+    return page.locator('[data-testid="stMarkdownContainer"]').filter(has=heading).first
 
 
 def expect_value(locator: Any, value: str) -> None:

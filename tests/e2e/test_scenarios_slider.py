@@ -106,7 +106,7 @@ def test_an_input_below_the_workspace_moves_the_headline(app_server: Server, pag
     main = page.locator('[data-testid="stMain"]')
     cost_before = re.search(r"Cost\s*\n\s*(\S[^\n]*)", main.inner_text())
     assert cost_before
-    field = page.get_by_label("Provisioned SCUs", exact=True)
+    field = page.get_by_label("Provisioned SCUs", exact=True)  # the case's plan (ui/plan_inputs.py)
     field.fill("5")
     field.press("Enter")
     page.wait_for_function(
