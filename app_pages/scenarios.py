@@ -103,7 +103,8 @@ def plan_and_usage(measured: dict[str, float]) -> None:
         if role_id in measured:
             col.metric(label, f"{measured[role_id]:,.2f}", "measured", delta_color="off")
         else:  # kept while a measurement stands in for it
-            col.number_input(label, scu_low, scu_high, key=scenario_state.key(role_key(role_id, "scu")), on_change=REFRESH,
+            scu_key = scenario_state.key(role_key(role_id, "scu"))
+            col.number_input(label, scu_low, scu_high, key=scu_key, on_change=REFRESH,
                              persist_state=scenario_state.KEPT_WHILE_HIDDEN)  # fmt: skip
 
 

@@ -96,7 +96,7 @@ def test_every_page_renders_the_added_role() -> None:
     tabs = [t.label for t in at.tabs]
     assert tabs[-4:] == [role_label("it_admin"), LABEL, NINTH_LABEL, "All roles (table)"]
     for role_id, label in ((ROLE_ID, LABEL), (NINTH_ID, NINTH_LABEL)):  # the eighth and ninth SCU inputs
-        scu = at.number_input(key=role_key(role_id, "scu"))
+        scu = at.number_input(key="scn_" + role_key(role_id, "scu"))
         assert scu.label == label and scu.value == pytest.approx(15.0)
 
     from ui.scenario_state import ROLE_TAB_KEY
@@ -104,10 +104,10 @@ def test_every_page_renders_the_added_role() -> None:
     at.session_state[ROLE_TAB_KEY] = LABEL
     at.run()
     assert not at.exception, at.exception
-    assert at.number_input(key=role_key(ROLE_ID, "headcount")).value == 2
+    assert at.number_input(key="scn_" + role_key(ROLE_ID, "headcount")).value == 2
     assert any("Map indicators to open incidents" in c.value for c in at.caption)
     # A change on the role's tab reaches the case, then the Business case page prices it.
-    at.number_input(key=role_key(ROLE_ID, "headcount")).set_value(9).run()
+    at.number_input(key="scn_" + role_key(ROLE_ID, "headcount")).set_value(9).run()
     assert not at.exception, at.exception
     _page(at, "app_pages/business_case.py")
     assert at.query_params[ROLE_ID][0].split("_")[0] == "9"  # people_hours_saved%_cost in the link

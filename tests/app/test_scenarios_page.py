@@ -369,7 +369,7 @@ def test_a_role_tab_opened_again_shows_its_values() -> None:
     People (the browser then sends the 0 back on the next click and the case takes it)."""
     from copilot_roi.value.workshop import ROLE_INPUTS, role_key
 
-    soc_keys = [role_key("soc", spec.field) for spec in ROLE_INPUTS]
+    soc_keys = ["scn_" + role_key("soc", spec.field) for spec in ROLE_INPUTS]  # the page's session keys
     at = open_scenarios()
     soc = case_scenario(at).roles["soc"]
     at = open_role_tab(open_role_tab(at, "IAM admin"), "SOC analyst")
