@@ -30,7 +30,7 @@ SERIES = usage(
 
 
 def test_observed_months_and_next_month_are_exact_by_hand() -> None:
-    f = pool_forecast(SERIES, 400, list_prices(), pay_as_you_go=True, rate_days=3)
+    f = pool_forecast(SERIES, 400, list_prices(), e5_pay_as_you_go=True, rate_days=3)
     assert f.allowance_units == 160.0  # 0.4 x 400
     october, november, december = f.months
     # October: 100 + 70.08 = 170.08 used; the pool (160) is gone at 10:00 on the 31st, 10.04 past
@@ -68,7 +68,7 @@ def test_throttled_when_pay_as_you_go_is_off_and_growth_moves_the_next_month() -
 def test_a_pool_used_exactly_runs_out_that_day_and_prices_follow_overrides() -> None:
     series = usage({(0, 10): 0.1 * 1600}, days=2, start=pd.Timestamp("2026-11-01", tz="UTC"))
     prices = effective_prices(load_price_book(), PriceOverrides(overage_price_per_scu_usd=5.0))
-    f = pool_forecast(series, 400, prices, pay_as_you_go=True)
+    f = pool_forecast(series, 400, prices, e5_pay_as_you_go=True)
     assert f.months[0].runs_out_on == dt.date(2026, 11, 1)
     assert f.months[0].units_past_pool == 0.0
     assert f.price_per_unit == 5.0

@@ -4,9 +4,9 @@ run out, and what the SCUs past the pool cost.
 The pool (0.4 SCU per licence per month, capped) resets each calendar month, with no rollover;
 usage draws it down in time order. The projection continues the average daily usage of the last
 ``rate_days`` observed days (the "current rate"). Past the pool, demand is throttled, or, when
-Microsoft's pay-as-you-go for the pool is on (a setting), billed as overage: metered per clock
-hour to 0.1 SCU at the overage price, as the billing engine does. The pool alone is forecast:
-a provisioned capacity next to it is not counted here.
+E5/E7 pay-as-you-go is switched on (default: the price book's status for it), billed as
+overage: metered per clock hour to 0.1 SCU at the overage price, as the billing engine does.
+The pool alone is forecast: a provisioned capacity next to it is not counted here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 from copilot_roi.billing import meter_overage, pool_draw
 from copilot_roi.hourly import HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
-from copilot_roi.pricebook import Prices
+from copilot_roi.pricebook import Prices, e5_pay_as_you_go_default
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ class PoolMonth:
 class PoolForecast:
     licences: int
     allowance_units: float
-    pay_as_you_go: bool
+    e5_pay_as_you_go: bool
     price_per_unit: float  # the overage price, display currency
     currency: str
     rate_days: int
@@ -162,7 +162,7 @@ class PoolForecast:
         return {
             "licences": self.licences,
             "allowance_units": self.allowance_units,
-            "pay_as_you_go": self.pay_as_you_go,
+            "e5_pay_as_you_go": self.e5_pay_as_you_go,
             "price_per_unit": round(self.price_per_unit, 4),
             "currency": self.currency,
             "rate_days": self.rate_days,
@@ -177,17 +177,18 @@ def pool_forecast(
     licences: int,
     prices: Prices,
     growth_pct: float = 0.0,
-    pay_as_you_go: bool = False,
+    e5_pay_as_you_go: bool | None = None,
     rate_days: int = 7,
 ) -> PoolForecast:
     """Each calendar month of ``series`` against the pool, then the next month at the current rate.
 
     The next month uses ``rate x (1 + growth_pct / 100)`` SCUs a day; it runs out on the first
     day its cumulative use reaches the allowance (day ``ceil(allowance / daily)``).
+    ``e5_pay_as_you_go`` None: the price book's status.
 
     >>> from copilot_roi.pricebook import list_prices
     >>> s = HourlySeries(pd.Timestamp("2026-11-01", tz="UTC"), np.full(24 * 30, 0.5))
-    >>> f = pool_forecast(s, 400, list_prices(), growth_pct=25, pay_as_you_go=True)
+    >>> f = pool_forecast(s, 400, list_prices(), growth_pct=25, e5_pay_as_you_go=True)
     >>> [(m.month, m.used_units, str(m.runs_out_on), m.units_past_pool, m.cost_past_pool) for m in f.months]
     [('2026-11', 360.0, '2026-11-14', 200.0, 1200.0), ('2026-12', 465.0, '2026-12-11', 305.0, 1830.0)]
     """
@@ -198,6 +199,7 @@ def pool_forecast(
     if series.month_basis != "calendar":
         raise ValueError("the pool resets each calendar month: the usage needs calendar months")
     allowance = pool_allowance(licences, prices)
+    pay_as_you_go = e5_pay_as_you_go_default() if e5_pay_as_you_go is None else e5_pay_as_you_go
     demand = series.units_scu
     month_ids, labels = series.month_ids()
     past = demand - pool_draw(demand, month_ids, allowance)
@@ -266,7 +268,7 @@ def pool_forecast(
     return PoolForecast(
         licences=licences,
         allowance_units=allowance,
-        pay_as_you_go=pay_as_you_go,
+        e5_pay_as_you_go=pay_as_you_go,
         price_per_unit=prices.overage_per_scu,
         currency=prices.currency,
         rate_days=rate_days,
