@@ -146,6 +146,12 @@ def _human(p: dict[str, Any]) -> str:
                 f"{m['units_past_pool']:,.1f} past the pool ({past}), "
                 f"{m['cost_past_pool']:,.2f} {pool['currency']}"
             )
+            if m["projected_used_units"] is not None:
+                ends = m["projected_runs_out_on"] or "not before the month ends"
+                lines.append(
+                    f"    at the current rate by its end: {m['projected_used_units']:,.1f} used, "
+                    f"runs out {ends}, {m['projected_units_past_pool']:,.1f} past the pool"
+                )
     lines += [f"Note: {note}" for note in p["notes"]]
     if p["rejections"]:
         lines.append(f"Rejected rows (first {p['rejections_listed']}):")
