@@ -21,6 +21,11 @@ POOL_COLUMNS = {
     "units_past_pool": st.column_config.NumberColumn("Past the pool (SCUs)", format="%.1f"),
     "throttled_units": st.column_config.NumberColumn("Throttled (SCUs)", format="%.1f"),
     "cost_past_pool": st.column_config.NumberColumn("Pay-as-you-go cost", format="localized"),
+    "projected_used_units": st.column_config.NumberColumn("Used by month end (projected)", format="%.1f"),
+    "projected_runs_out_on": st.column_config.TextColumn("Runs out on (projected)"),
+    "projected_units_past_pool": st.column_config.NumberColumn(
+        "Past the pool by month end (projected)", format="%.1f"
+    ),
 }
 
 st.title("Right-sizing from observed usage")
@@ -110,17 +115,15 @@ if plan.e5_licences:
         )
     else:
         st.info(f"At {burn.rate_scu_per_day:,.1f} SCUs a day the pool lasts the month.")
-    payg = st.toggle(
-        "Pay-as-you-go past the pool",
-        key="rs_pool_payg",
-        help=f"Bill SCUs past the pool at {prices.overage_per_scu:,.2f} {money} each (Microsoft has "
-        "announced it, with notice; not confirmed active). Off: they are throttled.",
-    )
-    forecast = pool_forecast(series, plan.e5_licences, prices, float(growth), payg)
+    # The case's plan carries the switch (the plan's "E5/E7 pay-as-you-go past the pool" above).
+    forecast = pool_forecast(series, plan.e5_licences, prices, float(growth), plan.e5_pay_as_you_go)
     st.plotly_chart(pool_forecast_figure(forecast), key="rs_pool_forecast")
+    past = "billed as pay-as-you-go" if plan.e5_pay_as_you_go else "throttled (pay-as-you-go off)"
     st.caption(
-        f"Observed calendar months of the export, then next month at the last {forecast.rate_days} "
-        f"days' rate ({forecast.rate_units_per_day:,.1f} SCUs a day) with the growth above."
+        f"Observed calendar months of the export, the rest of the last one (when the export ends "
+        f"inside it) and next month at the last {forecast.rate_days} days' rate "
+        f"({forecast.rate_units_per_day:,.1f} SCUs a day; next month with the growth above). "
+        f"SCUs past the pool are {past}."
     )
     st.dataframe(
         pd.DataFrame([m.as_dict() for m in forecast.months]),

@@ -131,7 +131,7 @@ def _rate_card_buttons(dataset: UsageDataset) -> None:
         wanted = wanted.strip().casefold()
         matches = [a for a in agents if wanted in a.agent.casefold()] if wanted else agents
     for i, rate in enumerate(matches[:RATE_BUTTONS]):
-        label = f"Use measured rate: {rate.agent} ({rate.runs_per_day:.1f} runs a day)"
+        label = f"Use measured rate: {rate.agent} ({rate.runs_per_active_day:.1f} runs per active day)"
         st.button(label, key=f"scn_agent_rate_{i}", on_click=_take_rate, args=(rate, card.days))
     if len(matches) > RATE_BUTTONS:
         st.caption(f"{len(matches) - RATE_BUTTONS:,} more agents match: type more of a name to list them.")

@@ -12,7 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
-from copilot_roi.handoff import first_of_next_month, hand_off
+from copilot_roi.handoff import CHANGE_LEAD_MINUTES, first_of_next_month, hand_off
 from copilot_roi.hourly import HourlySeries
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices
@@ -63,12 +63,14 @@ def _handoff_files(
         st.error(plain(error))
         return
     st.caption(
-        f"Budget of {result.budget_amount:,} {result.currency} a month from {result.start_date:%d %b %Y} "
-        "(the plan's expected 730-hour month from the billing engine), alerts at 50, 80 and 100 % of "
-        "actual cost and 100 % of forecast. The script runs `az resource update` on the "
-        "Microsoft.SecurityCopilot/capacities resource; nothing here contacts Azure: test the files on "
-        "your side first."
+        f"Budget of {result.budget_amount:,} {result.currency} a month from {result.start_date:%d %b %Y}: "
+        f"{result.budget_basis}. The schedule applies each change {CHANGE_LEAD_MINUTES} minutes before "
+        "its hour and sets the overage the plan was priced with; the script runs `az resource update` "
+        "on the Microsoft.SecurityCopilot/capacities resource. Nothing here contacts Azure: test the "
+        "files on your side first."
     )
+    if result.schedule_not_offered:
+        st.warning(result.schedule_not_offered)
     columns = st.columns(len(result.files))
     for column, (name, data) in zip(columns, result.files.items(), strict=True):
         column.download_button(

@@ -33,6 +33,8 @@ OVERAGE_LABELS: dict[str, OverageMode] = {
     "Unlimited": "unlimited",
 }
 KINDS = ("24x7", "Business-hours schedule")
+# The one name of the switch on every page (the CLI's ``--e5-pay-as-you-go``).
+E5_PAY_AS_YOU_GO_LABEL = "E5/E7 pay-as-you-go past the pool"
 # The plan's widget keys: one set for the whole app, since every page shows the case's one plan.
 PLAN_PREFIX = "plan"
 # What a schedule's widgets open on when the case's plan has none yet.
@@ -52,6 +54,7 @@ def plan_widget_values(plan: CapacityPlan) -> dict[str, Any]:
         f"{k}_overage": labels[plan.overage],
         f"{k}_cap": max(plan.overage_cap_scu_per_hour, 0.1),
         f"{k}_e5": plan.e5_licences,
+        f"{k}_e5_payg": plan.e5_pay_as_you_go,
         f"{k}_days": [DAY_NAMES[d] for d in schedule.business_days]
         if schedule
         else list(_DEFAULT_SCHEDULE_DAYS),
@@ -109,6 +112,7 @@ def plan_from_session(timezone: str | None) -> CapacityPlan | str:
             if overage == "capped"
             else kept.overage_cap_scu_per_hour,
             e5_licences=int(value[f"{k}_e5"]),
+            e5_pay_as_you_go=bool(value[f"{k}_e5_payg"]),
         )
     except ValidationError as error:
         # A plan nobody can buy is explained, not priced.
@@ -159,6 +163,16 @@ def plan_inputs(timezone: str | None, on_change: Callable[[], None] | None = Non
         key=f"{k}_e5",
         on_change=store,
         help="0.4 SCU per licence per month, at most 10,000 SCU, no rollover.",
+    )
+    c3.toggle(
+        E5_PAY_AS_YOU_GO_LABEL,
+        key=f"{k}_e5_payg",
+        on_change=store,
+        disabled=not st.session_state.get(f"{k}_e5"),
+        help="Bill SCUs past the monthly pool at the overage price where no capacity of yours "
+        "serves them (Microsoft has announced it, with notice; the price book does not list it as "
+        "active, so it opens off). Off: they are throttled. The same switch as the CLI's "
+        "--e5-pay-as-you-go.",
     )
     if kind == KINDS[1]:
         s1, s2, s3 = st.columns(3)

@@ -26,6 +26,7 @@ _KNOWN: dict[str, tuple[str, str | None]] = {
     "units_per_run_p10": ("P10", "%.2f"),
     "units_per_run_p90": ("P90", "%.2f"),
     "runs_per_day": ("Runs a day", "%.1f"),
+    "runs_per_active_day": ("Runs per active day (first to last run)", "%.1f"),
     "share_of_units": ("Share of all SCUs", "percent"),
     "hours_of_week_active": ("Hours of the week it runs", "localized"),
     "runs_per_month": ("Runs a month", "localized"),

@@ -91,6 +91,7 @@ def capacity_view(
         throttle_budget_units=throttle_budget_units,
         e5_licences=plan.e5_licences,
         allow_off_hours_deletion=allow_off_hours_deletion,
+        e5_pay_as_you_go=plan.e5_pay_as_you_go,
     )
     best_flat = next((c.plan.provisioned_scu for c in optimization.candidates if c.family == "24x7"), None)
     return CapacityView(

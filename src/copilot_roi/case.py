@@ -176,10 +176,14 @@ def price_book_changes(pinned: PriceBook, current: PriceBook) -> list[str]:
         if now is not None and now.value != fact.value:
             words = name.removesuffix("_usd").replace("_", " ").replace("scu", "SCU")
             label = f"{words} (USD)" if name.endswith("_usd") else words
-            changes.append(f"{label}: {fact.value:g} in the case, {now.value:g} in today's book")
+            changes.append(f"{label}: {_shown(fact.value)} in the case, {_shown(now.value)} in today's book")
     if pinned.rules != current.rules and not changes:
         changes.append("billing rules: the case's book cites other rules than today's")
     return changes
+
+
+def _shown(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
 
 
 def repriced(case: Case, book: PriceBook | None = None) -> Case:

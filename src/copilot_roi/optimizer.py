@@ -3,11 +3,13 @@
 The search space holds purchasable plans only (``copilot_roi.plans``): every flat 24x7 level
 (1..100 SCUs), every business-hours schedule from a set of windows with any business level
 (1..100) and off-hours level (1..100), and, when E5/E7 licences are given, the pool alone (no
-provisioned capacity); each with overage off or unlimited. Schedules that delete the capacity
-off-hours (off-hours level 0: nothing served then but from the E5/E7 pool, the rest throttled)
-join the search only when the caller allows it. The recommendation is the cheapest plan whose
-throttled SCUs stay within the budget (0 by default); ties go to fewer throttled SCUs, then to
-the simpler plan.
+provisioned capacity); each with overage off or unlimited. With no capacity in an hour, overage
+runs only when E5/E7 pay-as-you-go is switched on (its default: the price book's status, which
+calls it announced, not confirmed): otherwise "the pool alone, unlimited overage" is no plan.
+Schedules that delete the capacity off-hours (off-hours level 0: nothing served then but from
+the E5/E7 pool, the rest throttled) join the search only when the caller allows it. The
+recommendation is the cheapest plan whose throttled SCUs stay within the budget (0 by default);
+ties go to fewer throttled SCUs, then to the simpler plan.
 
 It is vectorised: hours split into business and off-hours parts, and a plan's cost and
 throttling are sums over the two parts, so each part is priced once per level (a
@@ -29,7 +31,7 @@ from copilot_roi.plans import (
     Schedule,
     e5_allowance_scu_per_month,
 )
-from copilot_roi.pricebook import Prices
+from copilot_roi.pricebook import Prices, e5_pay_as_you_go_default
 
 LEVELS = np.arange(0, MAX_PROVISIONED_SCU + 1, dtype=np.float64)
 SEARCHED_OVERAGE: tuple[OverageMode, ...] = ("none", "unlimited")
@@ -124,7 +126,8 @@ class _PartCosts:
         """Costs and throttling by level under ``mode``.
 
         Level 0 means no capacity in these hours: overage then runs only on the E5/E7 default
-        capacity (``pool_capacity``); without it, all demand above the pool is throttled.
+        capacity with pay-as-you-go on (``pool_capacity``); without it, all demand above the
+        pool is throttled.
         """
         provisioned = LEVELS * self.hours * prices.provisioned_per_scu_hour
         if mode == "unlimited":
@@ -168,8 +171,11 @@ def optimize(
     e5_licences: int = 0,
     windows: tuple[tuple[tuple[int, ...], int, int], ...] = STANDARD_WINDOWS,
     allow_off_hours_deletion: bool = False,
+    e5_pay_as_you_go: bool | None = None,
 ) -> OptimizationResult:
     """Search every plan described in the module docstring and recommend the cheapest.
+
+    ``e5_pay_as_you_go`` (None: the price book's status) is every candidate's switch.
 
     >>> from copilot_roi.pricebook import list_prices
     >>> week = HourlySeries.zeros(168)
@@ -193,9 +199,11 @@ def optimize(
 
     best: dict[str, Candidate] = {}
     considered = 0
-    pool_capacity = e5_licences > 0
-    # Level 0 is a capacity only for the E5/E7 default capacity (the pool alone).
-    min_flat = 0 if pool_capacity else 1
+    payg = e5_pay_as_you_go_default() if e5_pay_as_you_go is None else e5_pay_as_you_go
+    # Level 0 is a capacity only for the E5/E7 default capacity (the pool alone); overage runs
+    # on it only with pay-as-you-go.
+    min_flat = 0 if e5_licences > 0 else 1
+    pool_capacity = e5_licences > 0 and payg
     min_off = 0 if allow_off_hours_deletion else 1
 
     def keep(family: str, candidate: Candidate) -> None:
@@ -205,14 +213,17 @@ def optimize(
     for mode in SEARCHED_OVERAGE:
         flat = all_hours.cost(mode, prices, pool_capacity)
         total, throttled = flat.total_cost, flat.throttled_units
-        feasible = np.flatnonzero(throttled[min_flat:] <= throttle_budget_units + _EPS) + min_flat
-        considered += len(LEVELS) - min_flat
+        # Without pay-as-you-go, the pool alone with overage is the pool alone without it.
+        lowest = min_flat if mode == "none" or pool_capacity else 1
+        feasible = np.flatnonzero(throttled[lowest:] <= throttle_budget_units + _EPS) + lowest
+        considered += len(LEVELS) - lowest
         if len(feasible):
             i = int(feasible[np.lexsort((throttled[feasible], total[feasible]))[0]])
             plan = CapacityPlan(
                 provisioned_scu=i,
                 overage=mode,
                 e5_licences=e5_licences,
+                e5_pay_as_you_go=payg,
             )
             family = "E5/E7 pool" if i == 0 else "24x7"
             keep(f"{family}, overage {mode}", _candidate(plan, family, flat, i))
@@ -261,6 +272,7 @@ def optimize(
                 ),
                 overage=mode,
                 e5_licences=e5_licences,
+                e5_pay_as_you_go=payg,
             )
             keep(
                 f"schedule {days} {start_hour}-{end_hour}, overage {mode}",
@@ -276,7 +288,7 @@ def optimize(
                 ),
             )
 
-    baseline = _baseline(series, residual, prices, e5_licences)
+    baseline = _baseline(series, residual, prices, e5_licences, payg)
     current = _priced(series, current_plan, prices, "current") if current_plan else None
     if not best:
         # Nothing fits the budget (demand beyond 100 SCUs with overage off everywhere cannot
@@ -312,10 +324,12 @@ def _candidate(plan: CapacityPlan, family: str, costs: _LevelCosts, level: int) 
     )
 
 
-def _baseline(series: HourlySeries, residual: FloatArray, prices: Prices, e5_licences: int) -> Candidate:
+def _baseline(
+    series: HourlySeries, residual: FloatArray, prices: Prices, e5_licences: int, payg: bool
+) -> Candidate:
     """What the Azure calculator would quote: a flat level covering the peak, no overage."""
     level = int(min(MAX_PROVISIONED_SCU, max(1, np.ceil(residual.max() - _EPS))))
-    plan = CapacityPlan(provisioned_scu=level, overage="none", e5_licences=e5_licences)
+    plan = CapacityPlan(provisioned_scu=level, overage="none", e5_licences=e5_licences, e5_pay_as_you_go=payg)
     return _priced(series, plan, prices, "24x7 baseline")
 
 

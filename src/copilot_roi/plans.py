@@ -2,9 +2,10 @@
 
 Only purchasable plans validate (``shared/reference/pricing.md`` section 5): a provisioned capacity
 holds 1..100 SCUs in every hour it exists; overage is a setting of a capacity, so it runs only in
-an hour that has one (or on the E5/E7 default capacity); a plan with no capacity at all needs
-E5/E7 licences. A schedule whose off-hours level is 0 deletes the capacity each evening: off-hours
-demand is then served only from the E5/E7 pool and the rest is throttled.
+an hour that has one (or on the E5/E7 default capacity, when E5/E7 pay-as-you-go is switched on:
+announced, not confirmed, so off unless the price book says it is active); a plan with no
+capacity at all needs E5/E7 licences. A schedule whose off-hours level is 0 deletes the capacity
+each evening: off-hours demand is then served only from the E5/E7 pool and the rest is throttled.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from copilot_roi.hourly import BoolArray, FloatArray, HourlySeries
+from copilot_roi.pricebook import e5_pay_as_you_go_default
 from copilot_roi.timezones import check_timezone
 
 OverageMode = Literal["none", "capped", "unlimited"]
@@ -119,6 +121,14 @@ class CapacityPlan(_Frozen):
     overage: OverageMode = "none"
     overage_cap_scu_per_hour: float = Field(default=0.0, ge=0, le=100_000, strict=True)
     e5_licences: int = Field(default=0, ge=0, le=10_000_000, strict=True)
+    # Microsoft's pay-as-you-go past the pool on the E5/E7 default capacity: announced, not
+    # confirmed, so it is a switch whose default is the price book's status for it. Off, demand
+    # past the pool in an hour with no capacity of its own is throttled.
+    e5_pay_as_you_go: bool = Field(
+        default_factory=e5_pay_as_you_go_default,
+        strict=True,
+        description="E5/E7 pay-as-you-go past the pool (default: the price book's status)",
+    )
 
     @field_validator("provisioned_scu")
     @classmethod
@@ -149,10 +159,11 @@ class CapacityPlan(_Frozen):
     def overage_caps(self, provisioned_scu: FloatArray) -> FloatArray:
         """SCUs of overage allowed in each hour: the plan's cap where a capacity exists, else 0.
 
-        The E5/E7 default capacity exists in every hour, so with licences overage (Microsoft's
-        pay-as-you-go past the pool) is allowed even where no SCU is provisioned.
+        The E5/E7 default capacity exists in every hour, so with licences and E5/E7
+        pay-as-you-go switched on, overage (billed past the pool) runs even where no SCU is
+        provisioned; with it off, such an hour serves the pool alone.
         """
-        if self.e5_licences > 0:
+        if self.e5_licences > 0 and self.e5_pay_as_you_go:
             return np.full(np.shape(provisioned_scu), self.overage_cap())
         return np.where(provisioned_scu >= 1, self.overage_cap(), 0.0)
 
@@ -175,7 +186,13 @@ class CapacityPlan(_Frozen):
             "capped": f"overage up to {self.overage_cap_scu_per_hour:g} SCU/h",
             "unlimited": "unlimited overage",
         }[self.overage]
-        pool = f"E5/E7 pool ({self.e5_licences:,} licences), " if self.e5_licences else ""
+        if self.schedule is None and self.provisioned_scu == 0 and not self.e5_pay_as_you_go:
+            # Overage is a setting of a capacity; the default capacity runs it only as pay-as-you-go.
+            overage = "no overage"
+        payg = "on" if self.e5_pay_as_you_go else "off"
+        pool = (
+            f"E5/E7 pool ({self.e5_licences:,} licences, pay-as-you-go {payg}), " if self.e5_licences else ""
+        )
         return f"{pool}{capacity}, {overage}"
 
 

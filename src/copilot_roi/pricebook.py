@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Confidence = Literal["documented", "reported", "assumption"]
 Rounding = Literal["half_up", "truncate", "ceiling"]
+# Where an offer Microsoft has spoken of stands: announced (not confirmed live) or active.
+OfferStatus = Literal["announced", "active"]
 
 
 class _Frozen(BaseModel):
@@ -33,6 +35,19 @@ class CitedRounding(_Frozen):
     effective_date: dt.date
     confidence: Confidence
     source: str = Field(min_length=1)
+
+
+class CitedStatus(_Frozen):
+    """Whether an offer is live, with the date and source of what was said about it."""
+
+    value: OfferStatus
+    effective_date: dt.date
+    confidence: Confidence
+    source: str = Field(min_length=1)
+
+    @property
+    def active(self) -> bool:
+        return self.value == "active"
 
 
 class CitedRule(_Frozen):
@@ -60,6 +75,8 @@ class PriceBook(_Frozen):
     e5_allowance_scu_per_licence_month: CitedNumber
     e5_allowance_cap_scu_month: CitedNumber
     capacity_warning_share: CitedNumber
+    # Optional so a case pinned to a book from before it was cited still opens (as announced).
+    e5_pay_as_you_go: CitedStatus | None = None
     rules: tuple[CitedRule, ...] = ()
 
     @model_validator(mode="after")
@@ -73,13 +90,18 @@ class PriceBook(_Frozen):
             raise ValueError("min_provisioned_scu must be between 1 and max_provisioned_scu")
         return self
 
-    def citations(self) -> list[tuple[str, CitedNumber | CitedRounding]]:
+    def citations(self) -> list[tuple[str, CitedNumber | CitedRounding | CitedStatus]]:
         """Every entry with its field name, in file order (for assumption sheets and reports)."""
         return [
             (name, getattr(self, name))
             for name in type(self).model_fields
-            if isinstance(getattr(self, name), CitedNumber | CitedRounding)
+            if isinstance(getattr(self, name), CitedNumber | CitedRounding | CitedStatus)
         ]
+
+    @property
+    def e5_pay_as_you_go_active(self) -> bool:
+        """The book's word on E5/E7 pay-as-you-go past the pool: on only when cited as active."""
+        return self.e5_pay_as_you_go is not None and self.e5_pay_as_you_go.active
 
 
 def load_price_book(text: str | None = None) -> PriceBook:
@@ -174,6 +196,16 @@ def effective_prices(book: PriceBook, overrides: PriceOverrides | None = None) -
         capacity_warning_share=book.capacity_warning_share.value,
         price_book_name=book.name,
     )
+
+
+def e5_pay_as_you_go_default() -> bool:
+    """The E5/E7 pay-as-you-go switch's default everywhere (plans, CLI, pages): the bundled
+    book's status for it, on only once the book cites it as active.
+
+    >>> e5_pay_as_you_go_default()  # the book: announced, not confirmed active
+    False
+    """
+    return _bundled_price_book().e5_pay_as_you_go_active
 
 
 def list_prices() -> Prices:

@@ -160,10 +160,16 @@ def test_rightsizing_shows_the_e5_burn_down(sample: UsageDataset) -> None:
     table = next(df.value for df in at.dataframe if "runs_out_on" in df.value.columns)
     assert list(table["used_units"]) == [m.used_units for m in expected.months]
     assert list(table["throttled_units"]) == [m.throttled_units for m in expected.months]
-    at.toggle(key="rs_pool_payg").set_value(True).run()
+    # The plan's one E5/E7 pay-as-you-go switch (the CLI's --e5-pay-as-you-go) opens on the price
+    # book's status, off, and drives the forecast and the right-sizing alike.
+    payg = at.toggle(key="plan_e5_payg")
+    assert payg.value is False and payg.label == "E5/E7 pay-as-you-go past the pool"
+    payg.set_value(True).run()
+    assert not at.exception
     table = next(df.value for df in at.dataframe if "runs_out_on" in df.value.columns)
-    paid = pool_forecast(dataset.hourly, 5000, list_prices(), pay_as_you_go=True)
+    paid = pool_forecast(dataset.hourly, 5000, list_prices(), e5_pay_as_you_go=True)
     assert list(table["cost_past_pool"]) == [m.cost_past_pool for m in paid.months]
+    assert "pay-as-you-go on" in at.success[0].value
 
 
 SAMPLES = APP.parent / "sample_data"

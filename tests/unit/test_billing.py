@@ -107,7 +107,7 @@ def test_rounding_mode_is_a_setting() -> None:
 def test_e5_pool_is_consumed_first_each_month_then_overage() -> None:
     # 400 licences = 160 SCU per calendar month; 100 SCU used on the last day of Jan and 100 on Feb 1.
     series = hours([100.0] + [0.0] * 23 + [100.0], start="2026-01-31 00:00")
-    plan = CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=400)
+    plan = CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=400, e5_pay_as_you_go=True)
     result = bill(series, plan, PRICES)
     assert result.monthly["month_label"].tolist() == ["2026-01", "2026-02"]
     assert result.monthly["pool_used_scu"].tolist() == [100.0, 100.0]
@@ -117,6 +117,10 @@ def test_e5_pool_is_consumed_first_each_month_then_overage() -> None:
     totals = bill(series, plan, PRICES).totals
     assert totals.overage_units == pytest.approx(40.0)
     assert totals.overage_cost == pytest.approx(240.0)
+    # E5/E7 pay-as-you-go off (the price book's status, so the default): the 40 are throttled.
+    off = bill(series, plan.model_copy(update={"e5_pay_as_you_go": False}), PRICES).totals
+    assert (off.overage_units, off.throttled_units) == (0.0, pytest.approx(40.0))
+    assert CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=400).e5_pay_as_you_go is False
 
 
 def test_e5_pool_without_overage_throttles_once_exhausted() -> None:
@@ -177,13 +181,19 @@ def test_e5_default_capacity_serves_off_hours_after_a_deletion() -> None:
     monday = pd.Timestamp("2026-03-02", tz="UTC")
     series = HourlySeries(monday, np.full(168, 1.0), month_basis="730h")
     plan = CapacityPlan(
-        schedule=Schedule(business_scu=3, off_hours_scu=0), overage="unlimited", e5_licences=100
+        schedule=Schedule(business_scu=3, off_hours_scu=0),
+        overage="unlimited",
+        e5_licences=100,
+        e5_pay_as_you_go=True,
     )
     totals = bill(series, plan, PRICES).totals
     assert totals.pool_units_used == 40
     assert totals.overage_units == pytest.approx(96)
     assert totals.overage_cost == pytest.approx(96 * 6)
     assert totals.throttled_units == 0
+    # Pay-as-you-go off: the 96 off-hours past the pool have no capacity to run overage on.
+    off = bill(series, plan.model_copy(update={"e5_pay_as_you_go": False}), PRICES).totals
+    assert (off.overage_units, off.throttled_units) == (0.0, pytest.approx(96))
 
 
 def test_daylight_saving_day_has_23_billed_hours() -> None:

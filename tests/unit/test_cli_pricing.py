@@ -1,6 +1,7 @@
 """CLI price/optimize: the documented figures, the same numbers as the engine, clean errors."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -158,7 +159,8 @@ def test_price_of_a_schedule_that_deletes_the_capacity_refuses_off_hours_work(
 
 
 def test_optimize_recommends_only_purchasable_plans_on_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
-    usage = ["--usage", "sample_data/CapacityUsage.xlsx", "--as-of", "2026-11-21"]
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "CapacityUsage.xlsx"
+    usage = ["--usage", str(sample), "--as-of", "2026-11-21"]
     out = run_json(capsys, "optimize", *usage)
     assert out["allow_off_hours_deletion"] is False
     candidates = out["candidates"]
@@ -184,3 +186,28 @@ def test_optimize_recommends_only_purchasable_plans_on_the_sample(capsys: pytest
             in candidate["description"]
         )
         assert candidate["throttled_units"] > 0  # the sample has off-hours work
+
+
+def test_e5_pay_as_you_go_is_one_switch_for_price_and_optimize(capsys: pytest.CaptureFixture[str]) -> None:
+    # 4,000 licences (a pool of 1,600 SCU a month) under the bundled estimate profile: with the
+    # switch on, the pool alone with overage is cheapest; off (the default, the price book's
+    # "announced"), it would refuse demand, so optimize keeps a capacity.
+    on = run_json(capsys, "optimize", "--e5-licenses", "4000", "--e5-pay-as-you-go")
+    off = run_json(capsys, "optimize", "--e5-licenses", "4000")
+    assert run_json(capsys, "optimize", "--e5-licenses", "4000", "--no-e5-pay-as-you-go") == off
+    assert (on["e5_pay_as_you_go"], off["e5_pay_as_you_go"]) == (True, False)
+    recommended_on, recommended_off = on["recommended"], off["recommended"]
+    assert isinstance(recommended_on, dict) and isinstance(recommended_off, dict)
+    assert recommended_on["plan"]["provisioned_scu"] == 0 and recommended_on["plan"]["overage"] == "unlimited"
+    assert recommended_off["plan"]["provisioned_scu"] >= 1 and recommended_off["throttled_units"] == 0
+    # price agrees: the same pool-alone plan is billed past the pool with the switch, refused without.
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "CapacityUsage.xlsx"
+    usage = ["--usage", str(sample), "--as-of", "2026-11-21"]
+    argv = ["price", "--scu", "0", "--overage", "unlimited", "--e5-licenses", "10", *usage]
+    assert run_json(capsys, *argv)["e5_pay_as_you_go"] is False
+    billed = run_json(capsys, *argv, "--e5-pay-as-you-go")
+    refused = run_json(capsys, *argv)
+    assert billed["throttled_units"] == 0 and billed["overage_cost"] > 0
+    assert refused["overage_cost"] == 0 and refused["throttled_units"] == pytest.approx(
+        billed["overage_units"]
+    )

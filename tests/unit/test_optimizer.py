@@ -177,3 +177,26 @@ def test_recommendation_never_costs_more_than_any_plan_it_considered(
     in_space = allow_deletion or not plan.deletes_capacity_off_hours
     if in_space and totals.throttled_units <= budget:
         assert rec.total_cost <= totals.total_cost + 1e-6
+
+
+def test_the_pool_alone_with_overage_needs_e5_pay_as_you_go_switched_on() -> None:
+    # November 2026 (720 h) at 0.3 SCU an hour: 216 SCU against a pool of 0.4 x 400 = 160. The
+    # pool serves hours 0..532 and 0.1 of hour 533; past it 0.2 + 186 x 0.3 = 56.0 SCU.
+    series = HourlySeries(pd.Timestamp("2026-11-01", tz="UTC"), np.full(720, 0.3))
+    on = optimize(series, PRICES, e5_licences=400, e5_pay_as_you_go=True).recommended
+    assert (on.plan.provisioned_scu, on.plan.schedule, on.plan.overage) == (0, None, "unlimited")
+    assert on.plan.e5_pay_as_you_go is True
+    assert on.total_cost == pytest.approx(56.0 * 6)  # $336 as pay-as-you-go
+    assert on.total_cost == pytest.approx(bill(series, on.plan, PRICES).totals.total_cost)
+    # Off (the price book's status: announced, not confirmed, so also the default), the pool alone
+    # refuses those 56 SCU: the cheapest plan that refuses nothing is 1 SCU around the clock,
+    # 720 h x $4 = $2,880, and no candidate is the pool alone with overage.
+    for result in (optimize(series, PRICES, e5_licences=400, e5_pay_as_you_go=False),
+                   optimize(series, PRICES, e5_licences=400)):  # fmt: skip
+        off = result.recommended
+        assert (off.plan.provisioned_scu, off.total_cost, off.throttled_units) == (1, 2880.0, 0.0)
+        assert off.plan.e5_pay_as_you_go is False
+        assert not any(c.plan.provisioned_scu == 0 and c.plan.schedule is None and c.plan.overage != "none"
+                       for c in result.candidates)  # fmt: skip
+        pool_alone = CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=400)
+        assert bill(series, pool_alone, PRICES).totals.throttled_units == pytest.approx(56.0)

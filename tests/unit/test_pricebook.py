@@ -19,7 +19,7 @@ def test_bundled_book_has_documented_list_prices() -> None:
 
 def test_every_entry_has_a_source_and_date() -> None:
     citations = load_price_book().citations()
-    assert len(citations) == 10
+    assert len(citations) == 11
     for name, entry in citations:
         assert entry.source.strip(), name
         assert entry.effective_date.year >= 2024, name

@@ -70,6 +70,7 @@ def test_rate_card_is_exact_on_a_hand_built_export(card) -> None:  # type: ignor
         np.percentile([0.5, 0.1, 0.4, 1.0, 0.2, 0.3], [10, 50, 90])
     )
     assert phish.runs_per_day == pytest.approx(6 / 5)
+    assert phish.runs_per_active_day == pytest.approx(6 / 3)  # its runs fall Monday to Wednesday
     assert phish.share_of_units == pytest.approx(2.5 / 9, abs=1e-6)
     # Mon 09:00 (two runs), Tue 14:00, Wed 02:00 (three runs); Monday 00:00 is hour 0.
     assert {h: n for h, n in enumerate(phish.runs_by_hour_of_week) if n} == {9: 2, 38: 1, 50: 3}
@@ -81,6 +82,7 @@ def test_known_agents_count_without_a_type_and_people_are_flagged(card) -> None:
     ca, custom, person = card.agents[1:]
     assert (ca.runs, ca.total_units, ca.units_per_run_median, ca.units_per_run_p90) == (2, 1.2, 0.6, 0.6)
     assert ca.runs_per_day == pytest.approx(0.4)
+    assert ca.runs_per_active_day == 2.0  # both runs on Thursday: one active day
     assert not ca.is_person and not custom.is_person
     assert person.is_person and person.total_units == 0.2
 
@@ -124,6 +126,7 @@ def test_payload_pseudonymises_people_but_keeps_agent_names() -> None:
         "units_per_run_p10",
         "units_per_run_p90",
         "runs_per_day",
+        "runs_per_active_day",
         "share_of_units",
     }
     assert (first["runs"], first["units_per_run_p90"]) == (6, 0.75)
@@ -215,3 +218,26 @@ def test_grouped_quantiles_equal_numpy_percentile(agents: int, kind: str) -> Non
     for agent in range(0, agents, max(1, agents // 50)):
         expected = np.percentile(values[group == agent], [10, 50, 90])
         assert [p10[agent], median[agent], p90[agent]] == pytest.approx(expected, abs=1e-12)
+
+
+def test_runs_per_active_day_count_from_the_agents_first_run_to_its_last() -> None:
+    # A 90-day export (a person on 24 Aug and on 21 Nov) in which an agent ran 24 times a day,
+    # once an hour, only on the last 10 days (12 to 21 Nov): 240 runs.
+    first = dt.datetime(2026, 8, 24, 9)
+    rows = [
+        record(first, 1.0, user="Ann", session="p1"),
+        record(first + dt.timedelta(days=89), 1.0, user="Ann"),
+    ]
+    late = dt.datetime(2026, 11, 12)
+    rows += [
+        record(
+            late + dt.timedelta(days=day, hours=hour), 0.5, user=PHISH, session=f"r{day}-{hour}", kind="Agent"
+        )
+        for day in range(10)
+        for hour in range(24)
+    ]
+    card = rate_card(ingest_files([("u.csv", to_csv(rows))], IngestOptions(as_of=AS_OF)).frame)
+    (agent,) = [a for a in card.agents if a.agent == PHISH]
+    assert card.days == 90 and agent.runs == 240
+    assert agent.runs_per_day == pytest.approx(240 / 90)  # 2.67: the export's days
+    assert agent.runs_per_active_day == 24.0  # 240 runs over its own 10 days

@@ -81,10 +81,11 @@ def reference_card(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
             runs[(user, session if session else ("row", number))].append((started, units))
     out: dict[str, dict[str, object]] = {}
     for (user, _), run_rows in runs.items():
-        entry = out.setdefault(user, {"per_run": [], "hours": [0] * 168})
+        entry = out.setdefault(user, {"per_run": [], "hours": [0] * 168, "days": []})
         entry["per_run"].append(sum(u for _, u in run_rows))  # type: ignore[union-attr]
         first = min(t for t, _ in run_rows)
         entry["hours"][first.day_of_week * 24 + first.hour] += 1  # type: ignore[index]
+        entry["days"].append(first.date())  # type: ignore[union-attr]
     return out
 
 
@@ -106,6 +107,9 @@ def assert_matches(card: RateCard, frame: pd.DataFrame) -> None:
         assert rate.units_per_run_median == pytest.approx(median, abs=1e-6)
         assert rate.units_per_run_p90 == pytest.approx(p90, abs=1e-6)
         assert rate.runs_per_day == pytest.approx(len(per_run) / card.days, abs=1e-6)
+        run_days = expected[user]["days"]
+        active = (max(run_days) - min(run_days)).days + 1  # type: ignore[type-var, operator]
+        assert rate.runs_per_active_day == pytest.approx(len(per_run) / active, abs=1e-6)
         assert rate.share_of_units == pytest.approx(per_run.sum() / total if total else 0.0, abs=1e-6)
         assert list(rate.runs_by_hour_of_week) == expected[user]["hours"]
         assert rate.is_person == (bool(user) and not is_agent_identity(user))

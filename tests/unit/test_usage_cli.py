@@ -170,11 +170,11 @@ def test_pool_forecast_with_e5_licences(capsys: pytest.CaptureFixture[str]) -> N
     from copilot_roi.usage.burndown import pool_forecast
 
     argv = ["usage", FILES[0], *ARGS, "--e5-licenses", "2000", "--growth", "10", "--json"]
-    code, out, _ = run(capsys, *argv, "--pool-pay-as-you-go")
+    code, out, _ = run(capsys, *argv, "--e5-pay-as-you-go")
     assert code == 0
     pool = json.loads(out)["pool"]
     dataset = ingest_paths(FILES[:1], IngestOptions(as_of=dt.date(2026, 11, 21), timezone="Europe/Paris"))
-    expected = pool_forecast(dataset.hourly, 2000, list_prices(), growth_pct=10, pay_as_you_go=True)
+    expected = pool_forecast(dataset.hourly, 2000, list_prices(), growth_pct=10, e5_pay_as_you_go=True)
     assert pool == json.loads(json.dumps(expected.as_dict()))
     assert pool["allowance_units"] == 800.0  # 0.4 x 2,000
     observed = [m for m in pool["months"] if m["kind"] == "observed"]
@@ -183,8 +183,11 @@ def test_pool_forecast_with_e5_licences(capsys: pytest.CaptureFixture[str]) -> N
         assert m["units_past_pool"] == pytest.approx(max(m["used_units"] - 800.0, 0.0), abs=1e-6)
         assert m["cost_past_pool"] == pytest.approx(6.0 * m["billed_units"])
     assert pool["months"][-1]["kind"] == "forecast" and pool["months"][-1]["month"] == "2026-12"
-    _, throttled, _ = run(capsys, *argv)
-    assert all(m["cost_past_pool"] == 0 for m in json.loads(throttled)["pool"]["months"])
+    # Not given: the price book's status (announced, not confirmed), so past the pool is throttled.
+    for off in ([], ["--no-e5-pay-as-you-go"]):
+        _, throttled, _ = run(capsys, *argv, *off)
+        assert json.loads(throttled)["pool"]["e5_pay_as_you_go"] is False
+        assert all(m["cost_past_pool"] == 0 for m in json.loads(throttled)["pool"]["months"])
     assert "pool" not in json.loads(run(capsys, "usage", FILES[0], *ARGS, "--json")[1])
 
 

@@ -30,7 +30,7 @@ SERIES = usage(
 
 
 def test_observed_months_and_next_month_are_exact_by_hand() -> None:
-    f = pool_forecast(SERIES, 400, list_prices(), pay_as_you_go=True, rate_days=3)
+    f = pool_forecast(SERIES, 400, list_prices(), e5_pay_as_you_go=True, rate_days=3)
     assert f.allowance_units == 160.0  # 0.4 x 400
     october, november, december = f.months
     # October: 100 + 70.08 = 170.08 used; the pool (160) is gone at 10:00 on the 31st, 10.04 past
@@ -68,7 +68,7 @@ def test_throttled_when_pay_as_you_go_is_off_and_growth_moves_the_next_month() -
 def test_a_pool_used_exactly_runs_out_that_day_and_prices_follow_overrides() -> None:
     series = usage({(0, 10): 0.1 * 1600}, days=2, start=pd.Timestamp("2026-11-01", tz="UTC"))
     prices = effective_prices(load_price_book(), PriceOverrides(overage_price_per_scu_usd=5.0))
-    f = pool_forecast(series, 400, prices, pay_as_you_go=True)
+    f = pool_forecast(series, 400, prices, e5_pay_as_you_go=True)
     assert f.months[0].runs_out_on == dt.date(2026, 11, 1)
     assert f.months[0].units_past_pool == 0.0
     assert f.price_per_unit == 5.0
@@ -106,3 +106,42 @@ def test_json_shape() -> None:
     assert first["runs_out_on"] == "2026-10-31"
     assert set(first) >= {"allowance_units", "used_units", "runs_out_on", "units_past_pool", "cost_past_pool"}
     assert payload["months"][1]["runs_out_on"] is None
+
+
+def test_the_current_partial_month_is_projected_to_its_end() -> None:
+    # Issue 19's February: 10 of 28 days seen, 1,159.61 SCU used, the last 7 days at 122.5 a day.
+    # 4,000 licences: a pool of 0.4 x 4,000 = 1,600 SCU. Days 1-3 use 100.11 + 100 + 102 = 302.11,
+    # days 4-10 use 7 x 122.5 = 857.5: 1,159.61 in all, each day's SCUs in its 10:00 hour.
+    per_day = [100.11, 100.0, 102.0] + [122.5] * 7
+    series = usage(
+        {(day, 10): scu for day, scu in enumerate(per_day)}, 10, pd.Timestamp("2026-02-01", tz="UTC")
+    )
+    february, march = pool_forecast(series, 4000, list_prices()).months
+    assert (february.observed_days, february.days_in_month) == (10, 28)
+    assert february.used_units == pytest.approx(1159.61)
+    assert february.runs_out_on is None and february.units_past_pool == 0.0  # as observed
+    # The rest of February at 122.5 a day: 18 days x 122.5 = 2,205 more, 3,364.61 by the 28th.
+    assert february.projected_used_units == pytest.approx(1159.61 + 18 * 122.5)
+    # 1,600 - 1,159.61 = 440.39 left: 440.39 / 122.5 = 3.6, so the 4th day after the 10th
+    # (13th: 1,527.11 used; 14th: 1,649.61).
+    assert february.projected_runs_out_on == dt.date(2026, 2, 14)
+    assert february.projected_units_past_pool == pytest.approx(3364.61 - 1600)  # about 1,765
+    row = february.as_dict()
+    assert row["projected_runs_out_on"] == "2026-02-14"
+    assert row["projected_units_past_pool"] == pytest.approx(1764.61)
+    # Next month keeps its own forecast; it has nothing to project.
+    assert (march.kind, march.projected_used_units, march.projected_runs_out_on) == ("forecast", None, None)
+
+
+def test_only_a_month_seen_from_its_first_day_and_cut_before_its_last_is_projected() -> None:
+    # SERIES: 30-31 Oct (cut at its start) and 1-3 Nov (seen from the 1st, cut on the 3rd).
+    october, november, _ = pool_forecast(SERIES, 400, list_prices(), rate_days=3).months
+    assert october.projected_used_units is None  # not the last month
+    # November: 90.3 used, then 27 days at 30.1: 903.0; 160 - 90.3 = 69.7 left, ceil(69.7 / 30.1)
+    # = 3 days after the 3rd.
+    assert november.projected_used_units == pytest.approx(90.3 + 27 * 30.1)
+    assert november.projected_runs_out_on == dt.date(2026, 11, 6)
+    assert november.projected_units_past_pool == pytest.approx(90.3 + 27 * 30.1 - 160)
+    # An export that starts mid-month: what the pool served before it is unknown, so no projection.
+    cut = usage({(0, 10): 5.0}, days=3, start=pd.Timestamp("2026-11-10", tz="UTC"))
+    assert pool_forecast(cut, 400, list_prices()).months[0].projected_used_units is None

@@ -180,15 +180,18 @@ def test_presets_and_the_rate_card_fill_a_line() -> None:
     phishing = preset_line("phishing_triage")
     assert phishing.ranges.scu_per_run.low == 0.2 and phishing.ranges.scu_per_run.high == 1.5
     # 2 runs a day over a 730-hour month: 2 x 730 / 24 = 60.8333 runs; 27 SCU / 60 runs = 0.45.
-    rate = AgentRate("Phishing Triage Agent", False, 60, 27.0, 0.4, 0.2, 0.9, 2.0, 0.1, (0,) * 168)
+    # 60 runs over the export's 30 days (2 a day), all of them in its last 10: 6 per active day,
+    # and the line runs at the agent's own pace: 6 x 730 / 24 = 182.5 runs a month.
+    rate = AgentRate("Phishing Triage Agent", False, 60, 27.0, 0.4, 0.2, 0.9, 2.0, 0.1, (0,) * 168, 6.0)
     line = line_from_rate(rate, days=30, current=phishing)
-    assert line.runs_per_month == pytest.approx(60.8333, abs=1e-4)
+    assert line.runs_per_month == pytest.approx(182.5)
+    assert "6 per active day" in line.source
     assert line.scu_per_run == 0.45
     assert line.analyst_minutes_avoided_per_run == phishing.analyst_minutes_avoided_per_run
     again = line_from_rate(rate, days=30, current=line)
     assert again.source == line.source  # taking the rate twice does not nest the sources
     unknown = line_from_rate(
-        AgentRate("Contoso Agent", False, 3, 3.0, 1.0, 1.0, 1.0, 0.1, 1.0, (0,) * 168), 30
+        AgentRate("Contoso Agent", False, 3, 3.0, 1.0, 1.0, 1.0, 0.1, 1.0, (0,) * 168, 3.0), 30
     )
     assert unknown.analyst_minutes_avoided_per_run == 0.0 and "not set" in unknown.source
 
@@ -269,7 +272,8 @@ def test_roi_takes_agent_rates_from_usage_exports(tmp_path: Path, capsys: pytest
     agents = [a for a in card.agents if not a.is_person]
     assert set(lines) == {a.agent for a in agents}
     for rate in agents:
-        assert lines[rate.agent]["runs_per_month"] == pytest.approx(rate.runs_per_day * 730 / 24, abs=1e-5)
+        per_day = rate.runs_per_active_day  # its first run to its last, not the export's days
+        assert lines[rate.agent]["runs_per_month"] == pytest.approx(per_day * 730 / 24, abs=1e-5)
         assert lines[rate.agent]["scu_per_run"] == pytest.approx(rate.total_units / rate.runs, abs=1e-6)
     # Known agents keep their preset's minutes: 8.5 / 60 x the SOC role's 100 an hour.
     assert lines["Phishing Triage Agent"]["manual_cost_per_run"] == pytest.approx(8.5 / 60 * 100, abs=1e-4)
@@ -282,3 +286,33 @@ def test_roi_refuses_an_unreadable_rate_file(tmp_path: Path, capsys: pytest.Capt
     junk.write_bytes(b"not,a,usage\nexport,at,all\n")
     assert main(["roi", "--scenario", str(path), "--agent-rates", str(junk)]) == 1
     assert "copilot-roi" in capsys.readouterr().err
+
+
+def test_agent_rates_take_the_agents_own_days(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 19: in a 90-day export an agent ran 24 times a day on the last 10 days only. Its
+    # line runs at 24 a day (24 x 730 / 24 = 730 runs a month), not 240 / 90 = 2.67 a day (81.1).
+    import datetime as dt
+
+    from usage_builders import record, to_csv
+
+    first = dt.datetime(2026, 8, 24, 9)
+    rows = [
+        record(first, 1.0, user="Ann", session="p1"),
+        record(first + dt.timedelta(days=89), 1.0, user="Ann"),
+    ]
+    late = dt.datetime(2026, 11, 12)
+    rows += [
+        record(
+            late + dt.timedelta(days=d, hours=h), 0.5, user="Contoso Agent", session=f"r{d}-{h}", kind="Agent"
+        )
+        for d in range(10)
+        for h in range(24)
+    ]
+    export = tmp_path / "usage.csv"
+    export.write_bytes(to_csv(rows))
+    path = tmp_path / "s.json"
+    path.write_text(scenario(10, agents=[]).model_dump_json(), encoding="utf-8")
+    args = ["roi", "--scenario", str(path), "--agent-rates", str(export), "--as-of", "2026-11-21", "--json"]
+    assert main(args) == 0
+    (line,) = json.loads(capsys.readouterr().out)["agents"]
+    assert line["agent"] == "Contoso Agent" and line["runs_per_month"] == pytest.approx(730.0)

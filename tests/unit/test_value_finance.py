@@ -112,7 +112,7 @@ def test_demand_within_provisioned_capacity_costs_only_the_capacity() -> None:
 def test_e5_default_capacity_with_pay_as_you_go_bills_six_dollars_per_scu_past_the_pool() -> None:
     # No provisioned capacity is purchasable only on the E5/E7 default capacity: 10 licences give
     # a 4 SCU pool per month; the other 296 SCUs bill at $6 as pay-as-you-go.
-    plan = CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=10)
+    plan = CapacityPlan(provisioned_scu=0, overage="unlimited", e5_licences=10, e5_pay_as_you_go=True)
     result = compute(tiny(plan=plan, scu_per_person=30.0, months=2))
     # Metering to 0.1 SCU per hour moves each working hour by at most 0.05 SCU.
     for flow in result.monthly:

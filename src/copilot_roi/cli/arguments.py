@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 
+from copilot_roi.pricebook import e5_pay_as_you_go_default
 from copilot_roi.timezones import check_timezone
+
+E5_PAY_AS_YOU_GO_FLAG = "--e5-pay-as-you-go"
 
 
 def timezone_argument(text: str) -> str:
@@ -37,3 +40,19 @@ def single_line_argument(text: str) -> str:
             f"{text!r} holds a control character ({bad!r}); give one line of printable text"
         )
     return text
+
+
+def add_e5_pay_as_you_go_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--e5-pay-as-you-go`` / ``--no-e5-pay-as-you-go``: one switch, the same in every command.
+
+    Not given (None): the price book's status for it, which every page's toggle opens on too.
+    """
+    status = "on" if e5_pay_as_you_go_default() else "off (announced, not confirmed active)"
+    parser.add_argument(
+        E5_PAY_AS_YOU_GO_FLAG,
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="E5/E7 pay-as-you-go: bill SCUs past the monthly pool at the overage price where no "
+        f"capacity of your own serves them; off, they are throttled. Default: the price book's "
+        f"status, {status}",
+    )

@@ -51,7 +51,7 @@ def register(sub: Any) -> None:
 
 def run_handoff(args: argparse.Namespace) -> None:
     from copilot_roi.cli import emit_json
-    from copilot_roi.handoff import hand_off
+    from copilot_roi.handoff import CHANGE_LEAD_MINUTES, hand_off
 
     with _friendly_validation():
         prices = prices_from_args(args)
@@ -74,6 +74,11 @@ def run_handoff(args: argparse.Namespace) -> None:
         "plan": plan.describe(),
         "monthly_cost": result.monthly_cost,
         "budget_amount": result.budget_amount,
+        "budget_month": result.budget_month.month,
+        "budget_basis": result.budget_basis,
+        "months": [{"month": m.month, "hours": m.hours, "cost": m.cost} for m in result.months],
+        "lead_minutes": CHANGE_LEAD_MINUTES,
+        "schedule_not_offered": result.schedule_not_offered,
         "currency": result.currency,
         "start_date": result.start_date.isoformat(),
         "files": written,
@@ -81,8 +86,10 @@ def run_handoff(args: argparse.Namespace) -> None:
     if args.json:
         emit_json(payload)
         return
+    not_offered = f"  {result.schedule_not_offered}\n" if result.schedule_not_offered else ""
     sys.stdout.write(
-        f"{payload['plan']}: expected {result.monthly_cost:,.2f} {result.currency} a month; "
-        f"budget {result.budget_amount:,} from {payload['start_date']}\n"
+        f"{payload['plan']}: budget {result.budget_amount:,} {result.currency} a month from "
+        f"{payload['start_date']}: {result.budget_basis}\n"
+        + not_offered
         + "".join(f"  {w.line()}\n" for w in outputs)
     )

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from copilot_roi.billing import bill
-from copilot_roi.cli.arguments import add_timezone_argument
+from copilot_roi.cli.arguments import add_e5_pay_as_you_go_argument, add_timezone_argument
 from copilot_roi.cli.errors import CliError, describe_validation_error
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.estimate import EstimateInputs, build_profile
@@ -70,6 +70,7 @@ def _plan_arguments(parser: argparse.ArgumentParser, scu_required: bool) -> None
         help="overage off, unlimited, or capped at CAP SCUs per hour",
     )
     parser.add_argument("--e5-licenses", type=_non_negative_int, default=0, dest="e5_licences")
+    add_e5_pay_as_you_go_argument(parser)
     parser.add_argument(
         "--schedule",
         metavar="DAYS,HH-HH",
@@ -135,12 +136,15 @@ def plan_from_args(args: argparse.Namespace, scu: int) -> CapacityPlan:
         )
     elif args.off_hours_scu is not None:
         raise CliError("--off-hours-scu applies only with --schedule")
+    # Not given: the plan's default, the price book's status.
+    switch = {} if args.e5_pay_as_you_go is None else {"e5_pay_as_you_go": args.e5_pay_as_you_go}
     return CapacityPlan(
         provisioned_scu=scu,
         schedule=schedule,
         overage=mode,
         overage_cap_scu_per_hour=cap,
         e5_licences=args.e5_licences,
+        **switch,
     )
 
 
@@ -172,6 +176,7 @@ def run_price(args: argparse.Namespace) -> None:
     totals = bill(series, plan, prices).totals
     payload = {
         "plan": plan.describe(),
+        "e5_pay_as_you_go": plan.e5_pay_as_you_go,
         "hours": totals.hours,
         "months": totals.months,
         "consumed_units": totals.consumed_units,
@@ -216,12 +221,14 @@ def run_optimize(args: argparse.Namespace) -> None:
         throttle_budget_units=args.throttle_budget,
         e5_licences=args.e5_licences,
         allow_off_hours_deletion=args.allow_off_hours_deletion,
+        e5_pay_as_you_go=args.e5_pay_as_you_go,
     )
     payload = {
         "hours": series.hours,
         "currency": prices.currency,
         "throttle_budget_units": args.throttle_budget,
         "allow_off_hours_deletion": args.allow_off_hours_deletion,
+        "e5_pay_as_you_go": result.recommended.plan.e5_pay_as_you_go,
         "plans_considered": result.plans_considered,
         "recommended": result.recommended.as_dict(),
         "current": result.current.as_dict() if result.current else None,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from copilot_roi.cli.arguments import add_timezone_argument
+from copilot_roi.cli.arguments import add_e5_pay_as_you_go_argument, add_timezone_argument
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.pricing_commands import _non_negative_int, _price_arguments, prices_from_args
 from copilot_roi.usage.agents import TOP_AGENTS
@@ -43,11 +43,7 @@ def register(sub: Any) -> None:
     pool.add_argument(
         "--growth", type=float, default=0.0, metavar="PCT", help="next month's usage growth, percent"
     )
-    pool.add_argument(
-        "--pool-pay-as-you-go",
-        action="store_true",
-        help="bill SCUs past the pool at the overage price (default: they are throttled)",
-    )
+    add_e5_pay_as_you_go_argument(pool)
     _price_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
@@ -91,7 +87,7 @@ def run_usage(args: argparse.Namespace) -> None:
             args.e5_licences,
             prices_from_args(args),
             growth_pct=args.growth,
-            pay_as_you_go=args.pool_pay_as_you_go,
+            e5_pay_as_you_go=args.e5_pay_as_you_go,
         )
         payload["pool"] = forecast.as_dict()
     if args.json:
@@ -136,7 +132,7 @@ def _human(p: dict[str, Any]) -> str:
             )
     if "pool" in p:
         pool = p["pool"]
-        past = "billed" if pool["pay_as_you_go"] else "throttled"
+        past = "billed" if pool["e5_pay_as_you_go"] else "throttled"
         lines.append(
             f"E5/E7 pool: {pool['allowance_units']:,.1f} SCUs a month ({pool['licences']:,} licences); "
             f"current rate {pool['rate_units_per_day']:,.1f} SCUs a day, "
@@ -150,6 +146,12 @@ def _human(p: dict[str, Any]) -> str:
                 f"{m['units_past_pool']:,.1f} past the pool ({past}), "
                 f"{m['cost_past_pool']:,.2f} {pool['currency']}"
             )
+            if m["projected_used_units"] is not None:
+                ends = m["projected_runs_out_on"] or "not before the month ends"
+                lines.append(
+                    f"    at the current rate by its end: {m['projected_used_units']:,.1f} used, "
+                    f"runs out {ends}, {m['projected_units_past_pool']:,.1f} past the pool"
+                )
     lines += [f"Note: {note}" for note in p["notes"]]
     if p["rejections"]:
         lines.append(f"Rejected rows (first {p['rejections_listed']}):")

@@ -5,7 +5,9 @@ Computed from the ingested frame, after ingest, on integer codes. An agent is th
 its own), counted in the local hour of the week its first row started. Quantiles of SCUs per run
 use the linear definition (numpy.percentile's default, Hyndman and Fan type 7). Runs a day
 divide by the days of the export: local calendar days from the first usage row to the last,
-inclusive (or the days the caller passes, such as a filter's range).
+inclusive (or the days the caller passes, such as a filter's range). Runs per active day divide
+by the agent's own days: local calendar days from its first run to its last, inclusive; an agent
+switched on late in the export runs at this rate, not at its export-wide average.
 """
 
 from __future__ import annotations
@@ -44,9 +46,10 @@ class AgentRate:
     units_per_run_median: float
     units_per_run_p10: float
     units_per_run_p90: float
-    runs_per_day: float
+    runs_per_day: float  # over the export's days
     share_of_units: float
     runs_by_hour_of_week: tuple[int, ...]  # 168 counts, Monday 00:00 first, local time
+    runs_per_active_day: float  # over the agent's days, its first run to its last, inclusive
 
     @property
     def hours_of_week_active(self) -> int:
@@ -64,6 +67,7 @@ class AgentRate:
             "units_per_run_p10": self.units_per_run_p10,
             "units_per_run_p90": self.units_per_run_p90,
             "runs_per_day": self.runs_per_day,
+            "runs_per_active_day": self.runs_per_active_day,
             "share_of_units": self.share_of_units,
             "hours_of_week_active": self.hours_of_week_active,
             "runs_by_hour_of_week": list(self.runs_by_hour_of_week),
@@ -111,7 +115,7 @@ def listed_agents(
     """Agents ``start`` to ``start + count`` of the card (most SCUs first; all with ``count`` None)
     and every other agent summed into one row, or None when none is left out.
 
-    >>> rate = AgentRate("A Agent", False, 2, 1.0, 0.5, 0.5, 0.5, 1.0, 0.5, (0,) * HOURS_PER_WEEK)
+    >>> rate = AgentRate("A Agent", False, 2, 1.0, 0.5, 0.5, 0.5, 1.0, 0.5, (0,) * HOURS_PER_WEEK, 2.0)
     >>> card = RateCard(agents=(rate, rate, rate), days=2, total_units=2.0)
     >>> shown, rest = listed_agents(card, count=1)
     >>> len(shown), rest.label, rest.runs, rest.total_units, rest.share_of_units
@@ -153,6 +157,8 @@ def rate_card(frame: pd.DataFrame, days: int | None = None) -> RateCard:
     >>> a = card.agents[0]
     >>> a.agent, a.runs, a.total_units, a.units_per_run_median, a.runs_per_day, a.share_of_units
     ('Phishing Triage Agent', 2, 0.9, 0.45, 1.0, 0.45)
+    >>> a.runs_per_active_day  # its runs on 2 and 3 Nov: 2 runs over 2 days
+    1.0
     """
     # Every step works on integer codes of distinct values (a million rows hold a few hundred
     # initiators): text is hashed once per column and each name is tested once.
@@ -183,6 +189,7 @@ def rate_card(frame: pd.DataFrame, days: int | None = None) -> RateCard:
     units_per_agent = np.bincount(runs.agent, weights=run_units, minlength=count)
     hours = np.bincount(runs.agent * HOURS_PER_WEEK + run_hour, minlength=count * HOURS_PER_WEEK)
     hours = hours.reshape(count, HOURS_PER_WEEK)
+    active_days = _active_days(runs.agent, run_start_ns, count, timezone)
     p10, median, p90 = _grouped_quantiles(runs.agent, run_units, runs_per_agent, (0.1, 0.5, 0.9))
     agents = []
     for code, user_code in enumerate(agent_users.tolist()):
@@ -200,6 +207,7 @@ def rate_card(frame: pd.DataFrame, days: int | None = None) -> RateCard:
                 runs_per_day=_tidy(runs_per_agent[code] / period_days),
                 share_of_units=_tidy(agent_total / total) if total > 0 else 0.0,
                 runs_by_hour_of_week=tuple(hours[code].tolist()),
+                runs_per_active_day=_tidy(runs_per_agent[code] / active_days[code]),
             )
         )
     agents.sort(key=lambda a: (-a.total_units, a.agent))
@@ -375,6 +383,18 @@ def _hour_of_week(instants_ns: npt.NDArray[np.int64], timezone: Any) -> npt.NDAr
     return (_wall_clock_ns(instants_ns, timezone) // _HOUR_NS + 3 * 24) % HOURS_PER_WEEK
 
 
+def _active_days(
+    agent_of_run: npt.NDArray[np.int64], run_start_ns: npt.NDArray[np.int64], count: int, timezone: Any
+) -> npt.NDArray[np.int64]:
+    """Each agent's local calendar days from its first run to its last, inclusive (at least 1)."""
+    day = _wall_clock_ns(run_start_ns, timezone) // (24 * _HOUR_NS)
+    first = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, agent_of_run, day)
+    np.maximum.at(last, agent_of_run, day)
+    return last - first + 1
+
+
 def _days_spanned(instants_ns: npt.NDArray[np.int64], timezone: Any) -> int:
     """Local calendar days from the first instant's date to the last one's, inclusive."""
     if not len(instants_ns):
@@ -455,6 +475,7 @@ RATE_CARD_COLUMNS = [
     "units_per_run_p10",
     "units_per_run_p90",
     "runs_per_day",
+    "runs_per_active_day",
     "share_of_units",
     "hours_of_week_active",
 ]
@@ -470,7 +491,7 @@ def rate_card_table(
 
     With ``count``, only agents ``start`` to ``start + count`` (most SCUs first) have a row and a
     last row, ``other agents (k)``, sums the runs, SCUs, runs a day and share of the rest (its
-    quantiles and hours are blank: they do not add up).
+    quantiles, runs per active day and hours are blank: they do not add up).
     """
     names = shown_names or {}
     shown, rest = listed_agents(card, count, start)
@@ -483,6 +504,7 @@ def rate_card_table(
             "units_per_run_p10": a.units_per_run_p10,
             "units_per_run_p90": a.units_per_run_p90,
             "runs_per_day": a.runs_per_day,
+            "runs_per_active_day": a.runs_per_active_day,
             "share_of_units": a.share_of_units,
             "hours_of_week_active": a.hours_of_week_active,
         }

@@ -3,14 +3,17 @@ run out, and what the SCUs past the pool cost.
 
 The pool (0.4 SCU per licence per month, capped) resets each calendar month, with no rollover;
 usage draws it down in time order. The projection continues the average daily usage of the last
-``rate_days`` observed days (the "current rate"). Past the pool, demand is throttled, or, when
-Microsoft's pay-as-you-go for the pool is on (a setting), billed as overage: metered per clock
-hour to 0.1 SCU at the overage price, as the billing engine does. The pool alone is forecast:
-a provisioned capacity next to it is not counted here.
+``rate_days`` observed days (the "current rate"): through the rest of the export's last month
+when the export ends inside it (the ``projected_*`` figures of that month's row), then for the
+whole next month. Past the pool, demand is throttled, or, when E5/E7 pay-as-you-go is switched
+on (default: the price book's status for it), billed as overage: metered per clock hour to
+0.1 SCU at the overage price, as the billing engine does. The pool alone is forecast: a
+provisioned capacity next to it is not counted here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -23,7 +26,7 @@ import pandas as pd
 from copilot_roi.billing import meter_overage, pool_draw
 from copilot_roi.hourly import HourlySeries
 from copilot_roi.plans import e5_allowance_scu_per_month
-from copilot_roi.pricebook import Prices
+from copilot_roi.pricebook import Prices, e5_pay_as_you_go_default
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,10 @@ class PoolMonth:
     """One calendar month of the pool: observed from the export, or forecast at the current rate.
 
     An observed month the export covers only in part (``complete`` False) shows the usage seen:
-    a month cut at its start understates what the pool had already served.
+    a month cut at its start understates what the pool had already served. The export's last
+    month, when seen from its first day but not to its end, is also projected to its end at the
+    current rate (``projected_*``; None on every other row): the run-out day and the SCUs that
+    fall past the pool if the rest of the month runs like the last days seen.
     """
 
     month: str  # "2026-11"
@@ -122,6 +128,9 @@ class PoolMonth:
     throttled_units: float  # past the pool, refused (pay-as-you-go off)
     billed_units: float  # past the pool, billed (pay-as-you-go on; metered to 0.1 per hour)
     cost_past_pool: float  # display currency
+    projected_used_units: float | None = None  # used + rate x days not yet seen
+    projected_runs_out_on: dt.date | None = None  # observed run-out, else at the current rate
+    projected_units_past_pool: float | None = None
 
     @property
     def complete(self) -> bool:
@@ -141,6 +150,9 @@ class PoolMonth:
             "throttled_units": self.throttled_units,
             "billed_units": self.billed_units,
             "cost_past_pool": self.cost_past_pool,
+            "projected_used_units": self.projected_used_units,
+            "projected_runs_out_on": _iso(self.projected_runs_out_on),
+            "projected_units_past_pool": self.projected_units_past_pool,
         }
 
 
@@ -148,7 +160,7 @@ class PoolMonth:
 class PoolForecast:
     licences: int
     allowance_units: float
-    pay_as_you_go: bool
+    e5_pay_as_you_go: bool
     price_per_unit: float  # the overage price, display currency
     currency: str
     rate_days: int
@@ -162,7 +174,7 @@ class PoolForecast:
         return {
             "licences": self.licences,
             "allowance_units": self.allowance_units,
-            "pay_as_you_go": self.pay_as_you_go,
+            "e5_pay_as_you_go": self.e5_pay_as_you_go,
             "price_per_unit": round(self.price_per_unit, 4),
             "currency": self.currency,
             "rate_days": self.rate_days,
@@ -177,17 +189,20 @@ def pool_forecast(
     licences: int,
     prices: Prices,
     growth_pct: float = 0.0,
-    pay_as_you_go: bool = False,
+    e5_pay_as_you_go: bool | None = None,
     rate_days: int = 7,
 ) -> PoolForecast:
     """Each calendar month of ``series`` against the pool, then the next month at the current rate.
 
     The next month uses ``rate x (1 + growth_pct / 100)`` SCUs a day; it runs out on the first
-    day its cumulative use reaches the allowance (day ``ceil(allowance / daily)``).
+    day its cumulative use reaches the allowance (day ``ceil(allowance / daily)``). The rest of
+    the export's last month, when it ends inside it, runs at ``rate`` (growth is next month's):
+    ``projected_used_units = used + rate x days left``, out on the last day seen plus
+    ``ceil((allowance - used) / rate)`` days. ``e5_pay_as_you_go`` None: the price book's status.
 
     >>> from copilot_roi.pricebook import list_prices
     >>> s = HourlySeries(pd.Timestamp("2026-11-01", tz="UTC"), np.full(24 * 30, 0.5))
-    >>> f = pool_forecast(s, 400, list_prices(), growth_pct=25, pay_as_you_go=True)
+    >>> f = pool_forecast(s, 400, list_prices(), growth_pct=25, e5_pay_as_you_go=True)
     >>> [(m.month, m.used_units, str(m.runs_out_on), m.units_past_pool, m.cost_past_pool) for m in f.months]
     [('2026-11', 360.0, '2026-11-14', 200.0, 1200.0), ('2026-12', 465.0, '2026-12-11', 305.0, 1830.0)]
     """
@@ -198,6 +213,7 @@ def pool_forecast(
     if series.month_basis != "calendar":
         raise ValueError("the pool resets each calendar month: the usage needs calendar months")
     allowance = pool_allowance(licences, prices)
+    pay_as_you_go = e5_pay_as_you_go_default() if e5_pay_as_you_go is None else e5_pay_as_you_go
     demand = series.units_scu
     month_ids, labels = series.month_ids()
     past = demand - pool_draw(demand, month_ids, allowance)
@@ -236,6 +252,7 @@ def pool_forecast(
     rate = _tidy(daily["used"].iloc[-rate_days:].mean())
     per_day = rate * (1 + growth_pct / 100)
     last_day: dt.date = daily.index[-1]
+    months[-1] = _projected(months[-1], last_day, rate)
     start = (last_day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     length = _days_in_month(start)
     used = _tidy(per_day * length)
@@ -266,7 +283,7 @@ def pool_forecast(
     return PoolForecast(
         licences=licences,
         allowance_units=allowance,
-        pay_as_you_go=pay_as_you_go,
+        e5_pay_as_you_go=pay_as_you_go,
         price_per_unit=prices.overage_per_scu,
         currency=prices.currency,
         rate_days=rate_days,
@@ -275,6 +292,29 @@ def pool_forecast(
         months=tuple(months),
         daily=pd.concat(rows, ignore_index=True),
     )
+
+
+def _projected(month: PoolMonth, last_day: dt.date, rate: float) -> PoolMonth:
+    """``month`` (the export's last) projected to its end at ``rate`` SCUs a day, when the export
+    saw it from its first day and stopped before its last; else ``month`` as it is."""
+    days_left = month.days_in_month - last_day.day
+    if days_left <= 0 or month.observed_days != last_day.day:
+        return month  # complete, or cut at its start (what the pool served before is unknown)
+    used = _tidy(month.used_units + rate * days_left)
+    runs_out = month.runs_out_on
+    if runs_out is None and rate > 0:
+        day = last_day + dt.timedelta(days=math.ceil((month.allowance_units - month.used_units) / rate))
+        runs_out = day if day.month == last_day.month else None
+    return dataclasses.replace(
+        month,
+        projected_used_units=used,
+        projected_runs_out_on=runs_out,
+        projected_units_past_pool=_tidy(max(used - month.allowance_units, 0.0)),
+    )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _burn_rows(

@@ -55,9 +55,18 @@ def right_size(
     e5_licences: int = 0,
     throttle_budget_units: float = 0.0,
     allow_off_hours_deletion: bool = False,
+    e5_pay_as_you_go: bool | None = None,
 ) -> RightSizing:
-    """Recommend a plan for the observed usage grown by ``growth_pct``; price the current plan."""
+    """Recommend a plan for the observed usage grown by ``growth_pct``; price the current plan.
+
+    ``e5_pay_as_you_go``: the switch for every plan priced; None takes the current plan's
+    (without one, the price book's status).
+    """
     grown = grow(series, growth_pct)
+    if e5_pay_as_you_go is None and current_plan is not None:
+        e5_pay_as_you_go = current_plan.e5_pay_as_you_go
+    if current_plan is not None and e5_pay_as_you_go is not None:
+        current_plan = current_plan.model_copy(update={"e5_pay_as_you_go": e5_pay_as_you_go})
     if current_plan is not None and e5_licences != current_plan.e5_licences:
         current_plan = current_plan.model_copy(update={"e5_licences": e5_licences})
     result = optimize(
@@ -67,6 +76,7 @@ def right_size(
         throttle_budget_units=throttle_budget_units,
         e5_licences=e5_licences,
         allow_off_hours_deletion=allow_off_hours_deletion,
+        e5_pay_as_you_go=e5_pay_as_you_go,
     )
 
     def throttled_hours(plan: CapacityPlan) -> int:

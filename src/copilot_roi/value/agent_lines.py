@@ -253,13 +253,15 @@ def catalogue_agent_id(name: str) -> str | None:
 def line_from_rate(rate: AgentRate, days: int, current: AgentLine | None = None) -> AgentLine:
     """A line whose runs a month and SCUs per run come from the usage export's rate card.
 
-    runs a month = runs a day x 730 / 24 (a billing month); SCUs per run = the agent's mean
-    (total SCUs / runs: the figure that reproduces its SCUs), its band the P10..P90 of runs
+    runs a month = runs per active day x 730 / 24 (a billing month; the active days run from the
+    agent's first run to its last, so an agent switched on late keeps its own pace); SCUs per
+    run = the agent's mean (total SCUs / runs: the figure that reproduces its SCUs), its band
+    the P10..P90 of runs
     widened to hold the mean. Minutes avoided and cost per hour are kept from ``current``, else
     the catalogue preset of the same agent, else 0 minutes (nothing claimed until the user sets it).
 
     >>> from copilot_roi.usage.agents import AgentRate, RateCard
-    >>> rate = AgentRate("Phishing Triage Agent", False, 60, 27.0, 0.4, 0.2, 0.9, 2.0, 0.1, (0,) * 168)
+    >>> rate = AgentRate("Phishing Triage Agent", False, 60, 27.0, 0.4, 0.2, 0.9, 2.0, 0.1, (0,) * 168, 2.0)
     >>> line = line_from_rate(rate, days=30)
     >>> round(line.runs_per_month, 4), line.scu_per_run, line.ranges.scu_per_run
     (60.8333, 0.45, Band(low=0.2, high=0.9))
@@ -277,7 +279,7 @@ def line_from_rate(rate: AgentRate, days: int, current: AgentLine | None = None)
     minutes_note = base.source.split(MINUTES_NOTE, 1)[-1] if base else "not set"
     return AgentLine(
         agent=base.agent if base else rate.agent,
-        runs_per_month=round(rate.runs_per_day * DAYS_PER_BILLING_MONTH, 6),
+        runs_per_month=round(rate.runs_per_active_day * DAYS_PER_BILLING_MONTH, 6),
         scu_per_run=mean,
         analyst_minutes_avoided_per_run=minutes,
         loaded_cost_per_hour=base.loaded_cost_per_hour if base else None,
@@ -287,7 +289,8 @@ def line_from_rate(rate: AgentRate, days: int, current: AgentLine | None = None)
             analyst_minutes_avoided_per_run=minutes_band,
         ),
         source=(
-            f"usage export: {rate.runs} runs over {days} days, mean {mean:g} SCU per run "
+            f"usage export: {rate.runs} runs, {rate.runs_per_active_day:g} per active day (first to last "
+            f"run; {days} days in the export), mean {mean:g} SCU per run "
             f"(P10 {rate.units_per_run_p10:g}, P90 {rate.units_per_run_p90:g}){MINUTES_NOTE}{minutes_note}"
         )[:AGENT_SOURCE_MAX_CHARS],
     )

@@ -117,7 +117,10 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
     one_off_total = scenario.one_off_costs.total + float(one_offs(scenario.other_costs).sum())
 
     licences = scenario.capacity.plan.e5_licences
-    flat = CapacityPlan(provisioned_scu=1, e5_licences=licences)
+    # Every plan keeps the case's E5/E7 pay-as-you-go switch (a flat level of 1 SCU or more, or the
+    # pool without overage, never needs it; it is kept so a plan chosen here changes nothing else).
+    payg = scenario.capacity.plan.e5_pay_as_you_go
+    flat = CapacityPlan(provisioned_scu=1, e5_licences=licences, e5_pay_as_you_go=payg)
     series = agent_lines.hourly_demand(scenario, people_month, timezone=plan_timezone(flat))
     month_ids, _ = series.month_ids()
     allowance = e5_allowance_scu_per_month(
@@ -152,17 +155,29 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
     families: list[tuple[PlanFamily, list[CapacityPlan], tuple[FloatArray, ...]]] = [
         (
             "no overage",
-            [CapacityPlan(provisioned_scu=int(p), overage="none", e5_licences=licences) for p in levels],
+            [
+                CapacityPlan(
+                    provisioned_scu=int(p), overage="none", e5_licences=licences, e5_pay_as_you_go=payg
+                )
+                for p in levels
+            ],
             outcomes(provisioned_cost, throttled_none),
         ),
         (
             "unlimited overage",
-            [CapacityPlan(provisioned_scu=int(p), overage="unlimited", e5_licences=licences) for p in levels],
+            [
+                CapacityPlan(
+                    provisioned_scu=int(p), overage="unlimited", e5_licences=licences, e5_pay_as_you_go=payg
+                )
+                for p in levels
+            ],
             outcomes(provisioned_cost + overage_units * prices.overage_per_scu, np.zeros((len(levels), h))),
         ),
     ]
     if licences > 0:
-        pool_alone = CapacityPlan(provisioned_scu=0, overage="none", e5_licences=licences)
+        pool_alone = CapacityPlan(
+            provisioned_scu=0, overage="none", e5_licences=licences, e5_pay_as_you_go=payg
+        )
         throttled_pool = _by_month(np.round(rest, 10)[None, :], h)
         families.insert(0, ("E5/E7 pool alone", [pool_alone], outcomes(np.zeros((1, h)), throttled_pool)))
 
