@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -24,30 +23,24 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from copilot_roi.cli import pricing_commands
-
     parser = _Parser(prog="copilot-roi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    pricing_commands.register(sub)
-    for module_name in _OPTIONAL_COMMANDS:
+    for module_name in _COMMANDS:
         module = __import__(f"copilot_roi.cli.{module_name}", fromlist=["register"])
         module.register(sub)
     return parser
 
 
-# Command groups added by later features; listed here so each owns its own module.
-_OPTIONAL_COMMANDS: tuple[str, ...] = (
+# Each command group owns its module; the router imports them when it builds the parser, and no
+# command module imports the router (their JSON goes through ``cli.json_output``).
+_COMMANDS: tuple[str, ...] = (
+    "pricing_commands",
     "value_commands",
     "usage_commands",
     "report_commands",
     "handoff_commands",
     "evidence_commands",
 )
-
-
-def emit_json(payload: Any) -> None:
-    # allow_nan=False: a NaN in output would be a silently wrong number downstream.
-    sys.stdout.write(json.dumps(payload, indent=2, allow_nan=False) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from copilot_roi.cli.json_output import emit_json
 from copilot_roi.value.catalogue import Catalogue, load_catalogue
 
 
@@ -47,7 +48,6 @@ def evidence_payload(catalogue: Catalogue) -> list[dict[str, Any]]:
 
 
 def run_evidence(args: argparse.Namespace) -> None:
-    from copilot_roi.cli import emit_json
 
     catalogue = load_catalogue()
     payload = evidence_payload(catalogue)

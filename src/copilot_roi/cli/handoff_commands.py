@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot_roi.cli.arguments import single_line_argument
+from copilot_roi.cli.json_output import emit_json
 from copilot_roi.cli.output_files import write_outputs
 from copilot_roi.cli.pricing_commands import (
     _date,
@@ -50,7 +51,6 @@ def register(sub: Any) -> None:
 
 
 def run_handoff(args: argparse.Namespace) -> None:
-    from copilot_roi.cli import emit_json
     from copilot_roi.handoff import CHANGE_LEAD_MINUTES, hand_off
 
     with _friendly_validation():

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from copilot_roi.billing import bill
 from copilot_roi.cli.arguments import add_e5_pay_as_you_go_argument, add_timezone_argument
 from copilot_roi.cli.errors import CliError, describe_validation_error
+from copilot_roi.cli.json_output import emit_json
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.estimate import EstimateInputs, build_profile
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
@@ -165,7 +166,6 @@ def usage_from_args(args: argparse.Namespace) -> HourlySeries | None:
 
 
 def run_price(args: argparse.Namespace) -> None:
-    from copilot_roi.cli import emit_json
 
     with _friendly_validation():
         prices = prices_from_args(args)
@@ -204,7 +204,6 @@ def run_price(args: argparse.Namespace) -> None:
 
 
 def run_optimize(args: argparse.Namespace) -> None:
-    from copilot_roi.cli import emit_json
 
     with _friendly_validation():
         prices = prices_from_args(args)

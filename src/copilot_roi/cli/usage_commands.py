@@ -10,6 +10,7 @@ from typing import Any
 
 from copilot_roi.cli.arguments import add_e5_pay_as_you_go_argument, add_timezone_argument
 from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.json_output import emit_json
 from copilot_roi.cli.pricing_commands import _non_negative_int, _price_arguments, prices_from_args
 from copilot_roi.usage.agents import TOP_AGENTS
 
@@ -63,7 +64,6 @@ def _date(text: str) -> dt.date:
 
 
 def run_usage(args: argparse.Namespace) -> None:
-    from copilot_roi.cli import emit_json
     from copilot_roi.usage import IngestOptions, UntrustedFileError, ingest_paths
     from copilot_roi.usage.pseudonymise import new_key
     from copilot_roi.usage.report import usage_payload

@@ -12,6 +12,7 @@ from copilot_roi.case import case_line
 from copilot_roi.cli.arguments import add_timezone_argument
 from copilot_roi.cli.case_inputs import CaseInputs, add_case_arguments, read_case
 from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.json_output import emit_json
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.usage import IngestOptions, UntrustedFileError, ingest_paths
 from copilot_roi.usage.agents import RateCard, rate_card
@@ -82,7 +83,6 @@ def load_scenario(path: Path) -> Scenario:
 
 
 def run_roi(args: argparse.Namespace) -> None:
-    from copilot_roi.cli import emit_json
 
     if args.case is not None:
         _run_case(args)
@@ -118,7 +118,6 @@ def run_roi(args: argparse.Namespace) -> None:
 
 def _run_case(args: argparse.Namespace) -> None:
     """``roi --case``: the case's figures from the files it records, as the app shows them."""
-    from copilot_roi.cli import emit_json
 
     if args.scenario or args.agent_rates or args.right_size:
         raise CliError(
