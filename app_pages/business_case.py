@@ -156,7 +156,8 @@ case = business_case(
     scenario.model_dump_json(),
     dt.date.today(),
     pseudonymise,
-    f"{id(usage)}|{id(case_state.roster())}",
+    # The data by its identity (the files' hashes) and, for data put in the session directly, its object.
+    f"{record.usage}|{record.roster}|{id(usage)}|{id(case_state.roster())}",
     usage,
     case_state.roster(),
     alias_key(),

@@ -7,8 +7,7 @@ case here; leaving a page never resets it, because nothing that matters lives on
 (Streamlit drops a widget's state when its page is not drawn).
 
 Widgets that show part of the case are filled from it with :func:`fill_widgets` before they are
-drawn: a key the session no longer holds (its page was left), or whose case value changed
-elsewhere (another page, a loaded case file), takes the case's value again.
+drawn, unless the user has just changed them (the page then stores the change in the case).
 """
 
 from __future__ import annotations
@@ -27,10 +26,10 @@ from copilot_roi.value.scenario import Scenario
 
 CASE_KEY = "case"
 USAGE_KEY = "usage_dataset"  # the export the user loaded (None: the bundled sample is shown)
-ROSTER_KEY = "usage_roster"  # the roster the user loaded (parsed), or the sample's with the sample
+ROSTER_KEY = "usage_roster"  # the roster the user loaded (parsed); None without one
 _PUSHED_KEY = "case_widgets_pushed"  # widget key -> the case value last written to it
 _NOTICE_KEY = "case_notice"
-_MEASURED_KEY = "case_measured"  # (data, roster, rules) -> what the loaded usage measured
+_MEASURED_KEY = "case_measured"  # (data, roster, rules, what the loaded usage measured)
 GENERATION_KEY = "case_generation"  # counts wholesale replacements (a file, a link, a reset)
 
 
@@ -128,12 +127,12 @@ def _measured(current: Case) -> UsageMeasurement | None:
     data, people = usage(), roster()
     if data is None or not current.calibrate_from_usage:
         return None
-    key = (id(data), id(people), current.role_rules)
     kept = st.session_state.get(_MEASURED_KEY)
-    if isinstance(kept, tuple) and kept[0] == key:
-        return cast(UsageMeasurement, kept[1])
+    # The same objects (not equal ids: an id can be reused once an object is gone) and rules.
+    if isinstance(kept, tuple) and kept[0] is data and kept[1] is people and kept[2] == current.role_rules:
+        return cast(UsageMeasurement, kept[3])
     found = measurement(current, data, people)
-    st.session_state[_MEASURED_KEY] = (key, found)
+    st.session_state[_MEASURED_KEY] = (data, people, current.role_rules, found)
     return found
 
 
