@@ -488,8 +488,8 @@ def _plan_and_run_rate(deck: Deck, case: BusinessCase) -> None:
     left_width = 6.6
     plan = [
         f"Plan priced: {r.plan_description}.",
-        f"Prices from {case.price_book.name}: provisioned {c} {p.provisioned_per_scu_hour:,.2f} per SCU-hour, "
-        f"overage {c} {p.overage_per_scu:,.2f} per SCU"
+        f"Prices from {case.price_book.name}: provisioned {c} {p.provisioned_per_scu_hour:,.2f} "
+        f"per SCU-hour, overage {c} {p.overage_per_scu:,.2f} per SCU"
         + (f", negotiated discount {p.discount_share:.0%}" if p.discount_share else ", list prices")
         + ".",
     ]
