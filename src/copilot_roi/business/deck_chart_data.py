@@ -70,7 +70,8 @@ class StringCellXyWorkbookWriter(XyWorkbookWriter):
         chart_format = workbook.add_format({"num_format": self._chart_data.number_format})
         for series in self._chart_data:
             series_format = workbook.add_format({"num_format": series.number_format})
-            offset = self.series_table_row_offset(series)
+            # python-pptx's own layout (leaves the method unannotated): the chart's references rely on it.
+            offset: int = self.series_table_row_offset(series)  # type: ignore[no-untyped-call]
             worksheet.write_column(offset + 1, 0, series.x_values, chart_format)
             _write_label(worksheet, offset, 1, series.name, None)
             worksheet.write_column(offset + 1, 1, series.y_values, series_format)
