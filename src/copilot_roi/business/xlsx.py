@@ -199,9 +199,10 @@ def write_text(ws: Worksheet, row: int, col: int, value: object, fmt: Any = None
     ws.write_string(row, col, str(neutralise_cell(str(value))), fmt)
 
 
-# A column N characters wide holds about N / WIDE_FONT characters of the widest font a viewer may
-# substitute for Calibri (LibreOffice without Carlito uses DejaVu Sans, about 15 % wider).
-WIDE_FONT = 1.15
+# A column N units wide (a unit is Calibri's digit width) holds about N / WIDE_FONT characters of
+# running text: measured in LibreOffice with DejaVu Sans (its stand-in for Calibri) it held about
+# 1.15 N; 1.0 keeps a margin for wider text (capitals, digits).
+WIDE_FONT = 1.0
 LINE_PT = 15.0  # one line of 11 pt text
 DEFAULT_COLUMN_PX = 64  # a column whose width was never set (8.43 characters)
 
@@ -211,6 +212,8 @@ def wrapped_lines(text: str, width: float) -> int:
 
     >>> wrapped_lines("Proceed with a measured pilot", 20), wrapped_lines("", 10)
     (2, 1)
+    >>> wrapped_lines("Proceed with a measured pilot", 29)
+    1
     """
     room = max(width / WIDE_FONT, 1.0)
     lines = 0
