@@ -261,13 +261,23 @@ def data_description(case: Case, first: dt.datetime | None = None, last: dt.date
     """
     if case.usage is None:
         return "bundled sample (a made-up tenant); value from estimates"
-    files = case.usage.files
-    named = files[0].file_name if len(files) == 1 else f"{len(files)} exports"
+    return usage_description([f.file_name for f in case.usage.files], case.usage.timezone, first, last)
+
+
+def usage_description(
+    file_names: list[str], timezone: str, first: dt.datetime | None = None, last: dt.datetime | None = None
+) -> str:
+    """Usage exports in a few words: the file (or how many), the period when known, the time zone.
+
+    >>> usage_description(["a.csv"], "UTC", dt.datetime(2025, 12, 1), dt.datetime(2026, 1, 31))
+    'a.csv, 01 Dec 2025 to 31 Jan 2026, UTC'
+    """
+    named = file_names[0] if len(file_names) == 1 else f"{len(file_names)} exports"
     period = ""
     if first is not None and last is not None:
         start = f"{first:%d %b}" if first.year == last.year else f"{first:%d %b %Y}"
         period = f", {start} to {last:%d %b %Y}"
-    return f"{named}{period}, {case.usage.timezone}"
+    return f"{named}{period}, {timezone}"
 
 
 def case_parts(

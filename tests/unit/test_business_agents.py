@@ -13,7 +13,7 @@ from test_business_xlsx import Workbook, assert_matches
 
 from copilot_roi.business.case import BusinessCase, build_case
 from copilot_roi.business.html import render
-from copilot_roi.business.pptx import deck_bytes
+from copilot_roi.business.pptx import SLIDE_TITLES, deck_bytes
 from copilot_roi.business.xlsx import AGENTS, workbook_bytes
 from copilot_roi.value.agent_lines import preset_line
 from copilot_roi.value.scenario import Scenario, scenario_template
@@ -71,7 +71,7 @@ def test_html_and_deck_show_the_per_run_figures(case: BusinessCase) -> None:
 
 def test_a_case_without_agents_has_no_agents_slide_or_sheet() -> None:
     plain = build_case(scenario_template("expected"), draws=100)
-    assert len(Presentation(io.BytesIO(deck_bytes(plain))).slides) == 8  # seven, and the finance slide
+    assert len(Presentation(io.BytesIO(deck_bytes(plain))).slides) == len(SLIDE_TITLES)
     assert AGENTS not in openpyxl.load_workbook(io.BytesIO(workbook_bytes(plain))).sheetnames
     assert "Agents: cost per alert" not in render(plain)
 
@@ -92,4 +92,4 @@ def test_hostile_agent_names_stay_inert_in_every_export(hostile_case: BusinessCa
     names = [c.value for c in book[AGENTS]["A"] if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert names and all(n.startswith("'") for n in names)
     deck = Presentation(io.BytesIO(deck_bytes(hostile_case)))
-    assert len(deck.slides) == 9  # the plain deck's eight, and the agents slide
+    assert len(deck.slides) == len(SLIDE_TITLES) + 1  # and the agents slide

@@ -14,7 +14,7 @@ from pptx import Presentation
 from copilot_roi.business.bundle import HTML_NAME, PPTX_NAME, XLSX_NAME
 from copilot_roi.business.case import BusinessCase, build_case
 from copilot_roi.business.html import render
-from copilot_roi.business.pptx import deck_bytes
+from copilot_roi.business.pptx import SLIDE_TITLES, deck_bytes
 from copilot_roi.business.xlsx import COMPARISON, COMPARISON_HEADER_ROW, comparison_column, workbook_bytes
 from copilot_roi.charts.value_charts import comparison_figure
 from copilot_roi.cli import main
@@ -64,7 +64,7 @@ def test_slide_has_the_table_and_a_native_line_chart(case: BusinessCase) -> None
     assert [s.name for s in series] == ["Expected", HOSTILE]
     assert case.comparison is not None
     assert list(series[1].values) == pytest.approx(case.comparison.rows[1].cumulative_net)
-    assert len(deck.slides) == 9  # eight (with the finance slide) and the comparison
+    assert len(deck.slides) == len(SLIDE_TITLES) + 1  # and the comparison
 
 
 def test_sheet_columns_by_name_with_engine_values(case: BusinessCase) -> None:
@@ -116,7 +116,7 @@ def test_report_compares_the_other_files(tmp_path: Path, capsys: pytest.CaptureF
     book = openpyxl.load_workbook(out / XLSX_NAME)
     assert COMPARISON in book.sheetnames
     assert "2 scenarios side by side" in (out / HTML_NAME).read_text(encoding="utf-8")
-    assert len(Presentation(str(out / PPTX_NAME)).slides) == 9  # eight, and the comparison slide
+    assert len(Presentation(str(out / PPTX_NAME)).slides) == len(SLIDE_TITLES) + 1  # and the comparison
     # The case is the first file: its scenario.json is the pilot's.
     assert json.loads((out / "scenario.json").read_text())["preset"] == "low"
 

@@ -7,6 +7,7 @@ print it to PDF on A4 and on Letter: one or two pages each, and no request leave
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from plotly.offline import get_plotlyjs
 
-from copilot_roi.business.case import BusinessCase, build_case
+from copilot_roi.business.case import BusinessCase, build_case, case_line
 from copilot_roi.business.html import render
 from copilot_roi.usage import IngestOptions, ingest_paths
 from copilot_roi.value.scenario import scenario_template
@@ -77,6 +78,18 @@ def test_shows_the_engine_numbers(page: str, case: BusinessCase) -> None:
     assert f"{r.total_hours_freed:,.0f} h" in page
     assert f"Month {r.payback_month}" in page
     assert case.recommendation.replace("'", "&#x27;") in page
+
+
+def test_the_case_line_opens_the_page(page: str, case: BusinessCase) -> None:
+    """The plan appeared only in the grey footer: the case (customer, data, plan, price book) now
+    heads the page, worded as on every page of the app."""
+    line = case_line(case)
+    assert "Plan: 1 SCU 24x7, unlimited overage" in line and "Data: CapacityUsage_2026-10-01_EU.csv" in line
+    band = without_bundle(page).split('<header class="band">', 1)[1].split("</header>", 1)[0]
+    # The customer is named on the line above ("Prepared for ..."): the case line goes on from there.
+    rest = line.removeprefix(f"Customer: {case.customer_name} · ")
+    assert "Prepared for Contoso Bank" in band
+    assert f'<p class="case">{html.escape(rest, quote=True)}</p>' in band
 
 
 def test_print_rules_for_any_paper(page: str) -> None:

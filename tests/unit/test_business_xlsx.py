@@ -20,7 +20,14 @@ from libreoffice import convert
 from xlsxwriter.utility import xl_col_to_name
 
 from copilot_roi.business.case import BusinessCase, build_case
-from copilot_roi.business.xlsx import CASH, CASH_HEADER_ROW, RESULT_ROWS, SERVED_COLUMN, workbook_bytes
+from copilot_roi.business.xlsx import (
+    CASH,
+    CASH_COLUMNS,
+    CASH_HEADER_ROW,
+    RESULT_ROWS,
+    SERVED_COLUMN,
+    workbook_bytes,
+)
 from copilot_roi.business.xlsx_finance import ANNUAL, ANNUAL_HEADER_ROW, DISCOUNTING, HEADLINE_ROWS, LINES
 from copilot_roi.value.engine import ScenarioResult, compute
 from copilot_roi.value.scenario import Scenario, scenario_template
@@ -361,3 +368,74 @@ def test_libreoffice_recalculates_both_conventions_to_the_cent(convention: str, 
     book = libreoffice_recalculation(workbook_bytes(case, cached_values=False), tmp_path)
     assert_finance_matches(book, case.result)
     assert book.book["Summary"]["F7"].value == pytest.approx(case.result.npv, abs=CENT)
+
+
+# --- finish: numbers as numbers, nothing clipped, printable (issue 24) ---------------------------
+
+
+def test_the_npv_range_is_two_numbers(custom_case: BusinessCase) -> None:
+    """It was one text cell, "'-38,817 to 168,669", that nothing could sum or chart."""
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(custom_case)))["Summary"]
+    labels = {str(row[0].value): row for row in sheet.iter_rows() if row[0].value}
+    assert labels["NPV P10 (USD)"][1].value == pytest.approx(custom_case.range.p10)
+    assert labels["NPV P90 (USD)"][1].value == pytest.approx(custom_case.range.p90)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                assert " to " not in cell.value or not cell.value.lstrip("'-").replace(",", "")[:1].isdigit()
+
+
+def test_not_paid_back_is_blank_not_9999(tmp_path: Path) -> None:
+    """The Paid back (month) column showed 9999 until payback; it is blank until then."""
+    data = scenario_template("expected").model_dump()
+    data["one_off_costs"] = {"enablement": 60_000.0, "training": 20_000.0}
+    case = build_case(Scenario.model_validate(data), draws=100)
+    payback = case.result.payback_month
+    assert payback is not None and payback > 1
+    cash = openpyxl.load_workbook(io.BytesIO(workbook_bytes(case)), data_only=True)[CASH]
+    column = CASH_COLUMNS.index("Paid back (month)") + 1
+    first = CASH_HEADER_ROW + 2
+    shown = [cash.cell(first + m, column).value for m in range(case.result.horizon_months)]
+    assert shown[: payback - 1] == [""] * (payback - 1) or shown[: payback - 1] == [None] * (payback - 1)
+    assert shown[payback - 1] == payback
+    assert all(value != 9999 for value in shown)
+    book = Workbook(workbook_bytes(case, cached_values=False), tmp_path)
+    assert book.result("payback_month") == payback
+
+
+def test_print_setup_reads_on_paper(custom_case: BusinessCase) -> None:
+    """Every sheet was fitted whole onto one page: fit to the page width only (the Summary and the
+    Charts on one page), landscape only where wide, header rows repeated, the table as the print
+    area, and a footer naming the case and the date."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(custom_case)))
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        one_page = sheet.title in ("Summary", "Charts")
+        assert (setup.fitToHeight in (None, 1)) if one_page else setup.fitToHeight == 0, sheet.title
+        assert setup.fitToWidth in (None, 1) and setup.paperSize == 9, sheet.title
+        assert sheet.print_area, sheet.title
+        footer = sheet.oddFooter.left.text
+        assert "Customer: not named" in footer and "Plan: 1 SCU 24x7" in footer, sheet.title
+        assert f"prepared {custom_case.prepared_on:%d %b %Y}" in footer, sheet.title
+    assert book["Usage" if "Usage" in book.sheetnames else "Sensitivity"].page_setup.orientation in (
+        "portrait",
+        "landscape",
+    )
+    assert book[CASH].page_setup.orientation == "landscape"
+    assert book[CASH].print_title_rows == f"${CASH_HEADER_ROW + 1}:${CASH_HEADER_ROW + 1}"
+    for name in ("Assumptions", "Hours by role", "Value by role", DISCOUNTING, "Evidence"):
+        assert book[name].print_title_rows, name
+
+
+def test_long_notes_and_the_recommendation_wrap(custom_case: BusinessCase) -> None:
+    """'Proceed with a' was all the verdict cell showed; notes ran far past the printed columns."""
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(custom_case)))["Summary"]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert "B4:C4" in merged and "A5:C5" in merged  # the verdict and the recommendation
+    assert sheet["B4"].alignment.wrap_text and sheet["A5"].alignment.wrap_text
+    assert sheet["B4"].value == custom_case.verdict
+    assert sheet.row_dimensions[5].height >= 30  # two lines at least for the sentence
+    for name in ("Assumptions", CASH, DISCOUNTING):
+        other = openpyxl.load_workbook(io.BytesIO(workbook_bytes(custom_case)))[name]
+        assert other["A2"].alignment.wrap_text or name == CASH, name

@@ -27,7 +27,7 @@ from copilot_roi.business.finance_rows import (
     fte_card_note,
     payback_card_note,
 )
-from copilot_roi.case import Case
+from copilot_roi.case import Case, case_parts, new_case, usage_description
 from copilot_roi.pricebook import PriceBook, Prices, load_price_book
 from copilot_roi.roles import RoleId, role_label
 from copilot_roi.usage.agent_names import is_agent_identity
@@ -435,7 +435,8 @@ def _data_sources(
             + (", user names pseudonymised" if facts.pseudonymised else "")
         )
     if scenario.capacity.usage_source == "usage":
-        measured = ", ".join(scenario.capacity.measured_roles)
+        # Labels, not ids: this line reaches the customer's slides and page.
+        measured = ", ".join(catalogue.roles[r].label for r in scenario.capacity.measured_roles)
         sources.append(f"SCUs per person per month: measured from the customer's usage ({measured})")
     else:
         sources.append("SCUs per person per month: estimated (no usage calibration)")
@@ -539,3 +540,67 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
             f"{payback_card_note(r)}",
         ),
     ]
+
+
+RUN_RATE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class RunRate:
+    """What the case costs and returns in an average month once it runs (see :func:`run_rate`)."""
+
+    months: int  # the months averaged (the horizon's last 12, or all of a shorter horizon)
+    cost_per_month: float  # capacity and other recurring costs, without one-off costs
+    value_per_month: float  # realised value of freed hours (people and agents)
+    other_benefits_per_month: float
+    net_per_month: float  # value + other benefits - cost
+
+    def per_year(self, per_month: float) -> float:
+        return 12 * per_month
+
+
+def run_rate(result: ScenarioResult) -> RunRate:
+    """The average month of the horizon's last 12 months (all of them when the horizon is shorter),
+    without one-off costs: the monthly run rate once adoption has ramped up; a year's is 12 times it.
+
+    Undiscounted and before risk adjustment, like the horizon totals it stands beside.
+
+    >>> from copilot_roi.value.scenario import scenario_template
+    >>> result = compute(scenario_template("expected"))
+    >>> rate = run_rate(result)
+    >>> last = result.monthly[-12:]
+    >>> round(rate.cost_per_month, 6) == round(sum(m.cost - m.one_off_cost for m in last) / 12, 6)
+    True
+    """
+    window = result.monthly[-RUN_RATE_MONTHS:]
+    n = len(window)
+    cost = sum(m.cost - m.one_off_cost for m in window) / n
+    value = sum(m.value for m in window) / n
+    other = sum(m.other_benefits for m in window) / n
+    return RunRate(n, cost, value, other, value + other - cost)
+
+
+def case_record(case: BusinessCase) -> Case:
+    """The case the business case was built from (a new one around its scenario when none was
+    kept), under the names the business case shows."""
+    record = case.record or new_case(case.scenario)
+    names = {"customer_name": case.customer_name, "partner_name": case.partner_name}
+    return record.model_copy(update={k: v for k, v in names.items() if v})
+
+
+def case_summary(case: BusinessCase) -> dict[str, str]:
+    """The case's five parts (customer, data, plan, price book, names), worded as on every page
+    (``copilot_roi.case.case_parts``); the data part names the exports as the exports do
+    (file names pseudonymised when names are) with the period they cover."""
+    record, u = case_record(case), case.usage
+    if u is None:
+        return case_parts(record)
+    first, last = u.first.to_pydatetime(), u.last.to_pydatetime()
+    parts = case_parts(record, first, last, u.pseudonymised)
+    parts["Data"] = usage_description(list(u.file_names), u.timezone, first, last)
+    return parts
+
+
+def case_line(case: BusinessCase) -> str:
+    """:func:`case_summary` in one line, as ``copilot_roi.case.case_line`` writes it."""
+    return " · ".join(f"{label}: {text}" for label, text in case_summary(case).items())

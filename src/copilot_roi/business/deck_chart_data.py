@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pptx.chart.data import CategoryChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
 from pptx.util import lazyproperty
 from xlsxwriter import Workbook
 
@@ -53,6 +53,30 @@ class StringCellWorkbookWriter(CategoryWorkbookWriter):
             worksheet.write_column(1, series_col, series.values, num_format)
 
 
+class StringCellXyWorkbookWriter(XyWorkbookWriter):
+    """python-pptx's XY layout (a two-column table per series), the series name as text."""
+
+    def __init__(self, chart_data: Any) -> None:
+        self._chart_data = chart_data
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Any, Any]]:
+        workbook = Workbook(xlsx_file, WORKBOOK_OPTIONS)
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+    def _populate_worksheet(self, workbook: Any, worksheet: Any) -> None:
+        chart_format = workbook.add_format({"num_format": self._chart_data.number_format})
+        for series in self._chart_data:
+            series_format = workbook.add_format({"num_format": series.number_format})
+            # python-pptx's own layout (leaves the method unannotated): the chart's references rely on it.
+            offset: int = self.series_table_row_offset(series)  # type: ignore[no-untyped-call]
+            worksheet.write_column(offset + 1, 0, series.x_values, chart_format)
+            _write_label(worksheet, offset, 1, series.name, None)
+            worksheet.write_column(offset + 1, 1, series.y_values, series_format)
+
+
 def _write_label(worksheet: Any, row: int, col: int, label: object, cell_format: Any) -> None:
     if isinstance(label, str):
         worksheet.write_string(row, col, neutralise_cell(label), cell_format)
@@ -66,3 +90,12 @@ class SafeCategoryChartData(CategoryChartData):
     @lazyproperty
     def _workbook_writer(self) -> StringCellWorkbookWriter:
         return StringCellWorkbookWriter(self)
+
+
+class SafeXyChartData(XyChartData):
+    """``XyChartData`` (a numeric x axis, e.g. months) whose embedded workbook holds series names
+    as string cells."""
+
+    @lazyproperty
+    def _workbook_writer(self) -> StringCellXyWorkbookWriter:
+        return StringCellXyWorkbookWriter(self)

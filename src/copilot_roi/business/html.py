@@ -24,6 +24,7 @@ from copilot_roi.business.agent_rows import AGENT_HEADERS, AGENT_NOTE, agent_row
 from copilot_roi.business.case import (
     NO_STUDY,
     BusinessCase,
+    case_summary,
     evidence_authors,
     headline_figures,
     role_ids_with_people,
@@ -49,10 +50,11 @@ body { font-family: "Segoe UI", system-ui, -apple-system, "Helvetica Neue", Aria
        color: var(--ink); margin: 0; background: #f5f5f5; font-size: 10pt; line-height: 1.3; }
 main { max-width: 186mm; margin: 0 auto; background: #fff; padding: 8mm 0; }
 @media screen { main { padding: 10mm 12mm; max-width: calc(186mm + 24mm); } }
-header.band { background: var(--navy); color: #fff; padding: 4mm 5mm 3.5mm; border-radius: 1.5mm;
+header.band { background: var(--navy); color: #fff; padding: 3mm 5mm 2.5mm; border-radius: 1.5mm;
                border-bottom: 1.2mm solid var(--green); margin-bottom: 3mm; }
 h1 { font-size: 19pt; margin: 0 0 1mm; }
 header.band .who { color: #c9dcf0; margin: 0; }
+header.band .case { color: #fff; margin: 1mm 0 0; font-size: 8.5pt; }
 h2 { font-size: 12.5pt; margin: 2.5mm 0 1.2mm; border-bottom: 1.5px solid var(--navy); padding-bottom: 1mm;
      color: var(--navy); }
 .who { color: var(--muted); margin: 0 0 3mm; }
@@ -104,7 +106,7 @@ def html_bytes(case: BusinessCase) -> bytes:
 
 
 def render(case: BusinessCase) -> str:
-    r, c = case.result, case.prices.currency
+    c = case.prices.currency
     who = " · ".join(
         x
         for x in (
@@ -131,7 +133,9 @@ def render(case: BusinessCase) -> str:
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         "</head><body><main>",
         '<header class="band"><h1>Security Copilot business case</h1>',
-        f'<p class="who">{who}</p></header>',
+        f'<p class="who">{who}</p>',
+        # The case, worded as on every page of the app (the customer is named in the line above).
+        f'<p class="case">{esc(_case_parts_line(case))}</p></header>',
         f'<p><span class="verdict {verdict_class}">{esc(case.verdict)}</span> {esc(case.recommendation)}</p>',
         f'<p class="warning">{esc(case.throttling_warning)}</p>' if case.throttling_warning else "",
         '<div class="kpis">',
@@ -162,13 +166,21 @@ def render(case: BusinessCase) -> str:
         _agents(case),
         _comparison(case),
         "<footer>",
-        f"<div>Prepared {case.prepared_on:%d %B %Y}; plan {esc(r.plan_description)}; currency {esc(c)}. "
+        f"<div>Prepared {case.prepared_on:%d %B %Y}; currency {esc(c)}. "
         f"Data sources: {'; '.join(esc(s) for s in case.data_sources)}.</div>",
         f"<div>{esc(convention_footer(case))}</div>",
         "</footer>",
         "</main></body></html>",
     ]
     return "\n".join(parts)
+
+
+def _case_parts_line(case: BusinessCase) -> str:
+    """``case_line`` without the customer when the line above already names them."""
+    parts = case_summary(case)
+    if case.customer_name:
+        parts.pop("Customer")
+    return " · ".join(f"{label}: {text}" for label, text in parts.items())
 
 
 def _title(case: BusinessCase) -> str:

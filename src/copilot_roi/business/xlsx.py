@@ -35,9 +35,16 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from copilot_roi.business import palette
-from copilot_roi.business.case import BusinessCase, evidence_authors
-from copilot_roi.business.xlsx_finance import DISCOUNTING, HEADLINE_ROWS, LineCells
-from copilot_roi.safe_cells import neutralise_cell
+from copilot_roi.business.case import BusinessCase, case_line, case_summary, evidence_authors
+from copilot_roi.business.xlsx_finance import (
+    ANNUAL,
+    ANNUAL_HEADER_ROW,
+    DISCOUNT_HEADER_ROW,
+    DISCOUNTING,
+    HEADLINE_ROWS,
+    LineCells,
+)
+from copilot_roi.safe_cells import neutralise_cell, strip_control
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.finance_text import convention_sentence, payback_years_text
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
@@ -46,6 +53,7 @@ ASSUMPTIONS = "Assumptions"
 HOURS = "Hours by role"
 VALUE = "Value by role"
 CASH = "Cash flow"
+CHARTS = "Charts"
 AGENTS = "Agents"
 # The Agents sheet: one input row per line, then one row per month (columns by name, not letter).
 AGENT_INPUT_HEADER_ROW = 2
@@ -106,8 +114,10 @@ COMPARISON_COLUMNS = (  # the sheet's column map: (heading, ComparedScenario fie
     ("Served share", "served_share", "share"),
 )
 MONEY_COLUMNS = frozenset({"cost", "npv_at_low", "npv_at_high"})
-NOT_PAID_BACK = 9999
-SOURCE_WIDTH = 80  # sentinel in the helper column: this month has not paid back
+SOURCE_WIDTH = 44
+# Key, Section, Input, Value, Unit, Basis, Source: text columns wide enough for their longest
+# fixed text (keys, units), sources wrapped.
+ASSUMPTION_WIDTHS = (30, 14, 26, 13, 16, 12, SOURCE_WIDTH)
 
 
 def quoted(sheet: str) -> str:
@@ -123,6 +133,9 @@ def ref(sheet: str, row: int, col: int) -> str:
 class _Formats:
     title: Any
     header: Any
+    whole: Any  # money in whole units: the wide monthly tables print at a readable size
+    bold_whole: Any
+    whole_input: Any
     wrap: Any
     text: Any
     money: Any
@@ -136,6 +149,8 @@ class _Formats:
     integer: Any
     plain: Any
     warning: Any
+    title_wrap: Any
+    verdict: Any
 
 
 def _formats(book: Workbook) -> _Formats:
@@ -157,6 +172,9 @@ def _formats(book: Workbook) -> _Formats:
         wrap=book.add_format({**base, "text_wrap": True}),
         text=book.add_format(base),
         money=book.add_format({**base, "num_format": "#,##0.00"}),
+        whole=book.add_format({**base, "num_format": "#,##0"}),
+        bold_whole=book.add_format({**base, "bold": True, "num_format": "#,##0"}),
+        whole_input=book.add_format({**base, **inp, "num_format": "#,##0"}),
         money_input=book.add_format({**base, **inp, "num_format": "#,##0.00"}),
         hours=book.add_format({**base, "num_format": "#,##0.0"}),
         share=book.add_format({**base, "num_format": "0.0%"}),
@@ -167,6 +185,12 @@ def _formats(book: Workbook) -> _Formats:
         integer=book.add_format({**base, "num_format": "0"}),
         plain=book.add_format({**base, "num_format": "#,##0.###"}),
         warning=book.add_format({**base, "text_wrap": True, "bold": True, "font_color": "#c50f1f"}),
+        title_wrap=book.add_format(
+            {**base, "bold": True, "font_size": 16, "font_color": palette.NAVY, "text_wrap": True}
+        ),
+        verdict=book.add_format(
+            {**base, "bold": True, "bg_color": palette.NAVY, "font_color": "#ffffff", "text_wrap": True}
+        ),
     )
 
 
@@ -175,10 +199,62 @@ def write_text(ws: Worksheet, row: int, col: int, value: object, fmt: Any = None
     ws.write_string(row, col, str(neutralise_cell(str(value))), fmt)
 
 
-def row_height(texts_and_widths: list[tuple[str, float]]) -> float:
+# A column N units wide (a unit is Calibri's digit width) holds about N / WIDE_FONT characters of
+# running text: measured in LibreOffice with DejaVu Sans (its stand-in for Calibri) it held about
+# 1.15 N; 1.0 keeps a margin for wider text (capitals, digits).
+WIDE_FONT = 1.0
+LINE_PT = 15.0  # one line of 11 pt text
+DEFAULT_COLUMN_PX = 64  # a column whose width was never set (8.43 characters)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` wraps to in a cell ``width`` characters wide (greedy, word by word).
+
+    >>> wrapped_lines("Proceed with a measured pilot", 20), wrapped_lines("", 10)
+    (2, 1)
+    >>> wrapped_lines("Proceed with a measured pilot", 29)
+    1
+    """
+    room = max(width / WIDE_FONT, 1.0)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) <= room:
+                used += 1 + len(word)
+                continue
+            if used:
+                lines += 1
+            lines += math.ceil(len(word) / room) - 1 if len(word) > room else 0
+            used = len(word) % room if len(word) > room else len(word)
+    return max(lines, 1)
+
+
+def row_height(texts_and_widths: list[tuple[str, float]], line_pt: float = LINE_PT) -> float:
     """A row height (points) that shows wrapped text whole: viewers do not grow rows on their own."""
-    lines = max(math.ceil(len(text) / max(width, 1.0)) for text, width in texts_and_widths)
-    return 15.0 * max(lines, 1)
+    return line_pt * max(wrapped_lines(text, width) for text, width in texts_and_widths)
+
+
+def columns_width(ws: Worksheet, last_col: int) -> float:
+    """Characters across columns 0..``last_col`` as set on ``ws`` (xlsxwriter keeps pixels)."""
+    info = ws.col_info
+    pixels = sum(info[c].width if c in info else DEFAULT_COLUMN_PX for c in range(last_col + 1))
+    return max((pixels - 5 * (last_col + 1)) / 7, 1.0)
+
+
+def write_note(ws: Worksheet, row: int, text: str, fmt: Any, last_col: int, line_pt: float = LINE_PT) -> None:
+    """A sentence across columns 0..``last_col``, wrapped, its row as tall as its lines: a long
+    note in one cell would run past the printed columns or be cut at the next filled cell."""
+    if last_col > 0:
+        ws.merge_range(row, 0, row, last_col, None)
+    write_text(ws, row, 0, text, fmt)
+    scale = 11 / 16 if line_pt > LINE_PT else 1.0  # a 16 pt title fits fewer characters
+    ws.set_row(row, row_height([(text, columns_width(ws, last_col) * scale)], line_pt))
+
+
+def write_title(ws: Worksheet, text: str, f: _Formats, last_col: int) -> None:
+    write_note(ws, 0, text, f.title_wrap, last_col, line_pt=21.0)
 
 
 def write_frame(
@@ -222,6 +298,7 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
     book.set_calc_mode("auto")
     f = _formats(book)
     summary = book.add_worksheet("Summary")
+    charts = book.add_worksheet(CHARTS)
     cells = _assumptions(book.add_worksheet(ASSUMPTIONS), case, f)
     _role_sheets(book, case, cells, f, cached_values)
     # Local import: the finance sheets reuse this module's writers and formats.
@@ -233,8 +310,9 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
     lines = write_lines(book, case, f, cached_values)
     _cash_flow(cash, case, cells, f, cached_values, lines)
     finance_cells = write_discounting(book, case, cells, lines, f, cached_values)
-    _summary(book, summary, case, f, cached_values)
-    _finance_summary(summary, case, finance_cells, f, cached_values)
+    notes_row = _summary(summary, case, f, cached_values)
+    _finance_summary(summary, case, finance_cells, f, cached_values, notes_row)
+    _charts(book, charts, case, f)
     _sensitivity(book.add_worksheet("Sensitivity"), case, f)
     if case.comparison is not None:
         _comparison(book.add_worksheet(COMPARISON), case.comparison, f)
@@ -243,48 +321,106 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
         _usage(book.add_worksheet("Usage"), case, f)
         _chargeback(book.add_worksheet("Chargeback"), case, f)
     _sources(book.add_worksheet("Sources"), case, f)
-    for sheet in book.worksheets():
-        # Printable as delivered: landscape A4, every column on one page width.
-        sheet.set_landscape()
-        sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
+    _print_setup(book, case)
     book.close()
     return buffer.getvalue()
 
 
+# Printing: the header row each sheet repeats on every printed page (sheets not named have none).
+PRINT_TITLE_ROWS = {
+    ASSUMPTIONS: FIRST_INPUT_ROW - 1,
+    HOURS: 2,
+    VALUE: 2,
+    CASH: CASH_HEADER_ROW,
+    DISCOUNTING: DISCOUNT_HEADER_ROW,
+    ANNUAL: ANNUAL_HEADER_ROW,
+    "Sensitivity": 9,
+    "Evidence": 3,
+    COMPARISON: COMPARISON_HEADER_ROW,
+}
+PORTRAIT_MAX_CHARS = 95  # wider than this prints landscape (A4 portrait holds about 95 at 100 %)
+FOOTER_MAX_CHARS = 150  # one line beside the page number (Excel refuses over 255, codes included)
+
+
+def footer_text(case: BusinessCase) -> str:
+    """The printed footer: the case (customer, plan, price book, data) and the date, cut to what
+    Excel accepts, left; the sheet and page, right.
+
+    >>> from copilot_roi.business.case import build_case
+    >>> from copilot_roi.value.scenario import scenario_template
+    >>> footer = footer_text(build_case(scenario_template("expected"), customer_name="A&B", draws=50))
+    >>> "A&&B" in footer and "Plan: 1 SCU 24x7" in footer and footer.endswith("&A, page &P")
+    True
+    """
+    parts = case_summary(case)
+    customer = parts.pop("Customer")
+    customer = customer if len(customer) <= 50 else customer[:49] + "…"
+    # The data part last: when the line is cut, the plan and the price book survive.
+    order = ("Plan", "Price book", "Data")
+    text = " · ".join([f"Customer: {customer}", *(f"{k}: {parts[k]}" for k in order)])
+    date = f" · prepared {case.prepared_on:%d %b %Y}"
+    room = FOOTER_MAX_CHARS - len(date)
+    text = (text if len(text) <= room else text[: room - 1] + "…") + date
+    # & starts a code in a header or footer; a font size code must not run into a digit.
+    text = strip_control(text).replace("&", "&&")
+    return f"&L&9 {text}&R&9 &A, page &P"
+
+
+def _print_setup(book: Workbook, case: BusinessCase) -> None:
+    """Printable as delivered: A4, every column on one page width (never fitted to one page tall,
+    which shrinks a long sheet to nothing), landscape only where the columns need it, the header
+    row on every page, the print area the table itself (a long note never widens it) and a footer
+    naming the case and the date. The Summary and the Charts print on one page each."""
+    footer = footer_text(case)
+    for ws in book.worksheets():
+        name = ws.get_name()
+        last_row, last_col = ws.dim_rowmax or 0, ws.dim_colmax or 0
+        if name == CHARTS:
+            last_row, last_col = CHART_ROWS, CHART_COLS  # charts are not cells: their area, set here
+        ws.set_paper(9)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+        if columns_width(ws, last_col) > PORTRAIT_MAX_CHARS:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.print_area(0, 0, last_row, last_col)
+        ws.fit_to_pages(1, 1 if name in ("Summary", CHARTS) else 0)
+        if name in PRINT_TITLE_ROWS:
+            ws.repeat_rows(PRINT_TITLE_ROWS[name])
+        ws.set_footer(footer)
+
+
 def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, str]:
     """Write every input; return key -> absolute cell reference of its value."""
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 22)
-    ws.set_column(2, 2, 30)
-    ws.set_column(3, 3, 14)
-    ws.set_column(4, 4, 22)
-    ws.set_column(5, 5, 14)
-    ws.set_column(6, 6, SOURCE_WIDTH)
-    write_text(ws, 0, 0, "Assumptions: every input of the case (edit the blue cells)", f.title)
-    write_text(
-        ws, 1, 0,
+    for col, width in enumerate(ASSUMPTION_WIDTHS):
+        ws.set_column(col, col, width)
+    last = len(ASSUMPTION_WIDTHS) - 1
+    write_title(ws, "Assumptions: every input of the case (edit the blue cells)", f, last)
+    write_note(
+        ws, 1,
         "Shares are fractions (22 % = 0.22). Hours by role, value, totals, NPV and payback recalculate "
         "from these cells. Capacity cost per month is computed by the engine's billing (Cash flow, "
         "column B) and does not follow headcount or SCU edits here.",
-        f.text,
+        f.wrap, last,
     )  # fmt: skip
     for col, header in enumerate(("Key", "Section", "Input", "Value", "Unit", "Basis", "Source")):
         write_text(ws, FIRST_INPUT_ROW - 1, col, header, f.header)
     cells: dict[str, str] = {}
     row = FIRST_INPUT_ROW
     for a in case.assumptions:
-        write_text(ws, row, 0, a.key, f.text)
-        write_text(ws, row, 1, a.section, f.text)
-        write_text(ws, row, 2, a.label, f.text)
+        write_text(ws, row, 0, a.key, f.wrap)
+        write_text(ws, row, 1, a.section, f.wrap)
         fmt = f.share_input if a.unit.startswith("share") else f.number_input
         if a.unit == case.prices.currency or "per hour" in a.unit or "per SCU" in a.unit:
             fmt = f.money_input
         ws.write_number(row, 3, a.value, fmt)
-        write_text(ws, row, 4, a.unit, f.text)
+        write_text(ws, row, 4, a.unit, f.wrap)
         write_text(ws, row, 5, a.basis, f.text)
         write_text(ws, row, 6, a.source, f.wrap)
-        ws.set_row(row, row_height([(a.source, SOURCE_WIDTH), (a.label, 30)]))
+        write_text(ws, row, 2, a.label, f.wrap)
+        widths = ASSUMPTION_WIDTHS
+        texts = [(a.key, widths[0]), (a.section, widths[1]), (a.label, widths[2]), (a.unit, widths[4])]
+        ws.set_row(row, row_height([*texts, (a.source, SOURCE_WIDTH)]))
         cells[a.key] = ref(ASSUMPTIONS, row, 3)
         row += 1
     write_text(ws, row, 0, "weeks_per_month", f.text)
@@ -302,13 +438,12 @@ def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, st
     ws.write_number(row, 3, 1.0, f.number_input)
     write_text(ws, row, 4, "x engine's capacity cost", f.text)
     write_text(ws, row, 5, "assumption", f.text)
-    write_text(
-        ws, row, 6,
+    multiplier_source = (
         "Scales the engine's billed capacity cost per month (Cash flow, column B): 0.9 models a further "
-        "10 % price cut. 1 = the prices above.",
-        f.wrap,
-    )  # fmt: skip
-    ws.set_row(row, 30)
+        "10 % price cut. 1 = the prices above."
+    )
+    write_text(ws, row, 6, multiplier_source, f.wrap)
+    ws.set_row(row, row_height([(multiplier_source, SOURCE_WIDTH)]))
     cells["capacity_cost_multiplier"] = ref(ASSUMPTIONS, row, 3)
     ws.freeze_panes(FIRST_INPUT_ROW, 0)
     return cells
@@ -337,7 +472,7 @@ def _role_sheets(
         ws = book.add_worksheet(sheet)
         ws.set_column(0, 0, 8)
         ws.set_column(1, len(roles), 16)
-        write_text(ws, 0, 0, title, f.title)
+        write_title(ws, title, f, len(roles))
         ws.set_row(2, 32)
         write_text(ws, 2, 0, "Month", f.header)
         for col, r in enumerate(roles, start=1):
@@ -380,53 +515,57 @@ def _cash_flow(
     last = first + h - 1
     n_roles = len(case.scenario.role_ids())
     last_role_col = xl_col_to_name(n_roles)
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, len(CASH_COLUMNS) - 1, 15)
+    # Whole units, columns of 12: fourteen columns print on an A4 width at about two thirds size.
+    ws.set_column(0, 0, 15)
+    ws.set_column(1, len(CASH_COLUMNS) - 1, 12)
     c = case.prices.currency
-    write_text(ws, 0, 0, f"Cash flow by month ({c}; flows at the end of each month)", f.title)
+    last_col = len(CASH_COLUMNS) - 1
+    write_title(ws, f"Cash flow by month ({c}; flows at the end of each month)", f, last_col)
 
     def col_range(col: int) -> str:
         name = xl_col_to_name(col)
         return f"${name}${first + 1}:${name}${last + 1}"
 
     totals = {
-        "total_cost": (f"=SUM({col_range(3)})", result.total_cost, f.bold_money, f"Total cost ({c})"),
+        "total_cost": (f"=SUM({col_range(3)})", result.total_cost, f.bold_whole, f"Total cost ({c})"),
         "total_hours_freed": (f"=SUM({col_range(4)})", result.total_hours_freed, f.hours, "Hours freed"),
-        "total_value": (f"=SUM({col_range(5)})", result.total_value, f.bold_money, f"Realised value ({c})"),
+        "total_value": (f"=SUM({col_range(5)})", result.total_value, f.bold_whole, f"Realised value ({c})"),
         "net_benefit": (f"=B{RESULT_ROWS['total_value'] + 1}+SUM({lines.benefits_range(h)})"
                         f"-B{RESULT_ROWS['total_cost'] + 1}",
-                        result.net_benefit, f.bold_money, f"Net benefit ({c})"),
+                        result.net_benefit, f.bold_whole, f"Net benefit ({c})"),
         "roi": (f"=IF(B{RESULT_ROWS['total_cost'] + 1}>0,B{RESULT_ROWS['net_benefit'] + 1}"
                 f"/B{RESULT_ROWS['total_cost'] + 1},\"n/a\")",
                 result.roi if result.roi is not None else "n/a", f.share, "ROI (net benefit / cost)"),
-        "npv": (f"={finance_ref('npv')}", result.npv, f.bold_money, f"NPV ({c}, {result.convention})"),
-        "payback_month": (f"=IF(MIN({col_range(12)})>={NOT_PAID_BACK},\"none\",MIN({col_range(12)}))",
+        "npv": (f"={finance_ref('npv')}", result.npv, f.bold_whole, f"NPV ({c}, {result.convention})"),
+        "payback_month": (f"=IF(COUNT({col_range(12)})=0,\"none\",MIN({col_range(12)}))",
                           result.payback_month if result.payback_month is not None else "none",
                           f.integer, "Payback month (first month cumulative net >= 0)"),
         "value_at_full_realisation": (f"=SUMPRODUCT({col_range(5)})/{cells['realisation_rate']}",
-                                      result.value_at_full_realisation, f.money,
+                                      result.value_at_full_realisation, f.whole,
                                       f"Value if every freed hour counted ({c})"),
     }  # fmt: skip
     if case.scenario.realisation_rate == 0:
         del totals["value_at_full_realisation"]
     for key, (formula, value, fmt, label) in totals.items():
         row = RESULT_ROWS[key]
-        write_text(ws, row, 0, label, f.text)
+        write_text(ws, row, 0, label, f.wrap)
         ws.write_formula(row, 1, formula, fmt, value if cached else 0)
-    write_text(
-        ws, RESULT_ROWS["npv"], 2,
+        ws.set_row(row, row_height([(label, 15)]))
+    npv_note = (
         f"From the Discounting sheet ({result.convention} convention, risk-adjusted there); column L "
-        "discounts this sheet's net at (1 + annual rate) ^ (month / 12), unadjusted",
-        f.text,
-    )  # fmt: skip
-    write_text(
-        ws, CASH_HEADER_ROW - 1, 0,
+        "discounts this sheet's net at (1 + annual rate) ^ (month / 12), unadjusted"
+    )
+    ws.merge_range(RESULT_ROWS["npv"], 2, RESULT_ROWS["npv"], last_col, None)
+    write_text(ws, RESULT_ROWS["npv"], 2, npv_note, f.wrap)
+    write_note(
+        ws, CASH_HEADER_ROW - 1,
         "Columns B (billed capacity cost) and N (served share of demanded SCUs: throttled work frees "
         "no time) come from the engine's billing: inputs that do not follow edits to headcount or SCUs "
-        "(scale cost with the capacity cost multiplier); every other column is a formula.",
-        f.text,
+        "(scale cost with the capacity cost multiplier); every other column is a formula. Paid back "
+        "(month): the month, once the cumulative net is at least zero; blank before.",
+        f.wrap, last_col,
     )  # fmt: skip
-    ws.set_row(CASH_HEADER_ROW, 32)
+    ws.set_row(CASH_HEADER_ROW, 45)
     for col, header in enumerate(CASH_COLUMNS):
         write_text(ws, CASH_HEADER_ROW, col, header, f.header)
     one_off = f"({cells['enablement']}+{cells['training']}+{lines.one_off_total})"
@@ -435,7 +574,7 @@ def _cash_flow(
         row = first + m
         r1 = row + 1  # one-based
         ws.write_number(row, 0, flow.month, f.integer)
-        ws.write_number(row, 1, flow.capacity_cost, f.money_input)
+        ws.write_number(row, 1, flow.capacity_cost, f.whole_input)
         ws.write_number(row, SERVED_COLUMN, flow.served_share, f.share_input)
         prev_cum = "0" if m == 0 else f"H{r1 - 1}"
         prev_cost = "0" if m == 0 else f"I{r1 - 1}"
@@ -445,24 +584,25 @@ def _cash_flow(
         cum_value = sum(x.value for x in result.monthly[: m + 1])
         discount = (1 + case.scenario.discount_rate_annual) ** (-flow.month / 12)
         agent_hours, agent_value = _agent_term(case, m, "hours"), _agent_term(case, m, "value")
-        formulas: list[tuple[int, str, float, Any]] = [
-            (2, f"=IF(A{r1}=1,{one_off},0)", flow.one_off_cost, f.money),
-            (3, f"=B{r1}*{cells['capacity_cost_multiplier']}+C{r1}+{lines.costs(m)}", flow.cost, f.money),
+        formulas: list[tuple[int, str, float | str, Any]] = [
+            (2, f"=IF(A{r1}=1,{one_off},0)", flow.one_off_cost, f.whole),
+            (3, f"=B{r1}*{cells['capacity_cost_multiplier']}+C{r1}+{lines.costs(m)}", flow.cost, f.whole),
             (4, f"=SUM({quoted(HOURS)}!B{hours_row}:{last_role_col}{hours_row}){agent_hours}",
              flow.hours_freed, f.hours),
             (5, f"=SUM({quoted(VALUE)}!B{hours_row}:{last_role_col}{hours_row}){agent_value}",
-             flow.value, f.money),
-            (6, f"=F{r1}+{lines.benefits(m)}-D{r1}", flow.net, f.money),
-            (7, f"={prev_cum}+G{r1}", flow.cumulative_net, f.money),
-            (8, f"={prev_cost}+D{r1}", cum_cost, f.money),
-            (9, f"={prev_value}+F{r1}", cum_value, f.money),
+             flow.value, f.whole),
+            (6, f"=F{r1}+{lines.benefits(m)}-D{r1}", flow.net, f.whole),
+            (7, f"={prev_cum}+G{r1}", flow.cumulative_net, f.whole),
+            (8, f"={prev_cost}+D{r1}", cum_cost, f.whole),
+            (9, f"={prev_value}+F{r1}", cum_value, f.whole),
             (10, f"=1/(1+{rate})^(A{r1}/12)", discount, f.factor),
-            (11, f"=G{r1}*K{r1}", flow.net * discount, f.money),
-            (12, f"=IF(H{r1}>=-0.000000001,A{r1},{NOT_PAID_BACK})",
-             flow.month if flow.cumulative_net >= -1e-9 else NOT_PAID_BACK, f.integer),
+            (11, f"=G{r1}*K{r1}", flow.net * discount, f.whole),
+            (12, f"=IF(H{r1}>=-0.000000001,A{r1},\"\")",
+             flow.month if flow.cumulative_net >= -1e-9 else "", f.integer),
         ]  # fmt: skip
         for col, formula, value, fmt in formulas:
-            ws.write_formula(row, col, formula, fmt, value if cached else 0)
+            # Text results ("" before payback) are cached as they are: 0 would read as month 0.
+            ws.write_formula(row, col, formula, fmt, value if cached or isinstance(value, str) else 0)
     ws.freeze_panes(CASH_HEADER_ROW + 1, 1)
 
 
@@ -489,24 +629,35 @@ def _line_chart(book: Workbook, case: BusinessCase, title: str, series: list[tup
     return chart
 
 
-def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cached: bool) -> None:
+SUMMARY_WIDTHS = (34, 18, 46, 3, 34, 18)  # label, value, note | gap | discounted label, value
+SUMMARY_LAST_COL = len(SUMMARY_WIDTHS) - 1
+SUMMARY_LEFT_CHARS = sum(SUMMARY_WIDTHS[:3])
+
+
+def _summary(ws: Worksheet, case: BusinessCase, f: _Formats, cached: bool) -> int:
+    """The headline block (live formulas), the NPV range and what must be true; returns the next
+    free row. Rows 7 to 13 hold the figures in column B (cost in B7)."""
     result = case.result
     c = case.prices.currency
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 20)
-    ws.set_column(2, 2, 70)
+    for col, width in enumerate(SUMMARY_WIDTHS):
+        ws.set_column(col, col, width)
     who = " for ".join(x for x in (case.partner_name, case.customer_name) if x)
     write_text(ws, 0, 0, "Security Copilot business case", f.title)
-    write_text(ws, 1, 0, f"{who + ', ' if who else ''}prepared {case.prepared_on:%d %B %Y}", f.text)
+    ws.set_row(0, 21)
+    write_note(
+        ws, 1, f"{who + ', ' if who else ''}prepared {case.prepared_on:%d %B %Y}", f.wrap, SUMMARY_LAST_COL
+    )
+    write_note(ws, 2, case_line(case), f.wrap, SUMMARY_LAST_COL)
     write_text(ws, 3, 0, "Recommendation", f.header)
-    write_text(ws, 3, 1, case.verdict, f.header)
+    ws.merge_range(3, 1, 3, 2, None)
+    write_text(ws, 3, 1, case.verdict, f.verdict)
     ws.merge_range(4, 0, 4, 2, None)
     write_text(ws, 4, 0, case.recommendation, f.wrap)
-    ws.set_row(4, 48)
+    ws.set_row(4, row_height([(case.recommendation, SUMMARY_LEFT_CHARS)]))
     if case.throttling_warning:
         ws.merge_range(5, 0, 5, 2, None)
         write_text(ws, 5, 0, case.throttling_warning, f.warning)
-        ws.set_row(5, 32)
+        ws.set_row(5, row_height([(case.throttling_warning, SUMMARY_LEFT_CHARS)]))
     row = 6
     for key, label in (
         ("total_cost", f"Cost ({c})"),
@@ -527,29 +678,41 @@ def _summary(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats, cac
     write_text(ws, row, 0, "Live formulas over the Assumptions sheet.", f.text)
     row += 1
     rng = case.range
-    write_text(ws, row, 0, f"NPV range P10 to P90 ({c})", f.text)
-    write_text(ws, row, 1, f"{rng.p10:,.0f} to {rng.p90:,.0f}", f.text)
-    write_text(
-        ws, row, 2,
+    # Two numbers, not one text cell: a range written as text cannot be summed or charted.
+    write_text(ws, row, 0, f"NPV P10 ({c})", f.text)
+    ws.write_number(row, 1, rng.p10, f.bold_money)
+    write_text(ws, row + 1, 0, f"NPV P90 ({c})", f.text)
+    ws.write_number(row + 1, 1, rng.p90, f.bold_money)
+    note = (
         f"{share_positive_sentence(rng.share_npv_positive, rng.draws)}; {INDEPENDENCE_CAVEAT}. "
-        "Engine values, not recalculated in Excel",
-        f.wrap,
-    )  # fmt: skip
-    ws.set_row(row, 32)
-    row += 2
+        "Engine values, not recalculated in Excel"
+    )
+    ws.merge_range(row, 2, row + 1, 2, None)
+    write_text(ws, row, 2, note, f.wrap)
+    height = row_height([(note, SUMMARY_WIDTHS[2])]) / 2
+    ws.set_row(row, max(height, LINE_PT))
+    ws.set_row(row + 1, max(height, LINE_PT))
+    row += 3
     write_text(ws, row, 0, "What must be true", f.header)
     for line in case.what_must_be_true:
         row += 1
         ws.merge_range(row, 0, row, 2, None)
         write_text(ws, row, 0, line, f.wrap)
-        ws.set_row(row, 32)
-    row += 2
-    ws.set_h_pagebreaks([row])  # the charts print together on their own page
+        ws.set_row(row, row_height([(line, SUMMARY_LEFT_CHARS)]))
+    return row + 2
+
+
+CHART_ROWS, CHART_COLS = 38, 11  # the two charts one above the other, 720 x 340 pixels each
+
+
+def _charts(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+    """Cost against realised value, cumulative and by month: native charts over the Cash flow sheet."""
+    write_text(ws, 0, 0, "Cost vs realised value (charts of the Cash flow sheet)", f.title)
     blue, green = palette.COST, palette.VALUE
     cumulative = _line_chart(book, case, "Cumulative cost vs realised value", [(8, blue), (9, green)])
-    ws.insert_chart(row, 0, cumulative)
+    ws.insert_chart(2, 0, cumulative)
     monthly = _line_chart(book, case, "Monthly cost vs realised value", [(3, blue), (5, green)])
-    ws.insert_chart(row + 18, 0, monthly)
+    ws.insert_chart(20, 0, monthly)
 
 
 def finance_ref(key: str) -> str:
@@ -558,12 +721,11 @@ def finance_ref(key: str) -> str:
 
 
 def _finance_summary(
-    ws: Worksheet, case: BusinessCase, refs: dict[str, str], f: _Formats, cached: bool
+    ws: Worksheet, case: BusinessCase, refs: dict[str, str], f: _Formats, cached: bool, notes_row: int
 ) -> None:
-    """Discounted figures, the convention, the other lines and the FTE view, right of the headline."""
+    """Discounted figures right of the headline; the convention, the other lines and the FTE view
+    below everything, across the page."""
     result, c = case.result, case.prices.currency
-    ws.set_column(4, 4, 34)
-    ws.set_column(5, 5, 20)
     tag = f"({result.convention})"
     write_text(ws, 3, 4, f"Discounted figures {tag}", f.header)
     rows: list[tuple[str, str, Any, Any]] = [
@@ -590,46 +752,52 @@ def _finance_summary(
         )
     if result.fte is not None:
         notes.append(result.fte.sentence(c))
-    for i, note in enumerate(notes, start=9):
-        write_text(ws, i, 4, note, f.text)
+    for i, note in enumerate(notes, start=notes_row):
+        write_note(ws, i, note, f.wrap, SUMMARY_LAST_COL)
 
 
 def _sensitivity(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     c = case.prices.currency
     ws.set_column(0, 0, 46)
     ws.set_column(1, 4, 16)
-    write_text(ws, 0, 0, f"Sensitivity of NPV ({c}): engine values, not recalculated", f.title)
+    write_title(ws, f"Sensitivity of NPV ({c}): engine values, not recalculated", f, 4)
     rng = case.range
     for i, (label, value) in enumerate(
         (("P10", rng.p10), ("P50", rng.p50), ("P90", rng.p90), ("Base NPV", case.result.npv))
     ):
         write_text(ws, 2 + i, 0, label, f.text)
         ws.write_number(2 + i, 1, value, f.money)
-    write_text(ws, 6, 0, f"Share of the {rng.draws:,} simulated scenarios with NPV > 0", f.text)
+    write_text(ws, 6, 0, f"Share of the {rng.draws:,} simulated scenarios with NPV > 0", f.wrap)
+    ws.set_row(6, row_height([(f"Share of the {rng.draws:,} simulated scenarios with NPV > 0", 46)]))
     ws.write_number(6, 1, rng.share_npv_positive, f.share)
-    write_text(ws, 7, 0, f"P10 to P90: {INDEPENDENCE_CAVEAT} when inputs move together", f.text)
+    write_note(ws, 7, f"P10 to P90: {INDEPENDENCE_CAVEAT} when inputs move together", f.wrap, 4)
     frame = pd.DataFrame(
         [(b.label, b.low_input, b.high_input, b.npv_at_low, b.npv_at_high) for b in case.tornado],
         columns=["input", "low", "high", "npv_at_low", "npv_at_high"],
     )
-    write_frame(ws, 9, frame, ["Input", "Low", "High", "NPV at low", "NPV at high"], f)
+    write_frame(
+        ws, 9, frame, ["Input", "Low", "High", "NPV at low", "NPV at high"], f, widths=[46, 16, 16, 16, 16]
+    )
 
 
 def _evidence(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     title = f"Evidence behind time saved: every study run or funded by {evidence_authors(case)}"
-    write_text(ws, 0, 0, title, f.title)
-    write_text(
-        ws, 1, 0,
+    widths: list[float] = [13, 9, 20, 10, 12, 7, 11, 12, 28, 24, 16]
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    write_title(ws, title, f, len(widths) - 1)
+    write_note(
+        ws, 1,
         "Use: cited = time saved derives from it (task-time studies only); context = shown, not used "
         "(elapsed time: incidents resolved faster, not labour saved); assumption = no task-time study.",
-        f.text,
+        f.wrap, len(widths) - 1,
     )  # fmt: skip
     frame = pd.DataFrame([vars(e) for e in case.evidence])
     headers = [
         "Role", "Use", "Study", "Run by", "Measures", "Setting", "Significance", "Sample", "Result",
         "Caveat", "Reference",
     ]  # fmt: skip
-    write_frame(ws, 3, frame, headers, f, widths=[16, 11, 36, 12, 20, 8, 14, 22, 50, 44, 30])
+    write_frame(ws, 3, frame, headers, f, widths=widths)
 
 
 def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
@@ -637,7 +805,7 @@ def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     assert u is not None
     ws.set_column(0, 0, 40)
     ws.set_column(1, 3, 14)
-    write_text(ws, 0, 0, "Usage from the customer's exports", f.title)
+    write_title(ws, "Usage from the customer's exports", f, 3)
     facts = [
         ("Files", ", ".join(u.file_names)),
         ("Period", f"{u.first:%d %b %Y} to {u.last:%d %b %Y} ({u.timezone})"),
@@ -648,7 +816,9 @@ def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     ]
     for i, (label, value) in enumerate(facts, start=2):
         write_text(ws, i, 0, label, f.text)
-        write_text(ws, i, 1, value, f.text)
+        ws.merge_range(i, 1, i, 3, None)
+        write_text(ws, i, 1, value, f.wrap)
+        ws.set_row(i, row_height([(value, 42)]))
     row = write_frame(ws, 9, u.by_user, ["User", "SCUs", "Rows", "Share"], f)
     write_frame(ws, row, u.by_plugin, ["Plugin", "SCUs", "Rows", "Share"], f)
 
@@ -659,12 +829,12 @@ def _chargeback(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     c = case.prices.currency
     ws.set_column(0, 3, 22)
     ws.set_column(4, 6, 14)
-    write_text(ws, 0, 0, "Chargeback: the observed period's bill split pro rata by SCUs", f.title)
-    write_text(
-        ws, 1, 0,
+    write_title(ws, "Chargeback: the observed period's bill split pro rata by SCUs", f, 6)
+    write_note(
+        ws, 1,
         f"Blended cost {u.cost_per_scu:,.4f} {c} per SCU under the scenario's plan "
         f"({case.result.plan_description}).",
-        f.text,
+        f.wrap, 6,
     )  # fmt: skip
     row = write_frame(ws, 3, u.chargeback_by_role, ["Role", "SCUs", "Sessions", "Share", f"Cost ({c})"], f)
     write_frame(
@@ -676,27 +846,28 @@ def _chargeback(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
 def _sources(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     ws.set_column(0, 0, 40)
     ws.set_column(1, 3, 16)
-    ws.set_column(4, 4, 100)
-    write_text(ws, 0, 0, "Data sources and price book", f.title)
+    ws.set_column(4, 4, 50)
+    write_title(ws, "Data sources and price book", f, 4)
     row = 2
     for line in case.data_sources:
-        write_text(ws, row, 0, line, f.text)
+        write_note(ws, row, line, f.wrap, 4)
         row += 1
     row += 1
-    write_text(ws, row, 0, case.price_book_label(), f.text)
+    write_note(ws, row, case.price_book_label(), f.wrap, 4)
     row += 1
     for col, header in enumerate(("Entry", "Value", "Effective", "Confidence", "Source")):
         write_text(ws, row, col, header, f.header)
     for name, cited in case.price_book.citations():
         row += 1
-        write_text(ws, row, 0, name, f.text)
+        write_text(ws, row, 0, name, f.wrap)
         if isinstance(cited.value, str):
             write_text(ws, row, 1, cited.value, f.text)
         else:
             ws.write_number(row, 1, cited.value, f.text)
         write_text(ws, row, 2, cited.effective_date.isoformat(), f.text)
         write_text(ws, row, 3, cited.confidence, f.text)
-        write_text(ws, row, 4, cited.source, f.text)
+        write_text(ws, row, 4, cited.source, f.wrap)
+        ws.set_row(row, row_height([(cited.source, 50), (name, 40)]))
 
 
 def _agent_month_header_row(case: BusinessCase) -> int:
@@ -724,9 +895,12 @@ def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Format
     h = case.result.horizon_months
     c = case.prices.currency
     ws.set_column(0, 0, 34)
-    ws.set_column(1, len(AGENT_INPUT_COLUMNS) - 2, 16)
-    ws.set_column(len(AGENT_INPUT_COLUMNS) - 1, len(AGENT_INPUT_COLUMNS) - 1, 60)
-    write_text(ws, 0, 0, f"Agent lines ({c}): blue cells are inputs; hours and value follow them", f.title)
+    ws.set_column(1, len(AGENT_INPUT_COLUMNS) - 2, 13)
+    ws.set_column(len(AGENT_INPUT_COLUMNS) - 1, len(AGENT_INPUT_COLUMNS) - 1, 36)
+    sheet_last_col = max(len(AGENT_INPUT_COLUMNS) - 1, 2 + len(lines))
+    write_title(
+        ws, f"Agent lines ({c}): blue cells are inputs; hours and value follow them", f, sheet_last_col
+    )
     ws.set_row(AGENT_INPUT_HEADER_ROW, 32)
     for col, header in enumerate(AGENT_INPUT_COLUMNS):
         write_text(ws, AGENT_INPUT_HEADER_ROW, col, header, f.header)
@@ -738,7 +912,8 @@ def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Format
 
     for i, line in enumerate(lines):
         row = AGENT_INPUT_HEADER_ROW + 1 + i
-        write_text(ws, row, AGENT_COL["Agent"], line.agent, f.text)
+        write_text(ws, row, AGENT_COL["Agent"], line.agent, f.wrap)
+        ws.set_row(row, row_height([(line.agent, 34), (line.source, 36)]))
         ws.write_number(row, AGENT_COL["Runs a month"], line.runs_per_month, f.number_input)
         ws.write_number(row, AGENT_COL["SCUs per run"], line.scu_per_run, f.number_input)
         minutes_col = AGENT_COL["Analyst minutes avoided per run"]
@@ -781,9 +956,9 @@ def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Format
         value_formula = f"=({'+'.join(value_terms)})*{cells['realisation_rate']}"
         ws.write_formula(row, 2 + len(lines), value_formula, f.money,
                          sum(line.value[m] for line in lines) if cached else 0)  # fmt: skip
-    write_text(ws, last_month + 1, 0, "Cost per run: the plan's extra capacity cost for the line over the "
+    write_note(ws, last_month + 1, "Cost per run: the plan's extra capacity cost for the line over the "
                "horizon, per run (engine billing). Hours and value join the Cash flow's columns E and F.",
-               f.text)  # fmt: skip
+               f.wrap, sheet_last_col)  # fmt: skip
     ws.freeze_panes(AGENT_INPUT_HEADER_ROW + 1, 1)
 
 
@@ -795,24 +970,26 @@ def comparison_column(heading: str) -> int:
 def _comparison(ws: Worksheet, comparison: Comparison, f: _Formats) -> None:
     """Scenarios side by side: engine values (they do not recalculate), then cumulative net by month."""
     c = comparison.currency
-    write_text(ws, 0, 0, f"Scenarios compared ({c}): engine values, not recalculated", f.title)
-    write_text(
-        ws, 1, 0,
-        f"Every scenario is priced like the case; NPV P10 to P90 from {comparison.draws:,} simulated "
-        "scenarios each, "
-        f"{INDEPENDENCE_CAVEAT} when inputs move together.",
-        f.text,
-    )  # fmt: skip
     formats = {"money": f.money, "hours": f.hours, "share": f.share, "integer": f.integer}
     for col, (heading, _, kind) in enumerate(COMPARISON_COLUMNS):
         unit = f" ({c})" if kind == "money" else ""
         write_text(ws, COMPARISON_HEADER_ROW, col, heading + unit, f.header)
-        ws.set_column(col, col, 30 if kind == "text" else 15)
+        ws.set_column(col, col, 30 if kind == "text" else 14)
+    ws.set_row(COMPARISON_HEADER_ROW, 32)
+    last_col = len(COMPARISON_COLUMNS) - 1
+    write_title(ws, f"Scenarios compared ({c}): engine values, not recalculated", f, last_col)
+    write_note(
+        ws, 1,
+        f"Every scenario is priced like the case; NPV P10 to P90 from {comparison.draws:,} simulated "
+        "scenarios each, "
+        f"{INDEPENDENCE_CAVEAT} when inputs move together.",
+        f.wrap, last_col,
+    )  # fmt: skip
     for i, row in enumerate(comparison.rows, start=COMPARISON_HEADER_ROW + 1):
         for col, (_, field, kind) in enumerate(COMPARISON_COLUMNS):
             value = getattr(row, field)
             if kind == "text":
-                write_text(ws, i, col, value, f.text)
+                write_text(ws, i, col, value, f.wrap)
             elif value is None:
                 write_text(ws, i, col, "none" if field == "payback_month" else "n/a", f.text)
             else:

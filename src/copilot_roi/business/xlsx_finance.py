@@ -87,7 +87,7 @@ def _ref(sheet: str, row: int, col: int) -> str:
 
 def write_lines(book: Workbook, case: BusinessCase, f: _Formats, cached: bool) -> LineCells:
     """The Other lines sheet (see the module docstring)."""
-    from copilot_roi.business.xlsx import write_text  # xlsx imports this module
+    from copilot_roi.business.xlsx import row_height, write_note, write_text, write_title  # xlsx imports this
 
     ws: Worksheet = book.add_worksheet(LINES)
     scenario, result = case.scenario, case.result
@@ -95,15 +95,16 @@ def write_lines(book: Workbook, case: BusinessCase, f: _Formats, cached: bool) -
     c = case.prices.currency
     ws.set_column(0, 0, 12)
     ws.set_column(1, 1, 34)
-    ws.set_column(2, 2, 50)
-    ws.set_column(3, YEAR_COLUMN + years, 14)
-    write_text(ws, 0, 0, f"Other benefit and cost lines ({c} per year; edit the blue cells)", f.title)
-    write_text(
-        ws, 1, 0,
+    ws.set_column(2, 2, 36)
+    ws.set_column(3, YEAR_COLUMN + years - 1, 14)
+    last_col = YEAR_COLUMN + years - 1
+    write_title(ws, f"Other benefit and cost lines ({c} per year; edit the blue cells)", f, last_col)
+    write_note(
+        ws, 1,
         "A year's amount is spread evenly over its 12 months; a list shorter than the horizon repeats "
         "its last amount (written out here). One-off costs fall with the other one-offs (month 1, or "
         "year 0 in the annual convention).",
-        f.text,
+        f.wrap, last_col,
     )  # fmt: skip
     for col, header in enumerate(("Kind", "Name", "Source", "One-off")):
         write_text(ws, LINE_HEADER_ROW, col, header, f.header)
@@ -117,6 +118,7 @@ def write_lines(book: Workbook, case: BusinessCase, f: _Formats, cached: bool) -
             write_text(ws, row, 0, kind, f.text)
             write_text(ws, row, 1, line.name, f.wrap)
             write_text(ws, row, 2, line.source or "not stated", f.wrap)
+            ws.set_row(row, row_height([(line.name, 34), (line.source or "not stated", 36)]))
             one_off = getattr(line, "one_off", None)
             if one_off is not None:
                 ws.write_number(row, 3, one_off, f.money_input)
@@ -166,7 +168,14 @@ def write_discounting(
     book: Workbook, case: BusinessCase, cells: dict[str, str], lines: LineCells, f: _Formats, cached: bool
 ) -> dict[str, str]:
     """The Discounting (and, in annual, Annual (TEI)) sheets; return the headline cells by name."""
-    from copilot_roi.business.xlsx import CASH, CASH_HEADER_ROW, write_text  # xlsx imports this module
+    from copilot_roi.business.xlsx import (  # xlsx imports this module
+        CASH,
+        CASH_HEADER_ROW,
+        row_height,
+        write_note,
+        write_text,
+        write_title,
+    )
 
     ws: Worksheet = book.add_worksheet(DISCOUNTING)
     result = case.result
@@ -177,10 +186,11 @@ def write_discounting(
         cells["risk_adjustment.benefits"],
         cells["risk_adjustment.costs"],
     )
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, len(DISCOUNT_COLUMNS), 16)
-    write_text(ws, 0, 0, f"Discounted figures ({c}), {result.convention} convention", f.title)
-    write_text(ws, 1, 0, convention_sentence(result), f.text)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, len(DISCOUNT_COLUMNS) - 1, 14)
+    last_col = len(DISCOUNT_COLUMNS) - 1
+    write_title(ws, f"Discounted figures ({c}), {result.convention} convention", f, last_col)
+    write_note(ws, 1, convention_sentence(result), f.wrap, last_col)
     first = DISCOUNT_HEADER_ROW + 1
     for col, header in enumerate(DISCOUNT_COLUMNS):
         write_text(ws, DISCOUNT_HEADER_ROW, col, header, f.header)
@@ -238,15 +248,17 @@ def write_discounting(
     ]
     refs: dict[str, str] = {}
     for key, label, formula, value, fmt in headline:
-        write_text(ws, head[key], 0, label, f.text)
+        write_text(ws, head[key], 0, label, f.wrap)
+        ws.set_row(head[key], row_height([(label, 26)]))
         ws.write_formula(head[key], 1, formula, fmt, value if cached else 0)
         refs[key] = _ref(DISCOUNTING, head[key], 1)
-    write_text(ws, head["discounted_payback_years"], 0, f"Discounted payback {tag}", f.text)
+    write_text(ws, head["discounted_payback_years"], 0, f"Discounted payback {tag}", f.wrap)
     write_text(
         ws, head["discounted_payback_years"], 1, payback_years_text(result.discounted_payback_years), f.text
     )
+    ws.merge_range(head["discounted_payback_years"], 2, head["discounted_payback_years"], 4, None)
     write_text(
-        ws, head["discounted_payback_years"], 2, "engine value (interpolated inside its period)", f.text
+        ws, head["discounted_payback_years"], 2, "engine value (interpolated inside its period)", f.wrap
     )
     ws.freeze_panes(first, 1)
     return refs
@@ -256,18 +268,20 @@ def _annual_sheet(
     book: Workbook, case: BusinessCase, rate: str, rc: str, f: _Formats, cached: bool, monthly: Any
 ) -> tuple[str, str]:
     """Year 0..N table; returns the PV of benefits and PV of costs formulas (without ``=``)."""
-    from copilot_roi.business.xlsx import write_text
+    from copilot_roi.business.xlsx import write_note, write_text, write_title
 
     ws: Worksheet = book.add_worksheet(ANNUAL)
     result = case.result
-    ws.set_column(0, len(ANNUAL_COLUMNS), 18)
-    write_text(ws, 0, 0, f"Annual cash flow, TEI convention ({case.prices.currency})", f.title)
-    write_text(
-        ws, 1, 0,
+    last_col = len(ANNUAL_COLUMNS) - 1
+    ws.set_column(0, last_col, 15)
+    write_title(ws, f"Annual cash flow, TEI convention ({case.prices.currency})", f, last_col)
+    write_note(
+        ws, 1,
         "Year 0 = one-off costs, not discounted; years 1..N = sums of the Discounting sheet's months "
         "(risk-adjusted), at each year's end, discounted by 1 / (1 + r) ^ year.",
-        f.text,
+        f.wrap, last_col,
     )  # fmt: skip
+    ws.set_row(ANNUAL_HEADER_ROW, 32)
     for col, header in enumerate(ANNUAL_COLUMNS):
         write_text(ws, ANNUAL_HEADER_ROW, col, header, f.header)
     first = ANNUAL_HEADER_ROW + 1

@@ -13,6 +13,10 @@ THROTTLED_COLOUR = "#c50f1f"
 POOL_COLOUR = "#5c2e91"
 VALUE_COLOUR = "#107c10"
 NEUTRAL_COLOUR = "#8a8886"
+# The tornado's ends, on the page, the one-pager and the deck alike: an input at its low end in red,
+# at its high end in green (never the cost blue: a reader matches colours across the files).
+LOW_END_COLOUR = THROTTLED_COLOUR
+HIGH_END_COLOUR = VALUE_COLOUR
 
 BASE_FONT_PX = 16
 

@@ -15,6 +15,8 @@ from plotly.subplots import make_subplots
 
 from copilot_roi.charts.style import (
     BASE_FONT_PX,
+    HIGH_END_COLOUR,
+    LOW_END_COLOUR,
     NEUTRAL_COLOUR,
     PROVISIONED_COLOUR,
     THROTTLED_COLOUR,
@@ -163,7 +165,7 @@ def tornado_figure(
     # Agent lines put user text in labels (plotly renders some HTML tags): escaped.
     labels = [html.escape(b.label, quote=False) for b in shown]
     figure = go.Figure()
-    for end, colour in (("low", THROTTLED_COLOUR), ("high", VALUE_COLOUR)):
+    for end, colour in (("low", LOW_END_COLOUR), ("high", HIGH_END_COLOUR)):
         inputs = [getattr(b, f"{end}_input") for b in shown]
         npvs = [getattr(b, f"npv_at_{end}") for b in shown]
         figure.add_bar(
