@@ -436,7 +436,7 @@ def _data_sources(
         )
     if scenario.capacity.usage_source == "usage":
         # Labels, not ids: this line reaches the customer's slides and page.
-        measured = ", ".join(catalogue.roles[r].label for r in scenario.capacity.measured_roles)
+        measured = ", ".join(role_label(r) for r in scenario.capacity.measured_roles)
         sources.append(f"SCUs per person per month: measured from the customer's usage ({measured})")
     else:
         sources.append("SCUs per person per month: estimated (no usage calibration)")
