@@ -24,8 +24,6 @@ cell; numbers are written as numbers.
 from __future__ import annotations
 
 import io
-import math
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -36,6 +34,20 @@ from xlsxwriter.worksheet import Worksheet
 
 from copilot_roi.business import palette
 from copilot_roi.business.case import BusinessCase, case_line, case_summary, evidence_authors
+from copilot_roi.business.xlsx_cells import (
+    CASH,
+    CASH_HEADER_ROW,
+    LINE_PT,
+    Formats,
+    columns_width,
+    formats,
+    quoted,
+    ref,
+    row_height,
+    write_note,
+    write_text,
+    write_title,
+)
 from copilot_roi.business.xlsx_finance import (
     ANNUAL,
     ANNUAL_HEADER_ROW,
@@ -43,8 +55,10 @@ from copilot_roi.business.xlsx_finance import (
     DISCOUNTING,
     HEADLINE_ROWS,
     LineCells,
+    write_discounting,
+    write_lines,
 )
-from copilot_roi.safe_cells import neutralise_cell, strip_control
+from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.finance_text import convention_sentence, payback_years_text
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
@@ -52,7 +66,6 @@ from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positiv
 ASSUMPTIONS = "Assumptions"
 HOURS = "Hours by role"
 VALUE = "Value by role"
-CASH = "Cash flow"
 CHARTS = "Charts"
 AGENTS = "Agents"
 # The Agents sheet: one input row per line, then one row per month (columns by name, not letter).
@@ -70,7 +83,6 @@ AGENT_INPUT_COLUMNS = (
 )
 AGENT_COL = {name: i for i, name in enumerate(AGENT_INPUT_COLUMNS)}
 FIRST_INPUT_ROW = 4  # zero-based: row 5 in Excel
-CASH_HEADER_ROW = 12  # zero-based header row of the monthly table; months follow
 RESULT_ROWS = {  # label -> zero-based row of the Cash flow results block (value in column B)
     "total_cost": 2,
     "total_hours_freed": 3,
@@ -120,149 +132,12 @@ SOURCE_WIDTH = 44
 ASSUMPTION_WIDTHS = (30, 14, 26, 13, 16, 12, SOURCE_WIDTH)
 
 
-def quoted(sheet: str) -> str:
-    return f"'{sheet}'"
-
-
-def ref(sheet: str, row: int, col: int) -> str:
-    """An absolute reference like ``'Cash flow'!$B$3`` (zero-based row and column)."""
-    return f"{quoted(sheet)}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
-
-
-@dataclass
-class _Formats:
-    title: Any
-    header: Any
-    whole: Any  # money in whole units: the wide monthly tables print at a readable size
-    bold_whole: Any
-    whole_input: Any
-    wrap: Any
-    text: Any
-    money: Any
-    money_input: Any
-    hours: Any
-    share: Any
-    share_input: Any
-    number_input: Any
-    factor: Any
-    bold_money: Any
-    integer: Any
-    plain: Any
-    warning: Any
-    title_wrap: Any
-    verdict: Any
-
-
-def _formats(book: Workbook) -> _Formats:
-    base = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
-    inp = {"font_color": palette.INPUT_INK, "bg_color": palette.INPUT_FILL}  # finance: inputs in blue
-    return _Formats(
-        title=book.add_format({**base, "bold": True, "font_size": 16, "font_color": palette.NAVY}),
-        header=book.add_format(
-            {
-                **base,
-                "bold": True,
-                "bg_color": palette.NAVY,
-                "font_color": "#ffffff",
-                "text_wrap": True,
-                "border": 1,
-                "border_color": palette.LINE,
-            }
-        ),
-        wrap=book.add_format({**base, "text_wrap": True}),
-        text=book.add_format(base),
-        money=book.add_format({**base, "num_format": "#,##0.00"}),
-        whole=book.add_format({**base, "num_format": "#,##0"}),
-        bold_whole=book.add_format({**base, "bold": True, "num_format": "#,##0"}),
-        whole_input=book.add_format({**base, **inp, "num_format": "#,##0"}),
-        money_input=book.add_format({**base, **inp, "num_format": "#,##0.00"}),
-        hours=book.add_format({**base, "num_format": "#,##0.0"}),
-        share=book.add_format({**base, "num_format": "0.0%"}),
-        share_input=book.add_format({**base, **inp, "num_format": "0.0%"}),
-        number_input=book.add_format({**base, **inp, "num_format": "#,##0.####"}),
-        factor=book.add_format({**base, "num_format": "0.000000"}),
-        bold_money=book.add_format({**base, "bold": True, "num_format": "#,##0.00"}),
-        integer=book.add_format({**base, "num_format": "0"}),
-        plain=book.add_format({**base, "num_format": "#,##0.###"}),
-        warning=book.add_format({**base, "text_wrap": True, "bold": True, "font_color": "#c50f1f"}),
-        title_wrap=book.add_format(
-            {**base, "bold": True, "font_size": 16, "font_color": palette.NAVY, "text_wrap": True}
-        ),
-        verdict=book.add_format(
-            {**base, "bold": True, "bg_color": palette.NAVY, "font_color": "#ffffff", "text_wrap": True}
-        ),
-    )
-
-
-def write_text(ws: Worksheet, row: int, col: int, value: object, fmt: Any = None) -> None:
-    """Write ``value`` as a formula-safe string cell (the only way text reaches a sheet)."""
-    ws.write_string(row, col, str(neutralise_cell(str(value))), fmt)
-
-
-# A column N units wide (a unit is Calibri's digit width) holds about N / WIDE_FONT characters of
-# running text: measured in LibreOffice with DejaVu Sans (its stand-in for Calibri) it held about
-# 1.15 N; 1.0 keeps a margin for wider text (capitals, digits).
-WIDE_FONT = 1.0
-LINE_PT = 15.0  # one line of 11 pt text
-DEFAULT_COLUMN_PX = 64  # a column whose width was never set (8.43 characters)
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    """Lines ``text`` wraps to in a cell ``width`` characters wide (greedy, word by word).
-
-    >>> wrapped_lines("Proceed with a measured pilot", 20), wrapped_lines("", 10)
-    (2, 1)
-    >>> wrapped_lines("Proceed with a measured pilot", 29)
-    1
-    """
-    room = max(width / WIDE_FONT, 1.0)
-    lines = 0
-    for paragraph in str(text).split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split():
-            if used and used + 1 + len(word) <= room:
-                used += 1 + len(word)
-                continue
-            if used:
-                lines += 1
-            lines += math.ceil(len(word) / room) - 1 if len(word) > room else 0
-            used = len(word) % room if len(word) > room else len(word)
-    return max(lines, 1)
-
-
-def row_height(texts_and_widths: list[tuple[str, float]], line_pt: float = LINE_PT) -> float:
-    """A row height (points) that shows wrapped text whole: viewers do not grow rows on their own."""
-    return line_pt * max(wrapped_lines(text, width) for text, width in texts_and_widths)
-
-
-def columns_width(ws: Worksheet, last_col: int) -> float:
-    """Characters across columns 0..``last_col`` as set on ``ws`` (xlsxwriter keeps pixels)."""
-    info = ws.col_info
-    pixels = sum(info[c].width if c in info else DEFAULT_COLUMN_PX for c in range(last_col + 1))
-    return max((pixels - 5 * (last_col + 1)) / 7, 1.0)
-
-
-def write_note(ws: Worksheet, row: int, text: str, fmt: Any, last_col: int, line_pt: float = LINE_PT) -> None:
-    """A sentence across columns 0..``last_col``, wrapped, its row as tall as its lines: a long
-    note in one cell would run past the printed columns or be cut at the next filled cell."""
-    if last_col > 0:
-        ws.merge_range(row, 0, row, last_col, None)
-    write_text(ws, row, 0, text, fmt)
-    scale = 11 / 16 if line_pt > LINE_PT else 1.0  # a 16 pt title fits fewer characters
-    ws.set_row(row, row_height([(text, columns_width(ws, last_col) * scale)], line_pt))
-
-
-def write_title(ws: Worksheet, text: str, f: _Formats, last_col: int) -> None:
-    write_note(ws, 0, text, f.title_wrap, last_col, line_pt=21.0)
-
-
 def write_frame(
     ws: Worksheet,
     row: int,
     frame: pd.DataFrame,
     headers: list[str],
-    f: _Formats,
+    f: Formats,
     widths: list[float] | None = None,
 ) -> int:
     """Write a table: text cells neutralised, numbers numeric. Returns the next free row.
@@ -296,13 +171,12 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     book.set_properties({"title": "Security Copilot business case", "comments": "Generated by copilot-roi"})
     book.set_calc_mode("auto")
-    f = _formats(book)
+    f = formats(book)
     summary = book.add_worksheet("Summary")
     charts = book.add_worksheet(CHARTS)
     cells = _assumptions(book.add_worksheet(ASSUMPTIONS), case, f)
     _role_sheets(book, case, cells, f, cached_values)
     # Local import: the finance sheets reuse this module's writers and formats.
-    from copilot_roi.business.xlsx_finance import write_discounting, write_lines
 
     if case.result.agent_lines:
         _agents(book.add_worksheet(AGENTS), case, cells, f, cached_values)
@@ -390,7 +264,7 @@ def _print_setup(book: Workbook, case: BusinessCase) -> None:
         ws.set_footer(footer)
 
 
-def _assumptions(ws: Worksheet, case: BusinessCase, f: _Formats) -> dict[str, str]:
+def _assumptions(ws: Worksheet, case: BusinessCase, f: Formats) -> dict[str, str]:
     """Write every input; return key -> absolute cell reference of its value."""
     for col, width in enumerate(ASSUMPTION_WIDTHS):
         ws.set_column(col, col, width)
@@ -456,9 +330,7 @@ def _adoption_formula(cells: dict[str, str], role: str, month_cell: str) -> str:
     return f"IF({full}<=1,1,MIN(1,{start}+(1-{start})*MIN(1,({month_cell}-1)/({full}-1))))"
 
 
-def _role_sheets(
-    book: Workbook, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool
-) -> None:
+def _role_sheets(book: Workbook, case: BusinessCase, cells: dict[str, str], f: Formats, cached: bool) -> None:
     roles = case.scenario.role_ids()
     result = case.result
     for sheet, title in (
@@ -507,7 +379,7 @@ def _served_cell(month_index: int) -> str:
 
 
 def _cash_flow(
-    ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool, lines: LineCells
+    ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: Formats, cached: bool, lines: LineCells
 ) -> None:
     result = case.result
     h = result.horizon_months
@@ -634,7 +506,7 @@ SUMMARY_LAST_COL = len(SUMMARY_WIDTHS) - 1
 SUMMARY_LEFT_CHARS = sum(SUMMARY_WIDTHS[:3])
 
 
-def _summary(ws: Worksheet, case: BusinessCase, f: _Formats, cached: bool) -> int:
+def _summary(ws: Worksheet, case: BusinessCase, f: Formats, cached: bool) -> int:
     """The headline block (live formulas), the NPV range and what must be true; returns the next
     free row. Rows 7 to 13 hold the figures in column B (cost in B7)."""
     result = case.result
@@ -705,7 +577,7 @@ def _summary(ws: Worksheet, case: BusinessCase, f: _Formats, cached: bool) -> in
 CHART_ROWS, CHART_COLS = 38, 11  # the two charts one above the other, 720 x 340 pixels each
 
 
-def _charts(book: Workbook, ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+def _charts(book: Workbook, ws: Worksheet, case: BusinessCase, f: Formats) -> None:
     """Cost against realised value, cumulative and by month: native charts over the Cash flow sheet."""
     write_text(ws, 0, 0, "Cost vs realised value (charts of the Cash flow sheet)", f.title)
     blue, green = palette.COST, palette.VALUE
@@ -721,7 +593,7 @@ def finance_ref(key: str) -> str:
 
 
 def _finance_summary(
-    ws: Worksheet, case: BusinessCase, refs: dict[str, str], f: _Formats, cached: bool, notes_row: int
+    ws: Worksheet, case: BusinessCase, refs: dict[str, str], f: Formats, cached: bool, notes_row: int
 ) -> None:
     """Discounted figures right of the headline; the convention, the other lines and the FTE view
     below everything, across the page."""
@@ -756,7 +628,7 @@ def _finance_summary(
         write_note(ws, i, note, f.wrap, SUMMARY_LAST_COL)
 
 
-def _sensitivity(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+def _sensitivity(ws: Worksheet, case: BusinessCase, f: Formats) -> None:
     c = case.prices.currency
     ws.set_column(0, 0, 46)
     ws.set_column(1, 4, 16)
@@ -780,7 +652,7 @@ def _sensitivity(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     )
 
 
-def _evidence(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+def _evidence(ws: Worksheet, case: BusinessCase, f: Formats) -> None:
     title = f"Evidence behind time saved: every study run or funded by {evidence_authors(case)}"
     widths: list[float] = [13, 9, 20, 10, 12, 7, 11, 12, 28, 24, 16]
     for col, width in enumerate(widths):
@@ -800,7 +672,7 @@ def _evidence(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     write_frame(ws, 3, frame, headers, f, widths=widths)
 
 
-def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+def _usage(ws: Worksheet, case: BusinessCase, f: Formats) -> None:
     u = case.usage
     assert u is not None
     ws.set_column(0, 0, 40)
@@ -823,7 +695,7 @@ def _usage(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     write_frame(ws, row, u.by_plugin, ["Plugin", "SCUs", "Rows", "Share"], f)
 
 
-def _chargeback(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+def _chargeback(ws: Worksheet, case: BusinessCase, f: Formats) -> None:
     u = case.usage
     assert u is not None
     c = case.prices.currency
@@ -843,7 +715,7 @@ def _chargeback(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
     )  # fmt: skip
 
 
-def _sources(ws: Worksheet, case: BusinessCase, f: _Formats) -> None:
+def _sources(ws: Worksheet, case: BusinessCase, f: Formats) -> None:
     ws.set_column(0, 0, 40)
     ws.set_column(1, 3, 16)
     ws.set_column(4, 4, 50)
@@ -884,7 +756,7 @@ def _agent_term(case: BusinessCase, month_index: int, kind: str) -> str:
     return f"+{ref(AGENTS, row, col)}"
 
 
-def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: _Formats, cached: bool) -> None:
+def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: Formats, cached: bool) -> None:
     """Agent lines: their inputs (blue, editable) and per-month hours and value as live formulas.
 
     Hours(m) = runs x minutes / 60 x the month's served share (Cash flow column N); value = hours x
@@ -967,7 +839,7 @@ def comparison_column(heading: str) -> int:
     return [h for h, _, _ in COMPARISON_COLUMNS].index(heading)
 
 
-def _comparison(ws: Worksheet, comparison: Comparison, f: _Formats) -> None:
+def _comparison(ws: Worksheet, comparison: Comparison, f: Formats) -> None:
     """Scenarios side by side: engine values (they do not recalculate), then cumulative net by month."""
     c = comparison.currency
     formats = {"money": f.money, "hours": f.hours, "share": f.share, "integer": f.integer}

@@ -17,18 +17,24 @@ Text goes through ``xlsx.write_text`` (formula-injection safe) like every other 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from copilot_roi.business.case import BusinessCase
+from copilot_roi.business.xlsx_cells import (
+    CASH,
+    CASH_HEADER_ROW,
+    Formats,
+    row_height,
+    write_note,
+    write_text,
+    write_title,
+)
 from copilot_roi.value.extra_lines import horizon_years
 from copilot_roi.value.finance_text import convention_sentence, payback_years_text
-
-if TYPE_CHECKING:
-    from copilot_roi.business.xlsx import _Formats
 
 LINES = "Other lines"
 DISCOUNTING = "Discounting"
@@ -85,9 +91,8 @@ def _ref(sheet: str, row: int, col: int) -> str:
     return f"'{sheet}'!${xl_col_to_name(col)}${row + 1}"
 
 
-def write_lines(book: Workbook, case: BusinessCase, f: _Formats, cached: bool) -> LineCells:
+def write_lines(book: Workbook, case: BusinessCase, f: Formats, cached: bool) -> LineCells:
     """The Other lines sheet (see the module docstring)."""
-    from copilot_roi.business.xlsx import row_height, write_note, write_text, write_title  # xlsx imports this
 
     ws: Worksheet = book.add_worksheet(LINES)
     scenario, result = case.scenario, case.result
@@ -165,17 +170,9 @@ def write_lines(book: Workbook, case: BusinessCase, f: _Formats, cached: bool) -
 
 
 def write_discounting(
-    book: Workbook, case: BusinessCase, cells: dict[str, str], lines: LineCells, f: _Formats, cached: bool
+    book: Workbook, case: BusinessCase, cells: dict[str, str], lines: LineCells, f: Formats, cached: bool
 ) -> dict[str, str]:
     """The Discounting (and, in annual, Annual (TEI)) sheets; return the headline cells by name."""
-    from copilot_roi.business.xlsx import (  # xlsx imports this module
-        CASH,
-        CASH_HEADER_ROW,
-        row_height,
-        write_note,
-        write_text,
-        write_title,
-    )
 
     ws: Worksheet = book.add_worksheet(DISCOUNTING)
     result = case.result
@@ -265,10 +262,9 @@ def write_discounting(
 
 
 def _annual_sheet(
-    book: Workbook, case: BusinessCase, rate: str, rc: str, f: _Formats, cached: bool, monthly: Any
+    book: Workbook, case: BusinessCase, rate: str, rc: str, f: Formats, cached: bool, monthly: Any
 ) -> tuple[str, str]:
     """Year 0..N table; returns the PV of benefits and PV of costs formulas (without ``=``)."""
-    from copilot_roi.business.xlsx import write_note, write_text, write_title
 
     ws: Worksheet = book.add_worksheet(ANNUAL)
     result = case.result
