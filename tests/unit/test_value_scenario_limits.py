@@ -25,9 +25,10 @@ from pptx import Presentation
 from pydantic import ValidationError
 from scenario_extremes import extreme_scenarios, worst_case_scenario
 
-from copilot_roi.business.bundle import HTML_NAME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, render_all
+from copilot_roi.business.bundle import CASE_NAME, HTML_NAME, PPTX_NAME, SCENARIO_NAME, XLSX_NAME, render_all
 from copilot_roi.business.case import build_case
 from copilot_roi.business.pptx import deck_bytes
+from copilot_roi.case import Case
 from copilot_roi.charts import value_charts
 from copilot_roi.cli.errors import describe_validation_error
 from copilot_roi.value.engine import scenario_prices
@@ -123,10 +124,11 @@ def test_a_scenario_at_the_models_limits_renders_every_export(scenario: Scenario
     assert all(math.isfinite(b.npv_at_low) and math.isfinite(b.npv_at_high) for b in case.top_assumptions)
     value_charts.cumulative_figure(r)
     files = render_all(case)
-    assert set(files) == {XLSX_NAME, PPTX_NAME, HTML_NAME, SCENARIO_NAME}
+    assert set(files) == {XLSX_NAME, PPTX_NAME, HTML_NAME, SCENARIO_NAME, CASE_NAME}
     with zipfile.ZipFile(io.BytesIO(files[XLSX_NAME])) as book:
         assert book.testzip() is None
     assert Scenario.model_validate_json(files[SCENARIO_NAME]) == case.scenario
+    assert Case.model_validate_json(files[CASE_NAME]).scenario == case.scenario
 
 
 def test_the_heaviest_accepted_scenario_reports_within_the_memory_ceiling(tmp_path: Path) -> None:
@@ -142,7 +144,7 @@ def test_the_heaviest_accepted_scenario_reports_within_the_memory_ceiling(tmp_pa
     seconds = time.monotonic() - started
     assert done.returncode == 0, done.stderr[-2000:]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        [XLSX_NAME, PPTX_NAME, HTML_NAME, SCENARIO_NAME]
+        [XLSX_NAME, PPTX_NAME, HTML_NAME, SCENARIO_NAME, CASE_NAME]
     )
     assert seconds < REPORT_SECONDS, f"report took {seconds:.1f} s"
 
