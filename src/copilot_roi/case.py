@@ -24,7 +24,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import PriceBook, Prices, effective_prices, load_price_book
@@ -109,8 +109,7 @@ class Case(_Frozen):
         return self.model_copy(update={"scenario": self.scenario.model_copy(update={"capacity": capacity})})
 
     def with_scenario(self, scenario: Scenario) -> Case:
-        """The case with another scenario; the case's plan and price overrides stay its own only
-        when the scenario brings none of its own (callers pass the scenario they mean)."""
+        """The case with another scenario (its plan and price overrides come with it)."""
         return self.model_copy(update={"scenario": scenario})
 
     def prices(self) -> Prices:
@@ -239,13 +238,6 @@ def usage_mismatches(case: Case, given: list[FileIdentity]) -> list[str]:
         if f.sha256 not in given_hashes
     ]
     return problems
-
-
-def describe_validation(error: ValidationError) -> str:
-    """The first problem of a case file, with its field path."""
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
 def data_description(case: Case, first: dt.datetime | None = None, last: dt.datetime | None = None) -> str:
