@@ -34,7 +34,7 @@ from copilot_roi.charts.value_charts import COMPARISON_COLOURS
 from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
-from copilot_roi.wording import money
+from copilot_roi.wording import money, payback_sentence
 
 SLIDE_TITLES = (
     "Security Copilot business case",
@@ -311,11 +311,7 @@ def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
     if len(r.monthly) > 12:
         _label_every(chart, 3)  # 36 month numbers on one axis run into each other
     chart.value_axis.has_major_gridlines = True
-    note = (
-        f"Break-even in month {r.payback_month}."
-        if r.payback_month is not None
-        else "Value does not catch up with cost within the horizon."
-    )
+    note = payback_sentence(r.payback_month, r.first_crossing_month)
     _bullets(
         slide,
         [f"{note} Grey: freed hours at full loaded cost, before the realisation rate."],

@@ -86,7 +86,7 @@ CASH_COLUMNS = (
     "Cumulative value",
     "Discount factor",
     "Discounted net",
-    "Paid back (month)",
+    "Cumulative net below 0 (month)",
     "Served share (engine)",
 )
 SERVED_COLUMN = CASH_COLUMNS.index("Served share (engine)")
@@ -106,8 +106,7 @@ COMPARISON_COLUMNS = (  # the sheet's column map: (heading, ComparedScenario fie
     ("Served share", "served_share", "share"),
 )
 MONEY_COLUMNS = frozenset({"cost", "npv_at_low", "npv_at_high"})
-NOT_PAID_BACK = 9999
-SOURCE_WIDTH = 80  # sentinel in the helper column: this month has not paid back
+SOURCE_WIDTH = 80
 
 
 def quoted(sheet: str) -> str:
@@ -400,9 +399,10 @@ def _cash_flow(
                 f"/B{RESULT_ROWS['total_cost'] + 1},\"n/a\")",
                 result.roi if result.roi is not None else "n/a", f.share, "ROI (net benefit / cost)"),
         "npv": (f"={finance_ref('npv')}", result.npv, f.bold_money, f"NPV ({c}, {result.convention})"),
-        "payback_month": (f"=IF(MIN({col_range(12)})>={NOT_PAID_BACK},\"none\",MIN({col_range(12)}))",
+        # Payback: the month after the last one below zero; none when the last month ends below.
+        "payback_month": (f"=IF(H{last + 1}<-0.000000001,\"none\",MAX({col_range(12)})+1)",
                           result.payback_month if result.payback_month is not None else "none",
-                          f.integer, "Payback month (first month cumulative net >= 0)"),
+                          f.integer, "Payback month (cumulative net >= 0 from then on)"),
         "value_at_full_realisation": (f"=SUMPRODUCT({col_range(5)})/{cells['realisation_rate']}",
                                       result.value_at_full_realisation, f.money,
                                       f"Value if every freed hour counted ({c})"),
@@ -458,8 +458,8 @@ def _cash_flow(
             (9, f"={prev_value}+F{r1}", cum_value, f.money),
             (10, f"=1/(1+{rate})^(A{r1}/12)", discount, f.factor),
             (11, f"=G{r1}*K{r1}", flow.net * discount, f.money),
-            (12, f"=IF(H{r1}>=-0.000000001,A{r1},{NOT_PAID_BACK})",
-             flow.month if flow.cumulative_net >= -1e-9 else NOT_PAID_BACK, f.integer),
+            (12, f"=IF(H{r1}<-0.000000001,A{r1},0)", flow.month if flow.cumulative_net < -1e-9 else 0,
+             f.integer),
         ]  # fmt: skip
         for col, formula, value, fmt in formulas:
             ws.write_formula(row, col, formula, fmt, value if cached else 0)
