@@ -131,3 +131,15 @@ def other_convention_npv(npv_by_convention: Mapping[str, float | None], chosen: 
         f"{label.removeprefix('NPV, ')}: {amount}"
         for label, amount in npv_in_each_convention(npv_by_convention, chosen, currency)[1:]
     )
+
+
+def p10_basis(draws: int) -> str:
+    """What a P10 rests on, said beside it wherever a verdict leans on it.
+
+    >>> p10_basis(10_000)
+    'P10 of 10,000 draws with independent inputs'
+    """
+    return f"P10 of {draws:,} draws with independent inputs"
+
+
+PESSIMISTIC_PRESET = "every input at its pessimistic end at once (the Pessimistic preset on this team)"
