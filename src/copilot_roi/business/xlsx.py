@@ -84,8 +84,8 @@ CASH_COLUMNS = (
     "Cumulative net",
     "Cumulative cost",
     "Cumulative value",
-    "Discount factor",
-    "Discounted net",
+    "Discount factor (monthly convention)",
+    "Discounted net (monthly convention, unadjusted)",
     "Cumulative net below 0 (month)",
     "Served share (engine)",
 )
