@@ -55,7 +55,14 @@ from copilot_roi.value.scenario import Scenario, preset_on_team
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, Sensitivity, TornadoBar, analyse
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 from copilot_roi.value.workshop import break_even_sentence
-from copilot_roi.wording import PESSIMISTIC_PRESET, money, other_convention_npv, p10_basis, payback_text
+from copilot_roi.wording import (
+    PESSIMISTIC_PRESET,
+    money,
+    other_convention_npv,
+    p10_basis,
+    payback_fell_back_sentence,
+    payback_text,
+)
 
 TOP_ASSUMPTIONS = 6
 MAX_USAGE_ROWS_IN_EXPORTS = 200  # users / plugins listed per table; the rest are summed
@@ -548,6 +555,7 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
     """(label, value, note) for the five numbers every format leads with, worded once."""
     r, c = case.result, case.prices.currency
     payback = payback_text(r.payback_month)
+    fell_back = payback_fell_back_sentence(r.payback_month, r.first_crossing_month)
     return [
         (
             "Cost",
@@ -575,7 +583,8 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
         (
             "Payback",
             payback,
-            f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}; "
+            (f"{fell_back} " if fell_back else "")
+            + f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}; "
             f"{payback_card_note(r)}",
         ),
     ]

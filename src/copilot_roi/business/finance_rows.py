@@ -9,7 +9,7 @@ from __future__ import annotations
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.finance_text import payback_years_text
 from copilot_roi.value.scenario import Scenario
-from copilot_roi.wording import money, payback_fell_back_sentence
+from copilot_roi.wording import money
 
 # (key, section, label, value, unit, basis, source): the fields of case.AssumptionRow, in order.
 AssumptionFields = tuple[str, str, str, float, str, str, str]
@@ -56,9 +56,7 @@ def cost_card_note(result: ScenarioResult) -> str:
 def payback_card_note(result: ScenarioResult) -> str:
     """ROI on PV and the discounted payback, tagged with their convention."""
     roi_pv = "n/a" if result.roi_pv is None else f"{result.roi_pv:.0%}"
-    note = (
+    return (
         f"ROI on PV {roi_pv}, discounted payback {payback_years_text(result.discounted_payback_years)} "
         f"({result.convention})"
     )
-    fell_back = payback_fell_back_sentence(result.payback_month, result.first_crossing_month)
-    return f"{fell_back} {note}" if fell_back else note
