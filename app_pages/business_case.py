@@ -195,7 +195,7 @@ if fell_back := payback_fell_back_sentence(r.payback_month, r.first_crossing_mon
     st.warning(fell_back, icon=":material/trending_down:")
 # The NPV in both conventions, the case's first: a CFO compares cases in either.
 npvs = npv_in_each_convention(r.npv_by_convention, r.convention, c)
-for col, (label, amount) in zip(st.columns(len(npvs)), npvs, strict=True):
+for col, (label, amount) in zip(st.columns(max(len(npvs), 1)), npvs, strict=False):
     col.metric(label, amount)
 draw_finance_figures(r, detailed=True)
 st.caption(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from copilot_roi.value.conventions import Convention
+
 
 def money(amount: float, currency: str) -> str:
     """Compact money for big numbers: ``USD 1.2M``, ``USD 350k``, ``USD -40k``.
@@ -99,7 +101,7 @@ NO_ANNUAL_NPV = "n/a (the horizon is not whole years)"
 
 
 def npv_in_each_convention(
-    npv_by_convention: Mapping[str, float | None], chosen: str, currency: str
+    npv_by_convention: Mapping[Convention, float | None], chosen: str, currency: str
 ) -> list[tuple[str, str]]:
     """(label, amount) of the NPV in each convention, the case's own first and marked as such.
 
@@ -107,10 +109,10 @@ def npv_in_each_convention(
     >>> rows[0][0], rows[1]
     ("NPV, annual (TEI) convention (the case's)", ('NPV, monthly convention', 'USD 1,234'))
     """
-    order = [chosen, *(k for k in npv_by_convention if k != chosen)]
+    order = sorted(npv_by_convention, key=lambda k: k != chosen)  # the chosen first, stable otherwise
     rows = []
     for convention in order:
-        npv = npv_by_convention.get(convention)
+        npv = npv_by_convention[convention]
         label = f"NPV, {CONVENTION_NAMES.get(convention, convention)} convention"
         rows.append(
             (
@@ -121,7 +123,9 @@ def npv_in_each_convention(
     return rows
 
 
-def other_convention_npv(npv_by_convention: Mapping[str, float | None], chosen: str, currency: str) -> str:
+def other_convention_npv(
+    npv_by_convention: Mapping[Convention, float | None], chosen: str, currency: str
+) -> str:
     """The NPV in the convention the case does not use, labelled, for beside a headline.
 
     >>> other_convention_npv({"monthly": 1234.4, "annual": 1100.0}, "monthly", "USD")
