@@ -40,7 +40,7 @@ def payback_phrase(month: int | None) -> str:
 
 
 NO_PAYBACK = "Not within the horizon"
-PAYBACK_RULE = "the month after which the cumulative net stays at or above zero"
+PAYBACK_RULE = "the month from which the cumulative net stays >= 0"
 DISCOUNTED_PAYBACK_RULE = "after which the cumulative discounted net stays >= 0, interpolated"
 
 
@@ -124,13 +124,23 @@ def npv_in_each_convention(
 
 
 def other_convention_npv(
-    npv_by_convention: Mapping[Convention, float | None], chosen: str, currency: str
+    npv_by_convention: Mapping[Convention, float | None], chosen: str, currency: str, compact: bool = False
 ) -> str:
-    """The NPV in the convention the case does not use, labelled, for beside a headline.
+    """The NPV in the convention the case does not use, labelled, for beside a headline
+    (``compact``: as :func:`money` writes it, for a card).
 
-    >>> other_convention_npv({"monthly": 1234.4, "annual": 1100.0}, "monthly", "USD")
-    'annual (TEI) convention: USD 1,100'
+    >>> other_convention_npv({"monthly": 1234.4, "annual": 110_400.0}, "monthly", "USD")
+    'annual (TEI) convention: USD 110,400'
+    >>> other_convention_npv({"monthly": 1234.4, "annual": 110_400.0}, "monthly", "USD", compact=True)
+    'annual (TEI) NPV USD 110k'
     """
+    others = [k for k in npv_by_convention if k != chosen]
+    if compact:
+        return "; ".join(
+            f"{CONVENTION_NAMES[k]} NPV "
+            + (money(v, currency) if (v := npv_by_convention[k]) is not None else "n/a")
+            for k in others
+        )
     return "; ".join(
         f"{label.removeprefix('NPV, ')}: {amount}"
         for label, amount in npv_in_each_convention(npv_by_convention, chosen, currency)[1:]
@@ -146,4 +156,4 @@ def p10_basis(draws: int) -> str:
     return f"P10 of {draws:,} draws with independent inputs"
 
 
-PESSIMISTIC_PRESET = "every input at its pessimistic end at once (the Pessimistic preset on this team)"
+PESSIMISTIC_PRESET = "every input at its pessimistic end (the Pessimistic preset)"

@@ -58,7 +58,6 @@ from copilot_roi.value.workshop import break_even_sentence
 from copilot_roi.wording import (
     PESSIMISTIC_PRESET,
     money,
-    other_convention_npv,
     p10_basis,
     payback_fell_back_sentence,
     payback_text,
@@ -287,9 +286,8 @@ def _recommend(result: ScenarioResult, case_range: Range, pessimistic: Pessimist
         )
     if result.npv > 0 and case_range.p10 > 0:
         return "Proceed", (
-            f"Proceed: the expected NPV is {npv} and the {basis} is positive (P10 to P90 {span}); "
-            f"with {PESSIMISTIC_PRESET} it is {low}, so measure time saved and realisation in the "
-            "first months."
+            f"Proceed: NPV {npv}, positive at the {basis} ({c} {case_range.p10:,.0f}; P90 "
+            f"{c} {case_range.p90:,.0f}); with {PESSIMISTIC_PRESET} it is {low}."
         )
     if result.npv > 0:
         return "Proceed with a measured pilot", (
@@ -577,7 +575,6 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
         (
             "NPV",
             money(r.npv, c),
-            f"{r.convention} convention; {other_convention_npv(r.npv_by_convention, r.convention, c)}; "
             f"P10 {money(case.range.p10, c)} to P90 {money(case.range.p90, c)}; {INDEPENDENCE_CAVEAT}",
         ),
         (
