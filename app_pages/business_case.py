@@ -25,7 +25,13 @@ from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import Roster
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
-from copilot_roi.wording import money, payback_text
+from copilot_roi.wording import (
+    money,
+    npv_in_each_convention,
+    payback_fell_back_sentence,
+    payback_sentence,
+    payback_text,
+)
 from ui import case_state, compare_state, scenario_state
 from ui.compare_panel import comparison_section, named_json
 from ui.finance_inputs import business_case_finance, draw_finance_figures
@@ -181,9 +187,17 @@ k[3].metric(
     "NPV",
     money(r.npv, c),
     help=range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)
-    + f". In the {r.convention} convention (see the figures below).",
+    + f". In the {r.convention} convention (both conventions below).",
 )
-k[4].metric("Payback", payback_text(r.payback_month))
+k[4].metric(
+    "Payback", payback_text(r.payback_month), help=payback_sentence(r.payback_month, r.first_crossing_month)
+)
+if fell_back := payback_fell_back_sentence(r.payback_month, r.first_crossing_month):
+    st.warning(fell_back, icon=":material/trending_down:")
+# The NPV in both conventions, the case's first: a CFO compares cases in either.
+npvs = npv_in_each_convention(r.npv_by_convention, r.convention, c)
+for col, (label, amount) in zip(st.columns(max(len(npvs), 1)), npvs, strict=False):
+    col.metric(label, amount)
 draw_finance_figures(r, detailed=True)
 st.caption(
     f"{range_sentence(money(case.range.p10, c), money(case.range.p90, c), case.range.draws)}; "

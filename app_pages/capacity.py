@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from copilot_roi.estimate import build_profile
+from copilot_roi.wording import per_month_and_year
 from ui import case_state
 from ui.capacity_landing import capacity_view_for
 from ui.estimate_state import usage_assumptions
@@ -89,7 +90,14 @@ with plan_figures:
     k[0].metric(
         "Total cost", f"{t.total_cost:,.0f} {money}", help=f"Over {t.hours:,} hours ({t.months} months)"
     )
-    k[1].metric("Per month", f"{t.total_cost / max(t.months, 1):,.0f} {money}")
+    k[1].metric(
+        "Per month (730 h)",
+        f"{t.cost_per_billing_month:,.0f} {money}",
+        help=per_month_and_year(t.cost_per_billing_month, t.cost_per_year, money)
+        + f": the total over {t.hours:,} hours at this run rate, not divided by the {t.months} calendar "
+        "months the period touches.",
+    )
+    k[1].caption(f"{t.cost_per_year:,.0f} {money} a year at this rate")
     k[2].metric("Overage", f"{t.overage_units:,.1f} SCU", f"{t.overage_cost:,.0f} {money}", delta_color="off")
     k = st.columns(3)
     k[0].metric(

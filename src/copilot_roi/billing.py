@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from copilot_roi.hourly import FloatArray, HourlySeries, IntArray
+from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray, HourlySeries, IntArray
 from copilot_roi.plans import CapacityPlan, e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices, Rounding
 
@@ -89,6 +89,22 @@ class BillingTotals(BaseModel):
     total_cost: float
     peak_hour_units: float
     hours_over_warning: int
+
+    @property
+    def cost_per_billing_month(self) -> float:
+        """Total cost per 730-hour month (the price book's month), not per calendar month touched:
+        a 90-day export touches four calendar months but covers about three of these.
+
+        >>> t = BillingTotals.model_construct(hours=2160, total_cost=63_987.0)
+        >>> round(t.cost_per_billing_month, 2), round(t.cost_per_year, 2)
+        (21625.24, 259502.83)
+        """
+        return self.total_cost / self.hours * HOURS_PER_BILLING_MONTH if self.hours else 0.0
+
+    @property
+    def cost_per_year(self) -> float:
+        """Total cost at this run rate over a 8,760-hour year (twelve 730-hour months)."""
+        return self.cost_per_billing_month * 12
 
 
 @dataclass(frozen=True)

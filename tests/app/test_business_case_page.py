@@ -242,3 +242,22 @@ def test_a_scenario_with_no_people_opens_with_its_files_offered() -> None:
     assert not at.exception
     # Four buttons; that the deck renders for this scenario is test_business_pptx's check.
     assert len(at.get("download_button")) == 4
+
+
+def test_a_case_that_falls_back_shows_no_payback_and_both_npvs() -> None:
+    data = scenario_template("expected").model_dump()
+    data["other_costs"] = [{"name": "Renewal", "per_year": [0.0, 0.0, 400_000.0]}]
+    scenario = Scenario.model_validate(data)
+    at = open_page(scenario=scenario)
+    result = compute(case_scenario(at))
+    # The cumulative net is >= 0 in month 7 and ends at -275,714: no payback, and the page says why.
+    assert result.monthly[6].cumulative_net >= 0 > result.monthly[-1].cumulative_net
+    assert metric(at, "Payback") == "Not within the horizon"
+    assert any("reaches zero in month 7 but falls back below it" in w.value for w in at.warning)
+    # Both conventions side by side, the case's (monthly) first; each by hand from the monthly net.
+    rate = result.discount_rate_annual
+    monthly = sum(m.net / (1 + rate) ** (m.month / 12) for m in result.monthly)
+    years = [sum(m.net + m.one_off_cost for m in result.monthly[12 * y : 12 * y + 12]) for y in range(3)]
+    annual = -result.monthly[0].one_off_cost + sum(n / (1 + rate) ** (y + 1) for y, n in enumerate(years))
+    assert metric(at, "NPV, monthly convention (the case's)") == f"USD {monthly:,.0f}"
+    assert metric(at, "NPV, annual (TEI) convention") == f"USD {annual:,.0f}"

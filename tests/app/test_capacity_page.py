@@ -37,6 +37,9 @@ def test_opens_on_sample_profile_with_engine_numbers() -> None:
         list_prices(),
     ).totals
     assert metric(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
+    # Per 730-hour month: the total over its hours x 730 (one year of 8,760 hours is 12 of them).
+    assert expected.hours == 8760
+    assert metric(at, "Per month (730 h)") == f"{expected.total_cost / 12:,.0f} USD"
     assert [spec["title"]["text"] for spec in chart_specs(at)] == [
         "Monthly cost by component",
         "Cost against provisioned level",

@@ -132,9 +132,15 @@ def test_report_with_usage_measures_scus_per_person_by_default(tmp_path: Path) -
     saved = json.loads((out / SCENARIO_NAME).read_text())
     capacity = saved["capacity"]
     assert capacity["usage_source"] == "usage"
-    # Independently: SCUs per role / distinct users of that role / months the export covers.
+    # Independently: SCUs per role / distinct people of that role / months the export covers,
+    # agent runs left out (their Type says Agent; the sample's agents are named "... Agent").
     data = ingest_paths([SAMPLE_XLSX], IngestOptions(as_of=dt.date(2026, 11, 21)))
-    rows = assign_roles(data.frame, None)
+    frame = data.frame
+    agent = frame["type"].astype(str).str.lower().str.contains("agent") | frame["user"].astype(
+        str
+    ).str.endswith(" Agent")
+    assert agent.any()  # the sample has agent runs: the Phishing Triage Agent's and another's
+    rows = assign_roles(frame[~agent], None)
     months = data.hourly.hours / HOURS_PER_BILLING_MONTH
     template = scenario_template("expected")
     expected_roles = sorted(r for r in template.role_ids() if (rows["role"] == r).any())

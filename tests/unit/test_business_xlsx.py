@@ -159,11 +159,12 @@ def test_ramp_and_one_off_edits_flow_through(custom_book: Workbook) -> None:
     assert custom_book.result("total_value", solution) == pytest.approx(edited.total_value, abs=CENT)
     # No one-off costs now; capacity cost stays the engine's input row.
     assert custom_book.result("total_cost", solution) == pytest.approx(original.total_capacity_cost, abs=CENT)
-    cumulative, payback = 0.0, None
+    # Payback by hand: the month after the last one whose cumulative net is below zero.
+    cumulative, below = 0.0, 0
     for v, o in zip(edited.monthly, original.monthly, strict=True):
         cumulative += v.value - o.capacity_cost
-        if payback is None and cumulative >= 0:
-            payback = v.month
+        below = v.month if cumulative < 0 else below
+    payback = None if cumulative < 0 else below + 1
     assert custom_book.result("payback_month", solution) == payback
     assert payback != original.payback_month
 
@@ -185,6 +186,19 @@ def test_no_payback_reads_none(tmp_path: Path) -> None:
     book = Workbook(workbook_bytes(case, cached_values=False), tmp_path)
     assert book.result("payback_month") == "none"
     assert book.result("npv") == pytest.approx(case.result.npv, abs=CENT)
+
+
+def test_a_case_that_crosses_and_falls_back_reads_none(tmp_path: Path) -> None:
+    # USD 400,000 of other costs in year 3: the cumulative net is >= 0 from month 7 to about
+    # month 26, then below zero to the end (net -275,714): the formula's payback is "none".
+    data = scenario_template("expected").model_dump()
+    data["other_costs"] = [{"name": "Renewal", "per_year": [0.0, 0.0, 400_000.0]}]
+    case = build_case(Scenario.model_validate(data), draws=200)
+    cumulative = [m.cumulative_net for m in case.result.monthly]
+    assert cumulative[6] >= 0 > cumulative[-1]
+    book = Workbook(workbook_bytes(case, cached_values=False), tmp_path)
+    assert book.result("net_benefit") == pytest.approx(-275_714, abs=1)
+    assert book.result("payback_month") == "none"
 
 
 def test_cached_values_are_the_engines(custom_case: BusinessCase) -> None:

@@ -167,7 +167,8 @@ def test_a_full_year_is_discounted_by_one_annual_rate() -> None:
         ([-5.0, -1.0, 0.0, 3.0], 3),  # exactly zero counts as paid back
         ([2.0, 4.0], 1),  # positive from the first month
         ([-5.0, -4.0, -3.0], None),  # never
-        ([-5.0, 1.0, -2.0, 4.0], 2),  # first crossing, even if it dips again
+        ([-5.0, 1.0, -2.0, 4.0], 4),  # not the first crossing: it dips again in month 3
+        ([-5.0, 1.0, 2.0, -1.0], None),  # crosses, then ends below zero
         ([], None),
     ],
 )

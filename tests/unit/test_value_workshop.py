@@ -176,9 +176,13 @@ def test_measure_usage_maps_users_by_rules_or_roster() -> None:
     # SOC: 7 SCU / 2 users / 1 month = 3.5; IAM: 3.333 / 1 / 1, shown to 0.01 SCU.
     assert by_rules.scu_per_person_month == {"iam": 3.33, "soc": 3.5}
     assert by_rules.roles_from == "plugin rules"
-    assert len(by_rules.notes) == 2 and all("a" not in n.split() for n in by_rules.notes)
+    assert len(by_rules.notes) == 3 and all("a" not in n.split() for n in by_rules.notes)
+    assert (
+        by_rules.notes[-1]
+        == "unassigned (no roster entry or rule, measured for no role): 0% of people's SCUs (0 users)"
+    )
     # A roster naming b an IT admin moves b's 1 SCU: SOC 6 / 1 user, IT admin 1 / 1 user.
     roster = Roster(entries=(RosterEntry(user="b", role="it_admin"),), rejections=[])
     with_roster = measure_usage(frame, period_hours=730, roster=roster)
     assert with_roster.scu_per_person_month == {"iam": 3.33, "it_admin": 1.0, "soc": 6.0}
-    assert with_roster.roles_from == "the Chargeback roster and rules"
+    assert with_roster.roles_from == "the Chargeback roster, plugin rules for people it does not list"

@@ -50,11 +50,17 @@ from copilot_roi.value.engine import (
     throttled_share_text,
     throttling_warning,
 )
-from copilot_roi.value.scenario import Scenario
+from copilot_roi.value.scenario import Scenario, preset_on_team
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, Sensitivity, TornadoBar, analyse
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 from copilot_roi.value.workshop import break_even_sentence
-from copilot_roi.wording import money, payback_text
+from copilot_roi.wording import (
+    PESSIMISTIC_PRESET,
+    money,
+    p10_basis,
+    payback_fell_back_sentence,
+    payback_text,
+)
 
 TOP_ASSUMPTIONS = 6
 MAX_USAGE_ROWS_IN_EXPORTS = 200  # users / plugins listed per table; the rest are summed
@@ -100,6 +106,18 @@ class Range:
 
 
 @dataclass(frozen=True)
+class PessimisticCheck:
+    """The case with every input at its pessimistic end at once (:func:`preset_on_team`, "low")."""
+
+    npv: float
+    payback_month: int | None
+
+    @property
+    def pays_back(self) -> bool:
+        return self.npv > 0 and self.payback_month is not None
+
+
+@dataclass(frozen=True)
 class UsageFacts:
     """What the usage exports show, names already pseudonymised when that is on."""
 
@@ -142,6 +160,8 @@ class BusinessCase:
     comparison: Comparison | None = None
     # The case this was built from (customer, data identity, plan, price book), written as case.json.
     record: Case | None = None
+    # The Pessimistic preset on this team: "even at the pessimistic end" is said only when it pays back.
+    pessimistic: PessimisticCheck | None = None
 
     @property
     def top_assumptions(self) -> list[TornadoBar]:
@@ -191,7 +211,8 @@ def build_case(
     mc = sensitivity.monte_carlo
     case_range = Range(mc.p10, mc.p50, mc.p90, mc.share_npv_positive, mc.draws)
     catalogue = load_catalogue()
-    verdict, recommendation = _recommend(result, case_range)
+    pessimistic = pessimistic_check(scenario, prices)
+    verdict, recommendation = _recommend(result, case_range, pessimistic)
     facts = None
     if usage is not None:
         facts = usage_facts(usage, scenario, prices, pseudonymise, pseudonym_key or new_key(), roster)
@@ -215,6 +236,7 @@ def build_case(
         throttling_warning=throttling_warning(result) if result.served_share < 1 else None,
         comparison=_comparison(compared, scenario, prices, result, sensitivity, draws),
         record=record,
+        pessimistic=pessimistic,
     )
 
 
@@ -238,28 +260,49 @@ def _comparison(
     return comparison_of(rows, draws)
 
 
-def _recommend(result: ScenarioResult, case_range: Range) -> tuple[str, str]:
-    """A verdict and one sentence, from the NPV and how much of its range is above zero."""
+def pessimistic_check(scenario: Scenario, prices: Prices) -> PessimisticCheck:
+    """NPV and payback of the Pessimistic preset applied to ``scenario``'s team, at ``prices``."""
+    low = compute(preset_on_team(scenario, "low"), prices)
+    return PessimisticCheck(npv=low.npv, payback_month=low.payback_month)
+
+
+def _recommend(result: ScenarioResult, case_range: Range, pessimistic: PessimisticCheck) -> tuple[str, str]:
+    """A verdict and one sentence, from the NPV, the simulated range and the pessimistic preset.
+
+    The sentence names what it rests on: the P10 is of draws with independent inputs (narrower
+    than the truth when inputs move together), and "even at the pessimistic end" is said only when
+    every input at its pessimistic end at once still pays back.
+    """
     c = result.currency
     npv = f"{c} {result.npv:,.0f}"
     span = f"{c} {case_range.p10:,.0f} to {c} {case_range.p90:,.0f}"
+    basis = p10_basis(case_range.draws)
+    low = f"{c} {pessimistic.npv:,.0f}"
+    if result.npv > 0 and case_range.p10 > 0 and pessimistic.pays_back:
+        return "Proceed", (
+            f"Proceed: the case pays back even at the pessimistic end: with {PESSIMISTIC_PRESET} the "
+            f"NPV is {low} (expected NPV {npv}; P10 to P90 {span}, the {basis})."
+        )
     if result.npv > 0 and case_range.p10 > 0:
         return "Proceed", (
-            f"Proceed: the case pays back even at the pessimistic end (NPV {npv}; P10 to P90 {span})."
+            f"Proceed: NPV {npv}, positive at the {basis} ({c} {case_range.p10:,.0f}; P90 "
+            f"{c} {case_range.p90:,.0f}); with {PESSIMISTIC_PRESET} it is {low}."
         )
     if result.npv > 0:
         return "Proceed with a measured pilot", (
-            f"Proceed with a measured pilot: the expected NPV is {npv}, but the range ({span}) "
-            "includes a loss, so measure time saved and realisation in the first months."
+            f"Proceed with a measured pilot: the expected NPV is {npv}, but the range ({span}; the "
+            f"{basis}) includes a loss, so measure time saved and realisation in the first months."
         )
     if case_range.p90 > 0:
         return "Pilot before committing", (
             f"Pilot before committing: on these inputs the NPV is {npv}; it turns positive only in "
-            f"the optimistic part of the range ({span})."
+            f"the optimistic part of the range ({span}; P10 to P90 of {case_range.draws:,} draws with "
+            "independent inputs)."
         )
     return "Do not proceed on these assumptions", (
         f"Do not proceed on these assumptions: the NPV is {npv} and even the optimistic end of the "
-        f"range ({span}) does not pay back."
+        f"range ({span}; P10 to P90 of {case_range.draws:,} draws with independent inputs) does not "
+        "pay back."
     )
 
 
@@ -510,6 +553,7 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
     """(label, value, note) for the five numbers every format leads with, worded once."""
     r, c = case.result, case.prices.currency
     payback = payback_text(r.payback_month)
+    fell_back = payback_fell_back_sentence(r.payback_month, r.first_crossing_month)
     return [
         (
             "Cost",
@@ -536,7 +580,8 @@ def headline_figures(case: BusinessCase) -> list[tuple[str, str, str]]:
         (
             "Payback",
             payback,
-            f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}; "
+            (f"{fell_back} " if fell_back else "")
+            + f"{share_positive_sentence(case.range.share_npv_positive, case.range.draws)}; "
             f"{payback_card_note(r)}",
         ),
     ]

@@ -15,6 +15,7 @@ from copilot_roi.value.finance_text import (
     discounted_figures,
     line_rows,
 )
+from copilot_roi.wording import PAYBACK_RULE
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,9 @@ def convention_footer(case: BusinessCase) -> str:
     if result.convention == "monthly":
         return (
             f"Flows fall at the end of each month; NPV discounts month m by (1 + {rate})^(m/12); payback "
-            f"is the first month the cumulative net is at least zero.{adjusted}"
+            f"is {PAYBACK_RULE}.{adjusted}"
         )
     return (
         f"Annual (TEI) convention: one-offs at year 0 undiscounted, year y discounted by (1 + {rate})^y; "
-        f"payback month is undiscounted.{adjusted}"
+        f"payback month ({PAYBACK_RULE}) is undiscounted.{adjusted}"
     )

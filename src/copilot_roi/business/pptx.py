@@ -53,7 +53,7 @@ from copilot_roi.charts.value_charts import COMPARISON_COLOURS
 from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
-from copilot_roi.wording import money
+from copilot_roi.wording import money, payback_sentence
 
 SLIDE_TITLES = (  # the slides every deck has, in order; others join when the case has their content
     "Security Copilot business case",
@@ -582,11 +582,7 @@ def _cost_vs_time(deck: Deck, case: BusinessCase) -> None:
         series = data.add_series(name, number_format="#,##0")
         for month, value in zip(months, values, strict=True):
             series.add_data_point(month, value)
-    note = (
-        f"Break-even in month {r.payback_month}."
-        if r.payback_month is not None
-        else "Value does not catch up with cost within the horizon."
-    )
+    note = payback_sentence(r.payback_month, r.first_crossing_month)
     top = _lead(slide, f"{note} Grey: freed hours at full loaded cost, before the realisation rate.")
     chart = _month_chart(slide, data, top, len(months), f"Cumulative {c}")
     for series, colour in zip(chart.plots[0].series, (BLUE, GREEN, GREY), strict=True):

@@ -104,9 +104,9 @@ CASH_COLUMNS = (
     "Cumulative net",
     "Cumulative cost",
     "Cumulative value",
-    "Discount factor",
-    "Discounted net",
-    "Paid back (month)",
+    "Discount factor (monthly convention)",
+    "Discounted net (monthly convention, unadjusted)",
+    "Cumulative net below 0 (month)",
     "Served share (engine)",
 )
 SERVED_COLUMN = CASH_COLUMNS.index("Served share (engine)")
@@ -409,9 +409,10 @@ def _cash_flow(
                 f"/B{RESULT_ROWS['total_cost'] + 1},\"n/a\")",
                 result.roi if result.roi is not None else "n/a", f.share, "ROI (net benefit / cost)"),
         "npv": (f"={finance_ref('npv')}", result.npv, f.bold_whole, f"NPV ({c}, {result.convention})"),
-        "payback_month": (f"=IF(COUNT({col_range(12)})=0,\"none\",MIN({col_range(12)}))",
+        # Payback: the month after the last one below zero; none when the last month ends below.
+        "payback_month": (f"=IF(H{last + 1}<-0.000000001,\"none\",MAX({col_range(12)})+1)",
                           result.payback_month if result.payback_month is not None else "none",
-                          f.integer, "Payback month (first month cumulative net >= 0)"),
+                          f.integer, "Payback month (cumulative net >= 0 from then on)"),
         "value_at_full_realisation": (f"=SUMPRODUCT({col_range(5)})/{cells['realisation_rate']}",
                                       result.value_at_full_realisation, f.whole,
                                       f"Value if every freed hour counted ({c})"),
@@ -469,8 +470,9 @@ def _cash_flow(
             (9, f"={prev_value}+F{r1}", cum_value, f.whole),
             (10, f"=1/(1+{rate})^(A{r1}/12)", discount, f.factor),
             (11, f"=G{r1}*K{r1}", flow.net * discount, f.whole),
-            (12, f"=IF(H{r1}>=-0.000000001,A{r1},\"\")",
-             flow.month if flow.cumulative_net >= -1e-9 else "", f.integer),
+            # The month while the cumulative net is below zero, else blank (not a stand-in number).
+            (12, f"=IF(H{r1}<-0.000000001,A{r1},\"\")",
+             flow.month if flow.cumulative_net < -1e-9 else "", f.integer),
         ]  # fmt: skip
         for col, formula, value, fmt in formulas:
             # Text results ("" before payback) are cached as they are: 0 would read as month 0.

@@ -35,6 +35,7 @@ from copilot_roi.business.xlsx_cells import (
 )
 from copilot_roi.value.extra_lines import horizon_years
 from copilot_roi.value.finance_text import convention_sentence, payback_years_text
+from copilot_roi.wording import other_convention_npv
 
 LINES = "Other lines"
 DISCOUNTING = "Discounting"
@@ -42,6 +43,7 @@ ANNUAL = "Annual (TEI)"
 LINE_HEADER_ROW = 3  # zero-based; the year numbers sit in this row from column YEAR_COLUMN
 YEAR_COLUMN = 4  # Kind, Name, Source, One-off, then Year 1..N
 HEADLINE_ROWS = {"pv_benefits": 3, "pv_costs": 4, "npv": 5, "roi_pv": 6, "discounted_payback_years": 7}
+OTHER_CONVENTION_ROW = 8
 DISCOUNT_HEADER_ROW = 10
 DISCOUNT_COLUMNS = (
     "Month",
@@ -189,7 +191,7 @@ def write_discounting(
     write_title(ws, f"Discounted figures ({c}), {result.convention} convention", f, last_col)
     write_note(ws, 1, convention_sentence(result), f.wrap, last_col)
     first = DISCOUNT_HEADER_ROW + 1
-    for col, header in enumerate(DISCOUNT_COLUMNS):
+    for col, header in enumerate(discount_headers(result.convention)):
         write_text(ws, DISCOUNT_HEADER_ROW, col, header, f.header)
     ws.set_row(DISCOUNT_HEADER_ROW, 32)
     risk = result.risk_adjustment
@@ -257,8 +259,32 @@ def write_discounting(
     write_text(
         ws, head["discounted_payback_years"], 2, "engine value (interpolated inside its period)", f.wrap
     )
+    other = other_convention_npv(result.npv_by_convention, result.convention, c)
+    write_text(ws, OTHER_CONVENTION_ROW, 0, "NPV in the other convention", f.text)
+    write_text(ws, OTHER_CONVENTION_ROW, 1, other, f.text)
+    write_text(
+        ws, OTHER_CONVENTION_ROW, 2, "engine value, for comparison; the headline above is the case's", f.text
+    )
     ws.freeze_panes(first, 1)
     return refs
+
+
+# Columns discounted month by month: in an annual workbook they are the monthly convention's.
+MONTHLY_DISCOUNTED = frozenset({"Discount factor", "PV of benefits", "PV of costs"})
+
+
+def discount_headers(convention: str) -> tuple[str, ...]:
+    """The Discounting sheet's headers; in the annual convention the monthly-discounted ones say so.
+
+    >>> discount_headers("annual")[-1], discount_headers("monthly")[-1]
+    ('PV of costs (monthly convention, not the headline)', 'PV of costs')
+    """
+    if convention == "monthly":
+        return DISCOUNT_COLUMNS
+    return tuple(
+        f"{h} (monthly convention, not the headline)" if h in MONTHLY_DISCOUNTED else h
+        for h in DISCOUNT_COLUMNS
+    )
 
 
 def _annual_sheet(

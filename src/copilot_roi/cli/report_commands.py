@@ -21,7 +21,7 @@ from copilot_roi.value.calibration import calibrate_from_usage
 from copilot_roi.value.comparison import MAX_COMPARED, clean_name
 from copilot_roi.value.engine import scenario_prices
 from copilot_roi.value.scenario import Scenario, scenario_template
-from copilot_roi.wording import payback_phrase
+from copilot_roi.wording import payback_fell_back_sentence, payback_phrase
 
 MAX_NAME_CHARS = 120
 
@@ -177,7 +177,8 @@ def _write(args: argparse.Namespace, case: BusinessCase, notes: list[str]) -> No
     payback = payback_phrase(r.payback_month)
     lines = [
         f"{case.verdict}: cost {c} {r.total_cost:,.2f}, realised value {c} {r.total_value:,.2f}, "
-        f"NPV {c} {r.npv:,.2f}, payback {payback}",
+        f"NPV {c} {r.npv:,.2f} ({r.convention}), payback {payback}",
+        *filter(None, [payback_fell_back_sentence(r.payback_month, r.first_crossing_month)]),
         *notes,
         *_compared_lines(case),
         *(w.line() for w in outputs),

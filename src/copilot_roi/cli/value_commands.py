@@ -21,7 +21,7 @@ from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
 from copilot_roi.value.finance_text import convention_sentence, discounted_figures
 from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import Scenario, scenario_template
-from copilot_roi.wording import payback_phrase
+from copilot_roi.wording import other_convention_npv, payback_fell_back_sentence, payback_phrase
 
 # A scenario is a few kilobytes; refuse anything that is clearly not one before parsing it.
 MAX_SCENARIO_BYTES = 1_000_000
@@ -194,10 +194,13 @@ def _print_result(result: ScenarioResult, sizing: RightSizing | None) -> None:
         f"Realised value:    {c} {result.total_value:,.0f} (realisation rate {result.realisation_rate:.0%})",
         f"Net benefit:       {c} {result.net_benefit:,.0f}",
         "ROI:               " + ("n/a" if result.roi is None else f"{result.roi:.0%}"),
-        f"{f'NPV at {result.discount_rate_annual:.1%}:':<19}{c} {result.npv:,.0f}",
+        f"{f'NPV at {result.discount_rate_annual:.1%}:':<19}{c} {result.npv:,.0f} ({result.convention} "
+        f"convention; {other_convention_npv(result.npv_by_convention, result.convention, c)})",
         "Payback month:     "
         + (payback_phrase(None) if result.payback_month is None else str(result.payback_month)),
     ]
+    if fell_back := payback_fell_back_sentence(result.payback_month, result.first_crossing_month):
+        lines.append(fell_back)
     if result.served_share < 1:
         lines.append(throttling_warning(result))
     if sizing is not None:

@@ -76,6 +76,11 @@ def agent_row_mask(
     return _per_distinct(kinds, is_agent_kind) | _per_distinct(users, is_known_agent)
 
 
+def agent_identity_mask(users: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
+    """Rows whose `Initiated by` names an agent (:func:`is_agent_identity`), tested once per name."""
+    return _per_distinct(users, is_agent_identity)
+
+
 def agent_row_mask_from_codes(
     kind_codes: npt.NDArray[np.integer[Any]],
     kinds: Sequence[str],

@@ -11,8 +11,8 @@ number) and the one-off costs, and say where each flow falls in time:
 
 Both report PV of benefits, PV of costs (one-offs included), NPV = PV benefits - PV costs,
 ROI on PV = NPV / PV costs (TEI's ROI; the undiscounted net / cost is a different number) and
-the discounted payback: the point where cumulative discounted net turns >= 0, interpolated
-linearly inside the period in which it happens, in years.
+the discounted payback: the point after which the cumulative discounted net stays >= 0,
+interpolated linearly inside the period in which it happens, in years.
 
 Risk adjustment (TEI) is applied to the flows before they reach this module: benefits reduced,
 costs raised by a stated share (``risk_adjusted``).
@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 
 from copilot_roi.hourly import FloatArray
-from copilot_roi.value.finance import discount_factors
+from copilot_roi.value.finance import PAYBACK_TOLERANCE, discount_factors
 
 Convention = Literal["monthly", "annual"]
 MONTHS_PER_YEAR = 12
@@ -58,6 +58,8 @@ class DiscountedSummary:
     roi_pv: float | None
     discounted_payback_years: float | None
     yearly: tuple[YearRow, ...]
+    # The cumulative discounted net reached 0 and fell back below it later (payback is the later point).
+    discounted_payback_fell_back: bool = False
 
 
 def risk_adjusted(
@@ -188,26 +190,43 @@ def summarise(
         roi_pv=npv / pv_costs if pv_costs > 0 else None,
         discounted_payback_years=payback_years,
         yearly=yearly,
+        discounted_payback_fell_back=fell_back(cumulative),
     )
 
 
 def _crossing(cumulative: FloatArray, period_years: float) -> float | None:
-    """When the cumulative discounted net first reaches 0, in years, interpolated linearly.
+    """When the cumulative discounted net reaches 0 for good, in years, interpolated linearly.
 
-    ``cumulative[k]`` is the cumulative at the end of period ``k`` (``k = 0`` at t = 0). The first
-    ``k >= 1`` with a cumulative >= 0 is the period it happens in; when the cumulative before it
-    was negative, the time is ``k - 1 + (-before) / (pv net of period k)`` periods, otherwise
-    ``k - 1`` (it never went below 0). None when it never turns >= 0.
+    ``cumulative[k]`` is the cumulative at the end of period ``k`` (``k = 0`` at t = 0). The
+    period it happens in is the one after the last ``k`` whose cumulative is below 0: the time is
+    ``k + (-cumulative[k]) / (pv net of period k + 1)`` periods; 0 when it is never below 0; None
+    when the last period ends below 0 (a case that crosses 0 and falls back has not paid back at
+    its first crossing, as :func:`copilot_roi.value.finance.payback_month`).
 
     >>> _crossing(np.array([-100.0, -50.0, 50.0]), 1.0)  # year 0: -100, then +50, then +100
     1.5
     >>> _crossing(np.array([0.0, 10.0]), 1.0), _crossing(np.array([-1.0, -2.0]), 1.0) is None
     (0.0, True)
+    >>> _crossing(np.array([-100.0, 50.0, -10.0, 30.0]), 1.0), _crossing(np.array([-1.0, 5.0, -1.0]), 1.0)
+    (2.25, None)
     """
-    reached = np.flatnonzero(cumulative[1:] >= -1e-9)
-    if not len(reached):
+    below = np.flatnonzero(np.asarray(cumulative) < -PAYBACK_TOLERANCE)
+    if not len(below):
+        return 0.0
+    k = int(below[-1])
+    if k == len(cumulative) - 1:
         return None
-    k = int(reached[0]) + 1
-    before, after = float(cumulative[k - 1]), float(cumulative[k])
-    periods = (k - 1) + (-before / (after - before) if before < 0 else 0.0)
-    return periods * period_years
+    before, after = float(cumulative[k]), float(cumulative[k + 1])
+    return (k + -before / (after - before)) * period_years
+
+
+def fell_back(cumulative: FloatArray) -> bool:
+    """True when a cumulative net reaches 0 and later falls below it again (the first crossing
+    was not the payback).
+
+    >>> fell_back(np.array([-1.0, 5.0, -1.0])), fell_back(np.array([-1.0, 5.0, 6.0]))
+    (True, False)
+    """
+    flows = np.asarray(cumulative)
+    reached = np.flatnonzero(flows >= -PAYBACK_TOLERANCE)
+    return bool(len(reached) and (flows[reached[0] :] < -PAYBACK_TOLERANCE).any())

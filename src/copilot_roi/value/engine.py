@@ -20,7 +20,8 @@ Other benefit and cost lines (``value.extra_lines``) add to each month's benefit
 cost line's one-off with the one-off costs). NPV, the PVs, ROI on PV and the discounted payback
 follow the scenario's ``finance`` block (convention and TEI risk adjustment, applied to the flows
 before discounting, ``value.finance_settings``); ``roi``, ``net_benefit`` and ``payback_month``
-stay undiscounted and unadjusted.
+stay undiscounted and unadjusted. Payback is the month after which the cumulative net stays >= 0
+(``finance.payback_month``); ``first_crossing_month`` keeps an earlier crossing a later cost undid.
 Agent lines (``value.agent_lines``) add their runs x SCUs per run to demand(m), hour by hour, and
 their runs x minutes avoided / 60 x served share(m) to hours freed; ``agent_lines`` in the result
 keeps them visible apart, with each line's cost per run and manual cost per run.
@@ -45,9 +46,9 @@ from copilot_roi.pricebook import Prices, effective_prices, load_price_book
 from copilot_roi.roles import RoleId
 from copilot_roi.value import agent_lines, finance
 from copilot_roi.value.agent_lines import AgentLineResult
-from copilot_roi.value.conventions import YearRow
+from copilot_roi.value.conventions import Convention, YearRow
 from copilot_roi.value.extra_lines import line_matrix, one_offs
-from copilot_roi.value.finance_settings import RiskAdjustment, discounted_summary
+from copilot_roi.value.finance_settings import RiskAdjustment, discounted_summary, npv_by_convention
 from copilot_roi.value.fte import FteView, fte_view
 from copilot_roi.value.scenario import Scenario
 
@@ -134,6 +135,18 @@ class ScenarioResult(_Result):
     total_other_costs: float = 0.0  # recurring and one-off, included in total_cost
     fte: FteView | None = None
     agent_lines: tuple[AgentLineResult, ...] = ()
+    # The first month the cumulative net reached 0: payback_month unless a later cost pushed it
+    # back below 0 (then payback_month is the later month for good, or None).
+    first_crossing_month: int | None = None
+    discounted_payback_fell_back: bool = False
+    # NPV in each convention (same flows, same risk adjustment); npv is the one of ``convention``.
+    # None for annual when the horizon is not whole years.
+    npv_by_convention: dict[Convention, float | None] = {}
+
+    @property
+    def payback_fell_back(self) -> bool:
+        """True when the cumulative net reached 0 and a later cost pushed it back below."""
+        return self.first_crossing_month is not None and self.first_crossing_month != self.payback_month
 
     @property
     def agent_hours_freed(self) -> float:
@@ -156,6 +169,8 @@ class ScenarioResult(_Result):
             "npv": round(self.npv, 2),
             "discount_rate_annual": self.discount_rate_annual,
             "payback_month": self.payback_month,
+            "first_crossing_month": self.first_crossing_month,
+            "payback_fell_back": self.payback_fell_back,
             "served_share": round(self.served_share, 6),
             "throttled_units": round(self.throttled_units, 3),
             "break_even": self.break_even.model_dump(mode="json"),
@@ -188,6 +203,10 @@ class ScenarioResult(_Result):
             "discounted_payback_years": None
             if self.discounted_payback_years is None
             else round(self.discounted_payback_years, 6),
+            "discounted_payback_fell_back": self.discounted_payback_fell_back,
+            "npv_by_convention": {
+                k: None if v is None else round(v, 2) for k, v in self.npv_by_convention.items()
+            },
             "total_other_benefits": round(self.total_other_benefits, 2),
             "total_other_costs": round(self.total_other_costs, 2),
         }
@@ -370,10 +389,13 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         )
         for m in range(h)
     )
-    discounted = discounted_summary(
-        scenario.finance, float(one_off[0]), value + other_benefits, capacity_cost + other_costs,
+    flows = (
+        float(one_off[0]),
+        value + other_benefits,
+        capacity_cost + other_costs,
         scenario.discount_rate_annual,
-    )  # fmt: skip
+    )
+    discounted = discounted_summary(scenario.finance, *flows)
     return ScenarioResult(
         currency=prices.currency,
         price_book_name=prices.price_book_name,
@@ -407,6 +429,9 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         roi=finance.roi(net_benefit, total_cost),
         npv=discounted.npv,
         payback_month=finance.payback_month(cumulative),
+        first_crossing_month=finance.first_crossing_month(cumulative),
+        discounted_payback_fell_back=discounted.discounted_payback_fell_back,
+        npv_by_convention=npv_by_convention(scenario.finance, *flows),
         break_even=break_even,
         billing=billing.totals,
         convention=discounted.convention,

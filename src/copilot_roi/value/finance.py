@@ -16,6 +16,8 @@ import numpy as np
 from copilot_roi.hourly import FloatArray
 
 WEEKS_PER_MONTH = 52 / 12
+# A cumulative net within a billionth of zero has reached it (sums of cents carry float noise).
+PAYBACK_TOLERANCE = 1e-9
 
 
 def adoption_curve(
@@ -69,17 +71,36 @@ def npv(monthly_net: FloatArray, annual_rate: float) -> float:
 
 
 def payback_month(cumulative_net: FloatArray) -> int | None:
-    """The first month (1-based) whose cumulative net is >= 0, or None if it never is.
+    """The month (1-based) after which the cumulative net stays >= 0, or None if it ends below 0.
 
-    A case whose cumulative net starts non-negative pays back in month 1. A cumulative net that
-    turns positive and later negative again still paid back at its first crossing.
+    That is the month after the last one whose cumulative net is below zero (month 1 when none
+    is). A cumulative net that turns positive and later falls back below zero has not paid back
+    at its first crossing: a later cost undid it (:func:`first_crossing_month` keeps that month).
 
     >>> payback_month(np.array([-30.0, -10.0, 5.0, 20.0]))
     3
+    >>> payback_month(np.array([-30.0, 5.0, -5.0, 1.0])), payback_month(np.array([-30.0, 5.0, -5.0]))
+    (4, None)
     >>> payback_month(np.array([-30.0, -20.0])) is None
     True
     """
-    reached = np.flatnonzero(np.asarray(cumulative_net) >= -1e-9)
+    flows = np.asarray(cumulative_net)
+    below = np.flatnonzero(flows < -PAYBACK_TOLERANCE)
+    if not len(below):
+        return 1 if len(flows) else None
+    last_below = int(below[-1]) + 1
+    return last_below + 1 if last_below < len(flows) else None
+
+
+def first_crossing_month(cumulative_net: FloatArray) -> int | None:
+    """The first month (1-based) whose cumulative net is >= 0, or None if it never is.
+
+    Equal to :func:`payback_month` unless the cumulative net falls back below zero afterwards.
+
+    >>> first_crossing_month(np.array([-30.0, 5.0, -5.0]))
+    2
+    """
+    reached = np.flatnonzero(np.asarray(cumulative_net) >= -PAYBACK_TOLERANCE)
     return int(reached[0]) + 1 if len(reached) else None
 
 

@@ -53,6 +53,37 @@ def discounted_summary(
     return summarise(settings.convention, one_off_costs * (1.0 + risk.costs), benefits, costs, annual_rate)
 
 
+CONVENTIONS: tuple[Convention, ...] = ("monthly", "annual")
+
+
+def npv_by_convention(
+    settings: FinanceSettings,
+    one_off_costs: float,
+    monthly_benefits: FloatArray,
+    monthly_recurring_costs: FloatArray,
+    annual_rate: float,
+) -> dict[Convention, float | None]:
+    """The NPV :func:`discounted_summary` gives in each convention, the settings' risk adjustment kept.
+
+    A CFO compares cases in either convention, so the case shows both, its own as the headline.
+    The annual NPV is None when the horizon is not whole years (the annual table cannot be drawn).
+
+    >>> both = npv_by_convention(FinanceSettings(), 100.0, np.full(12, 11.0), np.zeros(12), 0.10)
+    >>> round(both["annual"], 6), both["monthly"] > both["annual"]
+    (20.0, True)
+    """
+    npvs: dict[Convention, float | None] = {}
+    for convention in CONVENTIONS:
+        if convention == "annual" and len(monthly_benefits) % 12:
+            npvs[convention] = None
+            continue
+        chosen = settings.model_copy(update={"convention": convention})
+        npvs[convention] = discounted_summary(
+            chosen, one_off_costs, monthly_benefits, monthly_recurring_costs, annual_rate
+        ).npv
+    return npvs
+
+
 def npv_in_settings(
     settings: FinanceSettings,
     one_off_costs: float,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.finance_settings import CONVENTION_LABELS
 from copilot_roi.value.scenario import Scenario
+from copilot_roi.wording import DISCOUNTED_FELL_BACK, DISCOUNTED_PAYBACK_RULE
 
 
 def convention_sentence(result: ScenarioResult) -> str:
@@ -50,7 +51,8 @@ def discounted_figures(result: ScenarioResult) -> list[tuple[str, str, str]]:
         (
             f"Discounted payback {tag}",
             payback_years_text(result.discounted_payback_years),
-            "cumulative discounted net turns >= 0, interpolated",
+            DISCOUNTED_PAYBACK_RULE
+            + (f"; {DISCOUNTED_FELL_BACK}" if result.discounted_payback_fell_back else ""),
         ),
     ]
 

@@ -351,3 +351,48 @@ def scenario_template(preset: PresetName = "expected", catalogue: Catalogue | No
             capacity_price_multiplier=_multipliers(d.capacity_price_multiplier),
         ),
     )
+
+
+def preset_on_team(scenario: Scenario, preset: PresetName) -> Scenario:
+    """``scenario_template(preset)`` applied to ``scenario``'s team: the case at a preset's ends.
+
+    Every role input the preset sets (hours, time saved, loaded cost, adoption), estimated SCUs
+    per person, the realisation and discount rates and the one-off costs come from the preset;
+    what is the customer's stays: the roles and their headcounts (with their bands), measured
+    SCUs per person, the plan, prices, agent lines, horizon, finance settings and other lines (as
+    the Value scenarios page's presets keep the plan, prices and agent lines).
+
+    >>> data = scenario_template("expected").model_dump()
+    >>> data["roles"] = {"soc": data["roles"]["soc"] | {"headcount": 11}}
+    >>> low = preset_on_team(Scenario.model_validate(data), "low")
+    >>> list(low.roles), low.roles["soc"].headcount, low.realisation_rate
+    (['soc'], 11, 0.3)
+    """
+    template = scenario_template(preset)
+    data = template.model_dump()
+    roles = {}
+    for r, role in scenario.roles.items():
+        at_preset = template.roles[r].model_dump()
+        at_preset["headcount"] = role.headcount
+        at_preset["ranges"]["headcount"] = role.ranges.headcount.model_dump()
+        roles[r] = at_preset
+    measured = set(scenario.capacity.measured_roles)
+    scu = {
+        r: scenario.capacity.scu_per_person_month[r]
+        if r in measured
+        else template.capacity.scu_per_person_month[r]
+        for r in scenario.roles
+    }
+    data |= {
+        "preset": preset,
+        "roles": roles,
+        "capacity": scenario.capacity.model_dump() | {"scu_per_person_month": scu},
+        "horizon_months": scenario.horizon_months,
+        **{name: getattr(scenario, name).model_dump() for name in ("prices", "finance")},
+        **{
+            name: [line.model_dump() for line in getattr(scenario, name)]
+            for name in ("agents", "other_benefits", "other_costs")
+        },
+        "hours_per_fte_year": scenario.hours_per_fte_year,
+    }
+    return Scenario.model_validate(data)

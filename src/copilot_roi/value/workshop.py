@@ -18,7 +18,7 @@ from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.scenario import Adoption, RoleScenario, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
-from copilot_roi.wording import money, payback_text
+from copilot_roi.wording import money, payback_sentence, payback_text
 
 
 @dataclass(frozen=True)
@@ -284,9 +284,7 @@ def headlines(result: ScenarioResult, sensitivity: Sensitivity | None) -> list[H
         Headline(
             "Payback",
             payback,
-            "The first month the cumulative value covers the cumulative cost."
-            if result.payback_month is not None
-            else "Cumulative value never catches up with cost over the horizon.",
+            payback_sentence(result.payback_month, result.first_crossing_month),
         ),
     ]
 
