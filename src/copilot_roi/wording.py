@@ -40,7 +40,7 @@ def payback_phrase(month: int | None) -> str:
 
 
 NO_PAYBACK = "Not within the horizon"
-PAYBACK_RULE = "the month from which the cumulative net stays >= 0"
+PAYBACK_RULE = "the month from which cumulative net stays >= 0"
 DISCOUNTED_PAYBACK_RULE = "after which the cumulative discounted net stays >= 0, interpolated"
 
 

@@ -93,7 +93,7 @@ def test_the_case_line_opens_the_page(page: str, case: BusinessCase) -> None:
 
 
 def test_print_rules_for_any_paper(page: str) -> None:
-    assert "@page { size: auto; margin: 12mm; }" in page
+    assert "@page { size: auto; margin: 10mm; }" in page
     assert "@media print" in page
     assert "max-width: 186mm" in page  # fits A4 (210 mm) and Letter (216 mm) with 12 mm margins
 

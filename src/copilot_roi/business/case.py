@@ -467,8 +467,7 @@ def _data_sources(
     scenario: Scenario, facts: UsageFacts | None, catalogue: Catalogue, book: PriceBook
 ) -> list[str]:
     sources = [
-        "Roles catalogue: time saved tied to task-time studies run or funded by Microsoft, or labelled "
-        "an assumption",
+        "Roles catalogue: time saved from task-time studies (run or funded by Microsoft) or an assumption",
         f"Price book: {price_book_label(book)}",
     ]
     if facts is not None:

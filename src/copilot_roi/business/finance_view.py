@@ -102,8 +102,8 @@ def convention_footer(case: BusinessCase) -> str:
     # the deck, the workbook and the pages say how they are computed.
     if result.convention == "monthly":
         return (
-            f"Flows fall at the end of each month; NPV discounts month m by (1 + {rate})^(m/12); payback "
-            f"is {PAYBACK_RULE}.{adjusted}"
+            f"Flows at each month's end; NPV discounts month m by (1 + {rate})^(m/12); payback is "
+            f"{PAYBACK_RULE}.{adjusted}"
         )
     return (
         f"Annual (TEI) convention: one-offs at year 0 undiscounted, year y discounted by (1 + {rate})^y; "

@@ -47,7 +47,7 @@ CSS_VARIABLES = (
 CSS = """
 * { box-sizing: border-box; }
 body { font-family: "Segoe UI", system-ui, -apple-system, "Helvetica Neue", Arial, sans-serif;
-       color: var(--ink); margin: 0; background: #f5f5f5; font-size: 10pt; line-height: 1.3; }
+       color: var(--ink); margin: 0; background: #f5f5f5; font-size: 10pt; line-height: 1.25; }
 main { max-width: 186mm; margin: 0 auto; background: #fff; padding: 8mm 0; }
 @media screen { main { padding: 10mm 12mm; max-width: calc(186mm + 24mm); } }
 header.band { background: var(--navy); color: #fff; padding: 3mm 5mm 2.5mm; border-radius: 1.5mm;
@@ -85,7 +85,7 @@ table.evidence .grade { display: block; color: var(--muted); margin-top: 0.5mm; 
 .small { font-size: 8pt; color: var(--muted); }
 footer { margin-top: 2mm; font-size: 7pt; color: var(--muted); border-top: 1px solid var(--line);
          padding-top: 1.5mm; }
-@page { size: auto; margin: 12mm; }
+@page { size: auto; margin: 10mm; }
 @media print {
   body { background: #fff; }
   main { padding: 0; }
@@ -106,7 +106,6 @@ def html_bytes(case: BusinessCase) -> bytes:
 
 
 def render(case: BusinessCase) -> str:
-    c = case.prices.currency
     who = " · ".join(
         x
         for x in (
@@ -166,9 +165,10 @@ def render(case: BusinessCase) -> str:
         _agents(case),
         _comparison(case),
         "<footer>",
-        f"<div>Prepared {case.prepared_on:%d %B %Y}; currency {esc(c)}. "
-        f"Data sources: {'; '.join(esc(s) for s in case.data_sources)}.</div>",
-        f"<div>{esc(convention_footer(case))}</div>",
+        # One paragraph (a second starts a line of its own, and the page is full); the date is in
+        # the header.
+        f"<div>Data sources: {'; '.join(esc(s) for s in case.data_sources)}. "
+        f"{esc(convention_footer(case))}</div>",
         "</footer>",
         "</main></body></html>",
     ]
