@@ -400,18 +400,19 @@ def test_the_npv_range_is_two_numbers(custom_case: BusinessCase) -> None:
 
 
 def test_not_paid_back_is_blank_not_9999(tmp_path: Path) -> None:
-    """The Paid back (month) column showed 9999 until payback; it is blank until then."""
+    """The payback column showed 9999 until payback. It now marks the months whose cumulative net
+    is below zero (payback is the month after the last of them) and is blank from payback on."""
     data = scenario_template("expected").model_dump()
     data["one_off_costs"] = {"enablement": 60_000.0, "training": 20_000.0}
     case = build_case(Scenario.model_validate(data), draws=100)
     payback = case.result.payback_month
     assert payback is not None and payback > 1
     cash = openpyxl.load_workbook(io.BytesIO(workbook_bytes(case)), data_only=True)[CASH]
-    column = CASH_COLUMNS.index("Paid back (month)") + 1
+    column = CASH_COLUMNS.index("Cumulative net below 0 (month)") + 1
     first = CASH_HEADER_ROW + 2
     shown = [cash.cell(first + m, column).value for m in range(case.result.horizon_months)]
-    assert shown[: payback - 1] == [""] * (payback - 1) or shown[: payback - 1] == [None] * (payback - 1)
-    assert shown[payback - 1] == payback
+    assert shown[: payback - 1] == list(range(1, payback))
+    assert all(value in ("", None) for value in shown[payback - 1 :])
     assert all(value != 9999 for value in shown)
     book = Workbook(workbook_bytes(case, cached_values=False), tmp_path)
     assert book.result("payback_month") == payback
