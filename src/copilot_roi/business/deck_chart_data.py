@@ -25,11 +25,11 @@ from copilot_roi.safe_cells import neutralise_cell
 WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
 
-class StringCellWorkbookWriter(CategoryWorkbookWriter):
-    """python-pptx's category layout (same cells, so the chart's references hold), text as text."""
+class _StringCellWorkbook:
+    """What both writers share: the chart data, and a workbook that never converts text."""
 
     def __init__(self, chart_data: Any) -> None:
-        # What the base's (unannotated) constructor does.
+        # What the bases' (unannotated) constructors do.
         self._chart_data = chart_data
 
     @contextmanager
@@ -38,6 +38,10 @@ class StringCellWorkbookWriter(CategoryWorkbookWriter):
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet
         workbook.close()
+
+
+class StringCellWorkbookWriter(_StringCellWorkbook, CategoryWorkbookWriter):
+    """python-pptx's category layout (same cells, so the chart's references hold), text as text."""
 
     def _write_cat_column(self, worksheet: Any, col: int, level: Any, num_format: Any) -> None:
         worksheet.set_column(col, col, 10)
@@ -53,18 +57,8 @@ class StringCellWorkbookWriter(CategoryWorkbookWriter):
             worksheet.write_column(1, series_col, series.values, num_format)
 
 
-class StringCellXyWorkbookWriter(XyWorkbookWriter):
+class StringCellXyWorkbookWriter(_StringCellWorkbook, XyWorkbookWriter):
     """python-pptx's XY layout (a two-column table per series), the series name as text."""
-
-    def __init__(self, chart_data: Any) -> None:
-        self._chart_data = chart_data
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Any, Any]]:
-        workbook = Workbook(xlsx_file, WORKBOOK_OPTIONS)
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
 
     def _populate_worksheet(self, workbook: Any, worksheet: Any) -> None:
         chart_format = workbook.add_format({"num_format": self._chart_data.number_format})
