@@ -275,8 +275,8 @@ def test_roi_takes_agent_rates_from_usage_exports(tmp_path: Path, capsys: pytest
         per_day = rate.runs_per_active_day  # its first run to its last, not the export's days
         assert lines[rate.agent]["runs_per_month"] == pytest.approx(per_day * 730 / 24, abs=1e-5)
         assert lines[rate.agent]["scu_per_run"] == pytest.approx(rate.total_units / rate.runs, abs=1e-6)
-    # Known agents keep their preset's minutes: 8.5 / 60 x the SOC role's 100 an hour.
-    assert lines["Phishing Triage Agent"]["manual_cost_per_run"] == pytest.approx(8.5 / 60 * 100, abs=1e-4)
+    # Known agents keep their preset's minutes: 6.92 / 60 x the SOC role's 100 an hour.
+    assert lines["Phishing Triage Agent"]["manual_cost_per_run"] == pytest.approx(6.92 / 60 * 100, abs=1e-4)
 
 
 def test_roi_refuses_an_unreadable_rate_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -84,7 +84,9 @@ class EvidenceRow:
     """One study behind (or beside) a role's time saved, graded for a finance reader."""
 
     role: str
-    use: str  # "cited" (the default derives from it), "context" (shown, not used) or "assumption"
+    # "cited (low end)" (that end of the default derives from it), "context" (shown, not used) or
+    # "assumption"
+    use: str
     study: str
     authors: str  # who ran or funded it
     measures: str  # task time, elapsed time, accuracy or throughput, in words
@@ -445,7 +447,10 @@ def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
                 EvidenceRow(label, "assumption", NO_STUDY, "-", "-", "-", "-", "-", default.reason,
                             "A labelled assumption", "-")
             )  # fmt: skip
-        graded = [("cited", e) for e in catalogue.evidence_for(default)]
+        graded = [
+            (f"cited ({_ends_text(default.ends_resting_on(e))})", catalogue.evidence[e])
+            for e in default.evidence
+        ]
         graded += [("context", e) for e in catalogue.context_for(default)]
         for use, e in graded:
             rows.append(
@@ -455,6 +460,22 @@ def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
                 )
             )  # fmt: skip
     return rows
+
+
+def _ends_text(ends: Sequence[str]) -> str:
+    """``low end`` or ``low and high ends``: which ends of a band a study backs.
+
+    >>> _ends_text(["low"]), _ends_text(["low", "expected", "high"])
+    ('low end', 'low, expected and high ends')
+    """
+    if len(ends) == 1:
+        return f"{ends[0]} end"
+    return f"{', '.join(ends[:-1])} and {ends[-1]} ends"
+
+
+def evidence_backs(row: EvidenceRow) -> str:
+    """The role a cited study backs, with the ends: ``SOC analyst (low end)``."""
+    return f"{row.role} ({row.use.removeprefix('cited (')}" if row.use.startswith("cited (") else row.role
 
 
 def evidence_authors(case: BusinessCase) -> str:

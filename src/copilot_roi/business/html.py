@@ -26,6 +26,7 @@ from copilot_roi.business.case import (
     BusinessCase,
     case_summary,
     evidence_authors,
+    evidence_backs,
     headline_figures,
     role_ids_with_people,
 )
@@ -263,8 +264,8 @@ def _evidence(case: BusinessCase) -> str:
             grade = f"Run by {e.authors}; {_short(e.measures)}; {e.setting}; {e.significance}; {e.sample}"
             key = (study, grade, e.result, e.caveat)
         roles = by_study.setdefault(key, [])
-        if e.role not in roles:
-            roles.append(e.role)
+        if evidence_backs(e) not in roles:
+            roles.append(evidence_backs(e))
     # The roles ride on the study's grade line: a column of its own would squeeze the text.
     body = "".join(
         f'<tr><td>{esc(study)}<span class="grade">{esc(_with_roles(grade, roles))}</span></td>'

@@ -42,6 +42,7 @@ from copilot_roi.business.case import (
     case_line,
     case_summary,
     evidence_authors,
+    evidence_backs,
     headline_figures,
     role_ids_with_people,
     run_rate,
@@ -737,14 +738,14 @@ def _evidence(deck: Deck, case: BusinessCase) -> None:
     significant = {"significant": "yes", "not significant": "NO", "significance not reported": "not reported"}
     studies: dict[tuple[str, str, str, str], list[str]] = {}
     for e in case.evidence:
-        if e.use == "cited":
+        if e.use.startswith("cited"):
             key = (
                 _clip(e.study),
                 e.authors,
                 e.measures.split(" (")[0],
                 significant.get(e.significance, e.significance),
             )
-            studies.setdefault(key, []).append(e.role)
+            studies.setdefault(key, []).append(evidence_backs(e))
     columns = _scaled([
         _Column("Study behind time saved", 5.0), _Column("Roles it backs", 2.6), _Column("Run by", 1.4),
         _Column("Measures", 1.5), _Column("Significant", 1.5),

@@ -662,8 +662,9 @@ def _evidence(ws: Worksheet, case: BusinessCase, f: Formats) -> None:
     write_title(ws, title, f, len(widths) - 1)
     write_note(
         ws, 1,
-        "Use: cited = time saved derives from it (task-time studies only); context = shown, not used "
-        "(elapsed time: incidents resolved faster, not labour saved); assumption = no task-time study.",
+        "Use: cited (low end) = that end of time saved derives from it (task-time studies only); "
+        "context = shown, not used (elapsed time: incidents resolved faster, not labour saved); "
+        "assumption = no task-time study.",
         f.wrap, len(widths) - 1,
     )  # fmt: skip
     frame = pd.DataFrame([vars(e) for e in case.evidence])

@@ -237,8 +237,10 @@ def preset_source(defaults: AgentDefaults) -> str:
     """The line's ``source``: which catalogue entries its minutes rest on, or that it is assumed."""
     minutes = defaults.analyst_minutes_avoided_per_run
     cited = ", ".join(minutes.evidence) if minutes.evidence else "assumption"
-    claims = f"; context: {', '.join(minutes.context)}" if minutes.context else ""
-    return f"catalogue preset, SCUs per run assumed{MINUTES_NOTE}{cited}{claims}"
+    if minutes.claims:
+        cited += f"; claims (not studies): {', '.join(minutes.claims)}"
+    context = f"; context: {', '.join(minutes.context)}" if minutes.context else ""
+    return f"catalogue preset, SCUs per run assumed{MINUTES_NOTE}{cited}{context}"
 
 
 def catalogue_agent_id(name: str) -> str | None:
