@@ -132,6 +132,8 @@ def agreement_level(value: object) -> int | None:
     text = str(value).strip()
     if text in {"1", "2", "3", "4", "5"}:
         return int(text)
+    if text.lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError(f"{text} is not a level from 1 to 5")
     level = _LEVEL_BY_WORD.get(spelling_key(text))
     if level is None:
         raise ValueError("not an agreement level (1 to 5, or Strongly disagree ... Strongly agree)")
