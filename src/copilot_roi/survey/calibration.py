@@ -18,12 +18,14 @@ band and the survey's interval, so the studies' uncertainty stays in the sensiti
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from copilot_roi.roles import RoleId, role_label
 from copilot_roi.survey.statistics import MIN_RESPONSES, RoleSurvey, SurveySummary
 from copilot_roi.value.bounds import field_bounds
+from copilot_roi.value.catalogue import load_catalogue
 from copilot_roi.value.scenario import Band, RoleScenario, Scenario
 
 EVIDENCE_GRADE = "self_report"
@@ -158,3 +160,68 @@ def standing_sources(scenario: Scenario, records: dict[str, SurveyTimeSaved]) ->
         if r in scenario.roles
         and abs(scenario.roles[r].time_saved_share - record.time_saved_share) < _SAME_SHARE
     }
+
+
+@dataclass(frozen=True)
+class BesideStudies:
+    """One role's study band and survey interval side by side, as shares of its assisted hours."""
+
+    role: str
+    n: int
+    response_rate: float | None
+    study_low: float
+    study_expected: float
+    study_high: float
+    survey: tuple[float, float, float] | None  # (interval low, mean, interval high); None: no figure
+    note: str  # "n=23", or why there is no figure
+    can_calibrate: bool
+    calibrated: bool
+
+    def row(self) -> dict[str, str]:
+        """The row a page shows (labels and formatted figures, no arithmetic left to the page)."""
+        if self.survey is None:
+            survey = self.note
+        else:
+            low, mean, high = self.survey
+            survey = f"{mean:.1%} (95 % interval {low:.1%} to {high:.1%})"
+        return {
+            "Role": role_label(self.role),
+            "Answers": f"{self.n}"
+            + ("" if self.response_rate is None else f" ({self.response_rate:.0%} of roster)"),
+            "Studies: low / expected / high": (
+                f"{self.study_low:.1%} / {self.study_expected:.1%} / {self.study_high:.1%}"
+            ),
+            "Survey (self-reported)": survey,
+            "Time saved in the case": "from the survey"
+            if self.calibrated
+            else "from the studies or your input",
+        }
+
+
+def beside_studies(
+    scenario: Scenario, summary: SurveySummary, standing: dict[str, SurveyTimeSaved]
+) -> list[BesideStudies]:
+    """Per surveyed role in the scenario: the catalogue's study band and the survey's interval,
+    converted with the scenario's hours on assisted tasks (``standing``: roles calibrated now)."""
+    catalogue = load_catalogue()
+    rows = []
+    for role in summary.roles:
+        if role.role not in scenario.roles:
+            continue
+        study = catalogue.roles[role.role].time_saved_share
+        hours = scenario.roles[role.role].hours_per_week_on_assisted_tasks
+        rows.append(
+            BesideStudies(
+                role=role.role,
+                n=role.n,
+                response_rate=role.response_rate,
+                study_low=study.low,
+                study_expected=study.expected,
+                study_high=study.high,
+                survey=survey_band(role, hours),
+                note=role.note(),
+                can_calibrate=why_not_calibrated(scenario, role) is None,
+                calibrated=role.role in standing,
+            )
+        )
+    return rows
