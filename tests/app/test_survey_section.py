@@ -1,4 +1,4 @@
-"""AppTest of "Your team's survey" on Value scenarios: survey beside the studies, calibration into the case."""
+""""Your team's survey" on Value scenarios: the survey beside the studies, calibration to the case."""
 
 from __future__ import annotations
 
