@@ -1,4 +1,4 @@
-""""Your team's survey" on Value scenarios: the survey beside the studies, calibration to the case."""
+""" "Your team's survey" on Value scenarios: the survey beside the studies, calibration to the case."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Upload the team's survey on Value scenarios, see it beside the studies, take one role's time saved from it."""
+"""Upload the team's survey on Value scenarios, see it beside the studies, take one role's time saved."""
 
 from __future__ import annotations
 
