@@ -35,6 +35,7 @@ from ui.plan_inputs import plan_inputs, use_plan_button
 from ui.query_state import show_link_problems, sync_url
 from ui.role_inputs import team_inputs
 from ui.sidebar import current_prices
+from ui.survey_section import survey_section
 from ui.tables import show_table
 
 # Long enough for the server to send the headline cards (a few ms of its event loop), short
@@ -329,3 +330,4 @@ measured_now = case_state.effective()[1]
 plan_and_usage({str(r): v for r, v in measured_now.scu_per_person_month.items()} if measured_now else {})
 lines_checked(base, agent_lines_section(base, case_state.usage()), benefit_rows, cost_rows)
 comparison_panel(prices, big=big_view())
+survey_section()

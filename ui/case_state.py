@@ -19,6 +19,7 @@ import streamlit as st
 from copilot_roi.case import Case, FileIdentity, UsageIdentity, effective_scenario, measurement, new_case
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices
+from copilot_roi.survey.answers import SurveyAnswers
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import Roster
 from copilot_roi.value.calibration import UsageMeasurement
@@ -27,6 +28,7 @@ from copilot_roi.value.scenario import Scenario
 CASE_KEY = "case"
 USAGE_KEY = "usage_dataset"  # the export the user loaded (None: the bundled sample is shown)
 ROSTER_KEY = "usage_roster"  # the roster the user loaded (parsed); None without one
+SURVEY_KEY = "survey_answers"  # the time-saved survey the user loaded: (answers, file identity)
 _PUSHED_KEY = "case_widgets_pushed"  # widget key -> the case value last written to it
 _NOTICE_KEY = "case_notice"
 _MEASURED_KEY = "case_measured"  # (data, roster, rules, what the loaded usage measured)
@@ -163,3 +165,13 @@ def notice(text: str) -> None:
 def take_notice() -> str | None:
     value = st.session_state.pop(_NOTICE_KEY, None)
     return value if isinstance(value, str) else None
+
+
+def survey() -> tuple[SurveyAnswers, FileIdentity] | None:
+    """The survey the user loaded (checked answers and the file's identity), or None."""
+    value = st.session_state.get(SURVEY_KEY)
+    return cast(tuple[SurveyAnswers, FileIdentity], value) if isinstance(value, tuple) else None
+
+
+def set_survey(answers: SurveyAnswers, identity: FileIdentity) -> None:
+    st.session_state[SURVEY_KEY] = (answers, identity)

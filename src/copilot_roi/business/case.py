@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,6 +30,7 @@ from copilot_roi.business.finance_rows import (
 from copilot_roi.case import Case, case_parts, new_case, usage_description
 from copilot_roi.pricebook import PriceBook, Prices, load_price_book
 from copilot_roi.roles import RoleId, role_label
+from copilot_roi.survey.calibration import EVIDENCE_GRADE, SurveyTimeSaved
 from copilot_roi.usage.agent_names import is_agent_identity
 from copilot_roi.usage.analytics import breakdown
 from copilot_roi.usage.chargeback import ChargebackResult, Roster, chargeback
@@ -165,6 +166,14 @@ class BusinessCase:
     # The Pessimistic preset on this team: "even at the pessimistic end" is said only when it pays back.
     pessimistic: PessimisticCheck | None = None
 
+    def time_saved_from(self, role_id: str) -> str:
+        """Where a role's time saved comes from, in a table cell: 'study', 'assumption' or the
+        survey ('survey, n=23, Nov 2026') when the case took it from the team's survey."""
+        if self.record is not None and (survey := self.record.time_saved_sources(self.scenario).get(role_id)):
+            return survey.source()
+        basis = next((a.basis for a in self.assumptions if a.key == f"{role_id}.time_saved_share"), "")
+        return "study" if basis == "evidence" else "assumption"
+
     @property
     def top_assumptions(self) -> list[TornadoBar]:
         return self.tornado[:TOP_ASSUMPTIONS]
@@ -218,6 +227,7 @@ def build_case(
     facts = None
     if usage is not None:
         facts = usage_facts(usage, scenario, prices, pseudonymise, pseudonym_key or new_key(), roster)
+    surveyed = record.time_saved_sources(scenario) if record is not None else {}
     return BusinessCase(
         customer_name=customer_name.strip(),
         partner_name=partner_name.strip(),
@@ -231,10 +241,10 @@ def build_case(
         verdict=verdict,
         recommendation=recommendation,
         what_must_be_true=_what_must_be_true(result, catalogue),
-        assumptions=assumption_rows(scenario, prices, catalogue),
+        assumptions=assumption_rows(scenario, prices, catalogue, surveyed),
         evidence=_evidence(scenario, catalogue),
         usage=facts,
-        data_sources=_data_sources(scenario, facts, catalogue, price_book or load_price_book()),
+        data_sources=_data_sources(scenario, facts, catalogue, price_book or load_price_book(), surveyed),
         throttling_warning=throttling_warning(result) if result.served_share < 1 else None,
         comparison=_comparison(compared, scenario, prices, result, sensitivity, draws),
         record=record,
@@ -327,8 +337,15 @@ def _what_must_be_true(result: ScenarioResult, catalogue: Catalogue) -> list[str
     return lines
 
 
-def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) -> list[AssumptionRow]:
-    """Every input of ``scenario`` with its unit and source (catalogue evidence or 'assumption')."""
+def assumption_rows(
+    scenario: Scenario,
+    prices: Prices,
+    catalogue: Catalogue,
+    surveyed: Mapping[str, SurveyTimeSaved] | None = None,
+) -> list[AssumptionRow]:
+    """Every input of ``scenario`` with its unit and source (catalogue evidence or 'assumption';
+    a role in ``surveyed`` cites the team's survey, graded ``self_report``, for its time saved)."""
+    surveyed = surveyed or {}
     rows: list[AssumptionRow] = []
     measured_roles = set(scenario.capacity.measured_roles)
     for r in scenario.role_ids():
@@ -347,7 +364,13 @@ def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) ->
                 "hours per person per week",
                 source("hours_per_week"),
             ),
-            ("time_saved_share", "Time saved", role.time_saved_share, "share", source("time_saved_share")),
+            (
+                "time_saved_share",
+                "Time saved",
+                role.time_saved_share,
+                "share",
+                (EVIDENCE_GRADE, surveyed[r].cited()) if r in surveyed else source("time_saved_share"),
+            ),
             (
                 "loaded_cost_per_hour",
                 "Loaded cost per hour",
@@ -485,12 +508,22 @@ def evidence_authors(case: BusinessCase) -> str:
 
 
 def _data_sources(
-    scenario: Scenario, facts: UsageFacts | None, catalogue: Catalogue, book: PriceBook
+    scenario: Scenario,
+    facts: UsageFacts | None,
+    catalogue: Catalogue,
+    book: PriceBook,
+    surveyed: Mapping[str, SurveyTimeSaved] | None = None,
 ) -> list[str]:
     sources = [
         "Roles catalogue: time saved from task-time studies (run or funded by Microsoft) or an assumption",
         f"Price book: {price_book_label(book)}",
     ]
+    if surveyed:
+        roles = "; ".join(f"{role_label(r)} ({s.source()})" for r, s in surveyed.items())
+        sources.append(
+            f"Time saved from the team's own survey (self-reported, which overstates measured time; "
+            f"the studies' band kept for the range): {roles}"
+        )
     if facts is not None:
         sources.append(
             f"Usage exports ({', '.join(facts.file_names)}): {facts.rows:,} rows from "

@@ -206,7 +206,6 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: se
 
 def _assumptions(case: BusinessCase) -> str:
     s, c = case.scenario, case.prices.currency
-    basis = {a.key: a.basis for a in case.assumptions}
     rows = []
     for r in role_ids_with_people(case):
         role = s.roles[r]
@@ -216,7 +215,7 @@ def _assumptions(case: BusinessCase) -> str:
                 f"{role.headcount:,}",
                 f"{role.hours_per_week_on_assisted_tasks:g}",
                 f"{role.time_saved_share:.1%}",
-                "study" if basis.get(f"{r}.time_saved_share") == "evidence" else "assumption",
+                case.time_saved_from(r),
                 f"{role.loaded_cost_per_hour:,.0f}",
                 f"{role.adoption.starting_share:.0%} → {role.adoption.months_to_full} mo",
                 f"{s.capacity.scu_per_person_month[r]:g}",

@@ -707,7 +707,6 @@ def _assumptions(deck: Deck, case: BusinessCase) -> None:
         _Column("Time saved", 1.3, True), _Column(f"Cost per hour ({c})", 1.7, True),
         _Column("Time saved from", 1.9),
     ])  # fmt: skip
-    basis = {a.key: a.basis for a in case.assumptions}
     rows = [
         (
             case.role_label(r),
@@ -715,7 +714,7 @@ def _assumptions(deck: Deck, case: BusinessCase) -> None:
             f"{s.roles[r].hours_per_week_on_assisted_tasks:g}",
             f"{s.roles[r].time_saved_share:.1%}",
             f"{s.roles[r].loaded_cost_per_hour:,.0f}",
-            "study" if basis.get(f"{r}.time_saved_share") == "evidence" else "assumption",
+            case.time_saved_from(r),
         )
         for r in role_ids_with_people(case)
     ]

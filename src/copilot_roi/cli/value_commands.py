@@ -155,6 +155,7 @@ def case_payload(inputs: CaseInputs) -> dict[str, Any]:
         "measured_scu_per_person_month": dict(inputs.measured.scu_per_person_month)
         if inputs.measured
         else {},
+        "time_saved_sources": {r: s.source() for r, s in case.time_saved_sources().items()},
     }
 
 
