@@ -108,7 +108,9 @@ def apply_caps(
         for i in mine:
             total = total + agents[i]
         cap = caps.get(role, 0.0)
-        scale = np.where(total > cap, cap / np.where(total > 0, total, 1.0), 1.0)
+        # Divided only where the cap binds (total > cap >= 0): a tiny total elsewhere cannot overflow.
+        scale = np.ones_like(total)
+        np.divide(cap, total, out=scale, where=total > cap)
         scales[role] = scale
         if own is not None:
             people_out[role] = own * scale
