@@ -271,3 +271,23 @@ def test_no_role_passes_its_cap_and_units_add_up(
     assert 0.0 <= agent.throttled_units <= agent.demand_units + 1e-9
     # Shared hour by hour, the refusals add up to the bill's.
     assert throttled + agent.throttled_units == pytest.approx(result.throttled_units, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("case", ["off_hours", "capped"])
+def test_sensitivity_and_right_sizing_start_from_the_engines_ledger(case: str) -> None:
+    from copilot_roi.value.rightsize import right_size
+    from copilot_roi.value.sensitivity import analyse
+
+    if case == "off_hours":
+        scenario = off_hours_deleted([preset_line("phishing_triage")])
+        one_scu = scenario.capacity.model_copy(update={"plan": CapacityPlan(provisioned_scu=1)})
+        flat = scenario.model_copy(update={"capacity": one_scu})
+    else:
+        scenario = flat = soc_pair([preset_line(p) for p in PRESETS])
+    result = compute(scenario)
+    assert analyse(scenario, result=result, draws=50).base_npv == pytest.approx(result.npv, abs=1e-6)
+    # A flat plan right-sizing offers is valued as compute values it.
+    sizing = right_size(flat)
+    plan = flat.capacity.plan
+    candidate = next(c for c in sizing.candidates if c.plan == plan)
+    assert candidate.npv == pytest.approx(compute(flat).npv, abs=1e-6)
