@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict
 from copilot_roi.billing import BillingTotals, bill
 from copilot_roi.hourly import FloatArray, HourlySeries
 from copilot_roi.pricebook import Prices, effective_prices, load_price_book
-from copilot_roi.roles import RoleId
+from copilot_roi.roles import RoleId, role_label
 from copilot_roi.value import agent_lines, finance, ledger
 from copilot_roi.value.agent_lines import AgentLineResult
 from copilot_roi.value.conventions import Convention, YearRow
@@ -276,6 +276,20 @@ def throttling_warning(result: ScenarioResult) -> str:
         f"of {result.demand_units:,.0f} SCU): value counts only served work (served share "
         f"{served_share_text(result)})."
     )
+
+
+def ledger_notes(result: ScenarioResult) -> list[str]:
+    """What the ledger of hours changed, one sentence each, for every page and export: the caps
+    that bound, agent lines freeing no one's hours, and studies that would count twice."""
+    notes = [ledger.cap_sentence(c, role_label(c.role)) for c in result.capped_roles]
+    notes += [
+        f"{line.agent} takes over no one's work (work nobody did before): a capability, its SCUs cost, "
+        "it frees no hours and adds no value."
+        for line in result.agent_lines
+        if line.takes_over is None
+    ]
+    notes += [e.sentence(role_label(e.role)) for e in result.shared_evidence]
+    return notes
 
 
 def throttled_share_text(result: ScenarioResult) -> str:
