@@ -14,7 +14,7 @@ from copilot_roi.roles import role_ids, role_label
 from copilot_roi.value.agent_table import per_run_table
 from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.calibration import UsageMeasurement
-from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
+from copilot_roi.value.engine import ScenarioResult, compute, ledger_notes, throttling_warning
 from copilot_roi.value.finance_inputs import with_finance
 from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import AgentLine, CapacitySizing, OneOffCosts, Scenario, scenario_template
@@ -284,6 +284,8 @@ def draw_outputs(scenario: Scenario, measurement: UsageMeasurement | None, resul
     if result.served_share < 1:
         st.warning(f"{throttling_warning(result)} Raise the plan, allow overage, or compare purchasable "
                    "plans by NPV (below) and use the best.")  # fmt: skip
+    for note in ledger_notes(result):
+        st.warning(note, icon=":material/hourglass_full:")
     # Below the inputs, not under the headline: at 1366x768 the cards and a role's first sliders
     # then share the screen.
     st.info(break_even_sentence(result))

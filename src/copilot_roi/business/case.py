@@ -47,6 +47,7 @@ from copilot_roi.value.comparison import Comparison, compared_scenario, comparis
 from copilot_roi.value.engine import (
     ScenarioResult,
     compute,
+    ledger_notes,
     scenario_prices,
     throttled_share_text,
     throttling_warning,
@@ -159,6 +160,9 @@ class BusinessCase:
     data_sources: list[str] = field(default_factory=list)
     # Set when the plan refuses part of the demand: every format shows it beside the verdict.
     throttling_warning: str | None = None
+    # The ledger of hours' notes (caps that bound, agents freeing no one's hours, a study counted
+    # twice): every format shows them beside the verdict.
+    ledger_notes: list[str] = field(default_factory=list)
     # Set when several scenarios are compared: every format adds a section for them.
     comparison: Comparison | None = None
     # The case this was built from (customer, data identity, plan, price book), written as case.json.
@@ -246,6 +250,7 @@ def build_case(
         usage=facts,
         data_sources=_data_sources(scenario, facts, catalogue, price_book or load_price_book(), surveyed),
         throttling_warning=throttling_warning(result) if result.served_share < 1 else None,
+        ledger_notes=ledger_notes(result),
         comparison=_comparison(compared, scenario, prices, result, sensitivity, draws),
         record=record,
         pessimistic=pessimistic,

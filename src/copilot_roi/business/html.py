@@ -138,6 +138,7 @@ def render(case: BusinessCase) -> str:
         f'<p class="case">{esc(_case_parts_line(case))}</p></header>',
         f'<p><span class="verdict {verdict_class}">{esc(case.verdict)}</span> {esc(case.recommendation)}</p>',
         f'<p class="warning">{esc(case.throttling_warning)}</p>' if case.throttling_warning else "",
+        *(f'<p class="warning">{esc(note)}</p>' for note in case.ledger_notes),
         '<div class="kpis">',
         *(
             f'<div class="kpi"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div>'

@@ -434,8 +434,8 @@ def _recommendation(deck: Deck, case: BusinessCase) -> None:
     height = _lines_height_in(lead, BODY_WIDTH_IN, BODY_PT, bold=True)
     _text_box(slide, lead, MARGIN_IN, top, BODY_WIDTH_IN, height, BODY_PT, bold=True)
     top += height
-    if case.throttling_warning:
-        warning = [case.throttling_warning]
+    if case.throttling_warning or case.ledger_notes:
+        warning = [w for w in (case.throttling_warning, *case.ledger_notes) if w]
         height = _lines_height_in(warning, BODY_WIDTH_IN, 14, bold=True)
         _text_box(slide, warning, MARGIN_IN, top, BODY_WIDTH_IN, height, 14, bold=True, colour=LOSS)
         top += height

@@ -626,6 +626,7 @@ def _finance_summary(
         )
     if result.fte is not None:
         notes.append(result.fte.sentence(c))
+    notes += case.ledger_notes
     for i, note in enumerate(notes, start=notes_row):
         write_note(ws, i, note, f.wrap, SUMMARY_LAST_COL)
 

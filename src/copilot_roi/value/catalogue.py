@@ -237,6 +237,9 @@ class ScenarioDefaults(_Frozen):
     usage_multiplier: CitedDefault
     enablement_cost: CitedDefault
     training_cost: CitedDefault
+    # The working year of one person: each role's monthly ceiling on hours freed (value.ledger)
+    # and the hours of one FTE (value.fte).
+    working_hours_per_person_year: CitedDefault
 
 
 class AgentDefaults(_Frozen):
@@ -244,6 +247,9 @@ class AgentDefaults(_Frozen):
 
     agent: str = Field(min_length=1)
     product: str = Field(min_length=1)
+    # The role whose work the agent takes over (TOML has no null: leave the key out for work
+    # nobody did before, which frees no one's hours).
+    takes_over: str | None = None
     runs_per_month: CitedDefault
     scu_per_run: CitedDefault
     analyst_minutes_avoided_per_run: CitedDefault
@@ -296,6 +302,8 @@ class Catalogue(_Frozen):
         for path, name, default in self._all_fields():
             self._check_citations(path, name, default)
         for agent_id, agent in self.agents.items():
+            if agent.takes_over is not None and agent.takes_over not in self.registry.ids:
+                raise ValueError(f"agents.{agent_id}.takes_over: {agent.takes_over!r} is not a role")
             derivation = agent.minutes_derivation
             if derivation is None:
                 continue
