@@ -23,6 +23,7 @@ from copilot_roi.survey.template import (
     template_xlsx,
 )
 from copilot_roi.usage.errors import UntrustedFileError
+from copilot_roi.wording import counted
 from ui import case_state, scenario_state
 
 UPLOAD_KEY = "scn_survey_upload"
@@ -54,7 +55,7 @@ def survey_section() -> None:
     answers, identity = loaded
     summary = summarise(answers, case_state.roster())
     st.caption(
-        f"{identity.file_name}: {len(answers.answers)} answers used, {answers.rows_rejected} rows rejected. "
+        f"{identity.file_name}: {counted(len(answers.answers), 'answer')} used, {counted(answers.rows_rejected, 'row')} rejected. "
         "Survey figures are the mean minutes saved a week over the role's hours on assisted tasks, with a "
         "95 % bootstrap interval of the mean."
     )

@@ -51,7 +51,7 @@ def test_the_section_shows_the_survey_beside_the_studies_and_says_when_too_few()
     assert (
         table.loc["IAM admin", "Survey (self-reported)"] == "too few answers (1; a figure needs at least 10)"
     )
-    assert any("1 rows rejected" in c.value for c in at.caption)
+    assert any("1 row rejected" in c.value for c in at.caption)
     labels = [b.label for b in at.button]
     assert "Use the survey for SOC analyst's time saved" in labels
     assert not any("IAM admin's time saved" in label for label in labels)

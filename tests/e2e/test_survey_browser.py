@@ -31,7 +31,7 @@ def test_survey_section_beside_the_studies(app_server: Server, page: Any, tmp_pa
     button = page.get_by_role("button", name="Use the survey for SOC analyst's time saved")
     expect(button).to_be_visible(timeout=60_000)
     button.click()
-    expect(page.get_by_text("1 rows rejected")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("1 row rejected")).to_be_visible(timeout=60_000)
     expect(button).to_have_count(0, timeout=60_000)
     heading = page.get_by_role("heading", name="Your team's survey")
     heading.scroll_into_view_if_needed()

@@ -25,6 +25,7 @@ from copilot_roi.survey.template import (
 )
 from copilot_roi.usage.chargeback import MAX_ROSTER_BYTES, Roster, read_roster
 from copilot_roi.usage.errors import UntrustedFileError
+from copilot_roi.wording import counted
 
 
 def register(sub: Any) -> None:
@@ -95,7 +96,7 @@ def survey_payload(answers: SurveyAnswers, summary: SurveySummary) -> dict[str, 
 
 def _lines(answers: SurveyAnswers, summary: SurveySummary) -> list[str]:
     lines = [
-        f"{answers.file_name}: {len(answers.answers)} answers used, {answers.rows_rejected} rows rejected "
+        f"{answers.file_name}: {counted(len(answers.answers), 'answer')} used, {counted(answers.rows_rejected, 'row')} rejected "
         "(self-reported: grade self_report)"
     ]
     lines += [f"  row {r.row}, column {r.column!r}: {r.reason}" for r in answers.rejections[:20]]
