@@ -55,7 +55,8 @@ def survey_section() -> None:
     answers, identity = loaded
     summary = summarise(answers, case_state.roster())
     st.caption(
-        f"{identity.file_name}: {counted(len(answers.answers), 'answer')} used, {counted(answers.rows_rejected, 'row')} rejected. "
+        f"{identity.file_name}: {counted(len(answers.answers), 'answer')} used, "
+        f"{counted(answers.rows_rejected, 'row')} rejected. "
         "Survey figures are the mean minutes saved a week over the role's hours on assisted tasks, with a "
         "95 % bootstrap interval of the mean."
     )

@@ -96,7 +96,8 @@ def survey_payload(answers: SurveyAnswers, summary: SurveySummary) -> dict[str, 
 
 def _lines(answers: SurveyAnswers, summary: SurveySummary) -> list[str]:
     lines = [
-        f"{answers.file_name}: {counted(len(answers.answers), 'answer')} used, {counted(answers.rows_rejected, 'row')} rejected "
+        f"{answers.file_name}: {counted(len(answers.answers), 'answer')} used, "
+        f"{counted(answers.rows_rejected, 'row')} rejected "
         "(self-reported: grade self_report)"
     ]
     lines += [f"  row {r.row}, column {r.column!r}: {r.reason}" for r in answers.rejections[:20]]
