@@ -230,3 +230,53 @@ def test_workspace_bills_add_up(rows: list[tuple[int, int, int, str]], licences:
     assert billing.total.pool_units_used == pytest.approx(tenant.pool_units_used, abs=1e-6)
     # Each workspace pays its capacity for every hour of the export.
     assert billing.total.provisioned_cost == pytest.approx(len(workspaces) * data.hourly.hours * 4.0)
+
+
+def _cli(*argv: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    import contextlib
+    import io
+    import json
+
+    from copilot_roi.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(list(argv))
+    return code, json.loads(out.getvalue()) if code == 0 else {}
+
+
+def test_cli_usage_price_and_optimize_per_workspace(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    export = tmp_path / "workspaces.csv"
+    export.write_bytes(two_workspace_export())
+    usage = ["--usage", str(export), "--as-of", AS_OF.isoformat()]
+    plans = ["--workspace-plan", "SOC=1:unlimited", "--workspace-plan", "Identity=2:1"]
+    code, printed = _cli("usage", str(export), "--as-of", AS_OF.isoformat(), "--json", *plans)
+    assert code == 0
+    rows = {
+        w["workspace"]: (w["rows"], w["units"], w["peak_hour"][11:16], w["total_cost"])
+        for w in printed["workspaces"]
+    }
+    assert rows == {"SOC": (3, 2.9, "09:00", 103.8), "Identity": (3, 6.15, "09:00", 201.0)}
+    # Two workspaces: price bills each on its own capacity without being asked.
+    code, priced = _cli("price", "--scu", "1", "--overage", "unlimited", *usage,
+                        "--workspace-plan", "Identity=2:1", "--json")  # fmt: skip
+    assert code == 0
+    assert [w["total_cost"] for w in priced["workspaces"]] == [201.0, 103.8]
+    assert (priced["total_cost"], priced["throttled_units"]) == (304.8, 0.7)
+    code, sized = _cli("optimize", *usage, "--json")
+    assert code == 0
+    assert [w["recommended"]["total_cost"] for w in sized["workspaces"]] == [121.2, 103.8]
+    assert sized["recommended_total_cost"] == 225.0
+
+
+def test_cli_single_workspace_unchanged_and_bad_workspace_plan(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    export = tmp_path / "one.csv"
+    export.write_bytes(to_csv(sample_records(30)))
+    usage = ["--usage", str(export), "--as-of", AS_OF.isoformat()]
+    code, priced = _cli("price", "--scu", "1", *usage, "--json")
+    assert code == 0 and "workspaces" not in priced
+    code, asked = _cli("price", "--scu", "1", *usage, "--per-workspace", "--json")
+    assert asked["total_cost"] == priced["total_cost"]
+    assert [w["workspace"] for w in asked["workspaces"]] == [DEFAULT_WORKSPACE]
+    assert _cli("price", "--scu", "1", *usage, "--workspace-plan", "SOC=2")[0] == 2
+    assert _cli("price", "--scu", "1", "--workspace-plan", "SOC=2")[0] == 2
