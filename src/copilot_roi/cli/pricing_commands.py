@@ -27,9 +27,6 @@ DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 
 
 
 def register(sub: Any) -> None:
-    # Imported here: the workspace arguments reuse this module's argument types.
-    from copilot_roi.cli.workspace_arguments import add_workspace_arguments
-
     price = sub.add_parser("price", help="what a capacity plan costs")
     _plan_arguments(price, scu_required=True)
     price.add_argument("--months", type=_positive_int, default=12, help="billing months of 730 h")
@@ -90,6 +87,34 @@ def _plan_arguments(parser: argparse.ArgumentParser, scu_required: bool) -> None
         "off-hours (nothing served then except from the E5/E7 pool)",
     )
     add_timezone_argument(parser, "time zone of the schedule and the usage export")
+
+
+def add_workspace_arguments(parser: argparse.ArgumentParser, per_workspace_flag: bool = True) -> None:
+    if per_workspace_flag:
+        parser.add_argument(
+            "--per-workspace",
+            action="store_true",
+            help="bill each workspace of the usage on its own capacity (automatic with more than one)",
+        )
+    parser.add_argument(
+        "--workspace-plan",
+        action="append",
+        default=[],
+        type=workspace_plan_argument,
+        metavar="NAME=SCU[:none|unlimited|CAP]",
+        help="a flat 24x7 plan for one workspace (repeatable); the others take the command's plan",
+    )
+
+
+def workspace_plan_argument(text: str) -> tuple[str, int, tuple[str, float]]:
+    """``NAME=SCU[:OVERAGE]``: a workspace name, its SCUs (0..100) and its overage setting."""
+    name, equals, spec = text.rpartition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected NAME=SCU[:none|unlimited|CAP], e.g. 'SOC=2:unlimited'"
+        )
+    scu_text, _, overage_text = spec.partition(":")
+    return name.strip(), _scu_level(scu_text.strip()), _overage(overage_text or "none")
 
 
 def _usage_arguments(parser: argparse.ArgumentParser) -> None:

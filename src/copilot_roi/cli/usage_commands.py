@@ -11,7 +11,12 @@ from typing import Any
 from copilot_roi.cli.arguments import add_e5_pay_as_you_go_argument, add_timezone_argument
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.json_output import emit_json
-from copilot_roi.cli.pricing_commands import _non_negative_int, _price_arguments, prices_from_args
+from copilot_roi.cli.pricing_commands import (
+    _non_negative_int,
+    _price_arguments,
+    add_workspace_arguments,
+    prices_from_args,
+)
 from copilot_roi.usage.agents import TOP_AGENTS
 
 
@@ -46,8 +51,6 @@ def register(sub: Any) -> None:
     )
     add_e5_pay_as_you_go_argument(pool)
     _price_arguments(parser)
-    from copilot_roi.cli.workspace_arguments import add_workspace_arguments
-
     # The 'workspaces' key bills each workspace under the default plan or its --workspace-plan.
     add_workspace_arguments(parser, per_workspace_flag=False)
     parser.add_argument("--json", action="store_true", help="print JSON")

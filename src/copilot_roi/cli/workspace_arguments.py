@@ -1,4 +1,4 @@
-"""Workspaces on the command line: a plan per workspace, and the per-workspace JSON of usage, price, optimize.
+"""Workspaces on the command line: a plan per workspace, and the per-workspace JSON of price and optimize.
 
 A usage export with a workspace column is billed per workspace, each on its own capacity
 (``copilot_roi.usage.workspaces``). ``price`` and ``optimize`` do it with ``--per-workspace``, and
@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from copilot_roi.cli.errors import CliError
-from copilot_roi.cli.pricing_commands import _overage, _scu_level
 from copilot_roi.optimizer import Candidate
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices
@@ -28,34 +27,6 @@ from copilot_roi.usage.workspaces import (
     scaled,
     split_by_workspace,
 )
-
-
-def add_workspace_arguments(parser: argparse.ArgumentParser, per_workspace_flag: bool = True) -> None:
-    if per_workspace_flag:
-        parser.add_argument(
-            "--per-workspace",
-            action="store_true",
-            help="bill each workspace of the usage on its own capacity (automatic with more than one)",
-        )
-    parser.add_argument(
-        "--workspace-plan",
-        action="append",
-        default=[],
-        type=workspace_plan_argument,
-        metavar="NAME=SCU[:none|unlimited|CAP]",
-        help="a flat 24x7 plan for one workspace (repeatable); the others take the command's plan",
-    )
-
-
-def workspace_plan_argument(text: str) -> tuple[str, int, tuple[str, float]]:
-    """``NAME=SCU[:OVERAGE]``: a workspace name, its SCUs (0..100) and its overage setting."""
-    name, equals, spec = text.rpartition("=")
-    if not equals or not name.strip():
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: expected NAME=SCU[:none|unlimited|CAP], e.g. 'SOC=2:unlimited'"
-        )
-    scu_text, _, overage_text = spec.partition(":")
-    return name.strip(), _scu_level(scu_text.strip()), _overage(overage_text or "none")
 
 
 def workspace_plans(args: argparse.Namespace, base: CapacityPlan) -> dict[str, CapacityPlan]:
