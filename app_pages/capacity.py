@@ -18,6 +18,7 @@ from ui.plan_inputs import (
 )
 from ui.sidebar import current_prices
 from ui.usage_state import current_dataset
+from ui.workspace_sections import capacity_workspace_bills
 
 st.title("Capacity & cost")
 # The answer first (on a projector the first screen is all the room sees): the plan's figures
@@ -111,6 +112,9 @@ with plan_figures:
         off_hours_deletion_notice(plan, t.throttled_units)
     elif t.throttled_units > 0:
         st.warning(f"This plan throttles {t.throttled_units:,.1f} SCU of demand: analysts would be refused.")
+
+if source == "Usage export":
+    capacity_workspace_bills(dataset, plan, prices)
 
 rec = opt.recommended
 r = st.columns(3)

@@ -24,6 +24,7 @@ from ui.usage_state import (
     shown_sources,
     widget_suffix,
 )
+from ui.workspace_sections import usage_workspace_table, workspace_filter
 
 st.title("Usage analytics")
 
@@ -174,6 +175,7 @@ with st.sidebar.expander("Usage filters", expanded=False):
             st.multiselect("Categories", ua.options(frame, "category"), key=f"usage_f_cat_{suffix}")
         ),
         actor=st.radio("Who", ["all", "people", "agents"], horizontal=True, key="usage_f_actor"),
+        workspaces=workspace_filter(frame, f"usage_f_ws_{suffix}"),
     )
 filtered = ua.apply_filter(frame, chosen)
 if filtered.empty:
@@ -209,6 +211,7 @@ k[1].metric(
 )
 k[2].metric("Hours above 90 % of capacity", f"{kpis.hours_above_90pct:,}")
 
+usage_workspace_table(dataset)
 st.plotly_chart(heatmap_figure(ua.hour_of_week(series)), key="usage_heatmap")
 st.plotly_chart(daily_trend_figure(ua.daily_trend(series), float(provisioned)), key="usage_daily")
 tabs = st.tabs(

@@ -21,9 +21,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "type": ("type", "operationtype"),
     "experience": ("copilotexperience", "experience"),
     "plugins": ("pluginsused", "pluginused", "plugins", "plugin"),
+    # Newer portals show the workspace; its export header is undocumented: a name or an ID.
+    "workspace": ("workspace", "workspacename", "workspacedisplayname"),
+    "workspace_id": ("workspaceid",),
 }
 REQUIRED_FIELDS = ("started_at", "units_scu")
 TEXT_FIELDS = ("user", "session_id", "category", "type", "experience", "plugins")
+# Each workspace has its own capacity. An export without a workspace column (or a blank cell)
+# is one workspace, as before workspaces existed: every row goes under this name.
+DEFAULT_WORKSPACE = "Default workspace"
 _LOOKUP = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
 _STRIP = re.compile(r"[\s_\-.()]+")
 
