@@ -12,7 +12,12 @@ import streamlit as st
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices
 from copilot_roi.usage.ingest import UsageDataset
-from copilot_roi.usage.workspaces import bill_workspaces, split_by_workspace, workspace_names
+from copilot_roi.usage.workspaces import (
+    WorkspaceBilling,
+    bill_workspaces,
+    split_by_workspace,
+    workspace_names,
+)
 
 
 def workspace_filter(frame: pd.DataFrame, key: str) -> tuple[str, ...]:
@@ -52,12 +57,25 @@ def usage_workspace_table(dataset: UsageDataset) -> None:
     )
 
 
-def capacity_workspace_bills(dataset: UsageDataset, plan: CapacityPlan, prices: Prices) -> None:
-    """Each workspace's bill with the case's plan as its own capacity, and their total."""
+def workspace_billing(dataset: UsageDataset, plan: CapacityPlan, prices: Prices) -> WorkspaceBilling | None:
+    """Each workspace billed with the case's plan as its own capacity; None with one workspace."""
     workspaces = split_by_workspace(dataset)
     if len(workspaces) < 2:
-        return
-    billing = bill_workspaces(workspaces, {}, prices, plan)
+        return None
+    return bill_workspaces(workspaces, {}, prices, plan)
+
+
+def headline_scope(billing: WorkspaceBilling) -> str:
+    """What the Capacity page's headline figures add up, when they are the workspaces' sum."""
+    return (
+        f"{len(billing.bills)} workspaces, each on its own capacity: every figure below is the sum "
+        "of their bills under the case's plan (the peak hour is the tenant's busiest)."
+    )
+
+
+def capacity_workspace_bills(billing: WorkspaceBilling, plan: CapacityPlan, prices: Prices) -> None:
+    """Each workspace's bill with the case's plan as its own capacity, and their total."""
+    workspaces = [b.workspace for b in billing.bills]
     money = prices.currency
     st.subheader("Workspaces, each on its own capacity")
     st.caption(

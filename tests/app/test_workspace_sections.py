@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from copilot_roi.billing import bill
+from copilot_roi.plans import DEFAULT_PLAN
+from copilot_roi.pricebook import list_prices
+from copilot_roi.usage import IngestOptions, ingest_files
+from copilot_roi.usage.workspaces import bill_workspaces, split_by_workspace
 from tests.unit.test_usage_workspaces import two_workspace_export
 from tests.unit.usage_builders import AS_OF, sample_records, to_csv
 
@@ -62,3 +68,39 @@ def test_capacity_bills_each_workspace_and_the_total() -> None:
     table = next(t.value for t in at.table if "Workspace" in t.value.columns).set_index("Workspace")
     cost = "Cost (USD)"
     assert table[cost].to_dict() == {"Identity": 121.2, "SOC": 103.8, "Total": 225.0}
+
+
+def headline(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_capacity_headline_is_the_sum_of_the_workspaces_bills() -> None:
+    at = loaded(two_workspace_export())
+    at.switch_page("app_pages/capacity.py")
+    at.run()
+    assert not at.exception, at.exception
+    dataset = ingest_files([("ws.csv", two_workspace_export())], IngestOptions(as_of=AS_OF))
+    total = bill_workspaces(split_by_workspace(dataset), {}, list_prices(), DEFAULT_PLAN).total
+    # 225 by hand (module docstring). The tenant priced as one 1-SCU capacity would be 96 plus
+    # overage of 6.0 - 1 = 5.0 at 09:00 and 2.45 - 1 = 1.45 -> 1.5 at 16:00: 6.5 x $6 = 39 -> 135.
+    assert total.total_cost == 225.0
+    assert bill(dataset.hourly, DEFAULT_PLAN, list_prices()).totals.total_cost == pytest.approx(135.0)
+    assert headline(at, "Total cost") == f"{total.total_cost:,.0f} USD" == "225 USD"
+    assert headline(at, "Per month (730 h)") == f"{total.cost_per_billing_month:,.0f} USD"
+    assert headline(at, "Overage") == f"{total.overage_units:,.1f} SCU" == "5.5 SCU"
+    assert any(c.value.startswith("2 workspaces, each on its own capacity") for c in at.caption)
+    # Right-sizing sizes one capacity: the case's plan beside it is priced the same way, and says so.
+    assert headline(at, "The case's plan, as one capacity") == "135 USD"
+
+
+def test_capacity_headline_with_one_workspace_is_the_tenant_bill() -> None:
+    data = to_csv(sample_records(20))
+    at = loaded(data)
+    at.switch_page("app_pages/capacity.py")
+    at.run()
+    assert not at.exception, at.exception
+    dataset = ingest_files([("ws.csv", data)], IngestOptions(as_of=AS_OF))
+    expected = bill(dataset.hourly, DEFAULT_PLAN, list_prices()).totals
+    assert headline(at, "Total cost") == f"{expected.total_cost:,.0f} USD"
+    assert headline(at, "The case's plan") == f"{expected.total_cost:,.0f} USD"
+    assert not any("each on its own capacity" in c.value for c in at.caption)

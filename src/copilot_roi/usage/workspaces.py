@@ -49,6 +49,8 @@ from copilot_roi.usage.ingest import UsageDataset
 
 _HOUR_NS = 3_600_000_000_000
 _BUDGET_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_-]+")
+# 40 + a clash suffix + the default budget prefix stays within Azure's 63 characters.
+_SLUG_CHARACTERS = 40
 
 
 @dataclass(frozen=True)
@@ -335,20 +337,47 @@ def budget_name_for(workspace: str, prefix: str = "security-copilot") -> str:
     return f"{prefix}-{slug}"[:63].rstrip("-")
 
 
+def workspace_slugs(names: Sequence[str]) -> dict[str, str]:
+    """A distinct, safe name part per workspace: for its budget's name and its folder of files.
+
+    Letters, digits, ``-`` and ``_`` only (no ``/``, no ``..``: a workspace name is the export's
+    text, and a folder named after it must stay inside the folder it is written to), at most
+    ``_SLUG_CHARACTERS`` long, and distinct ignoring case (a case-insensitive file system would
+    otherwise merge two workspaces' folders): a clash takes ``-2``, ``-3``... in name order.
+
+    >>> workspace_slugs(["../../etc", "SOC (EU)", "SOC-EU", "soc-eu", "..."])
+    {'../../etc': 'etc', 'SOC (EU)': 'SOC-EU', 'SOC-EU': 'SOC-EU-2', 'soc-eu': 'soc-eu-3', '...': 'workspace'}
+    """
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = _BUDGET_NAME_CHARACTERS.sub("-", name).strip("-")[:_SLUG_CHARACTERS].rstrip("-") or "workspace"
+        slug, clash = base, 1
+        while slug.lower() in taken:
+            clash += 1
+            slug = f"{base}-{clash}"
+        taken.add(slug.lower())
+        slugs[name] = slug
+    return slugs
+
+
 def workspace_handoffs(
     billing: WorkspaceBilling,
     prices: Prices,
     start_date: dt.date | None = None,
     contact_emails: tuple[str, ...] = (),
     today: dt.date | None = None,
+    budget_prefix: str = "security-copilot",
 ) -> dict[str, HandOff]:
     """One hand-off (budget, schedule, script) per workspace capacity, named after the workspace.
 
     Each budget prices the workspace's own capacity and the overage its demand after its share
     of the tenant's pool caused; the pool itself is billed to no one. A workspace whose plan has
     no capacity of its own (the E5/E7 pool alone) gets no hand-off: there is nothing to budget
-    or schedule.
+    or schedule. Budget names are ``budget_prefix`` and the workspace's slug
+    (:func:`workspace_slugs`), so no two workspaces' budgets share a name.
     """
+    slugs = workspace_slugs([b.workspace.name for b in billing.bills])
     result: dict[str, HandOff] = {}
     for b in billing.bills:
         if b.plan.schedule is None and b.plan.provisioned_scu == 0:
@@ -365,7 +394,7 @@ def workspace_handoffs(
             prices,
             usage=after_pool,
             start_date=start_date,
-            budget_name=budget_name_for(b.workspace.name),
+            budget_name=budget_name_for(slugs[b.workspace.name], budget_prefix),
             contact_emails=contact_emails,
             today=today,
         )
