@@ -40,6 +40,7 @@ _COMMANDS: tuple[str, ...] = (
     "report_commands",
     "handoff_commands",
     "evidence_commands",
+    "history_commands",
 )
 
 
