@@ -50,6 +50,10 @@ class LocalFolder:
             if p.is_file() and not p.name.startswith(".tmp-")
         )
 
+    def sizes(self, prefix: str) -> dict[str, int]:
+        """Name -> size in bytes of the objects under ``prefix``."""
+        return {name: self._path(name).stat().st_size for name in self.list_names(prefix)}
+
     def read(self, name: str) -> bytes:
         return self._path(name).read_bytes()
 
@@ -123,6 +127,9 @@ class AzureContainer:
 
     def list_names(self, prefix: str) -> list[str]:
         return sorted(b.name for b in self.container.list_blobs(name_starts_with=prefix))
+
+    def sizes(self, prefix: str) -> dict[str, int]:
+        return {b.name: int(b.size) for b in self.container.list_blobs(name_starts_with=prefix)}
 
     def read(self, name: str) -> bytes:
         return bytes(self.container.download_blob(name).readall())

@@ -110,6 +110,11 @@ class HistoryStore:
         self.backend.create(prefix + "key.bin", secrets.token_bytes(KEY_BYTES))
         return self.backend.read(prefix + "key.bin")
 
+    def parts(self, customer: str) -> list[tuple[str, int, str]]:
+        """The history's parts as (object name, size in bytes, SHA-256): what a case records."""
+        sizes = self.backend.sizes(self._prefix(customer) + "parts/")
+        return [(name, sizes[name], Path(name).stem) for name in self._parts(customer)]
+
     def _parts(self, customer: str) -> list[str]:
         names = self.backend.list_names(self._prefix(customer) + "parts/")
         return [n for n in names if n.endswith(".parquet")]
