@@ -69,7 +69,8 @@ def every_stored_text(root: Path) -> str:
         if path.suffix == ".parquet":
             table = pq.read_table(path)
             for column in table.columns:
-                if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+                if pa.types.is_string(kind) or pa.types.is_large_string(kind):
                     texts += [str(v) for v in column.to_pylist()]
         texts.append(path.read_bytes().decode("utf-8", "replace"))
         texts.append(path.as_posix())

@@ -28,13 +28,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from copilot_roi.history.backends import Backend, backend_from_env
 from copilot_roi.history.customers import check_customer, customer_slug
-from copilot_roi.history.rows import KEY_COLUMNS, STORED_SCHEMA, at_rest, names_table
+from copilot_roi.history.rows import (
+    DICTIONARY_COLUMNS,
+    KEY_COLUMNS,
+    STORED_SCHEMA,
+    at_rest,
+    names_table,
+    occurrences,
+)
 from copilot_roi.usage.bucketing import hourly_series
 from copilot_roi.usage.ingest import FileReport, QualityReport, UsageDataset
 from copilot_roi.usage.validate import REJECTION_COLUMNS
@@ -42,7 +51,6 @@ from copilot_roi.usage.validate import REJECTION_COLUMNS
 CUSTOMERS = "customers/"
 KEY_BYTES = 32
 _KEY_SQL = ", ".join(f'"{c}"' for c in KEY_COLUMNS)
-_MERGE_KEY_SQL = ", ".join(f'"{c}"' for c in KEY_COLUMNS if c != "occurrence")
 
 
 @dataclass(frozen=True)
@@ -123,9 +131,13 @@ class HistoryStore:
 
     def add(self, customer: str, dataset: UsageDataset) -> AddResult:
         """Append ``dataset``'s rows that the history does not hold yet (see ``rows`` for the key)."""
+        return self.add_frame(customer, dataset.frame)
+
+    def add_frame(self, customer: str, frame: pd.DataFrame) -> AddResult:
+        """Like :meth:`add`, for a usage frame (``UsageDataset.frame``'s columns)."""
         check_customer(customer)
         key = self._ensure_customer(customer)
-        table, people = at_rest(dataset.frame, key)
+        table, people = at_rest(frame, key)
         prefix = self._prefix(customer)
         existing = self._parts(customer)
         folder = self.backend.temp_dir(prefix + "parts/")
@@ -227,34 +239,71 @@ STORED_EMPTY = STORED_SCHEMA.empty_table()
 
 
 def _write_new_rows(table: pa.Table, existing: list[Path], target: Path) -> int:
-    """Write ``table``'s rows whose key is not in ``existing`` parts to ``target``; how many."""
+    """Write ``table``'s rows whose key is not in ``existing`` parts to ``target``; how many.
+
+    Only rows inside the stored period can be stored already. An export lists its rows in time
+    order, so those rows are one slice of it (its start, where it overlaps the last export): the
+    slice is looked up and filtered, the rest is written as it is, uncopied. Rows in any other
+    order are still handled right (the slice is then most of the table).
+    """
+    keyed = table.append_column("occurrence", pa.array(occurrences(table), pa.int32()))
+    if existing and keyed.num_rows:
+        stored_first, stored_last = _period(existing)
+        started = keyed["started_at"].cast(pa.int64()).to_numpy()
+        inside = np.flatnonzero((started >= stored_first) & (started <= stored_last))
+        if len(inside):
+            low, high = int(inside[0]), int(inside[-1]) + 1
+            window = keyed.slice(low, high - low)
+            held = _stored_already(window, existing)
+            keyed = pa.concat_tables([keyed.slice(0, low), window.filter(pc.invert(held)), keyed.slice(high)])
+    if keyed.num_rows:
+        pq.write_table(keyed, target, use_dictionary=DICTIONARY_COLUMNS)
+    return int(keyed.num_rows)
+
+
+def _stored_already(window: pa.Table, existing: list[Path]) -> pa.Array:
+    """Which rows of ``window`` the ``existing`` parts hold (a semi-join in DuckDB), as a mask.
+
+    Only stored rows inside the window's period are read: the parts' row-group statistics let
+    DuckDB skip the rest of a long history.
+    """
+    started = window["started_at"]
+    batch = window.select(list(KEY_COLUMNS)).append_column("row", pa.array(np.arange(window.num_rows)))
     with duckdb.connect() as con:
-        con.register("batch", table)
-        # Exact repeats inside the batch are numbered, so each is a key of its own.
-        keyed = (
-            "SELECT *, (row_number() OVER (PARTITION BY "
-            f"{_MERGE_KEY_SQL} ORDER BY source_file, source_row) - 1)::INTEGER AS occurrence FROM batch"
-        )
-        query = keyed
-        if existing:
-            first, last = con.execute("SELECT min(started_at), max(started_at) FROM batch").fetchone() or (
-                None,
-                None,
-            )
-            # Only stored rows inside the batch's period can match it: Parquet statistics on the
-            # time-sorted parts let DuckDB skip the rest of a long history unread.
-            con.execute("SET VARIABLE first_at = ?", [first])
-            con.execute("SET VARIABLE last_at = ?", [last])
-            query = (
-                f"SELECT n.* FROM ({keyed}) n ANTI JOIN ("
-                f"SELECT {_KEY_SQL} FROM read_parquet({_sql_list(existing)}) "
-                "WHERE started_at BETWEEN getvariable('first_at') AND getvariable('last_at')"
-                f") h USING ({_KEY_SQL})"
-            )
-        result = con.execute(
-            f"COPY ({query} ORDER BY started_at) TO '{_sql_path(target)}' (FORMAT parquet, COMPRESSION zstd)"
-        ).fetchone()
-    return int(result[0]) if result else 0
+        con.execute("SET enable_progress_bar = false")
+        con.register("batch", batch)
+        found = con.execute(
+            f"SELECT b.row FROM batch b SEMI JOIN (SELECT {_KEY_SQL} "
+            f"FROM read_parquet({_sql_list(existing)}) "
+            f"WHERE started_at BETWEEN $first AND $last) h USING ({_KEY_SQL})",
+            {"first": pc.min(started).as_py(), "last": pc.max(started).as_py()},
+        ).fetchnumpy()["row"]
+    held = np.zeros(window.num_rows, dtype=bool)
+    held[np.asarray(found, dtype=np.int64)] = True
+    return pa.array(held)
+
+
+def _period(parts: list[Path]) -> tuple[int, int]:
+    """The first and last start stored in ``parts`` (microseconds since the epoch), from their
+    row-group statistics (no row is read)."""
+    first, last = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    for path in parts:
+        metadata = pq.ParquetFile(path).metadata
+        column = metadata.schema.names.index("started_at")
+        for group in range(metadata.num_row_groups):
+            stats = metadata.row_group(group).column(column).statistics
+            if stats is None or not stats.has_min_max:
+                return np.iinfo(np.int64).min, np.iinfo(np.int64).max  # unknown: look up every row
+            first = min(first, _micros(stats.min))
+            last = max(last, _micros(stats.max))
+    return first, last
+
+
+def _micros(value: object) -> int:
+    """A statistics value (a datetime, or the raw integer) as microseconds since the epoch."""
+    if isinstance(value, int):
+        return value
+    return int(pd.Timestamp(value).value) // 1000  # type: ignore[arg-type]  # .value: always ns
 
 
 def _deduplicated_sql(paths: list[Path]) -> str:
