@@ -147,3 +147,24 @@ def test_hostile_customer_names_stay_inside_the_history_folder(
 def test_names_alike_in_ascii_stay_two_customers() -> None:
     assert customer_slug("A/B") != customer_slug("A B")
     assert customer_slug("Café") != customer_slug("Cafe")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"COPILOT_ROI_HISTORY_URL": "s3://bucket"}, "expected azure://<container>"),
+        ({"COPILOT_ROI_HISTORY_URL": "azure://usage"}, "COPILOT_ROI_HISTORY_CONNECTION_STRING is not set"),
+    ],
+)
+def test_a_misconfigured_store_exits_2_naming_the_setting(
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    monkeypatch.delenv("COPILOT_ROI_HISTORY_CONNECTION_STRING", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = run(capsys, "history", "list")
+    assert code == 2 and message in err

@@ -107,9 +107,13 @@ def test_forgetting_names_keeps_the_usage_under_aliases(tmp_path: Path) -> None:
     )
     assert not after.names_kept
     assert set(store.load("Contoso").frame["user"]) - {AGENT} <= {u for u in everything.split("\n")}
-    # The key stays: the same people added later keep their aliases (one person stays one).
+    # The key stays: the same people added later keep their aliases (one person stays one),
+    # and their names are not kept either.
     store.add("Contoso", EXPORTS["B"])
     assert len(set(store.load("Contoso", with_names=False).frame["user"])) == len(PEOPLE) + 1
+    assert store.names("Contoso") == {}
+    for person in PEOPLE[:3]:
+        assert person not in every_stored_text(tmp_path)
 
 
 def test_dropping_the_key_too_leaves_no_way_back_and_the_history_still_works(tmp_path: Path) -> None:

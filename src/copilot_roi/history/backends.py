@@ -50,6 +50,9 @@ class LocalFolder:
             if p.is_file() and not p.name.startswith(".tmp-")
         )
 
+    def exists(self, name: str) -> bool:
+        return self._path(name).is_file()
+
     def sizes(self, prefix: str) -> dict[str, int]:
         """Name -> size in bytes of the objects under ``prefix``."""
         return {name: self._path(name).stat().st_size for name in self.list_names(prefix)}
@@ -128,6 +131,9 @@ class AzureContainer:
     def list_names(self, prefix: str) -> list[str]:
         return sorted(b.name for b in self.container.list_blobs(name_starts_with=prefix))
 
+    def exists(self, name: str) -> bool:
+        return bool(self.container.get_blob_client(name).exists())
+
     def sizes(self, prefix: str) -> dict[str, int]:
         return {b.name: int(b.size) for b in self.container.list_blobs(name_starts_with=prefix)}
 
@@ -178,7 +184,8 @@ class AzureContainer:
         return len(names)
 
 
-# Both backends offer: describe, list, read, create, create_from_file, local_copies, temp_dir, delete.
+# Both backends offer: describe, list_names, exists, sizes, read, create, create_from_file,
+# local_copies, temp_dir, delete.
 Backend = LocalFolder | AzureContainer
 
 

@@ -6,6 +6,7 @@ Layout of one customer (``customers/<slug>/`` in the backend)::
     key.bin                  32 random bytes: the HMAC key of the customer's aliases
     parts/<sha256>.parquet   usage rows, one immutable part per append, named by its content
     names/<sha256>.parquet   alias -> name of the people in a part (dropped by forget_names)
+    names-forgotten          present once names were forgotten: later appends keep none
 
 **Why immutable parts, deduplicated again when read** (and no lock): an append reads the keys
 already stored, keeps only rows whose key is new (an anti-join in DuckDB) and writes them as a new
@@ -49,6 +50,7 @@ from copilot_roi.usage.ingest import FileReport, QualityReport, UsageDataset
 from copilot_roi.usage.validate import REJECTION_COLUMNS
 
 CUSTOMERS = "customers/"
+NO_NAMES = "names-forgotten"
 KEY_BYTES = 32
 _KEY_SQL = ", ".join(f'"{c}"' for c in KEY_COLUMNS)
 
@@ -142,7 +144,7 @@ class HistoryStore:
         existing = self._parts(customer)
         folder = self.backend.temp_dir(prefix + "parts/")
         handle, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=folder)
-        os.close(handle)  # the name reserves a unique path; DuckDB writes the file
+        os.close(handle)  # the name reserves a unique path; the writer fills the file
         temp = Path(temp_name)
         try:
             with self.backend.local_copies(existing) as paths:
@@ -153,7 +155,7 @@ class HistoryStore:
             self.backend.create_from_file(part, temp)
         finally:
             temp.unlink(missing_ok=True)
-        if people:
+        if people and not self.backend.exists(prefix + NO_NAMES):
             data = names_table(people)
             self.backend.create(f"{prefix}names/{hashlib.sha256(data).hexdigest()}.parquet", data)
         return AddResult(customer, table.num_rows, added, part)
@@ -229,6 +231,8 @@ class HistoryStore:
         people added later get new aliases.
         """
         prefix = self._prefix(customer)
+        # From now on appends keep no names either (the marker says so to every replica).
+        self.backend.create(prefix + NO_NAMES, b"names forgotten\n")
         deleted = self.backend.delete(prefix + "names/")
         if drop_key:
             deleted += self.backend.delete(prefix + "key.bin")
