@@ -38,7 +38,7 @@ TEXT_COLUMNS = ("user", "session_id", "category", "type", "experience", "plugins
 _LABELS = pa.dictionary(pa.int32(), pa.string())
 # Parquet dictionary pages pay off for labels; a session id is nearly unique per row, and trying
 # a dictionary for it first costs the writer a hash of every value for nothing.
-DICTIONARY_COLUMNS = ["user", "category", "type", "experience", "plugins", "source_file"]
+DICTIONARY_COLUMNS = ["user", "category", "type", "experience", "plugins", "workspace", "source_file"]
 STORED_SCHEMA = pa.schema(
     [
         ("started_at", pa.timestamp("us", tz="UTC")),
@@ -49,6 +49,8 @@ STORED_SCHEMA = pa.schema(
         ("type", pa.string()),
         ("experience", pa.string()),
         ("plugins", pa.string()),
+        # Each workspace has its own capacity; "" where the frame had no workspace column.
+        ("workspace", _LABELS),
         ("source_file", _LABELS),
         ("source_row", pa.int64()),
     ]
@@ -125,6 +127,7 @@ def at_rest(frame: pd.DataFrame, key: bytes) -> tuple[pa.Table, dict[str, str]]:
     }
     for column in ("category", "type", "experience", "plugins"):
         columns[column] = _text(frame, column)
+    columns["workspace"] = _labels_of(_text(frame, "workspace"))
     columns["source_file"] = _labels(files.indices, shown_files)
     columns["source_row"] = pa.array(frame["source_row"].to_numpy(dtype="int64"))
     table = pa.table(columns, schema=STORED_SCHEMA)

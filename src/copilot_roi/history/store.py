@@ -316,10 +316,10 @@ def _deduplicated_sql(paths: list[Path]) -> str:
     """One row per key across parts (two replicas may have stored a record in two parts)."""
     files = _sql_list(paths)
     if len(paths) == 1:
-        return f"SELECT * EXCLUDE (occurrence) FROM read_parquet({files})"
+        return f"SELECT * EXCLUDE (occurrence) FROM read_parquet({files}, union_by_name = true)"
     return (
         f"SELECT * EXCLUDE (occurrence, filename) FROM (SELECT DISTINCT ON ({_KEY_SQL}) * "
-        f"FROM read_parquet({files}, filename = true) ORDER BY {_KEY_SQL}, filename)"
+        f"FROM read_parquet({files}, filename = true, union_by_name = true) ORDER BY {_KEY_SQL}, filename)"
     )
 
 
@@ -360,6 +360,12 @@ def dataset_of(table: pa.Table, timezone: str, names: dict[str, str]) -> UsageDa
     frame["user"] = users.astype("string")
     for column in ("session_id", "category", "type", "experience", "plugins"):
         frame[column] = frame[column].astype("string")
+    # Parts written before a column existed read as missing there (DuckDB's union by name).
+    workspaces = frame["workspace"].astype("string").fillna("")
+    if (workspaces == "").all():
+        frame = frame.drop(columns="workspace")  # kept from exports that had no workspace column
+    else:
+        frame["workspace"] = workspaces.astype("category")
     frame["source_file"] = frame["source_file"].astype("category")
     frame["source_row"] = frame["source_row"].astype("int64")
     counts = frame["source_file"].value_counts(sort=False)
