@@ -79,7 +79,7 @@ def alias_people(names: list[str], key: bytes) -> dict[str, str]:
 def _text(frame: pd.DataFrame, column: str) -> pa.Array:
     """A text column as Arrow strings, missing as "" (an empty cell), zero-copy where it can be."""
     if column not in frame.columns:
-        return pa.array([""] * len(frame), pa.string())
+        return pc.fill_null(pa.nulls(len(frame), pa.string()), "")
     values = pa.array(frame[column], from_pandas=True)
     if pa.types.is_dictionary(values.type):
         values = values.cast(pa.string())
@@ -127,7 +127,11 @@ def at_rest(frame: pd.DataFrame, key: bytes) -> tuple[pa.Table, dict[str, str]]:
     }
     for column in ("category", "type", "experience", "plugins"):
         columns[column] = _text(frame, column)
-    columns["workspace"] = _labels_of(_text(frame, "workspace"))
+    columns["workspace"] = (
+        _labels_of(_text(frame, "workspace"))
+        if "workspace" in frame.columns
+        else _labels(pa.array(np.zeros(len(frame), dtype=np.int32)), [""])
+    )
     columns["source_file"] = _labels(files.indices, shown_files)
     columns["source_row"] = pa.array(frame["source_row"].to_numpy(dtype="int64"))
     table = pa.table(columns, schema=STORED_SCHEMA)
