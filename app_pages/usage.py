@@ -9,6 +9,7 @@ from copilot_roi.usage import IngestOptions, UntrustedFileError
 from copilot_roi.usage import analytics as ua
 from ui import case_state
 from ui.agent_rates import agent_rate_card_tab
+from ui.history_panel import history_dataset, history_section
 from ui.plan_inputs import TIMEZONES
 from ui.tables import show_table
 from ui.usage_state import (
@@ -29,10 +30,14 @@ from ui.workspace_sections import usage_workspace_table, workspace_filter
 st.title("Usage analytics")
 
 
-def clear_export() -> None:
-    clear_loaded()
+def empty_uploader() -> None:
     # A new uploader key empties the uploader, which would otherwise load the files again.
     st.session_state["usage_uploads_version"] = int(st.session_state.get("usage_uploads_version", 0)) + 1
+
+
+def clear_export() -> None:
+    clear_loaded()
+    empty_uploader()
 
 
 loaded = case_state.case().usage
@@ -74,6 +79,8 @@ try:
             lambda: [(f.name, f.getvalue()) for f in uploads],
             options,
         )
+    elif (kept := history_dataset(timezone)) is not None:
+        dataset = kept  # a customer's kept history, chosen below
     elif held:
         # The export stays loaded when this page is left and opened again (the uploader is then
         # empty): the same files, re-read only when the day or the time zone changes.
@@ -88,10 +95,21 @@ except UntrustedFileError as error:
     st.stop()
 if is_sample(dataset):
     st.info("Showing the bundled sample exports (a made-up tenant). Upload yours above.")
+elif (in_use := case_state.usage_history()) is not None:
+    c1, c2 = st.columns([3, 1], vertical_alignment="center")
+    c1.success(f"Using {plain(in_use[0])}'s kept history. Every page uses it until you clear it.")
+    c2.button("Back to the sample", key="usage_clear", on_click=clear_export, icon=":material/close:")
 else:
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.success(f"Loaded for this session: {shown_sources(dataset)}. Every page uses it until you clear it.")
     c2.button("Back to the sample", key="usage_clear", on_click=clear_export, icon=":material/close:")
+
+history_section(
+    dataset,
+    uploaded=not is_sample(dataset) and case_state.usage_history() is None,
+    timezone=timezone,
+    empty_uploader=empty_uploader,
+)
 
 q = dataset.quality
 with st.expander(

@@ -30,6 +30,7 @@ USAGE_KEY = "usage_dataset"  # the export the user loaded (None: the bundled sam
 ROSTER_KEY = "usage_roster"  # the roster the user loaded (parsed); None without one
 SURVEY_KEY = "survey_answers"  # the time-saved survey the user loaded: (answers, file identity)
 _PUSHED_KEY = "case_widgets_pushed"  # widget key -> the case value last written to it
+HISTORY_KEY = "usage_history"  # (customer, time zone) whose kept history is the usage; None: uploads
 _NOTICE_KEY = "case_notice"
 _MEASURED_KEY = "case_measured"  # (data, roster, rules, what the loaded usage measured)
 GENERATION_KEY = "case_generation"  # counts wholesale replacements (a file, a link, a reset)
@@ -96,12 +97,32 @@ def set_usage(dataset: UsageDataset, files: list[tuple[str, bytes]]) -> None:
         timezone=dataset.timezone,
     )
     st.session_state[USAGE_KEY] = dataset
+    st.session_state.pop(HISTORY_KEY, None)
     set_case(case().model_copy(update={"usage": identity}))
+
+
+def set_history_usage(dataset: UsageDataset, customer: str, parts: list[FileIdentity]) -> None:
+    """Make ``customer``'s kept history (read as ``dataset``) the usage of every page."""
+    identity = UsageIdentity(
+        files=tuple(parts[-100:]), as_of=None, timezone=dataset.timezone, history=customer
+    )
+    st.session_state[USAGE_KEY] = dataset
+    st.session_state[HISTORY_KEY] = (customer, dataset.timezone)
+    set_case(case().model_copy(update={"usage": identity}))
+
+
+def usage_history() -> tuple[str, str] | None:
+    """(customer, time zone) when the usage is a customer's kept history; None otherwise."""
+    value = st.session_state.get(HISTORY_KEY)
+    if isinstance(value, tuple) and usage() is not None:
+        return (str(value[0]), str(value[1]))
+    return None
 
 
 def clear_usage() -> None:
     """Back to the bundled sample (and to estimates in the value case)."""
     st.session_state.pop(USAGE_KEY, None)
+    st.session_state.pop(HISTORY_KEY, None)
     set_case(case().model_copy(update={"usage": None}))
 
 

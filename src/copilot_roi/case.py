@@ -79,6 +79,11 @@ class UsageIdentity(_Frozen):
     files: tuple[FileIdentity, ...] = Field(min_length=1, max_length=100)
     as_of: dt.date | None = None
     timezone: str = Field(default="UTC", min_length=1, max_length=64)
+    history: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="the customer whose kept history is the usage (files: the history's parts)",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -42,6 +42,7 @@ _COMMANDS: tuple[str, ...] = (
     "handoff_commands",
     "evidence_commands",
     "survey_commands",
+    "history_commands",
 )
 
 
