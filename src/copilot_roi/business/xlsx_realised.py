@@ -124,7 +124,7 @@ def write_realised(ws: Worksheet, case: BusinessCase, f: Formats, cached: bool) 
             return realised_cell(index, heading)
 
         def column(heading: str) -> str:
-            return xl_col_to_name(REALISED_COL[heading])
+            return str(xl_col_to_name(REALISED_COL[heading]))
 
         formulas: list[tuple[str, str, float]] = [
             ("Actual net", f"={cell('Actual value')}-{cell('Actual cost')}", m.actual_net),
