@@ -122,5 +122,5 @@ def test_the_sentence_names_the_gap_and_why(realised) -> None:  # type: ignore[n
     gap = realised.actual_cumulative_net[-1] - realised.forecast_cumulative_net[-1]
     assert ("ahead of" if gap > 0 else "behind") in text
     assert f"USD {abs(gap):,.0f}" in text
-    assert "Adoption: 1 person active in 2026-11 against" in text
-    assert "Partly covered months (2026-11)" in text
+    assert "Adoption: 1 person active in Nov 2026 against" in text
+    assert "Partly covered months (Nov 2026)" in text

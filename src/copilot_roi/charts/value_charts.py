@@ -26,7 +26,7 @@ from copilot_roi.charts.style import (
 from copilot_roi.roles import role_colour, role_label
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.engine import ScenarioResult
-from copilot_roi.value.realised import RealisedToDate
+from copilot_roi.value.realised import RealisedToDate, month_name
 from copilot_roi.value.rightsize import RightSizing
 from copilot_roi.value.sensitivity import MonteCarlo, TornadoBar
 from copilot_roi.value.simulation_text import share_positive_sentence
@@ -95,7 +95,7 @@ def cumulative_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
 def realised_figure(realised: RealisedToDate, big: bool = False) -> go.Figure:
     """Cumulative net by measured month: what happened (solid) against the case's forecast
     (dashed) for the same hours, so a gap reads at a glance from the back of the room."""
-    months = [m.month_label for m in realised.months]
+    months = [month_name(m.month_label) for m in realised.months]
     c = realised.currency
     figure = go.Figure()
     figure.add_scatter(

@@ -26,6 +26,7 @@ case's plan says how much of it that plan would have refused.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,7 +111,11 @@ class RealisedToDate:
         first, last = self.months[0], self.months[-1]
         actual_net, forecast_net = self.actual_cumulative_net[-1], self.forecast_cumulative_net[-1]
         gap = actual_net - forecast_net
-        span = f"{first.month_label} to {last.month_label}" if len(self.months) > 1 else first.month_label
+        span = (
+            f"{month_name(first.month_label)} to {month_name(last.month_label)}"
+            if len(self.months) > 1
+            else month_name(first.month_label)
+        )
         shown = {
             "actual": exact_money(actual_net, self.currency),
             "forecast": exact_money(forecast_net, self.currency),
@@ -129,8 +134,8 @@ class RealisedToDate:
         active = sum(last.people_active.values())
         assumed = sum(last.people_forecast.values())
         reasons = [
-            f"Adoption: {active:,} {'person' if active == 1 else 'people'} active in {last.month_label} "
-            f"against {assumed:,.1f} assumed, "
+            f"Adoption: {active:,} {'person' if active == 1 else 'people'} active in "
+            f"{month_name(last.month_label)} against {assumed:,.1f} assumed, "
             f"so value is {exact_money(abs(value_gap), self.currency)} "
             f"{'above' if value_gap >= 0 else 'below'} forecast.",
             f"Cost: the bill is {exact_money(abs(cost_gap), self.currency)} "
@@ -141,7 +146,7 @@ class RealisedToDate:
                 f"Throttling: the case's plan would have refused {t['throttled_units']:,.1f} SCU of the "
                 "measured usage; refused work frees no hours."
             )
-        partial = [m.month_label for m in self.months if m.covered_share < 1]
+        partial = [month_name(m.month_label) for m in self.months if m.covered_share < 1]
         if partial:
             reasons.append(
                 f"Partly covered months ({', '.join(partial)}) compare like with like: the forecast "
@@ -201,6 +206,15 @@ class RealisedToDate:
             }
             for i, m in enumerate(self.months)
         ]
+
+
+def month_name(label: str) -> str:
+    """``2026-08`` as a reader says it: ``Aug 2026``.
+
+    >>> month_name("2026-08")
+    'Aug 2026'
+    """
+    return dt.date.fromisoformat(f"{label}-01").strftime("%b %Y")
 
 
 def exact_money(amount: float, currency: str) -> str:
