@@ -27,10 +27,11 @@ from copilot_roi.business.xlsx import workbook_bytes
 from copilot_roi.business.xlsx_realised import REALISED, REALISED_HEADER_ROW, realised_cell
 from copilot_roi.usage.chargeback import read_roster
 from copilot_roi.usage.ingest import IngestOptions, ingest_files
-from copilot_roi.value.realised import RealisedToDate
+from copilot_roi.value.realised import RealisedToDate, month_name
 
 CENT = 0.005
 MONTHS = ["2026-09", "2026-10", "2026-11"]
+SHOWN = ["Sep 2026", "Oct 2026", "Nov 2026"]  # as a reader says them (value.realised.month_name)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ def test_the_sheet_lists_the_months_with_the_sentence_above(case: BusinessCase) 
     assert sheet["A2"].value == realised.sentence()
     headers = [c.value for c in sheet[REALISED_HEADER_ROW + 1]]
     assert headers[:3] == ["Month", "Case month", "Covered share"]
-    assert [month_value(sheet, i, "Month") for i in range(3)] == MONTHS
+    assert [month_value(sheet, i, "Month") for i in range(3)] == SHOWN
     assert month_value(sheet, 3, "Month") == "Total"
     for i, m in enumerate(realised.months):
         assert month_value(sheet, i, "People active") == sum(m.people_active.values())
@@ -141,7 +142,7 @@ def test_the_slide_has_its_chart_and_sentence(case: BusinessCase) -> None:
     chart = charts[0]
     assert chart.chart_type == XL_CHART_TYPE.LINE_MARKERS
     plot = chart.plots[0]
-    assert list(plot.categories) == MONTHS
+    assert list(plot.categories) == SHOWN
     realised = realised_of(case)
     by_name = {s.name: list(s.values) for s in plot.series}
     assert by_name["Actual cumulative net (USD)"] == pytest.approx(realised.actual_cumulative_net, abs=CENT)
@@ -178,9 +179,9 @@ def test_the_one_pager_section_shows_the_sentence_and_the_months(case: BusinessC
     realised = realised_of(case)
     section = page.split('<section class="realised">', 1)[1].split("</section>", 1)[0]
     assert html.escape(realised.sentence(), quote=True) in section
-    for label in MONTHS[:2]:
+    for label in SHOWN[:2]:
         assert f'<td class="">{label}</td>' in section
-    assert '<td class="">2026-11 (33%)</td>' in section  # a partly covered month shows its share
+    assert '<td class="">Nov 2026 (33%)</td>' in section  # a partly covered month shows its share
     last = realised.months[-1]
     cumulative = f"{realised.actual_cumulative_net[-1]:,.0f} / {realised.forecast_cumulative_net[-1]:,.0f}"
     assert cumulative in section
@@ -206,8 +207,8 @@ def test_a_long_history_shows_the_last_months_and_the_totals_and_says_so() -> No
     realised = realised_of(case)
     assert len(realised.months) == 14
     section = render(case).split('<section class="realised">', 1)[1].split("</section>", 1)[0]
-    shown = [m.month_label for m in realised.months[-REALISED_MONTHS_SHOWN:]]
-    hidden = [m.month_label for m in realised.months[:-REALISED_MONTHS_SHOWN]]
+    shown = [month_name(m.month_label) for m in realised.months[-REALISED_MONTHS_SHOWN:]]
+    hidden = [month_name(m.month_label) for m in realised.months[:-REALISED_MONTHS_SHOWN]]
     cells = [f'<td class="">{label}' for label in (*shown, *hidden)]
     assert [cell in section for cell in cells] == [True] * len(shown) + [False] * len(hidden)
     assert "Total, 14 months" in section
@@ -216,7 +217,9 @@ def test_a_long_history_shows_the_last_months_and_the_totals_and_says_so() -> No
     assert f"{t['actual_cost']:,.0f} / {t['forecast_cost']:,.0f}" in section
     # The workbook keeps every month.
     sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(case)))[REALISED]
-    assert [month_value(sheet, i, "Month") for i in range(14)] == [m.month_label for m in realised.months]
+    assert [month_value(sheet, i, "Month") for i in range(14)] == [
+        month_name(m.month_label) for m in realised.months
+    ]
 
 
 # --- without usage ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from copilot_roi.business.case import (
 from copilot_roi.business.finance_view import convention_footer, finance_tables
 from copilot_roi.charts import value_charts
 from copilot_roi.safe_cells import strip_control
+from copilot_roi.value.realised import month_name
 from copilot_roi.wording import money
 
 CHART_WIDTH_PX = 700  # 186 mm at 96 px per inch, the printable width on A4 and Letter
@@ -354,7 +355,7 @@ def _realised(case: BusinessCase) -> str:
     actual_cum, forecast_cum = realised.actual_cumulative_net, realised.forecast_cumulative_net
     rows: list[tuple[str, ...]] = [
         (
-            m.month_label + ("" if m.covered_share >= 1 else f" ({m.covered_share:.0%})"),
+            month_name(m.month_label) + ("" if m.covered_share >= 1 else f" ({m.covered_share:.0%})"),
             f"{sum(m.people_active.values()):,} / {sum(m.people_forecast.values()):,.1f}",
             f"{m.actual_cost:,.0f} / {m.forecast_cost:,.0f}",
             f"{m.actual_value:,.0f} / {m.forecast_value:,.0f}",

@@ -57,7 +57,7 @@ from copilot_roi.business.finance_view import finance_notes, finance_tables
 from copilot_roi.charts.value_charts import COMPARISON_COLOURS
 from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.comparison import Comparison
-from copilot_roi.value.realised import RealisedToDate
+from copilot_roi.value.realised import RealisedToDate, month_name
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.wording import money, payback_sentence
 
@@ -679,7 +679,7 @@ def _realised(deck: Deck, realised: RealisedToDate) -> None:
     if not realised.months:
         return
     data = SafeCategoryChartData(number_format="#,##0")
-    data.categories = [m.month_label for m in realised.months]
+    data.categories = [month_name(m.month_label) for m in realised.months]
     data.add_series(f"Forecast cumulative net ({c})", [round(v, 2) for v in realised.forecast_cumulative_net])
     data.add_series(f"Actual cumulative net ({c})", [round(v, 2) for v in realised.actual_cumulative_net])
     chart = _chart_frame(slide, XL_CHART_TYPE.LINE_MARKERS, data, top + 0.05)

@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from copilot_roi.business.case import BusinessCase
 from copilot_roi.business.xlsx_cells import Formats, write_note, write_text, write_title
-from copilot_roi.value.realised import RealisedToDate
+from copilot_roi.value.realised import RealisedToDate, month_name
 
 REALISED = "Realised to date"
 REALISED_HEADER_ROW = 4  # zero-based; one row per measured month follows, then the totals row
@@ -101,7 +101,7 @@ def write_realised(ws: Worksheet, case: BusinessCase, f: Formats, cached: bool) 
     for i, m in enumerate(realised.months):
         row = REALISED_HEADER_ROW + 1 + i
         values: list[Any] = [
-            m.month_label,
+            month_name(m.month_label),
             m.case_month,
             m.covered_share,
             sum(m.people_active.values()),
