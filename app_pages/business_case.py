@@ -278,6 +278,18 @@ if case.comparison is not None:
     st.subheader("Saved scenarios side by side")
     comparison_section(case.comparison)
 
+if case.realised is not None and case.realised.months:
+    st.subheader("Realised to date")
+    st.info(case.realised.sentence(), icon=":material/insights:")
+    st.plotly_chart(value_charts.realised_figure(case.realised), key="bc_fig_realised")
+    st.dataframe(pd.DataFrame(case.realised.rows()), hide_index=True, key="bc_realised_table")
+    st.caption(
+        "Actual: the loaded usage's bill under the case's plan, and the hours and value the case's "
+        "assumptions give for the people measured active each month (agents by their measured runs), "
+        "capped at each role's working hours. Forecast: the case's own months, scaled to the hours "
+        "the usage covers. The case's month 1 is the first month of usage."
+    )
+
 st.subheader("Files for the decision maker")
 st.caption("Each file is generated when you click it. Nothing is stored on the server.")
 d = st.columns(4)

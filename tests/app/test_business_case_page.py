@@ -262,3 +262,37 @@ def test_a_case_that_falls_back_shows_no_payback_and_both_npvs() -> None:
     annual = -result.monthly[0].one_off_cost + sum(n / (1 + rate) ** (y + 1) for y, n in enumerate(years))
     assert metric(at, "NPV, monthly convention (the case's)") == f"USD {monthly:,.0f}"
     assert metric(at, "NPV, annual (TEI) convention") == f"USD {annual:,.0f}"
+
+
+def test_realised_to_date_matches_the_cli_for_the_same_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With an export loaded, the page puts each measured month beside the forecast, and
+    `roi --case case.json --usage FILE --json` says the same (issue 21 item 3)."""
+    import datetime as dt
+
+    from copilot_roi.case import FileIdentity, UsageIdentity, case_json, sha256_hex
+    from copilot_roi.usage import IngestOptions, ingest_paths
+
+    sample = APP.parent / "sample_data" / "CapacityUsage.xlsx"
+    usage = ingest_paths([sample], IngestOptions(as_of=dt.date(2026, 11, 21)))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.session_state["usage_dataset"] = usage
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert "Realised to date" in [h.value for h in at.subheader]
+    sentence = next(i.value for i in at.info if "forecast" in i.value)
+    table = next(d.value for d in at.dataframe if "Actual cumulative net" in d.value.columns)
+    assert list(table["Month"]) == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    data = sample.read_bytes()
+    identity = FileIdentity(file_name=sample.name, size_bytes=len(data), sha256=sha256_hex(data))
+    recorded = session_case(at).model_copy(
+        update={"usage": UsageIdentity(files=(identity,), as_of=dt.date(2026, 11, 21), timezone="UTC")}
+    )
+    path = tmp_path / "case.json"
+    path.write_text(case_json(recorded), encoding="utf-8")
+    assert main(["roi", "--case", str(path), "--usage", str(sample), "--json"]) == 0
+    realised = json.loads(capsys.readouterr().out)["realised_to_date"]
+    assert realised["sentence"] == sentence
+    assert [m["actual_cumulative_net"] for m in realised["months"]] == list(table["Actual cumulative net"])

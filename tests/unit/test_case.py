@@ -224,3 +224,26 @@ def test_report_case_writes_the_same_case_back(tmp_path: Path, capsys: pytest.Ca
     )
     code, _, err = run(capsys, "report", "--case", str(first), "--scenario", str(first), "--out", str(again))
     assert code == 2 and "drop --scenario" in err
+
+
+def test_roi_case_with_usage_puts_each_month_beside_the_forecast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """realised_to_date: the exact bill of each measured month under the case's plan (summing to
+    the billing engine's total for the export) beside the forecast; one row per calendar month."""
+    from copilot_roi.billing import bill
+
+    path = written_case(tmp_path, capsys, "--usage", str(SAMPLES[0]), "--as-of", TAKEN_ON)
+    case = Case.model_validate_json(path.read_bytes())
+    code, out, err = run(capsys, "roi", "--case", str(path), "--usage", str(SAMPLES[0]), "--json")
+    assert code == 0, err
+    realised = json.loads(out)["realised_to_date"]
+    usage = ingest_paths([SAMPLES[0]], IngestOptions(as_of=dt.date.fromisoformat(TAKEN_ON)))
+    billed = bill(usage.hourly, case.plan, case.prices()).totals.total_cost
+    one_off = case.scenario.one_off_costs.total
+    assert sum(m["actual_cost"] for m in realised["months"]) == pytest.approx(billed + one_off, abs=0.05)
+    assert [m["month"] for m in realised["months"]] == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    assert realised["months"][0]["covered_share"] < 1 and realised["months"][1]["covered_share"] == 1
+    nets = [m["actual_value"] - m["actual_cost"] for m in realised["months"]]
+    assert realised["months"][-1]["actual_cumulative_net"] == pytest.approx(sum(nets), abs=0.05)
+    assert "forecast" in realised["sentence"]

@@ -52,6 +52,7 @@ from copilot_roi.value.engine import (
     throttled_share_text,
     throttling_warning,
 )
+from copilot_roi.value.realised import RealisedToDate, realised_to_date
 from copilot_roi.value.scenario import Scenario, preset_on_team
 from copilot_roi.value.sensitivity import MONTE_CARLO_DRAWS, Sensitivity, TornadoBar, analyse
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
@@ -169,6 +170,8 @@ class BusinessCase:
     record: Case | None = None
     # The Pessimistic preset on this team: "even at the pessimistic end" is said only when it pays back.
     pessimistic: PessimisticCheck | None = None
+    # With usage: each measured month's bill, people active, hours and value beside the forecast.
+    realised: RealisedToDate | None = None
 
     def time_saved_from(self, role_id: str) -> str:
         """Where a role's time saved comes from, in a table cell: 'study', 'assumption' or the
@@ -254,6 +257,16 @@ def build_case(
         comparison=_comparison(compared, scenario, prices, result, sensitivity, draws),
         record=record,
         pessimistic=pessimistic,
+        realised=realised_to_date(
+            scenario,
+            usage,
+            roster,
+            record.role_rules if record is not None else None,
+            prices=prices,
+            forecast=result,
+        )
+        if usage is not None
+        else None,
     )
 
 

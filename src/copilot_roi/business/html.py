@@ -33,11 +33,13 @@ from copilot_roi.business.case import (
 from copilot_roi.business.finance_view import convention_footer, finance_tables
 from copilot_roi.charts import value_charts
 from copilot_roi.safe_cells import strip_control
+from copilot_roi.value.realised import month_name
 from copilot_roi.wording import money
 
 CHART_WIDTH_PX = 700  # 186 mm at 96 px per inch, the printable width on A4 and Letter
 HALF_WIDTH_PX = 345
 USAGE_ROWS_SHOWN = 4
+REALISED_MONTHS_SHOWN = 6  # the last months of the realised table: the page holds two sheets
 
 CSS_VARIABLES = (
     f":root {{ --ink: {palette.INK}; --muted: {palette.MUTED}; --line: {palette.LINE}; "
@@ -84,6 +86,11 @@ table.evidence .grade { display: block; color: var(--muted); margin-top: 0.5mm; 
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
 .chart { break-inside: avoid; }
 .small { font-size: 8pt; color: var(--muted); }
+.realised { break-inside: avoid; border-top: 1.5px solid var(--navy); margin-top: 1mm; }
+.realised p { font-size: 7pt; line-height: 1.15; margin: 0.8mm 0; }
+.realised b { color: var(--navy); font-size: 8.5pt; }
+.realised table, .dense table { font-size: 7pt; line-height: 1.15; margin: 0; }
+.realised th, .realised td, .dense th, .dense td { padding: 0.2mm 1.2mm; }
 footer { margin-top: 2mm; font-size: 7pt; color: var(--muted); border-top: 1px solid var(--line);
          padding-top: 1.5mm; }
 @page { size: auto; margin: 10mm; }
@@ -163,6 +170,7 @@ def render(case: BusinessCase) -> str:
         f"<h2>Evidence behind time saved (studies run by {esc(evidence_authors(case))})</h2>",
         _evidence(case),
         _usage(case),
+        _realised(case),
         _finance_tables(case),
         _agents(case),
         _comparison(case),
@@ -328,9 +336,63 @@ def _usage(case: BusinessCase) -> str:
         ],
         {1, 2, 3},
     )
+    # With value realised to date below them, the two tables print denser so the page keeps to two sheets.
+    dense = " dense" if case.realised is not None else ""
     return (
         f'<h2>Measured usage and chargeback</h2><p class="small">{esc(intro)}</p>'
-        f'<div class="columns"><div>{roles}</div><div>{users}</div></div>'
+        f'<div class="columns{dense}"><div>{roles}</div><div>{users}</div></div>'
+    )
+
+
+def _realised(case: BusinessCase) -> str:
+    """Value realised to date (with usage): the sentence and, per measured month, people active
+    against assumed, cost, value and cumulative net, actual against forecast; the last
+    ``REALISED_MONTHS_SHOWN`` months and the totals when there are more."""
+    realised = case.realised
+    if realised is None:
+        return ""
+    c = realised.currency
+    actual_cum, forecast_cum = realised.actual_cumulative_net, realised.forecast_cumulative_net
+    rows: list[tuple[str, ...]] = [
+        (
+            month_name(m.month_label) + ("" if m.covered_share >= 1 else f" ({m.covered_share:.0%})"),
+            f"{sum(m.people_active.values()):,} / {sum(m.people_forecast.values()):,.1f}",
+            f"{m.actual_cost:,.0f} / {m.forecast_cost:,.0f}",
+            f"{m.actual_value:,.0f} / {m.forecast_value:,.0f}",
+            f"{actual:,.0f} / {forecast:,.0f}",
+        )
+        for m, actual, forecast in zip(realised.months, actual_cum, forecast_cum, strict=True)
+    ]
+    shown = rows[-REALISED_MONTHS_SHOWN:]
+    left_out = len(rows) - REALISED_MONTHS_SHOWN
+    if left_out > 0:  # the months left out are in the totals (the last cumulative net is the total's)
+        t = realised.totals()
+        shown.append(
+            (
+                f"Total, {len(rows)} month{'s' if len(rows) != 1 else ''}",
+                "",
+                f"{t['actual_cost']:,.0f} / {t['forecast_cost']:,.0f}",
+                f"{t['actual_value']:,.0f} / {t['forecast_value']:,.0f}",
+                f"{actual_cum[-1]:,.0f} / {forecast_cum[-1]:,.0f}",
+            )
+        )
+    table = _table(
+        ("Month", "People active / assumed", f"Cost ({c})", f"Value ({c})", f"Cumulative net ({c})"),
+        shown,
+        {1, 2, 3, 4},
+    )
+    notes = [
+        realised.sentence(),
+        "Cells read actual / forecast; a partly covered month shows the share covered.",
+    ]
+    if left_out > 0:
+        notes.append(
+            f"The last {REALISED_MONTHS_SHOWN} of {len(rows)} measured months are shown, with the totals "
+            "of all; the workbook's Realised to date sheet has every month."
+        )
+    return (
+        f'<section class="realised"><p class="small"><b>Realised to date.</b> {esc(" ".join(notes))}</p>'
+        f"{table if realised.months else ''}</section>"
     )
 
 

@@ -1,7 +1,8 @@
 """The business case as a short deck with native, editable charts, in the business-case palette.
 
 Slides: the title with the case (customer, plan, data period, price book); the recommendation;
-the plan priced, run rates and discounted figures; cost vs analyst time saved; value by role;
+the plan priced, run rates and discounted figures; cost vs analyst time saved; realised to date
+(with usage: forecast vs actual cumulative net by measured month); value by role;
 sensitivity (tornado); scenarios compared (when several); assumptions; evidence; the annual cash
 flow and other lines (when the case has them); agents (when it has lines); next steps. Chart
 series hold the engine's numbers, so a reader can click a chart in PowerPoint and see (and edit)
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,9 +27,11 @@ from pptx import Presentation
 from pptx.chart.axis import _BaseAxis
 from pptx.chart.chart import Chart
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as Deck
 from pptx.shapes.autoshape import Shape
 from pptx.shapes.graphfrm import GraphicFrame
@@ -53,6 +57,7 @@ from copilot_roi.business.finance_view import finance_notes, finance_tables
 from copilot_roi.charts.value_charts import COMPARISON_COLOURS
 from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.comparison import Comparison
+from copilot_roi.value.realised import RealisedToDate, month_name
 from copilot_roi.value.simulation_text import range_sentence, share_positive_sentence
 from copilot_roi.wording import money, payback_sentence
 
@@ -70,6 +75,7 @@ SLIDE_TITLES = (  # the slides every deck has, in order; others join when the ca
 ANNUAL_TITLE = "Annual cash flow (TEI convention)"
 LINES_TITLE = "Other benefit and cost lines"
 AGENTS_TITLE = "Agents: cost per alert processed"
+REALISED_TITLE = "Realised to date"
 CONTINUED = " (continued)"
 BLUE = RGBColor(*palette.rgb(palette.COST))
 GREEN = RGBColor(*palette.rgb(palette.VALUE))
@@ -117,6 +123,8 @@ def deck_bytes(case: BusinessCase) -> bytes:
     _recommendation(deck, case)
     _plan_and_run_rate(deck, case)
     _cost_vs_time(deck, case)
+    if case.realised is not None:
+        _realised(deck, case.realised)
     _value_by_role(deck, case)
     _tornado(deck, case)
     if case.comparison is not None:
@@ -633,6 +641,79 @@ def _cumulative_full_value(case: BusinessCase) -> list[float]:
         running += m.value / rate if rate > 0 else 0.0
         out.append(round(running, 2))
     return out
+
+
+def realised_lines(realised: RealisedToDate) -> list[str]:
+    """The realised sentence as the slide shows it: where the case runs, then each reason on a line.
+
+    >>> realised_lines(RealisedToDate("USD", (), ()))
+    ['No measured month yet: nothing to compare with the forecast.']
+    """
+    return [part.strip() for part in REASON_START.split(realised.sentence()) if part.strip()]
+
+
+REASON_START = re.compile(r" (?=(?:Adoption|Cost|Throttling|Partly covered months)\b)")
+
+
+def _realised(deck: Deck, realised: RealisedToDate) -> None:
+    """Forecast vs actual cumulative net by measured month (a native line chart), under the
+    sentence that says where the case runs ahead or behind and why."""
+    slide = _slide(deck, REALISED_TITLE)
+    c = realised.currency
+    head, *reasons = realised_lines(realised)
+    top = BODY_TOP_IN - 0.1
+    height = _lines_height_in([head], BODY_WIDTH_IN, BODY_PT, bold=True)
+    _text_box(slide, [head], MARGIN_IN, top, BODY_WIDTH_IN, height, BODY_PT, bold=True)
+    top += height
+    if reasons:
+        height = _lines_height_in(reasons, BODY_WIDTH_IN, 14, space_after=2)
+        _text_box(slide, reasons, MARGIN_IN, top, BODY_WIDTH_IN, height, 14, colour=MUTED, space_after=2)
+        top += height
+    _notes(
+        slide,
+        "Each measured month: the bill of the usage under the case's plan, the people active, and the "
+        "hours and value the case's own assumptions give for them, beside the case's forecast for the "
+        "same month (scaled to the hours the usage covers). The workbook's Realised to date sheet has "
+        "every figure.",
+    )
+    if not realised.months:
+        return
+    data = SafeCategoryChartData(number_format="#,##0")
+    data.categories = [month_name(m.month_label) for m in realised.months]
+    data.add_series(f"Forecast cumulative net ({c})", [round(v, 2) for v in realised.forecast_cumulative_net])
+    data.add_series(f"Actual cumulative net ({c})", [round(v, 2) for v in realised.actual_cumulative_net])
+    chart = _chart_frame(slide, XL_CHART_TYPE.LINE_MARKERS, data, top + 0.05)
+    for series, colour in zip(chart.plots[0].series, (GREY, GREEN), strict=True):
+        series.smooth = False
+        series.format.line.color.rgb = colour
+        series.format.line.width = Pt(3)
+        series.marker.style = XL_MARKER_STYLE.CIRCLE
+        series.marker.size = 9
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = colour
+        series.marker.format.line.color.rgb = colour
+    chart.plots[0].series[0].format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+    axis = chart.category_axis
+    axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    axis.has_major_gridlines = False
+    step = month_label_step(len(realised.months))
+    if step > 1:  # at most LABELLED_MONTHS month labels
+        _label_skip(axis._element, step)
+    _axis_title(axis, "Month")
+    _axis_title(chart.value_axis, f"Cumulative net ({c})")
+    chart.value_axis.has_major_gridlines = True
+
+
+def _label_skip(axis: Any, step: int) -> None:
+    """``<c:tickLblSkip>`` on a category axis, where the schema wants it (before the elements
+    that follow it), so PowerPoint opens the file without a repair."""
+    skip = axis.makeelement(qn("c:tickLblSkip"), {"val": str(step)})
+    later = [axis.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+    following = next((e for e in later if e is not None), None)
+    if following is None:
+        axis.append(skip)
+    else:
+        following.addprevious(skip)
 
 
 def _value_by_role(deck: Deck, case: BusinessCase) -> None:

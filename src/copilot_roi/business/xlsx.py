@@ -18,6 +18,8 @@ Layout (fixed cells, so formulas and tests can rely on them):
   each one's cumulative net by month, in columns named by ``COMPARISON_COLUMNS``.
 * ``Sensitivity``, ``Evidence``, ``Sources`` and, with usage loaded, ``Usage`` and ``Chargeback``:
   values from the engine (they do not recalculate; the sheet says so).
+* ``Realised to date`` (with usage loaded): each measured month beside the case's forecast, its
+  nets, cumulative nets, gap and totals as formulas (``business.xlsx_realised``).
 
 Every text cell goes through ``copilot_roi.safe_cells.neutralise_cell`` and is written as a string
 cell; numbers are written as numbers.
@@ -63,6 +65,7 @@ from copilot_roi.business.xlsx_finance import (
     write_discounting,
     write_lines,
 )
+from copilot_roi.business.xlsx_realised import REALISED, REALISED_HEADER_ROW, write_realised
 from copilot_roi.safe_cells import strip_control
 from copilot_roi.value.agent_lines import hours_if_all_served_by_line
 from copilot_roi.value.comparison import Comparison
@@ -202,6 +205,8 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
     if case.usage is not None:
         _usage(book.add_worksheet("Usage"), case, f)
         _chargeback(book.add_worksheet("Chargeback"), case, f)
+    if case.realised is not None:
+        write_realised(book.add_worksheet(REALISED), case, f, cached_values)
     _sources(book.add_worksheet("Sources"), case, f)
     _print_setup(book, case)
     book.close()
@@ -219,6 +224,7 @@ PRINT_TITLE_ROWS = {
     "Sensitivity": 9,
     "Evidence": 3,
     COMPARISON: COMPARISON_HEADER_ROW,
+    REALISED: REALISED_HEADER_ROW,
 }
 PORTRAIT_MAX_CHARS = 95  # wider than this prints landscape (A4 portrait holds about 95 at 100 %)
 FOOTER_MAX_CHARS = 150  # one line beside the page number (Excel refuses over 255, codes included)

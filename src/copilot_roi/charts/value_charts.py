@@ -26,6 +26,7 @@ from copilot_roi.charts.style import (
 from copilot_roi.roles import role_colour, role_label
 from copilot_roi.value.comparison import Comparison
 from copilot_roi.value.engine import ScenarioResult
+from copilot_roi.value.realised import RealisedToDate, month_name
 from copilot_roi.value.rightsize import RightSizing
 from copilot_roi.value.sensitivity import MonteCarlo, TornadoBar
 from copilot_roi.value.simulation_text import share_positive_sentence
@@ -89,6 +90,33 @@ def cumulative_figure(result: ScenarioResult, big: bool = False) -> go.Figure:
         )  # fmt: skip
     figure.update_layout(xaxis_title="Month", yaxis_title=f"{c}", yaxis_tickformat=",.0f")
     return _finish(figure, "Cumulative cost vs realised value", big)
+
+
+def realised_figure(realised: RealisedToDate, big: bool = False) -> go.Figure:
+    """Cumulative net by measured month: what happened (solid) against the case's forecast
+    (dashed) for the same hours, so a gap reads at a glance from the back of the room."""
+    months = [month_name(m.month_label) for m in realised.months]
+    c = realised.currency
+    figure = go.Figure()
+    figure.add_scatter(
+        x=months, y=realised.forecast_cumulative_net, name="Forecast", mode="lines+markers",
+        line={"color": NEUTRAL_COLOUR, "width": 5 if big else 3, "dash": "dash"},
+        hovertemplate=f"%{{x}}<br>Forecast cumulative net %{{y:,.0f}} {c}<extra></extra>",
+    )  # fmt: skip
+    figure.add_scatter(
+        x=months, y=realised.actual_cumulative_net, name="Actual", mode="lines+markers",
+        line={"color": VALUE_COLOUR, "width": 5 if big else 3},
+        marker={"size": 12 if big else 8},
+        hovertemplate=f"%{{x}}<br>Actual cumulative net %{{y:,.0f}} {c}<extra></extra>",
+    )  # fmt: skip
+    figure.add_hline(y=0, line={"color": NEUTRAL_COLOUR, "width": 1})
+    figure.update_layout(
+        xaxis_title="Month",
+        yaxis_title=f"Cumulative net ({c})",
+        yaxis_tickformat=",.0f",
+        xaxis_type="category",
+    )
+    return _finish(figure, "Realised to date: actual vs forecast cumulative net", big)
 
 
 def monthly_hours_figure(result: ScenarioResult, big: bool = False) -> go.Figure:

@@ -19,6 +19,7 @@ from copilot_roi.usage.agents import RateCard, rate_card
 from copilot_roi.value.agent_lines import lines_from_rate_card
 from copilot_roi.value.engine import ScenarioResult, compute, ledger_notes, throttling_warning
 from copilot_roi.value.finance_text import convention_sentence, discounted_figures
+from copilot_roi.value.realised import realised_to_date
 from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import Scenario, scenario_template
 from copilot_roi.wording import other_convention_npv, payback_fell_back_sentence, payback_phrase
@@ -124,10 +125,18 @@ def _run_case(args: argparse.Namespace) -> None:
             "--case carries the scenario and its plan: drop --scenario, --agent-rates, --right-size"
         )
     inputs = read_case(args)
-    result = compute(inputs.scenario, inputs.case.prices())
+    prices = inputs.case.prices()
+    result = compute(inputs.scenario, prices)
+    realised = (
+        realised_to_date(inputs.scenario, inputs.usage, inputs.roster, inputs.case.role_rules, prices, result)
+        if inputs.usage is not None
+        else None
+    )
     if args.json:
         payload = result.cli_payload()
         payload["case"] = case_payload(inputs)
+        if realised is not None:
+            payload["realised_to_date"] = realised.payload()
         emit_json(payload)
         return
     sys.stdout.write(case_line(inputs.case, *_period(inputs)) + "\n")
@@ -135,6 +144,8 @@ def _run_case(args: argparse.Namespace) -> None:
         for note in inputs.measured.notes:
             sys.stdout.write(f"Measured from the usage (roles by {inputs.measured.roles_from}): {note}\n")
     _print_result(result, None)
+    if realised is not None:
+        sys.stdout.write(f"Realised to date: {realised.sentence()}\n")
 
 
 def _period(inputs: CaseInputs) -> tuple[dt.datetime | None, dt.datetime | None]:
