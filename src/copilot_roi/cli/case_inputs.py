@@ -18,6 +18,7 @@ from copilot_roi.case import (
     MAX_CASE_BYTES,
     Case,
     FileIdentity,
+    UsageIdentity,
     effective_scenario,
     open_case,
     price_book_changes,
@@ -32,6 +33,7 @@ from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, i
 from copilot_roi.usage.chargeback import MAX_ROSTER_BYTES, Roster, read_roster
 from copilot_roi.value.calibration import UsageMeasurement
 from copilot_roi.value.scenario import Scenario
+from copilot_roi.wording import counted
 
 
 def add_case_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,6 +131,13 @@ def _usage(case: Case, args: argparse.Namespace) -> UsageDataset | None:
                 "drop --usage, or load the exports in the app and save the case again"
             )
         return None
+    if case.usage.history is not None:
+        if paths:
+            raise CliError(
+                f"--usage: the case's usage is {case.usage.history}'s kept history, read from the "
+                "history store; drop --usage"
+            )
+        return _history_usage(case.usage)
     if not paths:
         wanted = ", ".join(f.file_name for f in case.usage.files)
         raise CliError(f"--usage: the case was built on {wanted}; give those files")
@@ -143,6 +152,36 @@ def _usage(case: Case, args: argparse.Namespace) -> UsageDataset | None:
         return ingest_paths(paths, options)
     except UntrustedFileError as error:
         raise CliError(str(error), exit_code=1) from error
+
+
+MAX_RECORDED_PARTS = 100  # UsageIdentity.files holds at most this many
+
+
+def _history_usage(identity: UsageIdentity) -> UsageDataset:
+    """The kept history a case's usage is, as the app read it: the same parts, or an error.
+
+    The store is the one the environment names (``COPILOT_ROI_HOME`` or the Azure container). A
+    history that gained or lost parts since the case was saved is other data: the command says
+    so rather than give other figures.
+    """
+    from copilot_roi.history.store import HistoryStore
+
+    customer = identity.history
+    assert customer is not None
+    store = HistoryStore()
+    parts = [sha for _, _, sha in store.parts(customer)]
+    if not parts:
+        raise CliError(f"the case's usage is {customer}'s kept history, but no such history is stored here")
+    # A case records at most MAX_RECORDED_PARTS parts, the store's last ones (as the app does).
+    stored = set(parts[-len(identity.files) :]) if len(parts) > MAX_RECORDED_PARTS else set(parts)
+    recorded = {f.sha256 for f in identity.files}
+    if stored != recorded:
+        raise CliError(
+            f"{customer}'s kept history has changed since the case was saved "
+            f"({counted(len(recorded), 'part')} recorded, {len(parts):,} stored now): open it in the app "
+            "and save the case again"
+        )
+    return store.load(customer, identity.timezone)
 
 
 def _roster(case: Case, path: Path | None) -> Roster | None:
