@@ -1,0 +1,140 @@
+"""``copilot-roi adoption``: who uses Security Copilot and how that changes, each figure with its definition.
+
+The same engine as the Adoption section of Usage analytics (``copilot_roi.usage.adoption``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from copilot_roi.cli.arguments import add_timezone_argument
+from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.json_output import emit_json
+from copilot_roi.cli.usage_commands import _date
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "adoption",
+        help="adoption measured from usage exports: active people, cohorts, habitual use, funnel, agents",
+        description="Measure adoption (people only; agent runs apart) from usage exports. Every "
+        "figure's definition is printed beside it, and under 'definitions' with --json.",
+    )
+    # Where the usage comes from: exports now; a customer's stored history is one more option here.
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("files", nargs="*", type=Path, default=None, metavar="FILE", help="usage export(s)")
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        help="the day the windows end (YYYY-MM-DD; also the day the export was taken, which anchors "
+        "its year); default: the last day of the data",
+    )
+    add_timezone_argument(parser, "time zone of the export's clock times (days are local days)")
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE.csv",
+        help="roster (user, role[, team][, start date]): the funnel's first stage and start dates",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=run_adoption)
+
+
+def run_adoption(args: argparse.Namespace) -> None:
+    from copilot_roi.usage import IngestOptions, UntrustedFileError, ingest_paths
+    from copilot_roi.usage.adoption import measure_adoption
+
+    files: list[Path] = args.files or []
+    if not files:
+        raise CliError("give the usage exports to measure (FILE...)")
+    for path in files:
+        if not path.is_file():
+            raise CliError(f"{path}: no such file", exit_code=1)
+    roster = _roster(args.roster) if args.roster is not None else None
+    try:
+        dataset = ingest_paths(files, IngestOptions(as_of=args.as_of, timezone=args.tz))
+    except UntrustedFileError as error:
+        raise CliError(str(error), exit_code=1) from error
+    # The year comes from the as-of day when given; the windows end on it only then.
+    adoption = measure_adoption(dataset.frame, as_of=args.as_of, roster=roster)
+    payload = {"files": [p.name for p in files], "timezone": dataset.timezone, **adoption.as_dict()}
+    if args.json:
+        emit_json(payload)
+    else:
+        sys.stdout.write(human(payload))
+
+
+def _roster(path: Path) -> Any:
+    from copilot_roi.usage import UntrustedFileError
+    from copilot_roi.usage.chargeback import MAX_ROSTER_BYTES, read_roster
+
+    try:
+        if path.stat().st_size > MAX_ROSTER_BYTES:
+            raise CliError(f"{path}: too large for a roster (limit {MAX_ROSTER_BYTES:,} bytes)", exit_code=1)
+        data = path.read_bytes()
+    except OSError as error:
+        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error
+    try:
+        roster = read_roster(path.name, data)
+    except UntrustedFileError as error:
+        raise CliError(str(error), exit_code=1) from error
+    for row, reason in roster.rejections[:5]:
+        sys.stderr.write(f"copilot-roi: warning: {path.name} row {row}: {reason}\n")
+    return roster
+
+
+def human(p: dict[str, Any]) -> str:
+    """The readable summary: each figure, then its definition."""
+    d = p["definitions"]
+    ends = p["window_ends_on"]
+    lines = [
+        f"Adoption from {', '.join(p['files'])} ({p['timezone']}), {p['first_day']} to {ends} "
+        f"({p['days_of_data']} days); people only, agent runs apart.",
+    ]
+    lines += [f"Note: {flag}" for flag in p["flags"]]
+    for key in (
+        "people",
+        "active_people_day",
+        "active_people_week",
+        "active_people_28d",
+        "habitual_people",
+        "lapsed_people",
+    ):
+        lines.append(f"{key}: {p[key]:,}  ({d[key]})")
+    habit = p["time_to_habitual_days"]
+    median = "n/a" if habit["median"] is None else f"{habit['median']:g} days"
+    lines.append(
+        f"time_to_habitual_days: median {median} over {habit['people']} people, from {habit['from']}  "
+        f"({d['time_to_habitual_days']})"
+    )
+    lines.append("Weekly (week_start: active, new, returning, reactivated, lapsed):")
+    lines += [
+        f"  {w['week_start']}: {w['active_people']}, {w['new']}, {w['returning']}, {w['reactivated']}, "
+        f"{w['lapsed']}" + ("" if w["look_back_complete"] else "  (less than 28 days before it)")
+        for w in p["weekly"]
+    ]
+    lines.append("Funnel per role (in roster -> ever used -> active 28 days -> habitual):")
+    lines += [
+        f"  {r['role']}: {'unknown' if r['in_roster'] is None else r['in_roster']} -> {r['ever_used']} -> "
+        f"{r['active_28d']} -> {r['habitual']}"
+        for r in p["funnel"]
+    ]
+    lines.append("Intensity over the last 28 days (per active person: sessions, prompts, SCUs):")
+    lines += [
+        f"  {r['experience']}: {r['active_people']} people, {r['sessions_per_active_person']:.1f}, "
+        f"{r['prompts_per_active_person']:.1f}, {r['scu_per_active_person']:.2f}"
+        for r in p["intensity"]["by_experience"]
+    ]
+    share = p["intensity"]["promptbook_share"]
+    if share is not None:
+        lines.append(f"  promptbook share {share:.1%}")
+    if p["agents"]["weekly"]:
+        lines.append("Agents (apart), per week: runs a day, SCUs per run:")
+        lines += [
+            f"  {a['agent']} {a['week_start']}: {a['runs_per_day']:.2f}, {a['scu_per_run']:.2f}"
+            for a in p["agents"]["weekly"]
+        ]
+    return "\n".join(lines) + "\n"
