@@ -72,7 +72,7 @@ def adoption_section(dataset: UsageDataset) -> None:
     k[1].metric("Active in 7 days", f"{a.active_people_week:,}", help=DEFINITIONS["active_people_week"])
     median = a.median_time_to_habitual_days
     k[2].metric(
-        "Days to habitual use (median)",
+        "Median days to habitual",
         "n/a" if median is None else f"{median:g}",
         help=DEFINITIONS["time_to_habitual_days"] + f" Counted from the {a.time_to_habitual_from}.",
     )
@@ -121,7 +121,8 @@ def _funnel(a: Adoption, roster_source: str) -> None:
     table = pd.DataFrame(
         {
             "group": [_group_label(r.group) for r in rows],
-            "in_roster": [r.in_roster for r in rows],
+            # Unknown without a roster: said in words, not as an empty cell or a zero.
+            "in_roster": ["unknown" if r.in_roster is None else f"{r.in_roster:,}" for r in rows],
             "ever_used": [r.ever_used for r in rows],
             "active_28d": [r.active_28d for r in rows],
             "habitual": [r.habitual for r in rows],
@@ -132,7 +133,9 @@ def _funnel(a: Adoption, roster_source: str) -> None:
         hide_index=True,
         column_config={
             "group": st.column_config.TextColumn("Team" if by_team else "Role"),
-            "in_roster": _column("In the roster", "funnel.in_roster"),
+            "in_roster": st.column_config.TextColumn(
+                "In the roster", help=DEFINITIONS["funnel.in_roster"], alignment="right"
+            ),
             "ever_used": _column("Ever used", "funnel.ever_used"),
             "active_28d": _column("Active in 28 days", "funnel.active_28d"),
             "habitual": _column("Habitual", "funnel.habitual"),

@@ -108,7 +108,7 @@ def test_intensity_by_hand() -> None:
         3,
         3.0,
     )
-    everything = rows["all experiences"]
+    everything = rows["All experiences"]
     assert (everything["active_people"], everything["sessions"], everything["prompts"]) == (3, 9, 10)
     assert everything["units_scu"] == 9.5
     assert a.promptbook_share == 0.1  # Ann's one promptbook row of 10

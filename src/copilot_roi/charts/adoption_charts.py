@@ -20,6 +20,7 @@ from copilot_roi.charts.style import (
 )
 from copilot_roi.usage.adoption import AgentWeek, WeekRow
 
+MAX_WEEK_TICKS = 12
 # Cohort colours: new people green (growth), returning the house blue, reactivated orange.
 COHORTS = (
     ("new", "New", VALUE_COLOUR),
@@ -54,9 +55,15 @@ def weekly_adoption_figure(weeks: Sequence[WeekRow]) -> go.Figure:
         mode="lines+markers",
         line={"color": THROTTLED_COLOUR, "width": 3, "dash": "dash"},
     )
-    figure.update_layout(barmode="stack", yaxis_title="People", xaxis_title="Week starting (Monday)")
+    figure.update_layout(barmode="stack", yaxis_title="People")
     figure.update_yaxes(rangemode="tozero", tickformat=",d")
-    return finish(figure, "People active each week (agents apart)")
+    finish(figure, "People active each week (agents apart)")
+    # Ticks on the Mondays the bars stand for (a date axis would pick Sundays), at most ~12 of them;
+    # the legend in the order drawn (plotly reverses it for stacked bars).
+    step = max(1, -(-len(x) // MAX_WEEK_TICKS))
+    figure.update_xaxes(tickvals=x[::step], tickformat="%d %b")
+    figure.update_layout(legend_traceorder="normal")
+    return figure
 
 
 def agent_drift_figure(weeks: Sequence[AgentWeek], top: int = 6) -> go.Figure:
@@ -75,6 +82,6 @@ def agent_drift_figure(weeks: Sequence[AgentWeek], top: int = 6) -> go.Figure:
             mode="lines+markers",
             line={"width": 3},
         )
-    figure.update_layout(yaxis_title="SCUs per run", xaxis_title="Week starting (Monday)")
+    figure.update_layout(yaxis_title="SCUs per run")
     figure.update_yaxes(rangemode="tozero")
     return finish(figure, "Agents: SCUs per run each week (drift)")

@@ -214,7 +214,7 @@ class Adoption:
     funnel: tuple[FunnelRow, ...]
     funnel_by_team: tuple[FunnelRow, ...]
     with_roster: bool
-    intensity: tuple[IntensityRow, ...]  # per experience, then "all experiences"
+    intensity: tuple[IntensityRow, ...]  # per experience, then "All experiences"
     promptbook_share: float | None
     plugin_share: dict[str, float]
     agent_weeks: tuple[AgentWeek, ...]
@@ -634,7 +634,7 @@ def _sessions_by(rows: pa.Table, keys: list[str]) -> pa.Table:
 def _intensity(recent: pa.Table) -> tuple[IntensityRow, ...]:
     if recent.num_rows == 0:
         return ()
-    rows = recent.append_column("all", pa.array(["all experiences"] * recent.num_rows))
+    rows = recent.append_column("all", pa.array(["All experiences"] * recent.num_rows))
     out: list[IntensityRow] = []
     for key in ("experience", "all"):
         for r in sorted(_sessions_by(rows, [key]).to_pylist(), key=lambda r: str(r[key])):
