@@ -31,6 +31,7 @@ from copilot_roi.pricebook import PriceBook, Prices, effective_prices, load_pric
 from copilot_roi.timezones import check_timezone
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import DEFAULT_RULES, RoleRule, Roster
+from copilot_roi.value.adoption_fit import MeasuredAdoption
 from copilot_roi.value.calibration import UsageMeasurement, calibrated, measure_usage
 from copilot_roi.value.scenario import Scenario, scenario_template
 
@@ -98,6 +99,9 @@ class Case(_Frozen):
     )
     scenario: Scenario
     price_book: PriceBook
+    measured_adoption: MeasuredAdoption | None = Field(
+        default=None, description="the adoption ramps were fitted to measured months (None: assumed)"
+    )
 
     @property
     def plan(self) -> CapacityPlan:

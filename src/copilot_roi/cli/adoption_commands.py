@@ -68,19 +68,9 @@ def run_adoption(args: argparse.Namespace) -> None:
 
 
 def _roster(path: Path) -> Any:
-    from copilot_roi.usage import UntrustedFileError
-    from copilot_roi.usage.chargeback import MAX_ROSTER_BYTES, read_roster
+    from copilot_roi.cli.case_inputs import read_roster_path
 
-    try:
-        if path.stat().st_size > MAX_ROSTER_BYTES:
-            raise CliError(f"{path}: too large for a roster (limit {MAX_ROSTER_BYTES:,} bytes)", exit_code=1)
-        data = path.read_bytes()
-    except OSError as error:
-        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error
-    try:
-        roster = read_roster(path.name, data)
-    except UntrustedFileError as error:
-        raise CliError(str(error), exit_code=1) from error
+    roster = read_roster_path(path)
     for row, reason in roster.rejections[:5]:
         sys.stderr.write(f"copilot-roi: warning: {path.name} row {row}: {reason}\n")
     return roster
