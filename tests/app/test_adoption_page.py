@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from case_session import session_case
 from streamlit.testing.v1 import AppTest
 
 from copilot_roi.usage import IngestOptions, ingest_files
 from copilot_roi.usage.adoption import DEFINITIONS, measure_adoption
 from copilot_roi.usage.chargeback import read_roster
+from copilot_roi.value.adoption_fit import calibrate_adoption
 from ui.usage_state import SAMPLE_DIR, SAMPLE_EXPORT_TAKEN_ON, SAMPLE_ROSTER, sample_files
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -71,3 +73,27 @@ def test_a_loaded_export_without_roster_shows_the_first_stage_as_unknown() -> No
     weekly = next(d.value for d in at.dataframe if "reactivated" in d.value.columns)
     bob_back = weekly[pd.to_datetime(weekly["week_start"]) == pd.Timestamp(dt.date(2026, 10, 26))]
     assert int(bob_back["reactivated"].iloc[0]) == 1
+
+
+def test_value_scenarios_shows_the_measured_ramp_and_fits_it() -> None:
+    at = open_usage()
+    at.date_input(key="usage_as_of").set_value(AS_OF)
+    at.file_uploader(key="usage_uploads").set_value([(n, d, "text/csv") for n, d in exports()])
+    at.run()
+    at.switch_page("app_pages/scenarios.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Adoption: measured against the assumed ramp" for s in at.subheader)
+    case = session_case(at)
+    assert case.measured_adoption is None
+    data = ingest_files(exports(), IngestOptions(as_of=AS_OF))
+    expected = calibrate_adoption(case.scenario, measure_adoption(data.frame, rules=case.role_rules), None)
+    at.button(key="scn_fit_adoption").click().run()
+    assert not at.exception, at.exception
+    fitted = session_case(at)
+    assert fitted.measured_adoption == expected.record
+    assert fitted.measured_adoption.months == ("2026-10",)  # the one complete month, 7 Sep to 15 Nov
+    for role, ramp in expected.record.roles.items():
+        assert fitted.scenario.roles[role].adoption.months_to_full == ramp.months_to_full
+        assert at.session_state[f"scn_{role}_months"] == ramp.months_to_full
+    assert any("The ramps below are fitted" in s.value for s in at.success)

@@ -18,6 +18,7 @@ from copilot_roi.charts.style import (
     VALUE_COLOUR,
     finish,
 )
+from copilot_roi.hourly import FloatArray
 from copilot_roi.usage.adoption import AgentWeek, WeekRow
 
 MAX_WEEK_TICKS = 12
@@ -85,3 +86,34 @@ def agent_drift_figure(weeks: Sequence[AgentWeek], top: int = 6) -> go.Figure:
     figure.update_layout(yaxis_title="SCUs per run")
     figure.update_yaxes(rangemode="tozero")
     return finish(figure, "Agents: SCUs per run each week (drift)")
+
+
+def ramp_figure(
+    role_label: str, shares: Sequence[float], month_labels: Sequence[str], assumed: FloatArray
+) -> go.Figure:
+    """One role: the share active in each measured month beside the scenario's assumed ramp."""
+    months = list(range(1, len(assumed) + 1))
+    figure = go.Figure()
+    figure.add_scatter(
+        x=months,
+        y=list(assumed),
+        name="Assumed ramp (scenario)",
+        mode="lines",
+        line={"color": NEUTRAL_COLOUR, "width": 3, "dash": "dash"},
+        hovertemplate="Month %{x}: %{y:.0%} assumed<extra></extra>",
+    )
+    figure.add_scatter(
+        x=months[: len(shares)],
+        y=list(shares),
+        name="Measured share active",
+        mode="lines+markers",
+        marker={"size": 12},
+        line={"color": PROVISIONED_COLOUR, "width": 3},
+        customdata=list(month_labels),
+        hovertemplate="Month %{x} (%{customdata}): %{y:.0%} active<extra></extra>",
+    )
+    figure.update_layout(
+        xaxis_title="Month of the ramp (1 = first measured month)", yaxis_title="Share of the role"
+    )
+    figure.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    return finish(figure, f"{html.escape(role_label, quote=False)}: measured adoption and the assumed ramp")

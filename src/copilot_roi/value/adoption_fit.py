@@ -62,8 +62,9 @@ class MeasuredAdoption(BaseModel):
         """True while every fitted role's ramp in ``scenario`` is still the fitted one."""
         return all(
             r in scenario.roles
-            and scenario.roles[r].adoption
-            == Ramp(starting_share=f.starting_share, months_to_full=f.months_to_full)
+            and scenario.roles[r].adoption.months_to_full == f.months_to_full
+            # The page keeps a share as a percentage: equal to a billionth.
+            and abs(scenario.roles[r].adoption.starting_share - f.starting_share) < 1e-9
             for r, f in self.roles.items()
         )
 
