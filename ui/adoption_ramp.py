@@ -61,6 +61,11 @@ def measured_ramp_section() -> None:
         f"apart), over the people in the role ({people_from}). Month 1 of the ramp is the first "
         "measured month. The fit is least squares over those months."
     )
+    if len(calibration.record.months) == 1:
+        st.caption(
+            "One complete month fixes each role's month-1 share only: fitting keeps the months to full "
+            "adoption as assumed. A second month measures the slope."
+        )
     ramps = calibration.ramps
     roles = list(ramps)
     chosen = st.selectbox("Role", roles, format_func=role_label, key=_ROLE_KEY)

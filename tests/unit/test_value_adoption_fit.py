@@ -96,6 +96,15 @@ def test_measured_months_and_the_fitted_scenario() -> None:
     assert ramps["iam"].active_people == (0, 0, 0, 0)
 
 
+def test_one_month_fits_the_starting_share_and_keeps_the_assumed_months() -> None:
+    adoption = measure_adoption(ramp_frame((3,)))  # March alone: analysts 0-5, 6 of the headcount
+    scenario = scenario_template("expected")
+    calibration = calibrate_adoption(scenario, adoption, None)
+    soc = calibration.scenario.roles["soc"].adoption
+    assert soc.months_to_full == scenario.roles["soc"].adoption.months_to_full
+    assert soc.starting_share == round(6 / scenario.roles["soc"].headcount, 3)
+
+
 def test_a_partial_month_at_either_end_is_not_a_measured_month() -> None:
     frame = ramp_frame()
     frame = frame[frame["started_at"] > pd.Timestamp("2026-01-05", tz="UTC")]

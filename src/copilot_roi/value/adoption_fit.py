@@ -9,7 +9,8 @@ and the first complete month is the ramp's month 1.
 
 The fit is least squares over the measured months against ``finance.adoption_curve``: for each
 ``months_to_full`` from 1 to 60 the best ``starting_share`` has a closed form (the curve is linear
-in it), and the pair with the smallest squared error wins (the fewer months on a tie).
+in it), and the pair with the smallest squared error wins; on a tie (one measured month fits any
+months to full) the scenario's own months to full stays.
 
 >>> fit_ramp([0.25, 0.5, 0.75])
 FittedRamp(starting_share=0.25, months_to_full=4, squared_error=0.0)
@@ -138,13 +139,21 @@ def measured_ramps(
     return ramps
 
 
-def fit_ramp(shares: Sequence[float]) -> FittedRamp:
-    """The linear ramp closest (least squares) to ``shares``, measured months 1..n."""
+def fit_ramp(shares: Sequence[float], assumed_months_to_full: int | None = None) -> FittedRamp:
+    """The linear ramp closest (least squares) to ``shares``, measured months 1..n.
+
+    When the months cannot tell several ramps apart (one month fits any months to full), the one
+    nearest ``assumed_months_to_full`` wins (else the fewest months): the data decides only what
+    it can.
+
+    >>> fit_ramp([0.2]), fit_ramp([0.2], assumed_months_to_full=6).months_to_full
+    (FittedRamp(starting_share=0.2, months_to_full=2, squared_error=0.0), 6)
+    """
     if not shares:
         raise ValueError("no complete month of usage to fit the adoption ramp to")
     y = np.asarray(shares, dtype=np.float64)
     month = np.arange(1, len(y) + 1, dtype=np.float64)
-    best: FittedRamp | None = None
+    candidates: list[FittedRamp] = []
     for months_to_full in range(1, MAX_MONTHS_TO_FULL + 1):
         # share = p + s (1 - p), p the ramp's progress: linear in s, so the best s is a projection.
         progress = np.minimum((month - 1) / max(months_to_full - 1, 1), 1.0) if months_to_full > 1 else 1.0
@@ -153,11 +162,11 @@ def fit_ramp(shares: Sequence[float]) -> FittedRamp:
         start = float(np.clip(free @ (y - (1 - free)) / weight, 0, 1)) if weight > 0 else 1.0
         start = round(start, SHARE_DECIMALS)
         curve = adoption_curve(start, months_to_full, len(y))
-        error = float(np.round(((curve - y) ** 2).sum(), 12))
-        if best is None or error < best.squared_error:
-            best = FittedRamp(start, months_to_full, error)
-    assert best is not None
-    return best
+        candidates.append(FittedRamp(start, months_to_full, float(np.round(((curve - y) ** 2).sum(), 12))))
+    least = min(c.squared_error for c in candidates)
+    tied = [c for c in candidates if c.squared_error <= least]
+    prefer = assumed_months_to_full if assumed_months_to_full is not None else 1
+    return min(tied, key=lambda c: (abs(c.months_to_full - prefer), c.months_to_full))
 
 
 def fit_adoption(
@@ -171,7 +180,9 @@ def fit_adoption(
             "no role has a complete month of usage and people to measure it against "
             "(the data must cover a whole calendar month)"
         )
-    fitted = {role: fit_ramp(r.shares) for role, r in ramps.items()}
+    fitted = {
+        role: fit_ramp(r.shares, scenario.roles[role].adoption.months_to_full) for role, r in ramps.items()
+    }
     data = scenario.model_dump()
     for role, f in fitted.items():
         entry = data["roles"][role]
