@@ -41,7 +41,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from copilot_roi.usage.agent_names import agent_identity_mask, agent_row_mask
+from copilot_roi.usage.agent_names import agent_row_mask_from_codes, is_agent_identity
 from copilot_roi.usage.analytics import BLANK_LABEL, plugin_names, text_array
 from copilot_roi.usage.chargeback import (
     DEFAULT_RULES,
@@ -301,56 +301,63 @@ def measure_adoption(
     """
     if len(frame) == 0:
         raise ValueError("no usage rows to measure adoption on")
-    local = frame["started_at"].dt.tz_localize(None) if frame["started_at"].dt.tz else frame["started_at"]
-    day = (local.to_numpy().astype("datetime64[D]").astype(np.int64)).astype(np.int32)
-    users = text_array(frame["user"])
-    kinds = text_array(frame["type"]) if "type" in frame.columns else pa.array([""] * len(frame), pa.string())
-    is_agent = np.asarray(agent_row_mask(kinds, users) | agent_identity_mask(users), dtype=bool)
-    table = pa.table(
+    columns = {name: text_array(frame[name]) for name in TEXT_COLUMNS if name in frame.columns}
+    raw = pa.table(
         {
-            "user": users,
-            "day": pa.array(day),
-            "is_agent": pa.array(is_agent),
-            "session_id": text_array(frame["session_id"]),
+            "started_at": pa.array(frame["started_at"]),
             "units_scu": pa.array(frame["units_scu"].to_numpy(dtype=np.float64)),
-            "category": text_array(frame["category"]),
-            "experience": text_array(frame["experience"]),
-            "plugins": text_array(frame["plugins"]),
+            **columns,
         }
     )
-    return adoption_from_table(table, as_of, roster, rules)
+    return measure_adoption_table(raw, as_of, roster, rules)
 
 
-def adoption_from_table(
-    table: pa.Table,
+TEXT_COLUMNS = ("user", "type", "session_id", "category", "experience", "plugins")
+
+
+def measure_adoption_table(
+    raw: pa.Table,
     as_of: dt.date | None = None,
     roster: Roster | None = None,
     rules: tuple[RoleRule, ...] | None = None,
 ) -> Adoption:
-    """:func:`measure_adoption` on an Arrow table: ``user``, ``day`` (local days since 1970-01-01,
-    int32), ``is_agent``, ``session_id``, ``units_scu``, ``category``, ``experience``, ``plugins``.
+    """:func:`measure_adoption` on usage rows held in Arrow (a Parquet history reads into this without
+    pandas): ``started_at`` (a timestamp in the export's zone; naive means local already),
+    ``units_scu`` and the text columns ``user``, ``type`` (optional), ``session_id``, ``category``,
+    ``experience``, ``plugins`` (plain or dictionary-encoded strings).
 
-    The form a Parquet history reads into without pandas (the benchmark times this path).
+    Every row is touched a few times as integer codes (day, person, agent or not); the text of
+    the rows is read only for the last 28 days and for agents' runs.
     """
-    day_all = table.column("day")
-    last = int(pc.max(day_all).as_py())
-    end = _day_number(as_of) if as_of is not None else last
-    table = table.filter(pc.less_equal(day_all, end))
-    if table.num_rows == 0:
+    started = raw.column("started_at")
+    if started.type.tz is not None:
+        started = pc.local_timestamp(started)  # wall-clock time in the export's zone
+    day = np.asarray(pc.cast(pc.cast(started, pa.date32()), pa.int32()).to_numpy(), dtype=np.int64)
+    user_codes, users = _codes(raw.column("user"))
+    if "type" in raw.column_names:
+        kind_codes, kinds = _codes(raw.column("type"))
+    else:
+        kind_codes, kinds = np.zeros(raw.num_rows, dtype=np.int64), [""]
+    is_agent = agent_row_mask_from_codes(kind_codes, kinds, user_codes, users)
+    named_agent = np.array([is_agent_identity(u) for u in users], dtype=bool)
+    if named_agent.any():
+        is_agent |= named_agent[user_codes]
+    end = _day_number(as_of) if as_of is not None else int(day.max())
+    kept = day <= end
+    if not kept.any():
         raise ValueError(f"no usage rows on or before {_date(end).isoformat()}")
-    first = int(pc.min(table.column("day")).as_py())
-    is_agent = table.column("is_agent")
-    people_rows = table.filter(pc.invert(is_agent))
-    agent_rows = table.filter(is_agent)
-
-    encoded = pc.dictionary_encode(people_rows.column("user")).combine_chunks()
-    names = [str(n) for n in encoded.dictionary.to_pylist()]
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
-    person_days = _person_days(codes, people_rows.column("day").to_numpy())
-    activity = _Activity(person_days, len(names), first, end)
-    roles, teams, starts = _roles_of_people(people_rows, names, codes, roster, rules)
-    in_window = pc.greater(people_rows.column("day"), end - WINDOW_28_DAYS)
-    recent = people_rows.filter(in_window)
+    first = int(day[kept].min())
+    people = kept & ~is_agent
+    # People get dense codes 0..n-1 (agents and the rows after the window end have none).
+    person_users = np.unique(user_codes[people])
+    names = [users[c] for c in person_users]
+    person_of_user = np.full(len(users), -1, dtype=np.int64)
+    person_of_user[person_users] = np.arange(len(person_users))
+    person = person_of_user[user_codes[people]]
+    activity = _Activity(_person_days(person, day[people]), len(names), first, end)
+    roles, teams, starts = _roles_of_people(raw, people, person, names, roster, rules)
+    recent = _rows(raw, people & (day > end - WINDOW_28_DAYS), day)
+    agent_rows = _rows(raw, kept & is_agent, day)
     return Adoption(
         window_ends_on=_date(end),
         first_day=_date(first),
@@ -377,6 +384,42 @@ def adoption_from_table(
     )
 
 
+def _codes(column: pa.ChunkedArray | pa.Array) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """Each row's index into the column's distinct values, and those values (a null is "")."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.unify_dictionaries() if pa.types.is_dictionary(column.type) else column
+        chunks = [c if pa.types.is_dictionary(c.type) else pc.dictionary_encode(c) for c in column.chunks]
+    else:
+        chunks = [column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)]
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), []
+    values = ["" if v is None else str(v) for v in chunks[0].dictionary.to_pylist()]
+    if len(chunks) > 1 and not all(c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
+        # Chunks encoded one by one have their own dictionaries: encode the whole column once.
+        whole = pc.dictionary_encode(pa.chunked_array([c.cast(c.dictionary.type) for c in chunks]))
+        return _codes(whole)
+    codes = np.concatenate(
+        [np.asarray(c.indices.to_numpy(zero_copy_only=False), dtype=np.int64) for c in chunks]
+    )
+    if any(c.null_count for c in chunks):
+        null = len(values)
+        values.append("")
+        codes = np.where(np.concatenate([np.asarray(c.is_null()) for c in chunks]), null, codes)
+    return codes, values
+
+
+def _rows(raw: pa.Table, mask: npt.NDArray[np.bool_], day: npt.NDArray[np.int64]) -> pa.Table:
+    """The few rows of ``mask`` with plain text columns (the last 28 days, or agents' runs)."""
+    picked = raw.filter(pa.array(mask))
+    columns = {"day": pa.array(day[mask].astype(np.int32)), "units_scu": picked.column("units_scu")}
+    for name in ("user", "session_id", "category", "experience", "plugins"):
+        column = picked.column(name)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(pa.string())
+        columns[name] = column.fill_null("") if column.null_count else column
+    return pa.table(columns)
+
+
 def _day_number(day: dt.date) -> int:
     return (day - _EPOCH).days
 
@@ -389,7 +432,7 @@ def _week_start(days: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return days - (days + 3) % 7
 
 
-def _person_days(codes: npt.NDArray[np.int32], days: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+def _person_days(codes: npt.NDArray[np.int64], days: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     """Distinct (person, day) pairs as an (n, 2) int64 array, sorted by person then day."""
     grouped = pa.table({"p": codes, "d": np.asarray(days, dtype=np.int32)}).group_by(["p", "d"]).aggregate([])
     pairs = np.column_stack(
@@ -534,9 +577,10 @@ class _Activity:
 
 
 def _roles_of_people(
-    rows: pa.Table,
+    raw: pa.Table,
+    people: npt.NDArray[np.bool_],
+    person: npt.NDArray[np.int64],
     names: list[str],
-    codes: npt.NDArray[np.int32],
     roster: Roster | None,
     rules: tuple[RoleRule, ...] | None,
 ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_], npt.NDArray[np.int64] | None]:
@@ -546,12 +590,28 @@ def _roles_of_people(
     to by the rules (a person is in one role's funnel, not several), and the team NOT_IN_ROSTER.
     """
     listed = roster.by_user() if roster is not None else {}
+    # The rules test plugins and experience: one row per person and distinct pair, not per usage row.
+    plugin_codes, plugins = _codes(raw.column("plugins"))
+    experience_codes, experiences = _codes(raw.column("experience"))
+    units = np.asarray(raw.column("units_scu").to_numpy(), dtype=np.float64)
+    pairs = (
+        pa.table(
+            {
+                "person": person,
+                "plugins": plugin_codes[people],
+                "experience": experience_codes[people],
+                "units_scu": units[people],
+            }
+        )
+        .group_by(["person", "plugins", "experience"])
+        .aggregate([("units_scu", "sum")])
+    )
     frame = pd.DataFrame(
         {
-            "user": rows.column("user").to_pandas(),
-            "plugins": rows.column("plugins").to_pandas(),
-            "experience": rows.column("experience").to_pandas(),
-            "units_scu": rows.column("units_scu").to_numpy(),
+            "user": np.asarray(names, dtype=object)[pairs.column("person").to_numpy()],
+            "plugins": np.asarray(plugins, dtype=object)[pairs.column("plugins").to_numpy()],
+            "experience": np.asarray(experiences, dtype=object)[pairs.column("experience").to_numpy()],
+            "units_scu": pairs.column("units_scu_sum").to_numpy(),
             "type": "",
             "session_id": "",
         }
@@ -559,7 +619,11 @@ def _roles_of_people(
     assigned = assign_roles(frame, None, rules if rules is not None else DEFAULT_RULES)
     per_role = (
         pd.DataFrame(
-            {"person": codes, "role": assigned["role"].astype(str).to_numpy(), "u": frame["units_scu"]}
+            {
+                "person": pairs.column("person").to_numpy(),
+                "role": assigned["role"].astype(str).to_numpy(),
+                "u": frame["units_scu"],
+            }
         )
         .groupby(["person", "role"], sort=False)["u"]
         .sum()
