@@ -279,3 +279,28 @@ def test_roster_start_date_is_optional_loosely_named_and_checked() -> None:
     assert {e.user: e.start_date for e in roster.entries} == {"Ann": D(2026, 9, 1), "Bob": None}
     assert roster.rejections == [(4, "Value error, start date '01/09/2026' is not a date (YYYY-MM-DD)")]
     assert all(e.start_date is None for e in read_roster("r.csv", b"user,role\nAnn,soc\n").entries)
+
+
+def test_arrow_rows_in_chunks_with_their_own_dictionaries_give_the_same_figures(tmp_path: Path) -> None:
+    """A Parquet history reads back as chunks, text dictionary-encoded per file: same figures."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from copilot_roi.usage.adoption import TEXT_COLUMNS, measure_adoption_table
+
+    frame = ingest_files(exports(), IngestOptions(as_of=AS_OF)).frame.sort_values("started_at")
+    half = len(frame) // 2
+    paths = []
+    for n, part in enumerate((frame.iloc[:half], frame.iloc[half:])):
+        table = pa.table(
+            {
+                "started_at": pa.array(part["started_at"]),
+                "units_scu": pa.array(part["units_scu"].to_numpy()),
+                **{c: pa.array(part[c].astype(str).to_numpy()) for c in TEXT_COLUMNS},
+            }
+        )
+        pq.write_table(table, tmp_path / f"{n}.parquet")
+        paths.append(tmp_path / f"{n}.parquet")
+    read = pa.concat_tables([pq.read_table(p, read_dictionary=list(TEXT_COLUMNS)) for p in paths])
+    assert read.column("user").num_chunks == 2
+    assert measure_adoption_table(read).as_dict() == measure_adoption(frame).as_dict()

@@ -332,13 +332,17 @@ def measure_adoption_table(
     started = raw.column("started_at")
     if started.type.tz is not None:
         started = pc.local_timestamp(started)  # wall-clock time in the export's zone
-    day = np.asarray(pc.cast(pc.cast(started, pa.date32()), pa.int32()).to_numpy(), dtype=np.int64)
+    # Four bytes a row for each code (ten million rows: 40 MB each), so a year of history fits in
+    # well under 2 GiB with its text.
+    day = np.asarray(pc.cast(pc.cast(started, pa.date32()), pa.int32()).to_numpy(), dtype=np.int32)
+    del started
     user_codes, users = _codes(raw.column("user"))
     if "type" in raw.column_names:
         kind_codes, kinds = _codes(raw.column("type"))
     else:
-        kind_codes, kinds = np.zeros(raw.num_rows, dtype=np.int64), [""]
+        kind_codes, kinds = np.zeros(raw.num_rows, dtype=np.int32), [""]
     is_agent = agent_row_mask_from_codes(kind_codes, kinds, user_codes, users)
+    del kind_codes
     named_agent = np.array([is_agent_identity(u) for u in users], dtype=bool)
     if named_agent.any():
         is_agent |= named_agent[user_codes]
@@ -351,9 +355,10 @@ def measure_adoption_table(
     # People get dense codes 0..n-1 (agents and the rows after the window end have none).
     person_users = np.unique(user_codes[people])
     names = [users[c] for c in person_users]
-    person_of_user = np.full(len(users), -1, dtype=np.int64)
-    person_of_user[person_users] = np.arange(len(person_users))
+    person_of_user = np.full(len(users), -1, dtype=np.int32)
+    person_of_user[person_users] = np.arange(len(person_users), dtype=np.int32)
     person = person_of_user[user_codes[people]]
+    del user_codes
     activity = _Activity(_person_days(person, day[people]), len(names), first, end)
     roles, teams, starts = _roles_of_people(raw, people, person, names, roster, rules)
     recent = _rows(raw, people & (day > end - WINDOW_28_DAYS), day)
@@ -384,31 +389,28 @@ def measure_adoption_table(
     )
 
 
-def _codes(column: pa.ChunkedArray | pa.Array) -> tuple[npt.NDArray[np.int64], list[str]]:
+def _codes(column: pa.ChunkedArray | pa.Array) -> tuple[npt.NDArray[np.int32], list[str]]:
     """Each row's index into the column's distinct values, and those values (a null is "")."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.unify_dictionaries() if pa.types.is_dictionary(column.type) else column
-        chunks = [c if pa.types.is_dictionary(c.type) else pc.dictionary_encode(c) for c in column.chunks]
-    else:
-        chunks = [column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)]
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    # One dictionary for every chunk (Parquet files, or chunks encoded one by one, each have theirs).
+    chunks = column.unify_dictionaries().chunks if isinstance(column, pa.ChunkedArray) else [column]
     if not chunks:
-        return np.zeros(0, dtype=np.int64), []
+        return np.zeros(0, dtype=np.int32), []
     values = ["" if v is None else str(v) for v in chunks[0].dictionary.to_pylist()]
-    if len(chunks) > 1 and not all(c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
-        # Chunks encoded one by one have their own dictionaries: encode the whole column once.
-        whole = pc.dictionary_encode(pa.chunked_array([c.cast(c.dictionary.type) for c in chunks]))
-        return _codes(whole)
     codes = np.concatenate(
-        [np.asarray(c.indices.to_numpy(zero_copy_only=False), dtype=np.int64) for c in chunks]
+        [np.asarray(c.indices.to_numpy(zero_copy_only=False), dtype=np.int32) for c in chunks]
     )
     if any(c.null_count for c in chunks):
         null = len(values)
         values.append("")
-        codes = np.where(np.concatenate([np.asarray(c.is_null()) for c in chunks]), null, codes)
+        codes = np.where(np.concatenate([np.asarray(c.is_null()) for c in chunks]), null, codes).astype(
+            np.int32
+        )
     return codes, values
 
 
-def _rows(raw: pa.Table, mask: npt.NDArray[np.bool_], day: npt.NDArray[np.int64]) -> pa.Table:
+def _rows(raw: pa.Table, mask: npt.NDArray[np.bool_], day: npt.NDArray[np.int32]) -> pa.Table:
     """The few rows of ``mask`` with plain text columns (the last 28 days, or agents' runs)."""
     picked = raw.filter(pa.array(mask))
     columns = {"day": pa.array(day[mask].astype(np.int32)), "units_scu": picked.column("units_scu")}
@@ -432,7 +434,7 @@ def _week_start(days: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return days - (days + 3) % 7
 
 
-def _person_days(codes: npt.NDArray[np.int64], days: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+def _person_days(codes: npt.NDArray[np.int32], days: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     """Distinct (person, day) pairs as an (n, 2) int64 array, sorted by person then day."""
     grouped = pa.table({"p": codes, "d": np.asarray(days, dtype=np.int32)}).group_by(["p", "d"]).aggregate([])
     pairs = np.column_stack(
@@ -579,7 +581,7 @@ class _Activity:
 def _roles_of_people(
     raw: pa.Table,
     people: npt.NDArray[np.bool_],
-    person: npt.NDArray[np.int64],
+    person: npt.NDArray[np.int32],
     names: list[str],
     roster: Roster | None,
     rules: tuple[RoleRule, ...] | None,
@@ -627,6 +629,7 @@ def _roles_of_people(
         )
         .groupby(["person", "role"], sort=False)["u"]
         .sum()
+        .round(6)  # sums of 0.1 SCU carry float noise: equal SCUs tie, and the tie goes by role id
         .reset_index()
         .sort_values(["person", "u", "role"], ascending=[True, False, True])
         .drop_duplicates("person")
