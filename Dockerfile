@@ -5,10 +5,15 @@
 #   docker run --rm -p 8501:8501 copilot-roi
 FROM python:3.12-slim
 
+# One native (BLAS/OpenMP) thread per process, from before Python starts: the sessions and replicas
+# are the parallelism (src/copilot_roi/threads.py says why; app.py sets the same limit).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    OPENBLAS_NUM_THREADS=1 \
+    OMP_NUM_THREADS=1 \
+    MKL_NUM_THREADS=1
 
 WORKDIR /app
 

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from copilot_roi.threads import limit_native_threads
 from ui.case_bar import case_bar
 from ui.query_state import restore_scenario_from_url
 from ui.sidebar import shared_sidebar
 from ui.sign_in import require_sign_in
 
+limit_native_threads()  # once per process, before any session's first matrix product
 st.set_page_config(page_title="Copilot ROI", page_icon=":material/shield:", layout="wide")
 require_sign_in()  # only when an [auth] section is configured (Entra ID)
 

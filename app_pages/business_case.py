@@ -177,6 +177,8 @@ r, c = case.result, case.prices.currency
 VERDICT_BOX.get(case.verdict, st.warning)(case.recommendation)
 if case.throttling_warning:
     st.warning(case.throttling_warning, icon=":material/block:")
+for note in case.ledger_notes:
+    st.warning(note, icon=":material/hourglass_full:")
 k = st.columns(5)
 k[0].metric("Cost", money(r.total_cost, c), help=f"Capacity and one-off costs over {r.horizon_months} months")
 k[1].metric(

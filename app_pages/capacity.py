@@ -18,6 +18,7 @@ from ui.plan_inputs import (
 )
 from ui.sidebar import current_prices
 from ui.usage_state import current_dataset
+from ui.workspace_sections import capacity_workspace_bills, headline_scope, workspace_billing
 
 st.title("Capacity & cost")
 # The answer first (on a projector the first screen is all the room sees): the plan's figures
@@ -82,10 +83,14 @@ budget = o1.number_input(
 with o2:
     deletion = allow_off_hours_deletion("cap_allow_deletion")
 view = capacity_view_for(inputs, series, plan, prices, timezone, budget, deletion)
-t = view.bill.totals
+# Capacity is per workspace: an export of several is billed as that many capacities, not one.
+billing = workspace_billing(dataset, plan, prices) if source == "Usage export" else None
+t = billing.total if billing else view.bill.totals
 opt = view.optimization
 
 with plan_figures:
+    if billing:
+        st.caption(headline_scope(billing))
     k = st.columns(3)
     k[0].metric(
         "Total cost", f"{t.total_cost:,.0f} {money}", help=f"Over {t.hours:,} hours ({t.months} months)"
@@ -112,21 +117,34 @@ with plan_figures:
     elif t.throttled_units > 0:
         st.warning(f"This plan throttles {t.throttled_units:,.1f} SCU of demand: analysts would be refused.")
 
+if billing:
+    capacity_workspace_bills(billing, plan, prices)
+
 rec = opt.recommended
+# The optimizer sizes one capacity: the case's plan is compared with it on the same footing.
+one_capacity = view.bill.totals
 r = st.columns(3)
 r[0].metric(
     "Recommended",
     f"{rec.total_cost:,.0f} {money}",
-    f"{rec.total_cost - t.total_cost:+,.0f} vs the case's plan",
+    f"{rec.total_cost - one_capacity.total_cost:+,.0f} vs the case's plan",
     delta_color="inverse",
 )
 r[0].markdown(f"**{rec.description}**")
 with r[0]:
     use_plan_button(rec.plan, key="cap_use_recommended")
-r[1].metric("The case's plan", f"{t.total_cost:,.0f} {money}")
+r[1].metric(
+    "The case's plan, as one capacity" if billing else "The case's plan",
+    f"{one_capacity.total_cost:,.0f} {money}",
+)
 r[1].markdown(plan.describe())
 r[2].metric("24x7 at peak (calculator baseline)", f"{opt.baseline.total_cost:,.0f} {money}")
 r[2].markdown(opt.baseline.description)
+if billing:
+    st.caption(
+        "Right-sizing here sizes the tenant's demand as one capacity; each workspace's own: "
+        "`copilot-roi optimize --usage FILE`."
+    )
 st.caption(f"{opt.plans_considered:,} plans priced. Cheapest of each kind:")
 # A static table: a handful of rows to read, nothing to edit or sort, and no data grid to load.
 # Numbers formatted as people read them (thousands separated), right-aligned by the Styler.

@@ -14,7 +14,7 @@ from copilot_roi.roles import role_ids, role_label
 from copilot_roi.value.agent_table import per_run_table
 from copilot_roi.value.bounds import field_bounds, percent_bounds
 from copilot_roi.value.calibration import UsageMeasurement
-from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
+from copilot_roi.value.engine import ScenarioResult, compute, ledger_notes, throttling_warning
 from copilot_roi.value.finance_inputs import with_finance
 from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import AgentLine, CapacitySizing, OneOffCosts, Scenario, scenario_template
@@ -36,6 +36,7 @@ from ui.plan_inputs import plan_inputs, use_plan_button
 from ui.query_state import show_link_problems, sync_url
 from ui.role_inputs import team_inputs
 from ui.sidebar import current_prices
+from ui.survey_section import survey_section
 from ui.tables import show_table
 
 # Long enough for the server to send the headline cards (a few ms of its event loop), short
@@ -284,6 +285,8 @@ def draw_outputs(scenario: Scenario, measurement: UsageMeasurement | None, resul
     if result.served_share < 1:
         st.warning(f"{throttling_warning(result)} Raise the plan, allow overage, or compare purchasable "
                    "plans by NPV (below) and use the best.")  # fmt: skip
+    for note in ledger_notes(result):
+        st.warning(note, icon=":material/hourglass_full:")
     # Below the inputs, not under the headline: at 1366x768 the cards and a role's first sliders
     # then share the screen.
     st.info(break_even_sentence(result))
@@ -331,3 +334,4 @@ plan_and_usage({str(r): v for r, v in measured_now.scu_per_person_month.items()}
 measured_ramp_section()
 lines_checked(base, agent_lines_section(base, case_state.usage()), benefit_rows, cost_rows)
 comparison_panel(prices, big=big_view())
+survey_section()

@@ -10,6 +10,7 @@ from copilot_roi.usage import analytics as ua
 from ui import case_state
 from ui.adoption_section import adoption_section
 from ui.agent_rates import agent_rate_card_tab
+from ui.history_panel import history_dataset, history_section
 from ui.plan_inputs import TIMEZONES
 from ui.tables import show_table
 from ui.usage_state import (
@@ -25,14 +26,19 @@ from ui.usage_state import (
     shown_sources,
     widget_suffix,
 )
+from ui.workspace_sections import usage_workspace_table, workspace_filter
 
 st.title("Usage analytics")
 
 
-def clear_export() -> None:
-    clear_loaded()
+def empty_uploader() -> None:
     # A new uploader key empties the uploader, which would otherwise load the files again.
     st.session_state["usage_uploads_version"] = int(st.session_state.get("usage_uploads_version", 0)) + 1
+
+
+def clear_export() -> None:
+    clear_loaded()
+    empty_uploader()
 
 
 loaded = case_state.case().usage
@@ -74,6 +80,8 @@ try:
             lambda: [(f.name, f.getvalue()) for f in uploads],
             options,
         )
+    elif (kept := history_dataset(timezone)) is not None:
+        dataset = kept  # a customer's kept history, chosen below
     elif held:
         # The export stays loaded when this page is left and opened again (the uploader is then
         # empty): the same files, re-read only when the day or the time zone changes.
@@ -88,10 +96,21 @@ except UntrustedFileError as error:
     st.stop()
 if is_sample(dataset):
     st.info("Showing the bundled sample exports (a made-up tenant). Upload yours above.")
+elif (in_use := case_state.usage_history()) is not None:
+    c1, c2 = st.columns([3, 1], vertical_alignment="center")
+    c1.success(f"Using {plain(in_use[0])}'s kept history. Every page uses it until you clear it.")
+    c2.button("Back to the sample", key="usage_clear", on_click=clear_export, icon=":material/close:")
 else:
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.success(f"Loaded for this session: {shown_sources(dataset)}. Every page uses it until you clear it.")
     c2.button("Back to the sample", key="usage_clear", on_click=clear_export, icon=":material/close:")
+
+history_section(
+    dataset,
+    uploaded=not is_sample(dataset) and case_state.usage_history() is None,
+    timezone=timezone,
+    empty_uploader=empty_uploader,
+)
 
 q = dataset.quality
 with st.expander(
@@ -175,6 +194,7 @@ with st.sidebar.expander("Usage filters", expanded=False):
             st.multiselect("Categories", ua.options(frame, "category"), key=f"usage_f_cat_{suffix}")
         ),
         actor=st.radio("Who", ["all", "people", "agents"], horizontal=True, key="usage_f_actor"),
+        workspaces=workspace_filter(frame, f"usage_f_ws_{suffix}"),
     )
 filtered = ua.apply_filter(frame, chosen)
 if filtered.empty:
@@ -210,6 +230,7 @@ k[1].metric(
 )
 k[2].metric("Hours above 90 % of capacity", f"{kpis.hours_above_90pct:,}")
 
+usage_workspace_table(dataset)
 st.plotly_chart(heatmap_figure(ua.hour_of_week(series)), key="usage_heatmap")
 st.plotly_chart(daily_trend_figure(ua.daily_trend(series), float(provisioned)), key="usage_daily")
 tabs = st.tabs(

@@ -7,10 +7,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from copilot_roi.roles import role_ids
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.agents import AgentRate, rate_card
 from copilot_roi.value.agent_lines import lines_with_rate, preset_line
-from copilot_roi.value.agent_table import EDITOR_COLUMNS, lines_from_table, lines_table
+from copilot_roi.value.agent_table import EDITOR_COLUMNS, NOBODY, lines_from_table, lines_table
 from copilot_roi.value.bounds import field_bounds
 from copilot_roi.value.catalogue import load_catalogue
 from copilot_roi.value.scenario import AgentLine, Scenario
@@ -66,6 +67,9 @@ def _column_config() -> dict[str, Any]:
         "minutes_low": number(EDITOR_COLUMNS["minutes_low"], "analyst_minutes_avoided_per_run"),
         "minutes_high": number(EDITOR_COLUMNS["minutes_high"], "analyst_minutes_avoided_per_run"),
         "loaded_cost_per_hour": number(EDITOR_COLUMNS["loaded_cost_per_hour"], "loaded_cost_per_hour"),
+        "takes_over": st.column_config.SelectboxColumn(
+            EDITOR_COLUMNS["takes_over"], options=[*role_ids(), NOBODY], default="soc"
+        ),
         "runs_during": st.column_config.SelectboxColumn(
             EDITOR_COLUMNS["runs_during"], options=["all_hours", "working_hours"], default="all_hours"
         ),

@@ -19,6 +19,7 @@ import streamlit as st
 from copilot_roi.case import Case, FileIdentity, UsageIdentity, effective_scenario, measurement, new_case
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import Prices
+from copilot_roi.survey.answers import SurveyAnswers
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import Roster
 from copilot_roi.value.calibration import UsageMeasurement
@@ -27,7 +28,9 @@ from copilot_roi.value.scenario import Scenario
 CASE_KEY = "case"
 USAGE_KEY = "usage_dataset"  # the export the user loaded (None: the bundled sample is shown)
 ROSTER_KEY = "usage_roster"  # the roster the user loaded (parsed); None without one
+SURVEY_KEY = "survey_answers"  # the time-saved survey the user loaded: (answers, file identity)
 _PUSHED_KEY = "case_widgets_pushed"  # widget key -> the case value last written to it
+HISTORY_KEY = "usage_history"  # (customer, time zone) whose kept history is the usage; None: uploads
 _NOTICE_KEY = "case_notice"
 _MEASURED_KEY = "case_measured"  # (data, roster, rules, what the loaded usage measured)
 GENERATION_KEY = "case_generation"  # counts wholesale replacements (a file, a link, a reset)
@@ -94,12 +97,32 @@ def set_usage(dataset: UsageDataset, files: list[tuple[str, bytes]]) -> None:
         timezone=dataset.timezone,
     )
     st.session_state[USAGE_KEY] = dataset
+    st.session_state.pop(HISTORY_KEY, None)
     set_case(case().model_copy(update={"usage": identity}))
+
+
+def set_history_usage(dataset: UsageDataset, customer: str, parts: list[FileIdentity]) -> None:
+    """Make ``customer``'s kept history (read as ``dataset``) the usage of every page."""
+    identity = UsageIdentity(
+        files=tuple(parts[-100:]), as_of=None, timezone=dataset.timezone, history=customer
+    )
+    st.session_state[USAGE_KEY] = dataset
+    st.session_state[HISTORY_KEY] = (customer, dataset.timezone)
+    set_case(case().model_copy(update={"usage": identity}))
+
+
+def usage_history() -> tuple[str, str] | None:
+    """(customer, time zone) when the usage is a customer's kept history; None otherwise."""
+    value = st.session_state.get(HISTORY_KEY)
+    if isinstance(value, tuple) and usage() is not None:
+        return (str(value[0]), str(value[1]))
+    return None
 
 
 def clear_usage() -> None:
     """Back to the bundled sample (and to estimates in the value case)."""
     st.session_state.pop(USAGE_KEY, None)
+    st.session_state.pop(HISTORY_KEY, None)
     set_case(case().model_copy(update={"usage": None}))
 
 
@@ -163,3 +186,13 @@ def notice(text: str) -> None:
 def take_notice() -> str | None:
     value = st.session_state.pop(_NOTICE_KEY, None)
     return value if isinstance(value, str) else None
+
+
+def survey() -> tuple[SurveyAnswers, FileIdentity] | None:
+    """The survey the user loaded (checked answers and the file's identity), or None."""
+    value = st.session_state.get(SURVEY_KEY)
+    return cast(tuple[SurveyAnswers, FileIdentity], value) if isinstance(value, tuple) else None
+
+
+def set_survey(answers: SurveyAnswers, identity: FileIdentity) -> None:
+    st.session_state[SURVEY_KEY] = (answers, identity)

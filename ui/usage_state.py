@@ -84,10 +84,15 @@ def loaded_files() -> tuple[list[str], list[tuple[str, bytes]]]:
     return [], []
 
 
-def clear_loaded() -> None:
-    """Forget the loaded export (it was only in this session's memory): back to the sample."""
+def forget_held_files() -> None:
+    """Drop the uploaded files kept for re-reading (a customer's history replaces them)."""
     st.session_state.pop(_FILES_KEY, None)
     st.session_state.pop(_FINGERPRINT_KEY, None)
+
+
+def clear_loaded() -> None:
+    """Forget the loaded export (it was only in this session's memory): back to the sample."""
+    forget_held_files()
     case_state.clear_usage()
 
 
@@ -95,6 +100,8 @@ def widget_suffix() -> str:
     """A key suffix that changes with the data and the alias switch, so filters never hold
     values (names or aliases) that the current data does not have."""
     data = str(st.session_state.get(_FINGERPRINT_KEY, "")) if case_state.usage() is not None else "sample"
+    if case_state.usage_history() is not None:
+        data = hashlib.sha256(case_state.case().model_dump_json(include={"usage"}).encode()).hexdigest()
     return data[:12] + ("a" if pseudonymise_on() else "n")
 
 

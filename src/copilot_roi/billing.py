@@ -70,6 +70,16 @@ def pool_draw(demand_scu: FloatArray, month_ids: IntArray, allowance_scu: float)
     return np.clip(allowance_scu - used_before_in_month, 0.0, demand_scu)
 
 
+def checked_pool(pool_scu: FloatArray, demand_scu: FloatArray) -> FloatArray:
+    """A pool draw drawn elsewhere: one value per hour, none above that hour's demand."""
+    pool = np.asarray(pool_scu, dtype=np.float64)
+    if pool.shape != demand_scu.shape:
+        raise ValueError(f"the pool draw has {pool.size} hours, the usage {demand_scu.size}")
+    if not np.isfinite(pool).all() or (pool < 0).any() or (pool > demand_scu + 1e-9).any():
+        raise ValueError("the pool cannot serve less than nothing or more than an hour's demand")
+    return np.minimum(pool, demand_scu)
+
+
 class BillingTotals(BaseModel):
     """Totals over the billed period."""
 
@@ -116,8 +126,15 @@ class BillingResult:
     totals: BillingTotals
 
 
-def bill(series: HourlySeries, plan: CapacityPlan, prices: Prices) -> BillingResult:
-    """Price ``series`` under ``plan`` (see the module docstring for the conventions)."""
+def bill(
+    series: HourlySeries, plan: CapacityPlan, prices: Prices, pool_scu: FloatArray | None = None
+) -> BillingResult:
+    """Price ``series`` under ``plan`` (see the module docstring for the conventions).
+
+    ``pool_scu``: the SCUs the E5/E7 pool serves in each hour of ``series`` when the tenant's one
+    pool is shared by several workspaces (``copilot_roi.usage.workspaces`` draws it); by default
+    ``series`` draws the plan's pool alone.
+    """
     demand = series.units_scu
     month_ids, month_labels = series.month_ids()
     allowance = e5_allowance_scu_per_month(
@@ -125,7 +142,9 @@ def bill(series: HourlySeries, plan: CapacityPlan, prices: Prices) -> BillingRes
         prices.e5_allowance_scu_per_licence_month,
         prices.e5_allowance_cap_scu_month,
     )
-    from_pool = pool_draw(demand, month_ids, allowance)
+    from_pool = (
+        pool_draw(demand, month_ids, allowance) if pool_scu is None else checked_pool(pool_scu, demand)
+    )
     rest = demand - from_pool
 
     provisioned = plan.provisioned_levels(series)

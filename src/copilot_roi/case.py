@@ -28,6 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from copilot_roi.plans import CapacityPlan
 from copilot_roi.pricebook import PriceBook, Prices, effective_prices, load_price_book
+from copilot_roi.roles import RoleId
+from copilot_roi.survey.calibration import SurveyTimeSaved, calibrate, standing_sources
+from copilot_roi.survey.statistics import SurveySummary
 from copilot_roi.timezones import check_timezone
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import DEFAULT_RULES, RoleRule, Roster
@@ -77,6 +80,11 @@ class UsageIdentity(_Frozen):
     files: tuple[FileIdentity, ...] = Field(min_length=1, max_length=100)
     as_of: dt.date | None = None
     timezone: str = Field(default="UTC", min_length=1, max_length=64)
+    history: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="the customer whose kept history is the usage (files: the history's parts)",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -102,6 +110,10 @@ class Case(_Frozen):
     measured_adoption: MeasuredAdoption | None = Field(
         default=None, description="the adoption ramps were fitted to measured months (None: assumed)"
     )
+    # The team's survey (identity only) and each role whose time saved was taken from it; a role
+    # whose time saved was moved since cites its studies again (see ``time_saved_sources``).
+    survey: FileIdentity | None = None
+    time_saved_from_survey: dict[RoleId, SurveyTimeSaved] = Field(default_factory=dict)
 
     @property
     def plan(self) -> CapacityPlan:
@@ -119,6 +131,25 @@ class Case(_Frozen):
     def prices(self) -> Prices:
         """The effective prices: the pinned book with the scenario's overrides."""
         return effective_prices(self.price_book, self.scenario.prices)
+
+    def time_saved_sources(self, scenario: Scenario | None = None) -> dict[str, SurveyTimeSaved]:
+        """The roles of ``scenario`` (the case's by default) whose time saved is still the survey's."""
+        return standing_sources(scenario or self.scenario, self.time_saved_from_survey)
+
+
+def with_survey_time_saved(
+    case: Case, survey: FileIdentity, summary: SurveySummary, roles: list[str] | None = None
+) -> tuple[Case, list[str]]:
+    """The case with ``roles``' time saved (default: every role that can be) taken from the survey,
+    recorded with its source; and why each role asked for was left as it was. The page's button and
+    ``roi --case ... --survey FILE --calibrate-time-saved`` both call this.
+    """
+    scenario, records, skipped = calibrate(case.scenario, summary, roles)
+    kept = case.time_saved_sources() if case.survey == survey else {}
+    updated = case.model_copy(
+        update={"scenario": scenario, "survey": survey, "time_saved_from_survey": kept | records}
+    )
+    return updated, skipped
 
 
 def sha256_hex(data: bytes) -> str:

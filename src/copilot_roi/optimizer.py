@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from copilot_roi.billing import bill, meter_overage, pool_draw
+from copilot_roi.billing import bill, checked_pool, meter_overage, pool_draw
 from copilot_roi.hourly import BoolArray, FloatArray, HourlySeries
 from copilot_roi.plans import (
     MAX_PROVISIONED_SCU,
@@ -172,10 +172,13 @@ def optimize(
     windows: tuple[tuple[tuple[int, ...], int, int], ...] = STANDARD_WINDOWS,
     allow_off_hours_deletion: bool = False,
     e5_pay_as_you_go: bool | None = None,
+    pool_scu: FloatArray | None = None,
 ) -> OptimizationResult:
     """Search every plan described in the module docstring and recommend the cheapest.
 
     ``e5_pay_as_you_go`` (None: the price book's status) is every candidate's switch.
+    ``pool_scu``: the E5/E7 pool's draw in each hour when the tenant's pool is shared by several
+    workspaces (see ``billing.bill``); by default ``series`` draws the pool of ``e5_licences`` alone.
 
     >>> from copilot_roi.pricebook import list_prices
     >>> week = HourlySeries.zeros(168)
@@ -193,7 +196,10 @@ def optimize(
     allowance = e5_allowance_scu_per_month(
         e5_licences, prices.e5_allowance_scu_per_licence_month, prices.e5_allowance_cap_scu_month
     )
-    residual = series.units_scu - pool_draw(series.units_scu, month_ids, allowance)
+    # A shared pool's draw prices every candidate; else each plan's bill draws its own pool.
+    shared_pool = None if pool_scu is None else checked_pool(pool_scu, series.units_scu)
+    drawn = pool_draw(series.units_scu, month_ids, allowance) if shared_pool is None else shared_pool
+    residual = series.units_scu - drawn
     excess, metered = _excess_matrices(residual, prices)
     all_hours = _part(excess, metered, np.ones(series.hours, dtype=bool))
 
@@ -288,8 +294,8 @@ def optimize(
                 ),
             )
 
-    baseline = _baseline(series, residual, prices, e5_licences, payg)
-    current = _priced(series, current_plan, prices, "current") if current_plan else None
+    baseline = _baseline(series, residual, prices, e5_licences, payg, shared_pool)
+    current = _priced(series, current_plan, prices, "current", shared_pool) if current_plan else None
     if not best:
         # Nothing fits the budget (demand beyond 100 SCUs with overage off everywhere cannot
         # happen since unlimited overage never throttles); keep the baseline as a safe answer.
@@ -325,16 +331,23 @@ def _candidate(plan: CapacityPlan, family: str, costs: _LevelCosts, level: int) 
 
 
 def _baseline(
-    series: HourlySeries, residual: FloatArray, prices: Prices, e5_licences: int, payg: bool
+    series: HourlySeries,
+    residual: FloatArray,
+    prices: Prices,
+    e5_licences: int,
+    payg: bool,
+    pool_scu: FloatArray | None,
 ) -> Candidate:
     """What the Azure calculator would quote: a flat level covering the peak, no overage."""
     level = int(min(MAX_PROVISIONED_SCU, max(1, np.ceil(residual.max() - _EPS))))
     plan = CapacityPlan(provisioned_scu=level, overage="none", e5_licences=e5_licences, e5_pay_as_you_go=payg)
-    return _priced(series, plan, prices, "24x7 baseline")
+    return _priced(series, plan, prices, "24x7 baseline", pool_scu)
 
 
-def _priced(series: HourlySeries, plan: CapacityPlan, prices: Prices, family: str) -> Candidate:
-    totals = bill(series, plan, prices).totals
+def _priced(
+    series: HourlySeries, plan: CapacityPlan, prices: Prices, family: str, pool_scu: FloatArray | None
+) -> Candidate:
+    totals = bill(series, plan, prices, pool_scu).totals
     return Candidate(
         plan=plan,
         family=family,

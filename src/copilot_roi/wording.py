@@ -157,3 +157,12 @@ def p10_basis(draws: int) -> str:
 
 
 PESSIMISTIC_PRESET = "every input at its pessimistic end (the Pessimistic preset)"
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: ``1 row``, ``3 rows``, ``0 answers``.
+
+    >>> counted(1, "row"), counted(3, "row"), counted(1_200, "person", "people")
+    ('1 row', '3 rows', '1,200 people')
+    """
+    return f"{count:,} {noun if count == 1 else (plural or noun + 's')}"

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from copilot_roi.usage.agents import rate_card
 from copilot_roi.value.agent_lines import line_from_rate, preset_line
 from copilot_roi.value.engine import compute
-from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.scenario import Band, Scenario, scenario_template
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)> Agent'
@@ -52,8 +52,8 @@ def test_adding_a_preset_shows_the_engines_per_run_figures() -> None:
     table = per_run_frame(at)
     row = table.iloc[0]  # type: ignore[attr-defined]
     assert row["agent"] == "Conditional Access Optimization Agent"
-    # 12.9 minutes / 60 x the SOC role's USD 75 an hour = USD 16.125 by hand.
-    assert row["manual_cost_per_run"] == pytest.approx(16.125)
+    # The agent takes over IAM work: 12.9 minutes / 60 x the IAM role's USD 85 an hour = USD 18.275.
+    assert row["manual_cost_per_run"] == pytest.approx(18.275)
     assert row["cost_per_run"] == pytest.approx(line.cost_per_run)
     assert row["hours_freed"] == pytest.approx(line.total_hours_freed)
     assert len(at.get("plotly_chart")) == 3  # the executive view's two charts and the agents'
@@ -109,3 +109,29 @@ def test_a_preset_keeps_the_agent_lines() -> None:
     shown = case_scenario(at)
     assert shown.roles["soc"].time_saved_share == scenario_template("low").roles["soc"].time_saved_share
     assert shown.agents == scenario.agents
+
+
+def test_a_binding_cap_is_said_on_the_page() -> None:
+    # 2 SOC analysts and the three presets: the Conditional Access agent takes over IAM work and
+    # the case has no IAM admin, so IAM's cap (0 h a month) binds in every month.
+    base = scenario_template("expected")
+    soc = base.roles["soc"]
+    pair = soc.model_copy(
+        update={"headcount": 2, "ranges": soc.ranges.model_copy(update={"headcount": Band(low=1, high=3)})}
+    )
+    presets = ("phishing_triage", "security_alert_triage", "conditional_access_optimization")
+    scenario = base.model_copy(
+        update={
+            "roles": {"soc": pair},
+            "capacity": base.capacity.model_copy(update={"scu_per_person_month": {"soc": 40.0}}),
+            "agents": [preset_line(p) for p in presets],
+        }
+    )
+    at = open_scenarios(scenario)
+    warnings = [w.value for w in at.warning]
+    assert any(
+        w.startswith(
+            "IAM admin: hours freed capped at 0 h a month (no one in the case does this work) in 36 months"
+        )
+        for w in warnings
+    ), warnings

@@ -215,13 +215,18 @@ intensity AS (
   FROM recent GROUP BY ROLLUP (experience)
 ),
 plugin_cells AS (SELECT plugins, count(*) AS n FROM recent GROUP BY plugins),
+-- a cell names plugins split by ',' or ';': each named once per cell; a cell naming none is
+-- '(not recorded)' (no lambdas: they changed syntax between DuckDB 1.x and 2)
+plugin_parts AS (
+  SELECT DISTINCT plugins, n, trim(part) AS name
+  FROM (SELECT plugins, n, unnest(string_split(replace(plugins, ';', ','), ',')) AS part FROM plugin_cells)
+  WHERE trim(part) <> ''
+),
 plugin_share AS (
   SELECT name, sum(n) / (SELECT count(*) FROM recent) AS share FROM (
-    SELECT coalesce(nullif(trim(p), ''), '(not recorded)') AS name, n
-    FROM (SELECT n, list_distinct(list_filter(list_transform(string_split(replace(plugins, ';', ','), ','),
-                                                            lambda x: trim(x)), lambda x: x <> '')) AS names
-          FROM plugin_cells),
-         unnest(CASE WHEN len(names) = 0 THEN ['(not recorded)'] ELSE names END) AS t(p)
+    SELECT name, n FROM plugin_parts
+    UNION ALL
+    SELECT '(not recorded)', n FROM plugin_cells WHERE plugins NOT IN (SELECT plugins FROM plugin_parts)
   ) GROUP BY name
 ),
 agents AS (

@@ -45,6 +45,7 @@ def main() -> int:
         spec = importlib.util.spec_from_file_location(path.stem, path)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module  # dataclasses look their module up while it loads
         spec.loader.exec_module(module)
         print(f"== {path.stem}", flush=True)
         for row in module.benchmarks():

@@ -70,7 +70,7 @@ def test_every_export_names_who_ran_the_studies_and_words_the_simulation(
 
 
 def test_the_evidence_rows_are_graded(case: BusinessCase) -> None:
-    cited = [e for e in case.evidence if e.use == "cited"]
+    cited = [e for e in case.evidence if e.use.startswith("cited (")]
     assert cited and {e.authors for e in cited} == {"Microsoft"}
     assert {e.measures for e in cited} == {"task time (labour minutes)"}
     context = [e for e in case.evidence if e.use == "context"]
@@ -79,6 +79,9 @@ def test_the_evidence_rows_are_graded(case: BusinessCase) -> None:
     html = render(case)
     assert "Context, not labour saved: Generative AI and SOC Productivity" in html
     assert "Run by Microsoft; task time; lab; not significant" in html
+    # Each study names the end of the band it backs: the non-significant one backs only the low end.
+    assert "for SOC analyst (low end)" in html
+    assert {e.use for e in cited if "script analysis" in e.study} == {"cited (low end)"}
 
 
 def test_no_source_or_page_speaks_of_a_chance_or_probability() -> None:

@@ -30,7 +30,7 @@ from copilot_roi.business.xlsx import (
 )
 from copilot_roi.business.xlsx_finance import ANNUAL, ANNUAL_HEADER_ROW, DISCOUNTING, HEADLINE_ROWS, LINES
 from copilot_roi.value.engine import ScenarioResult, compute
-from copilot_roi.value.scenario import Scenario, scenario_template
+from copilot_roi.value.scenario import Band, Scenario, scenario_template
 
 CENT = 0.005
 
@@ -454,3 +454,50 @@ def test_long_notes_and_the_recommendation_wrap(custom_case: BusinessCase) -> No
     for name in ("Assumptions", CASH, DISCOUNTING):
         other = openpyxl.load_workbook(io.BytesIO(workbook_bytes(custom_case)))[name]
         assert other["A2"].alignment.wrap_text or name == CASH, name
+
+
+def test_the_ledger_recalculates_to_the_engine_per_role_and_line(tmp_path: Path) -> None:
+    """Throttling charged to the demand it refuses and a binding working-hours cap (issue 19):
+    the workbook's hours multiply by each role's and line's own share kept, so Calc and the
+    `formulas` package both give the engine's figures, people and agent apart."""
+    from test_value_ledger import issue_line, off_hours_deleted, soc_pair
+
+    from copilot_roi.business.xlsx_cells import KEPT
+
+    night = off_hours_deleted([issue_line("phishing_triage")])  # agents lose the night, people nothing
+    capped_base = soc_pair([issue_line("phishing_triage")])
+    soc = capped_base.roles["soc"]
+    soc = soc.model_copy(
+        update={
+            "hours_per_week_on_assisted_tasks": 60.0,
+            "time_saved_share": 0.9,
+            "ranges": soc.ranges.model_copy(
+                update={
+                    "hours_per_week_on_assisted_tasks": Band(low=8, high=60),
+                    "time_saved_share": Band(low=0.1, high=0.9),
+                }
+            ),
+        }
+    )
+    capped = capped_base.model_copy(update={"roles": {"soc": soc}})
+    for name, scenario in (("night", night), ("capped", capped)):
+        case = build_case(scenario, draws=200)
+        data = workbook_bytes(case, cached_values=False)
+        directory = tmp_path / name
+        directory.mkdir()
+        book = Workbook(data, directory)
+        assert_matches(book, case.result)
+        assert book.book[KEPT]["A4"].value == "Month"
+        first = 4  # one-based first month row of the Hours by role sheet
+        for m in range(case.result.horizon_months):
+            assert book.value("Hours by role", f"B{first + m}") == pytest.approx(
+                case.result.hours_freed_by_role["soc"][m], abs=1e-6
+            )
+        assert_matches(libreoffice_recalculation(data, directory), case.result)  # type: ignore[arg-type]
+        if name == "night":
+            # People work in business hours and lose nothing; the 24x7 agent loses the night.
+            kept = book.book[KEPT]
+            agent_column = 1 + len(case.scenario.role_ids()) + 1  # one-based: Month, roles, then the line
+            assert all(kept.cell(5 + m, 2).value == pytest.approx(1.0) for m in range(36))
+            assert all(kept.cell(5 + m, agent_column).value < 0.5 for m in range(36))
+    assert compute(capped).capped_roles  # the cap binds in the second case

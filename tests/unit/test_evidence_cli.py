@@ -65,12 +65,14 @@ def test_used_by_names_the_citing_defaults(capsys: pytest.CaptureFixture[str]) -
     assert by_id["rct_security_pros_2024"]["used_by"] == ["soc.time_saved_share"]
     assert by_id["rct_security_pros_2024_script_analysis"]["significant"] is False
     assert by_id["rct_security_pros_2024_script_analysis"]["used_by"] == ["soc.time_saved_share"]
+    # The agent RCT backs the agent line only; the IAM band shows it as context (never both).
     assert by_id["rct_ca_agent_2511_13865"]["used_by"] == [
-        "iam.time_saved_share",
         "agents.conditional_access_optimization.analyst_minutes_avoided_per_run",
+        "agents.conditional_access_optimization.minutes_factor",
     ]
     assert by_id["rct_phishing_agent_2511_13860"]["used_by"] == [
-        "agents.phishing_triage.analyst_minutes_avoided_per_run"
+        "agents.phishing_triage.analyst_minutes_avoided_per_run",
+        "agents.phishing_triage.minutes_factor",
     ]
     assert by_id["live_soc_2411_03116"]["context_for"] == ["soc.time_saved_share"]
     assert by_id["rct_novices_2024"]["significant"] is None
@@ -93,3 +95,32 @@ def test_the_installed_command_prints_json() -> None:
         check=True,
     )
     assert json.loads(done.stdout)[0]["id"] == "rct_security_pros_2024"
+
+
+def test_each_study_says_which_ends_it_backs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The claim that sets a band end is listed where it is used (it once showed as used by
+    nothing), and the non-significant result is flagged on the end it backs."""
+    by_id = {r["id"]: r for r in studies(capsys)}
+    assert by_id["defender_faq_triage_claim"]["uses"] == [
+        {
+            "default": "agents.security_alert_triage.analyst_minutes_avoided_per_run",
+            "ends": ["high"],
+            "as": "claim",
+            "not_significant": [],
+        }
+    ]
+    assert by_id["rct_security_pros_2024_script_analysis"]["uses"][0]["not_significant"] == ["low"]
+    phishing = by_id["rct_phishing_agent_2511_13860"]["uses"]
+    assert [u["ends"] for u in phishing] == [["high"], ["high"]]
+    for record in by_id.values():
+        assert record["used_by"] == [u["default"] for u in record["uses"]]
+
+
+def test_the_readable_form_names_ends_claims_and_significance(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evidence"]) == 0
+    text = capsys.readouterr().out
+    assert "soc.time_saved_share (low end, not significant)" in text
+    assert (
+        "agents.security_alert_triage.analyst_minutes_avoided_per_run (high end, a claim, not a study)"
+        in text
+    )

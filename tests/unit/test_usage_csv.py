@@ -97,13 +97,17 @@ def test_header_aliases_and_extra_columns_are_mapped_and_kept() -> None:
         "CopilotExperience",
         "PluginsUsed",
         "Workspace",
+        "Region",
     ]
-    rows = [[*r, "Default"] for r in ROWS[:4]]
+    rows = [[*r, "Default", "EU"] for r in ROWS[:4]]
     dataset = ingest(to_csv(rows, header=header))
     mapping = dict(dataset.quality.files[0].mapping)
     assert mapping["UnitsUsed"] == "units_scu"
-    assert mapping["Workspace"].startswith("kept as extra column")
-    assert list(dataset.frame["extra: Workspace"]) == ["Default"] * 4
+    # The workspace is a field since issue 20 (each workspace has its own capacity).
+    assert mapping["Workspace"] == "workspace"
+    assert list(dataset.frame["workspace"]) == ["Default"] * 4
+    assert mapping["Region"].startswith("kept as extra column")
+    assert list(dataset.frame["extra: Region"]) == ["EU"] * 4
 
 
 def test_leading_zero_session_ids_stay_text() -> None:

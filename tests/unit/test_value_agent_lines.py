@@ -11,6 +11,8 @@ per hour to 0.1 SCU, 730-hour months):
 * On 1 SCU without overage, each hour serves 1 of 2.739726 SCU: served share 730 / 2,000 =
   0.365, so the line frees 200 x 0.365 = 73 hours a month.
 * People: 10 SOC analysts x 10 h/week x 52/12 x 20 % = 86.667 hours a month, 200 SCU a month.
+* The line takes over SOC work, so its hours are SOC hours, within the SOC analysts' 1,800 h a
+  year each (150 h a month a head): "agent alone" has 2 analysts who use no Copilot themselves.
 """
 
 from __future__ import annotations
@@ -51,7 +53,13 @@ def agent(**changes: Any) -> dict[str, Any]:
     return line | changes
 
 
-def scenario(headcount: int = 0, agents: list[dict[str, Any]] | None = None, **plan: Any) -> Scenario:
+def scenario(
+    headcount: int = 0,
+    agents: list[dict[str, Any]] | None = None,
+    people_hours_per_week: float = 10.0,
+    scu_per_person: float = 20.0,
+    **plan: Any,
+) -> Scenario:
     band = {"low": 0.0, "high": 100.0}
     return Scenario.model_validate(
         {
@@ -59,7 +67,7 @@ def scenario(headcount: int = 0, agents: list[dict[str, Any]] | None = None, **p
                 "soc": {
                     "headcount": headcount,
                     "loaded_cost_per_hour": 100.0,
-                    "hours_per_week_on_assisted_tasks": 10.0,
+                    "hours_per_week_on_assisted_tasks": people_hours_per_week,
                     "time_saved_share": 0.2,
                     "adoption": {"starting_share": 1.0, "months_to_full": 1},
                     "ranges": {
@@ -73,7 +81,7 @@ def scenario(headcount: int = 0, agents: list[dict[str, Any]] | None = None, **p
             },
             "capacity": {
                 "plan": CapacityPlan(provisioned_scu=1, overage="unlimited").model_dump() | plan,
-                "scu_per_person_month": {"soc": 20.0},
+                "scu_per_person_month": {"soc": scu_per_person},
             },
             "realisation_rate": 0.5,
             "horizon_months": 2,
@@ -83,8 +91,14 @@ def scenario(headcount: int = 0, agents: list[dict[str, Any]] | None = None, **p
     )
 
 
+def agent_alone(**plan: Any) -> Scenario:
+    """The agent's SCUs alone, taking over the work of 2 SOC analysts who use no Copilot
+    themselves: their 2 x 1,800 / 12 = 300 h a month is the line's ceiling (above its 200 h)."""
+    return scenario(2, people_hours_per_week=0.0, scu_per_person=0.0, **plan)
+
+
 def test_an_agent_alone_costs_its_metered_overage_per_run() -> None:
-    result = compute(scenario())
+    result = compute(agent_alone())
     (line,) = result.agent_lines
     assert result.total_capacity_cost == pytest.approx(2 * (2920 + 7446))
     assert line.cost_per_run == pytest.approx(3.723)
@@ -96,7 +110,7 @@ def test_an_agent_alone_costs_its_metered_overage_per_run() -> None:
 
 
 def test_throttling_scales_the_agents_hours() -> None:
-    result = compute(scenario(overage="none"))
+    result = compute(agent_alone(overage="none"))
     assert result.served_share == pytest.approx(0.365)
     assert result.agent_lines[0].hours_freed == pytest.approx((73.0, 73.0))
     assert result.agent_lines[0].cost_per_run == 0.0  # throttled runs cost nothing (and earn nothing)
@@ -275,8 +289,8 @@ def test_roi_takes_agent_rates_from_usage_exports(tmp_path: Path, capsys: pytest
         per_day = rate.runs_per_active_day  # its first run to its last, not the export's days
         assert lines[rate.agent]["runs_per_month"] == pytest.approx(per_day * 730 / 24, abs=1e-5)
         assert lines[rate.agent]["scu_per_run"] == pytest.approx(rate.total_units / rate.runs, abs=1e-6)
-    # Known agents keep their preset's minutes: 8.5 / 60 x the SOC role's 100 an hour.
-    assert lines["Phishing Triage Agent"]["manual_cost_per_run"] == pytest.approx(8.5 / 60 * 100, abs=1e-4)
+    # Known agents keep their preset's minutes: 6.92 / 60 x the SOC role's 100 an hour.
+    assert lines["Phishing Triage Agent"]["manual_cost_per_run"] == pytest.approx(6.92 / 60 * 100, abs=1e-4)
 
 
 def test_roi_refuses_an_unreadable_rate_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -186,3 +186,16 @@ def test_measure_usage_maps_users_by_rules_or_roster() -> None:
     with_roster = measure_usage(frame, period_hours=730, roster=roster)
     assert with_roster.scu_per_person_month == {"iam": 3.33, "it_admin": 1.0, "soc": 6.0}
     assert with_roster.roles_from == "the Chargeback roster, plugin rules for people it does not list"
+
+
+def test_the_soc_band_says_its_low_end_is_not_significant() -> None:
+    from copilot_roi.value.workshop import evidence_notes
+
+    notes = {note.field: note for note in evidence_notes("soc")}
+    assert (
+        notes["time_saved_share"].default
+        == "Time saved: 22.0% (range 10.0% to 26.0%; low end not significant)"
+    )
+    # IT admin's band rests on one significant-or-unreported study: nothing to flag.
+    it_admin = {note.field: note for note in evidence_notes("it_admin")}
+    assert "not significant" not in it_admin["time_saved_share"].default

@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,6 +30,7 @@ from copilot_roi.business.finance_rows import (
 from copilot_roi.case import Case, case_parts, new_case, usage_description
 from copilot_roi.pricebook import PriceBook, Prices, load_price_book
 from copilot_roi.roles import RoleId, role_label
+from copilot_roi.survey.calibration import EVIDENCE_GRADE, SurveyTimeSaved
 from copilot_roi.usage.agent_names import is_agent_identity
 from copilot_roi.usage.analytics import breakdown
 from copilot_roi.usage.chargeback import ChargebackResult, Roster, chargeback
@@ -46,6 +47,7 @@ from copilot_roi.value.comparison import Comparison, compared_scenario, comparis
 from copilot_roi.value.engine import (
     ScenarioResult,
     compute,
+    ledger_notes,
     scenario_prices,
     throttled_share_text,
     throttling_warning,
@@ -84,7 +86,9 @@ class EvidenceRow:
     """One study behind (or beside) a role's time saved, graded for a finance reader."""
 
     role: str
-    use: str  # "cited" (the default derives from it), "context" (shown, not used) or "assumption"
+    # "cited (low end)" (that end of the default derives from it), "context" (shown, not used) or
+    # "assumption"
+    use: str
     study: str
     authors: str  # who ran or funded it
     measures: str  # task time, elapsed time, accuracy or throughput, in words
@@ -156,12 +160,23 @@ class BusinessCase:
     data_sources: list[str] = field(default_factory=list)
     # Set when the plan refuses part of the demand: every format shows it beside the verdict.
     throttling_warning: str | None = None
+    # The ledger of hours' notes (caps that bound, agents freeing no one's hours, a study counted
+    # twice): every format shows them beside the verdict.
+    ledger_notes: list[str] = field(default_factory=list)
     # Set when several scenarios are compared: every format adds a section for them.
     comparison: Comparison | None = None
     # The case this was built from (customer, data identity, plan, price book), written as case.json.
     record: Case | None = None
     # The Pessimistic preset on this team: "even at the pessimistic end" is said only when it pays back.
     pessimistic: PessimisticCheck | None = None
+
+    def time_saved_from(self, role_id: str) -> str:
+        """Where a role's time saved comes from, in a table cell: 'study', 'assumption' or the
+        survey ('survey, n=23, Nov 2026') when the case took it from the team's survey."""
+        if self.record is not None and (survey := self.record.time_saved_sources(self.scenario).get(role_id)):
+            return survey.source()
+        basis = next((a.basis for a in self.assumptions if a.key == f"{role_id}.time_saved_share"), "")
+        return "study" if basis == "evidence" else "assumption"
 
     @property
     def top_assumptions(self) -> list[TornadoBar]:
@@ -216,6 +231,7 @@ def build_case(
     facts = None
     if usage is not None:
         facts = usage_facts(usage, scenario, prices, pseudonymise, pseudonym_key or new_key(), roster)
+    surveyed = record.time_saved_sources(scenario) if record is not None else {}
     return BusinessCase(
         customer_name=customer_name.strip(),
         partner_name=partner_name.strip(),
@@ -229,11 +245,12 @@ def build_case(
         verdict=verdict,
         recommendation=recommendation,
         what_must_be_true=_what_must_be_true(result, catalogue),
-        assumptions=assumption_rows(scenario, prices, catalogue),
+        assumptions=assumption_rows(scenario, prices, catalogue, surveyed),
         evidence=_evidence(scenario, catalogue),
         usage=facts,
-        data_sources=_data_sources(scenario, facts, catalogue, price_book or load_price_book()),
+        data_sources=_data_sources(scenario, facts, catalogue, price_book or load_price_book(), surveyed),
         throttling_warning=throttling_warning(result) if result.served_share < 1 else None,
+        ledger_notes=ledger_notes(result),
         comparison=_comparison(compared, scenario, prices, result, sensitivity, draws),
         record=record,
         pessimistic=pessimistic,
@@ -325,8 +342,15 @@ def _what_must_be_true(result: ScenarioResult, catalogue: Catalogue) -> list[str
     return lines
 
 
-def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) -> list[AssumptionRow]:
-    """Every input of ``scenario`` with its unit and source (catalogue evidence or 'assumption')."""
+def assumption_rows(
+    scenario: Scenario,
+    prices: Prices,
+    catalogue: Catalogue,
+    surveyed: Mapping[str, SurveyTimeSaved] | None = None,
+) -> list[AssumptionRow]:
+    """Every input of ``scenario`` with its unit and source (catalogue evidence or 'assumption';
+    a role in ``surveyed`` cites the team's survey, graded ``self_report``, for its time saved)."""
+    surveyed = surveyed or {}
     rows: list[AssumptionRow] = []
     measured_roles = set(scenario.capacity.measured_roles)
     for r in scenario.role_ids():
@@ -345,7 +369,13 @@ def assumption_rows(scenario: Scenario, prices: Prices, catalogue: Catalogue) ->
                 "hours per person per week",
                 source("hours_per_week"),
             ),
-            ("time_saved_share", "Time saved", role.time_saved_share, "share", source("time_saved_share")),
+            (
+                "time_saved_share",
+                "Time saved",
+                role.time_saved_share,
+                "share",
+                (EVIDENCE_GRADE, surveyed[r].cited()) if r in surveyed else source("time_saved_share"),
+            ),
             (
                 "loaded_cost_per_hour",
                 "Loaded cost per hour",
@@ -445,7 +475,10 @@ def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
                 EvidenceRow(label, "assumption", NO_STUDY, "-", "-", "-", "-", "-", default.reason,
                             "A labelled assumption", "-")
             )  # fmt: skip
-        graded = [("cited", e) for e in catalogue.evidence_for(default)]
+        graded = [
+            (f"cited ({_ends_text(default.ends_resting_on(e))})", catalogue.evidence[e])
+            for e in default.evidence
+        ]
         graded += [("context", e) for e in catalogue.context_for(default)]
         for use, e in graded:
             rows.append(
@@ -457,6 +490,22 @@ def _evidence(scenario: Scenario, catalogue: Catalogue) -> list[EvidenceRow]:
     return rows
 
 
+def _ends_text(ends: Sequence[str]) -> str:
+    """``low end`` or ``low and high ends``: which ends of a band a study backs.
+
+    >>> _ends_text(["low"]), _ends_text(["low", "expected", "high"])
+    ('low end', 'low, expected and high ends')
+    """
+    if len(ends) == 1:
+        return f"{ends[0]} end"
+    return f"{', '.join(ends[:-1])} and {ends[-1]} ends"
+
+
+def evidence_backs(row: EvidenceRow) -> str:
+    """The role a cited study backs, with the ends: ``SOC analyst (low end)``."""
+    return f"{row.role} ({row.use.removeprefix('cited (')}" if row.use.startswith("cited (") else row.role
+
+
 def evidence_authors(case: BusinessCase) -> str:
     """Who ran the studies behind the case, e.g. 'Microsoft', for a sentence a CFO reads."""
     authors = sorted({e.authors for e in case.evidence if e.use != "assumption"})
@@ -464,12 +513,22 @@ def evidence_authors(case: BusinessCase) -> str:
 
 
 def _data_sources(
-    scenario: Scenario, facts: UsageFacts | None, catalogue: Catalogue, book: PriceBook
+    scenario: Scenario,
+    facts: UsageFacts | None,
+    catalogue: Catalogue,
+    book: PriceBook,
+    surveyed: Mapping[str, SurveyTimeSaved] | None = None,
 ) -> list[str]:
     sources = [
         "Roles catalogue: time saved from task-time studies (run or funded by Microsoft) or an assumption",
         f"Price book: {price_book_label(book)}",
     ]
+    if surveyed:
+        roles = "; ".join(f"{role_label(r)} ({s.source()})" for r, s in surveyed.items())
+        sources.append(
+            f"Time saved from the team's own survey (self-reported, which overstates measured time; "
+            f"the studies' band kept for the range): {roles}"
+        )
     if facts is not None:
         sources.append(
             f"Usage exports ({', '.join(facts.file_names)}): {facts.rows:,} rows from "

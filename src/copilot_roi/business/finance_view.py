@@ -56,24 +56,53 @@ def finance_tables(case: BusinessCase) -> list[Table]:
     return tables
 
 
+def whole_units_that_add_up(
+    costs: list[float], benefits: list[float], cumulative_pv: list[float]
+) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """The annual table's money in whole units, rounded so that the table adds up as displayed.
+
+    Rounding each cell on its own can show a net that is not benefits minus costs, or a
+    cumulative PV that is not the sum of the PVs above it, by a unit. Here the costs and the
+    exact nets are rounded, and benefits = net + costs; the exact cumulative PVs are rounded (the
+    last is the NPV as the headline shows it) and each year's PV is the step between them. Every
+    figure stays within one unit of its exact value. Returns (costs, benefits, net, PV, cumulative).
+
+    >>> whole_units_that_add_up([0.4, 0.4], [1.4, 1.4], [1.0, 2.0])
+    ([0, 0], [1, 1], [1, 1], [1, 1], [1, 2])
+    >>> whole_units_that_add_up([10.6], [20.2], [9.6])  # round(20.2) - round(10.6) = 9, not round(9.6)
+    ([11], [21], [10], [10], [10])
+    """
+    shown_costs = [round(c) for c in costs]
+    nets = [round(b - c) for b, c in zip(benefits, costs, strict=True)]
+    shown_benefits = [n + c for n, c in zip(nets, shown_costs, strict=True)]
+    cumulative = [round(k) for k in cumulative_pv]
+    pvs = [k - previous for k, previous in zip(cumulative, [0, *cumulative[:-1]], strict=True)]
+    return shown_costs, shown_benefits, nets, pvs, cumulative
+
+
 def annual_table(result: ScenarioResult) -> Table | None:
-    """The year 0..N table of the annual convention (None in monthly)."""
+    """The year 0..N table of the annual convention (None in monthly), adding up as displayed."""
     if not result.yearly:
         return None
+    costs, benefits, nets, pvs, cumulative = whole_units_that_add_up(
+        [y.costs for y in result.yearly],
+        [y.benefits for y in result.yearly],
+        [y.cumulative_pv_net for y in result.yearly],
+    )
     return Table(
         f"Annual cash flow, risk-adjusted ({result.currency})",
         ("Year", "Costs", "Benefits", "Net", "Discount factor", "PV of net", "Cumulative PV"),
         [
             (
                 "Initial (0)" if y.year == 0 else str(y.year),
-                f"{y.costs:,.0f}",
-                f"{y.benefits:,.0f}",
-                f"{y.net:,.0f}",
+                f"{costs[i]:,}",
+                f"{benefits[i]:,}",
+                f"{nets[i]:,}",
                 f"{y.discount_factor:.4f}",
-                f"{y.pv_net:,.0f}",
-                f"{y.cumulative_pv_net:,.0f}",
+                f"{pvs[i]:,}",
+                f"{cumulative[i]:,}",
             )
-            for y in result.yearly
+            for i, y in enumerate(result.yearly)
         ],
         frozenset({1, 2, 3, 4, 5, 6}),
     )

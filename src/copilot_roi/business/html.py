@@ -26,6 +26,7 @@ from copilot_roi.business.case import (
     BusinessCase,
     case_summary,
     evidence_authors,
+    evidence_backs,
     headline_figures,
     role_ids_with_people,
 )
@@ -137,6 +138,7 @@ def render(case: BusinessCase) -> str:
         f'<p class="case">{esc(_case_parts_line(case))}</p></header>',
         f'<p><span class="verdict {verdict_class}">{esc(case.verdict)}</span> {esc(case.recommendation)}</p>',
         f'<p class="warning">{esc(case.throttling_warning)}</p>' if case.throttling_warning else "",
+        *(f'<p class="warning">{esc(note)}</p>' for note in case.ledger_notes),
         '<div class="kpis">',
         *(
             f'<div class="kpi"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div>'
@@ -205,7 +207,6 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: se
 
 def _assumptions(case: BusinessCase) -> str:
     s, c = case.scenario, case.prices.currency
-    basis = {a.key: a.basis for a in case.assumptions}
     rows = []
     for r in role_ids_with_people(case):
         role = s.roles[r]
@@ -215,7 +216,7 @@ def _assumptions(case: BusinessCase) -> str:
                 f"{role.headcount:,}",
                 f"{role.hours_per_week_on_assisted_tasks:g}",
                 f"{role.time_saved_share:.1%}",
-                "study" if basis.get(f"{r}.time_saved_share") == "evidence" else "assumption",
+                case.time_saved_from(r),
                 f"{role.loaded_cost_per_hour:,.0f}",
                 f"{role.adoption.starting_share:.0%} → {role.adoption.months_to_full} mo",
                 f"{s.capacity.scu_per_person_month[r]:g}",
@@ -263,8 +264,8 @@ def _evidence(case: BusinessCase) -> str:
             grade = f"Run by {e.authors}; {_short(e.measures)}; {e.setting}; {e.significance}; {e.sample}"
             key = (study, grade, e.result, e.caveat)
         roles = by_study.setdefault(key, [])
-        if e.role not in roles:
-            roles.append(e.role)
+        if evidence_backs(e) not in roles:
+            roles.append(evidence_backs(e))
     # The roles ride on the study's grade line: a column of its own would squeeze the text.
     body = "".join(
         f'<tr><td>{esc(study)}<span class="grade">{esc(_with_roles(grade, roles))}</span></td>'

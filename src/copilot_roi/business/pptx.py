@@ -42,6 +42,7 @@ from copilot_roi.business.case import (
     case_line,
     case_summary,
     evidence_authors,
+    evidence_backs,
     headline_figures,
     role_ids_with_people,
     run_rate,
@@ -433,8 +434,8 @@ def _recommendation(deck: Deck, case: BusinessCase) -> None:
     height = _lines_height_in(lead, BODY_WIDTH_IN, BODY_PT, bold=True)
     _text_box(slide, lead, MARGIN_IN, top, BODY_WIDTH_IN, height, BODY_PT, bold=True)
     top += height
-    if case.throttling_warning:
-        warning = [case.throttling_warning]
+    if case.throttling_warning or case.ledger_notes:
+        warning = [w for w in (case.throttling_warning, *case.ledger_notes) if w]
         height = _lines_height_in(warning, BODY_WIDTH_IN, 14, bold=True)
         _text_box(slide, warning, MARGIN_IN, top, BODY_WIDTH_IN, height, 14, bold=True, colour=LOSS)
         top += height
@@ -706,7 +707,6 @@ def _assumptions(deck: Deck, case: BusinessCase) -> None:
         _Column("Time saved", 1.3, True), _Column(f"Cost per hour ({c})", 1.7, True),
         _Column("Time saved from", 1.9),
     ])  # fmt: skip
-    basis = {a.key: a.basis for a in case.assumptions}
     rows = [
         (
             case.role_label(r),
@@ -714,7 +714,7 @@ def _assumptions(deck: Deck, case: BusinessCase) -> None:
             f"{s.roles[r].hours_per_week_on_assisted_tasks:g}",
             f"{s.roles[r].time_saved_share:.1%}",
             f"{s.roles[r].loaded_cost_per_hour:,.0f}",
-            "study" if basis.get(f"{r}.time_saved_share") == "evidence" else "assumption",
+            case.time_saved_from(r),
         )
         for r in role_ids_with_people(case)
     ]
@@ -737,14 +737,14 @@ def _evidence(deck: Deck, case: BusinessCase) -> None:
     significant = {"significant": "yes", "not significant": "NO", "significance not reported": "not reported"}
     studies: dict[tuple[str, str, str, str], list[str]] = {}
     for e in case.evidence:
-        if e.use == "cited":
+        if e.use.startswith("cited"):
             key = (
                 _clip(e.study),
                 e.authors,
                 e.measures.split(" (")[0],
                 significant.get(e.significance, e.significance),
             )
-            studies.setdefault(key, []).append(e.role)
+            studies.setdefault(key, []).append(evidence_backs(e))
     columns = _scaled([
         _Column("Study behind time saved", 5.0), _Column("Roles it backs", 2.6), _Column("Run by", 1.4),
         _Column("Measures", 1.5), _Column("Significant", 1.5),

@@ -10,8 +10,10 @@ Layout (fixed cells, so formulas and tests can rely on them):
   computed by the engine's billing, since hourly metering and throttling have no compact
   spreadsheet form), one-off costs, cost, hours freed, value, net, cumulative net and the discount
   factor ``1 / (1 + annual rate) ^ (month / 12)`` (flows at the end of each month, as in
-  ``copilot_roi.value.finance``); totals, NPV, ROI and payback above the table. Hours by role
-  multiply by the month's served share: throttled work frees no time.
+  ``copilot_roi.value.finance``); totals, NPV, ROI and payback above the table.
+* ``Share of hours kept``: per month, role and agent line, the engine ledger's share of hours kept
+  (its own served share x its role's working-hours cap scale); Hours by role and the agent lines
+  multiply by it: throttled work frees no time and no role frees more hours than its people work.
 * ``Scenarios compared`` (when several scenarios are compared): each scenario's figures, then
   each one's cumulative net by month, in columns named by ``COMPARISON_COLUMNS``.
 * ``Sensitivity``, ``Evidence``, ``Sources`` and, with usage loaded, ``Usage`` and ``Chargeback``:
@@ -26,6 +28,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -37,6 +40,8 @@ from copilot_roi.business.case import BusinessCase, case_line, case_summary, evi
 from copilot_roi.business.xlsx_cells import (
     CASH,
     CASH_HEADER_ROW,
+    KEPT,
+    KEPT_HEADER_ROW,
     LINE_PT,
     Formats,
     columns_width,
@@ -59,7 +64,9 @@ from copilot_roi.business.xlsx_finance import (
     write_lines,
 )
 from copilot_roi.safe_cells import strip_control
+from copilot_roi.value.agent_lines import hours_if_all_served_by_line
 from copilot_roi.value.comparison import Comparison
+from copilot_roi.value.engine import hours_if_all_served, role_adoption
 from copilot_roi.value.finance_text import convention_sentence, payback_years_text
 from copilot_roi.value.simulation_text import INDEPENDENCE_CAVEAT, share_positive_sentence
 
@@ -181,6 +188,7 @@ def workbook_bytes(case: BusinessCase, *, cached_values: bool = True) -> bytes:
     if case.result.agent_lines:
         _agents(book.add_worksheet(AGENTS), case, cells, f, cached_values)
     cash = book.add_worksheet(CASH)
+    _kept(book.add_worksheet(KEPT), case, f)
     lines = write_lines(book, case, f, cached_values)
     _cash_flow(cash, case, cells, f, cached_values, lines)
     finance_cells = write_discounting(book, case, cells, lines, f, cached_values)
@@ -337,7 +345,7 @@ def _role_sheets(book: Workbook, case: BusinessCase, cells: dict[str, str], f: F
         (
             HOURS,
             "Hours freed per month by role (headcount x hours/week x 52/12 x time saved x adoption "
-            "x served share)",
+            f"x the share kept, sheet '{KEPT}')",
         ),
         (VALUE, "Realised value per month by role (hours freed x loaded cost per hour x realisation rate)"),
     ):
@@ -358,7 +366,7 @@ def _role_sheets(book: Workbook, case: BusinessCase, cells: dict[str, str], f: F
                     formula = (
                         f"={cells[f'{r}.headcount']}*{cells[f'{r}.hours_per_week_on_assisted_tasks']}"
                         f"*{cells['weeks_per_month']}*{cells[f'{r}.time_saved_share']}"
-                        f"*{_adoption_formula(cells, r, month_cell)}*{_served_cell(m)}"
+                        f"*{_adoption_formula(cells, r, month_cell)}*{_kept_cell(m, col - 1)}"
                     )
                     cached_value = result.hours_freed_by_role[r][m]
                     fmt = f.hours
@@ -371,6 +379,62 @@ def _role_sheets(book: Workbook, case: BusinessCase, cells: dict[str, str], f: F
                     fmt = f.money
                 ws.write_formula(row, col, formula, fmt, cached_value if cached else 0)
         ws.freeze_panes(3, 1)
+
+
+def kept_shares(case: BusinessCase) -> tuple[list[str], np.ndarray]:
+    """Per month, the share of each role's and each agent line's hours the ledger keeps: its own
+    served share (throttling charged to the demand it refuses, hour by hour) times its role's cap
+    scale, as the engine computed them; (column labels, (months, roles + lines) array).
+
+    A share is hours freed / hours if all were served and uncapped (1 where that is 0, so the
+    formula's 0 stands); a line that takes over nobody's work keeps 0.
+    """
+    scenario, result = case.scenario, case.result
+    uncapped = hours_if_all_served(scenario, role_adoption(scenario))
+    columns: list[np.ndarray] = []
+    for r in scenario.role_ids():
+        kept, full = np.asarray(result.hours_freed_by_role[r]), uncapped[r]
+        columns.append(np.divide(kept, full, out=np.ones_like(full), where=full > 0))
+    full_lines = hours_if_all_served_by_line(scenario)
+    for i, line in enumerate(result.agent_lines):
+        kept, full = np.asarray(line.hours_freed), full_lines[i]
+        columns.append(np.divide(kept, full, out=np.ones_like(full), where=full > 0))
+    labels = [case.role_label(r) for r in scenario.role_ids()] + [line.agent for line in result.agent_lines]
+    shares = np.column_stack(columns) if columns else np.zeros((result.horizon_months, 0))
+    return labels, shares
+
+
+def _kept(ws: Worksheet, case: BusinessCase, f: Formats) -> None:
+    """The shares of hours kept, by month, role and agent line: engine inputs like the served share."""
+    labels, shares = kept_shares(case)
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, max(len(labels), 1), 16)
+    write_title(
+        ws, "Share of hours kept: served (own demand, hour by hour) x working-hours cap", f, len(labels)
+    )
+    write_note(
+        ws, 1,
+        "From the engine's ledger: each role's and agent line's served share of its own demand "
+        "(throttling falls on the demand present in each refused hour) times its role's cap scale "
+        "(hours freed never exceed what the role's people work). Inputs: they do not follow edits.",
+        f.wrap, len(labels),
+    )  # fmt: skip
+    ws.set_row(KEPT_HEADER_ROW, 45)
+    write_text(ws, KEPT_HEADER_ROW, 0, "Month", f.header)
+    for col, label in enumerate(labels, start=1):
+        write_text(ws, KEPT_HEADER_ROW, col, label, f.header)
+    for m in range(case.result.horizon_months):
+        row = KEPT_HEADER_ROW + 1 + m
+        ws.write_number(row, 0, m + 1, f.integer)
+        for col in range(len(labels)):
+            ws.write_number(row, col + 1, float(shares[m, col]), f.share_input)
+    ws.freeze_panes(KEPT_HEADER_ROW + 1, 1)
+
+
+def _kept_cell(month_index: int, column: int) -> str:
+    """The Share-of-hours-kept cell for month ``month_index`` (0-based) and column ``column``
+    (roles in order, then agent lines)."""
+    return ref(KEPT, KEPT_HEADER_ROW + 1 + month_index, 1 + column)
 
 
 def _served_cell(month_index: int) -> str:
@@ -626,6 +690,7 @@ def _finance_summary(
         )
     if result.fte is not None:
         notes.append(result.fte.sentence(c))
+    notes += case.ledger_notes
     for i, note in enumerate(notes, start=notes_row):
         write_note(ws, i, note, f.wrap, SUMMARY_LAST_COL)
 
@@ -662,8 +727,9 @@ def _evidence(ws: Worksheet, case: BusinessCase, f: Formats) -> None:
     write_title(ws, title, f, len(widths) - 1)
     write_note(
         ws, 1,
-        "Use: cited = time saved derives from it (task-time studies only); context = shown, not used "
-        "(elapsed time: incidents resolved faster, not labour saved); assumption = no task-time study.",
+        "Use: cited (low end) = that end of time saved derives from it (task-time studies only); "
+        "context = shown, not used (elapsed time: incidents resolved faster, not labour saved); "
+        "assumption = no task-time study.",
         f.wrap, len(widths) - 1,
     )  # fmt: skip
     frame = pd.DataFrame([vars(e) for e in case.evidence])
@@ -761,7 +827,7 @@ def _agent_term(case: BusinessCase, month_index: int, kind: str) -> str:
 def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: Formats, cached: bool) -> None:
     """Agent lines: their inputs (blue, editable) and per-month hours and value as live formulas.
 
-    Hours(m) = runs x minutes / 60 x the month's served share (Cash flow column N); value = hours x
+    Hours(m) = runs x minutes / 60 x the line's share kept that month (sheet KEPT); value = hours x
     loaded cost x realisation rate. Cost per run is the engine's (marginal billing has no compact
     formula); cost by hand = minutes / 60 x loaded cost.
     """
@@ -820,7 +886,7 @@ def _agents(ws: Worksheet, case: BusinessCase, cells: dict[str, str], f: Formats
             inputs = AGENT_INPUT_HEADER_ROW + 1 + i
             formula = (
                 f"={cell(inputs, 'Runs a month')}*{cell(inputs, 'Analyst minutes avoided per run')}/60"
-                f"*{_served_cell(m)}"
+                f"*{_kept_cell(m, len(case.scenario.role_ids()) + i)}"
             )
             ws.write_formula(row, 1 + i, formula, f.hours, line.hours_freed[m] if cached else 0)
             value_terms.append(f"{xl_rowcol_to_cell(row, 1 + i)}*{cell(inputs, 'Loaded cost per hour')}")

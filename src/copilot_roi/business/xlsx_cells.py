@@ -20,6 +20,8 @@ from copilot_roi.safe_cells import neutralise_cell
 
 CASH = "Cash flow"
 CASH_HEADER_ROW = 12  # zero-based header row of the monthly table; months follow
+KEPT = "Share of hours kept"
+KEPT_HEADER_ROW = 3  # zero-based header row; months follow, roles then agent lines as columns
 
 
 def quoted(sheet: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from copilot_roi.cli.errors import CliError, describe_validation_error
+from copilot_roi.threads import limit_native_threads
 
 # Each command module exposes ``register(subparsers)``; it sets ``handler`` on its parser.
 Handler = Callable[[argparse.Namespace], Any]
@@ -41,10 +42,13 @@ _COMMANDS: tuple[str, ...] = (
     "report_commands",
     "handoff_commands",
     "evidence_commands",
+    "survey_commands",
+    "history_commands",
 )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    limit_native_threads()  # before the command modules import numpy
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler

@@ -23,9 +23,11 @@ from copilot_roi.case import (
     price_book_changes,
     repriced,
     usage_mismatches,
+    with_survey_time_saved,
 )
 from copilot_roi.cli.errors import CliError, describe_validation_error
 from copilot_roi.pricebook import load_price_book
+from copilot_roi.survey.statistics import MIN_RESPONSES, summarise
 from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
 from copilot_roi.usage.chargeback import MAX_ROSTER_BYTES, Roster, read_roster
 from copilot_roi.value.calibration import UsageMeasurement
@@ -42,6 +44,20 @@ def add_case_arguments(parser: argparse.ArgumentParser) -> None:
         "scenario and calibration; give the usage exports and roster it records",
     )
     parser.add_argument("--roster", type=Path, metavar="FILE.csv", help="the roster the case records")
+    parser.add_argument(
+        "--survey",
+        type=Path,
+        metavar="FILE",
+        help="the team's time-saved survey (.xlsx/.csv, the template or Forms' export): with "
+        "--calibrate-time-saved, each role's time saved is taken from it, as the page's button does",
+    )
+    parser.add_argument(
+        "--calibrate-time-saved",
+        nargs="*",
+        metavar="ROLE",
+        help="with --survey: take time saved from the survey for these role ids (none given: every "
+        f"role with at least {MIN_RESPONSES} answers); the case records the source",
+    )
     parser.add_argument(
         "--reprice",
         action="store_true",
@@ -80,8 +96,28 @@ def read_case(args: argparse.Namespace) -> CaseInputs:
         )
     usage = _usage(case, args)
     roster = _roster(case, args.roster)
+    case = _survey_calibration(case, args, roster)
     scenario, measured = effective_scenario(case, usage, roster)
     return CaseInputs(case, usage, roster, scenario, measured)
+
+
+def _survey_calibration(case: Case, args: argparse.Namespace, roster: Roster | None) -> Case:
+    """The case with time saved taken from ``--survey`` for the roles ``--calibrate-time-saved`` names."""
+    wanted: list[str] | None = args.calibrate_time_saved
+    if args.survey is None:
+        if wanted is not None:
+            raise CliError("--calibrate-time-saved needs --survey FILE")
+        return case
+    if wanted is None:
+        raise CliError("--survey: add --calibrate-time-saved [ROLE ...] to take time saved from it")
+    from copilot_roi.cli.survey_commands import read_survey_file
+
+    path: Path = args.survey
+    answers, identity = read_survey_file(path)
+    updated, skipped = with_survey_time_saved(case, identity, summarise(answers, roster), wanted or None)
+    for reason in skipped:
+        sys.stderr.write(f"copilot-roi: warning: time saved not taken from the survey: {reason}\n")
+    return updated
 
 
 def _usage(case: Case, args: argparse.Namespace) -> UsageDataset | None:

@@ -22,9 +22,11 @@ def register(sub: Any) -> None:
 def evidence_payload(catalogue: Catalogue) -> list[dict[str, Any]]:
     """One record per catalogue entry, in catalogue order.
 
-    ``used_by`` lists the defaults (``role.field``) derived from the entry; ``context_for`` those
-    that only show it beside them (elapsed-time results are context, never a share of labour).
-    ``significant`` is null where the source does not report it.
+    ``used_by`` lists the defaults (``role.field``) resting on the entry, a vendor's claim included
+    where it sets an end; ``uses`` says, per default, which ends (low, expected, high) rest on it, as
+    what (``evidence`` or ``claim``), and which of those ends rest on a result that was not
+    significant. ``context_for`` lists those that only show it beside them (elapsed-time results
+    are context, never a share of labour). ``significant`` is null where the source does not report it.
     """
     return [
         {
@@ -41,6 +43,7 @@ def evidence_payload(catalogue: Catalogue) -> list[dict[str, Any]]:
             "confidence": entry.confidence,
             "kind": entry.kind,
             "used_by": catalogue.used_by(entry_id),
+            "uses": catalogue.uses(entry_id),
             "context_for": catalogue.shown_with(entry_id),
         }
         for entry_id, entry in catalogue.evidence.items()
@@ -57,7 +60,7 @@ def run_evidence(args: argparse.Namespace) -> None:
     blocks = []
     for record in payload:
         entry = catalogue.evidence[record["id"]]
-        uses = ", ".join(record["used_by"]) or "no default (not cited)"
+        uses = ", ".join(_use_text(use) for use in record["uses"]) or "no default (not cited)"
         lines = [
             f"{record['id']}: {entry.study}",
             f"  {entry.grade}; sample: {entry.sample}",
@@ -69,3 +72,14 @@ def run_evidence(args: argparse.Namespace) -> None:
             lines.append(f"  Context only for: {', '.join(record['context_for'])}")
         blocks.append("\n".join(lines))
     sys.stdout.write("\n\n".join(blocks) + "\n")
+
+
+def _use_text(use: dict[str, Any]) -> str:
+    """E.g. ``soc.time_saved_share (low end, not significant)``."""
+    ends = "/".join(use["ends"]) + (" end" if len(use["ends"]) == 1 else " ends")
+    flags = [ends]
+    if use["as"] == "claim":
+        flags.append("a claim, not a study")
+    if use["not_significant"]:
+        flags.append("not significant")
+    return f"{use['default']} ({', '.join(flags)})"

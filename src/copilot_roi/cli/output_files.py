@@ -38,6 +38,43 @@ def write_outputs(
     if out.exists() and not out.is_dir():
         raise CliError(f"{out}: not a folder")
     targets = [out / name for name in files]
+    _refuse_unsafe_targets(targets)
+    replaced = {path for path in targets if path.exists()}
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, data in zip(targets, files.values(), strict=True):
+            _write_no_follow(path, data, executable=path.name in executable)
+    except OSError as error:
+        raise CliError(f"{out}: cannot write ({error.strerror})", exit_code=1) from error
+    return [Written(path, path in replaced) for path in targets]
+
+
+def write_output_folders(
+    out: Path, folders: Mapping[str, Mapping[str, bytes]], executable: frozenset[str] = frozenset()
+) -> dict[str, list[Written]]:
+    """Write each of ``folders`` (folder name -> files) into its own sub-folder of ``out``.
+
+    A folder name must be one plain path component (no separator, not ``.`` or ``..``), and a
+    sub-folder that is a symbolic link is refused as a file would be: written through, it would
+    put the files wherever it points. Every folder and file is checked before anything is written.
+    """
+    for folder, files in folders.items():
+        if folder in ("", ".", "..") or Path(folder).name != folder or "\\" in folder:
+            raise CliError(f"{folder!r} is not a plain folder name", exit_code=1)
+        path = out / folder
+        if path.is_symlink():
+            raise CliError(
+                f"{path} is a symbolic link (to {os.readlink(path)}): refusing to write through it; "
+                "remove the link or choose another --out",
+                exit_code=1,
+            )
+        if path.exists() and not path.is_dir():
+            raise CliError(f"{path}: exists and is not a folder", exit_code=1)
+        _refuse_unsafe_targets([path / name for name in files])
+    return {folder: write_outputs(out / folder, files, executable) for folder, files in folders.items()}
+
+
+def _refuse_unsafe_targets(targets: list[Path]) -> None:
     for path in targets:
         if path.is_symlink():
             raise CliError(
@@ -47,14 +84,6 @@ def write_outputs(
             )
         if path.exists() and not path.is_file():
             raise CliError(f"{path}: exists and is not a regular file", exit_code=1)
-    replaced = {path for path in targets if path.exists()}
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for path, data in zip(targets, files.values(), strict=True):
-            _write_no_follow(path, data, executable=path.name in executable)
-    except OSError as error:
-        raise CliError(f"{out}: cannot write ({error.strerror})", exit_code=1) from error
-    return [Written(path, path in replaced) for path in targets]
 
 
 def _write_no_follow(path: Path, data: bytes, executable: bool) -> None:

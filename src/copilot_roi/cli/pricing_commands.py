@@ -21,6 +21,7 @@ from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, HourlySeries
 from copilot_roi.optimizer import optimize
 from copilot_roi.plans import CapacityPlan, OverageMode, Schedule
 from copilot_roi.pricebook import PriceOverrides, Prices, effective_prices, load_price_book
+from copilot_roi.usage.ingest import UsageDataset
 
 DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
@@ -30,6 +31,7 @@ def register(sub: Any) -> None:
     _plan_arguments(price, scu_required=True)
     price.add_argument("--months", type=_positive_int, default=12, help="billing months of 730 h")
     _usage_arguments(price)
+    add_workspace_arguments(price)
     _price_arguments(price)
     price.add_argument("--json", action="store_true", help="print JSON")
     price.set_defaults(handler=run_price)
@@ -50,6 +52,7 @@ def register(sub: Any) -> None:
         help="also consider schedules that delete the capacity off-hours (nothing served then "
         "except from the E5/E7 pool; the rest is throttled and counts against --throttle-budget)",
     )
+    add_workspace_arguments(opt)
     _price_arguments(opt)
     opt.add_argument("--json", action="store_true", help="print JSON")
     opt.set_defaults(handler=run_optimize)
@@ -84,6 +87,34 @@ def _plan_arguments(parser: argparse.ArgumentParser, scu_required: bool) -> None
         "off-hours (nothing served then except from the E5/E7 pool)",
     )
     add_timezone_argument(parser, "time zone of the schedule and the usage export")
+
+
+def add_workspace_arguments(parser: argparse.ArgumentParser, per_workspace_flag: bool = True) -> None:
+    if per_workspace_flag:
+        parser.add_argument(
+            "--per-workspace",
+            action="store_true",
+            help="bill each workspace of the usage on its own capacity (automatic with more than one)",
+        )
+    parser.add_argument(
+        "--workspace-plan",
+        action="append",
+        default=[],
+        type=workspace_plan_argument,
+        metavar="NAME=SCU[:none|unlimited|CAP]",
+        help="a flat 24x7 plan for one workspace (repeatable); the others take the command's plan",
+    )
+
+
+def workspace_plan_argument(text: str) -> tuple[str, int, tuple[str, float]]:
+    """``NAME=SCU[:OVERAGE]``: a workspace name, its SCUs (0..100) and its overage setting."""
+    name, equals, spec = text.rpartition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected NAME=SCU[:none|unlimited|CAP], e.g. 'SOC=2:unlimited'"
+        )
+    scu_text, _, overage_text = spec.partition(":")
+    return name.strip(), _scu_level(scu_text.strip()), _overage(overage_text or "none")
 
 
 def _usage_arguments(parser: argparse.ArgumentParser) -> None:
@@ -150,19 +181,20 @@ def plan_from_args(args: argparse.Namespace, scu: int) -> CapacityPlan:
 
 
 def usage_from_args(args: argparse.Namespace) -> HourlySeries | None:
+    dataset = usage_dataset_from_args(args)
+    return None if dataset is None else dataset.hourly
+
+
+def usage_dataset_from_args(args: argparse.Namespace) -> UsageDataset | None:
+    """The ``--usage`` exports read, merged and bucketed (None without ``--usage``)."""
     if not args.usage:
+        if getattr(args, "per_workspace", False) or getattr(args, "workspace_plan", None):
+            raise CliError("--per-workspace and --workspace-plan need --usage (an export's workspaces)")
         return None
-    try:
-        from copilot_roi.usage import UntrustedFileError, load_hourly_usage
-    except ImportError as error:  # pragma: no cover - the usage package ships with the app
-        raise CliError("reading usage exports is not available in this build") from error
-    for path in args.usage:
-        if not path.is_file():
-            raise CliError(f"{path}: no such file", exit_code=1)
-    try:
-        return load_hourly_usage(args.usage, as_of=args.as_of, timezone=args.tz)
-    except UntrustedFileError as error:
-        raise CliError(str(error), exit_code=1) from error
+    from copilot_roi.cli.workspace_arguments import usage_dataset
+    from copilot_roi.usage import IngestOptions
+
+    return usage_dataset(args.usage, IngestOptions(as_of=args.as_of, timezone=args.tz))
 
 
 def run_price(args: argparse.Namespace) -> None:
@@ -170,9 +202,14 @@ def run_price(args: argparse.Namespace) -> None:
     with _friendly_validation():
         prices = prices_from_args(args)
         plan = plan_from_args(args, args.scu)
-        series = usage_from_args(args) or HourlySeries.zeros(
-            args.months * HOURS_PER_BILLING_MONTH, timezone=args.tz
+        dataset = usage_dataset_from_args(args)
+        series = (
+            dataset.hourly
+            if dataset
+            else HourlySeries.zeros(args.months * HOURS_PER_BILLING_MONTH, timezone=args.tz)
         )
+    if dataset is not None and _price_per_workspace(args, dataset, plan, prices):
+        return
     totals = bill(series, plan, prices).totals
     payload = {
         "plan": plan.describe(),
@@ -208,7 +245,10 @@ def run_optimize(args: argparse.Namespace) -> None:
     with _friendly_validation():
         prices = prices_from_args(args)
         current = plan_from_args(args, args.scu) if args.scu is not None else None
-        series = usage_from_args(args) or build_profile(_estimate_inputs(args))
+        dataset = usage_dataset_from_args(args)
+        series = dataset.hourly if dataset else build_profile(_estimate_inputs(args))
+    if dataset is not None and _optimize_per_workspace(args, dataset, prices, current):
+        return
     if args.growth:
         if args.growth <= -100:
             raise CliError("--growth must be above -100 (percent)")
@@ -246,6 +286,58 @@ def run_optimize(args: argparse.Namespace) -> None:
     if result.current:
         print(f"Current:     {result.current.description}: {result.current.total_cost:,.2f}")
     print(f"24x7 peak baseline: {result.baseline.description}: {result.baseline.total_cost:,.2f}")
+
+
+def _price_per_workspace(
+    args: argparse.Namespace, dataset: UsageDataset, plan: CapacityPlan, prices: Prices
+) -> bool:
+    """Print each workspace's bill and the total when the usage is billed per workspace."""
+    from copilot_roi.cli.workspace_arguments import per_workspace, workspace_bills, workspace_plans
+    from copilot_roi.usage.workspaces import split_by_workspace
+
+    workspaces = split_by_workspace(dataset)
+    if not per_workspace(args, workspaces):
+        return False
+    with _friendly_validation():
+        own = workspace_plans(args, plan)
+    billed = workspace_bills(workspaces, own, prices, plan)
+    payload = {
+        "plan": plan.describe(),
+        "e5_pay_as_you_go": plan.e5_pay_as_you_go,
+        "hours": dataset.hourly.hours,
+        **billed["total"],
+        "workspaces": billed["workspaces"],
+    }
+    if args.json:
+        emit_json(payload)
+        return True
+    money = payload["currency"]
+    print(f"{len(workspaces)} workspaces, each on its own capacity, over {dataset.hourly.hours:,} hours")
+    for w in billed["workspaces"]:
+        print(f"  {w['workspace']}: {w['plan']}: {w['total_cost']:>14,.2f} {money}")
+    print(f"  total {payload['total_cost']:>14,.2f} {money}")
+    return True
+
+
+def _optimize_per_workspace(
+    args: argparse.Namespace, dataset: UsageDataset, prices: Prices, current: CapacityPlan | None
+) -> bool:
+    """Print each workspace's right-sized plan and the sums when the usage is sized per workspace."""
+    from copilot_roi.cli.workspace_arguments import per_workspace, workspace_sizing
+    from copilot_roi.usage.workspaces import split_by_workspace
+
+    if not per_workspace(args, split_by_workspace(dataset)):
+        return False
+    with _friendly_validation():
+        payload = workspace_sizing(args, dataset, prices, current, args.e5_licences)
+    if args.json:
+        emit_json(payload)
+        return True
+    for w in payload["workspaces"]:
+        rec = w["recommended"]
+        print(f"{w['workspace']}: {rec['description']}: {rec['total_cost']:,.2f} {prices.currency}")
+    print(f"Total recommended: {payload['recommended_total_cost']:,.2f} {prices.currency}")
+    return True
 
 
 def _estimate_inputs(args: argparse.Namespace) -> EstimateInputs:

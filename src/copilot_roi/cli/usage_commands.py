@@ -11,7 +11,12 @@ from typing import Any
 from copilot_roi.cli.arguments import add_e5_pay_as_you_go_argument, add_timezone_argument
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.json_output import emit_json
-from copilot_roi.cli.pricing_commands import _non_negative_int, _price_arguments, prices_from_args
+from copilot_roi.cli.pricing_commands import (
+    _non_negative_int,
+    _price_arguments,
+    add_workspace_arguments,
+    prices_from_args,
+)
 from copilot_roi.usage.agents import TOP_AGENTS
 
 
@@ -46,6 +51,8 @@ def register(sub: Any) -> None:
     )
     add_e5_pay_as_you_go_argument(pool)
     _price_arguments(parser)
+    # The 'workspaces' key bills each workspace under the default plan or its --workspace-plan.
+    add_workspace_arguments(parser, per_workspace_flag=False)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
         "--all-agents",
@@ -76,9 +83,24 @@ def run_usage(args: argparse.Namespace) -> None:
         dataset = ingest_paths(args.files, options)
     except UntrustedFileError as error:
         raise CliError(str(error), exit_code=1) from error
-    payload = usage_payload(
-        dataset, new_key() if args.pseudonymise else None, agent_limit=None if args.all_agents else TOP_AGENTS
-    )
+    from copilot_roi.cli.workspace_arguments import workspace_plans
+    from copilot_roi.plans import DEFAULT_PLAN
+
+    # Each workspace is billed on its own capacity: the case's default plan with the tenant's
+    # E5/E7 settings, or its --workspace-plan.
+    switch = {} if args.e5_pay_as_you_go is None else {"e5_pay_as_you_go": args.e5_pay_as_you_go}
+    plan = DEFAULT_PLAN.model_copy(update={"e5_licences": args.e5_licences, **switch})
+    try:
+        payload = usage_payload(
+            dataset,
+            new_key() if args.pseudonymise else None,
+            agent_limit=None if args.all_agents else TOP_AGENTS,
+            workspace_plans=workspace_plans(args, plan),
+            plan=plan,
+            prices=prices_from_args(args),
+        )
+    except ValueError as error:  # a --workspace-plan for a workspace the usage does not hold
+        raise CliError(str(error)) from error
     if args.e5_licences:
         from copilot_roi.usage.burndown import pool_forecast
 
@@ -152,6 +174,13 @@ def _human(p: dict[str, Any]) -> str:
                     f"    at the current rate by its end: {m['projected_used_units']:,.1f} used, "
                     f"runs out {ends}, {m['projected_units_past_pool']:,.1f} past the pool"
                 )
+    if len(p["workspaces"]) > 1:
+        lines.append("Workspaces (each on its own capacity):")
+        lines += [
+            f"  {w['workspace']}: {w['units']:,.1f} SCUs in {w['rows']:,} rows; {w['plan']}: "
+            f"{w['total_cost']:,.2f}"
+            for w in p["workspaces"]
+        ]
     lines += [f"Note: {note}" for note in p["notes"]]
     if p["rejections"]:
         lines.append(f"Rejected rows (first {p['rejections_listed']}):")

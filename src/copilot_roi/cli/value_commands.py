@@ -20,7 +20,7 @@ from copilot_roi.usage.agents import RateCard, rate_card
 from copilot_roi.usage.chargeback import Roster
 from copilot_roi.value.adoption_fit import AdoptionCalibration, calibrate_adoption
 from copilot_roi.value.agent_lines import lines_from_rate_card
-from copilot_roi.value.engine import ScenarioResult, compute, throttling_warning
+from copilot_roi.value.engine import ScenarioResult, compute, ledger_notes, throttling_warning
 from copilot_roi.value.finance_text import convention_sentence, discounted_figures
 from copilot_roi.value.rightsize import RightSizing, right_size
 from copilot_roi.value.scenario import Scenario, scenario_template
@@ -224,6 +224,7 @@ def case_payload(inputs: CaseInputs) -> dict[str, Any]:
         "measured_adoption": case.measured_adoption.model_dump(mode="json")
         if case.measured_adoption
         else None,
+        "time_saved_sources": {r: s.source() for r, s in case.time_saved_sources().items()},
     }
 
 
@@ -292,6 +293,7 @@ def _print_result(result: ScenarioResult, sizing: RightSizing | None) -> None:
     lines.append(convention_sentence(result))
     if result.fte is not None:
         lines.append(result.fte.sentence(c))
+    lines += [_printable(note) for note in ledger_notes(result)]
     sys.stdout.write("\n".join(lines) + "\n")
 
 

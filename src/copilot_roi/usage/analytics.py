@@ -39,6 +39,7 @@ class UsageFilter(BaseModel):
     experiences: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     actor: Actor = "all"
+    workspaces: tuple[str, ...] = ()
 
 
 def text_array(series: pd.Series) -> pa.Array | pa.ChunkedArray:
@@ -87,6 +88,7 @@ def apply_filter(frame: pd.DataFrame, usage_filter: UsageFilter) -> pd.DataFrame
         ("user", f.users),
         ("experience", f.experiences),
         ("category", f.categories),
+        ("workspace", f.workspaces),
     ):
         if chosen:
             keep &= frame[column].astype(str).isin(chosen).to_numpy()

@@ -4,7 +4,9 @@ A user listed in the roster takes the roster's role, team and seniority; other r
 role of the first rule that matches their plugins or experience, else ``unassigned`` (a
 chargeback pseudo-role, not a registered role: it has no value defaults). Cost is
 allocated at one cost per SCU (the page uses the current plan's blended cost), so the cost
-column sums to units x that rate.
+column sums to units x that rate. Each row keeps its workspace, and ``by_workspace`` groups by
+it (one workspace, the default, for an export without a workspace column); each workspace's
+own bill per SCU is ``usage.workspaces.WorkspaceBill.cost_per_scu``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from copilot_roi.safe_cells import neutralise_frame
 from copilot_roi.usage.analytics import text_array
 from copilot_roi.usage.errors import UntrustedFileError
 from copilot_roi.usage.headers import normalise
+from copilot_roi.usage.workspaces import workspace_column
 
 # Usage that no roster row or rule claims: chargeback's own pseudo-role, listed after the roles.
 UNASSIGNED = "unassigned"
@@ -178,6 +181,7 @@ class ChargebackResult:
     by_team: pd.DataFrame
     by_seniority: pd.DataFrame
     by_user: pd.DataFrame
+    by_workspace: pd.DataFrame
 
 
 def _distinct(series: pd.Series) -> tuple[list[str], npt.NDArray[np.int64]]:
@@ -199,7 +203,8 @@ def _labels(codes: npt.NDArray[np.int64], labels: list[str]) -> pa.DictionaryArr
 def assign_roles(
     frame: pd.DataFrame, roster: Roster | None, rules: tuple[RoleRule, ...] = DEFAULT_RULES
 ) -> pd.DataFrame:
-    """Role, team, seniority and where the role came from ('roster', 'rule', 'none') per row.
+    """Role, team, seniority, where the role came from ('roster', 'rule', 'none') and the
+    workspace, per row.
 
     Works on distinct users, plugins and experiences, never row by row.
     """
@@ -243,6 +248,7 @@ def assign_roles(
             "source": _labels(source, sources),
             "units_scu": pa.array(frame["units_scu"].to_numpy(dtype=float)),
             "session_id": text_array(frame["session_id"]),
+            "workspace": text_array(workspace_column(frame)),
         }
     )
     assigned: pd.DataFrame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
@@ -262,7 +268,10 @@ def chargeback(
     assigned = assign_roles(frame, roster, rules)
     arrow = pa.table(
         {
-            **{k: text_array(assigned[k]) for k in ("user", "role", "team", "seniority", "source")},
+            **{
+                k: text_array(assigned[k])
+                for k in ("user", "role", "team", "seniority", "source", "workspace")
+            },
             "units_scu": pa.array(assigned["units_scu"].to_numpy(dtype=float)),
             "session_id": text_array(assigned["session_id"]),
         }
@@ -289,6 +298,7 @@ def chargeback(
         by_team=table(["team"]),
         by_seniority=table(["seniority"]),
         by_user=table(["user", "role", "team", "seniority", "source"]),
+        by_workspace=table(["workspace"]),
     )
 
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from copilot_roi.usage.errors import UntrustedFileError
-from copilot_roi.usage.headers import HeaderMapping, looks_like_header, map_headers
+from copilot_roi.usage.headers import USAGE_HEADERS, HeaderMapping, HeaderSpec, looks_like_header, map_headers
 from copilot_roi.usage.raw import (
     HEADER_SEARCH_ROWS,
     MALFORMED_GRACE_LINES,
@@ -31,11 +31,11 @@ _HEAD_BYTES = 64 * 1024
 _DICTIONARY_FIELDS = ("started_at", "user", "type")
 
 
-def read_text_export(file_name: str, data: Blob) -> RawTable:
+def read_text_export(file_name: str, data: Blob, spec: HeaderSpec = USAGE_HEADERS) -> RawTable:
     """Read a delimited text export into a :class:`RawTable` (every value kept as text)."""
     body, encoding, label = _arrow_body(file_name, data)
     head_text = _head_text(body, encoding)
-    header_index, delimiter, mapping = _find_header(file_name, head_text)
+    header_index, delimiter, mapping = _find_header(file_name, head_text, spec)
     return _read_body(file_name, body, encoding, label, header_index, delimiter, mapping)
 
 
@@ -83,27 +83,27 @@ def _head_text(body: pa.Buffer, encoding: str) -> str:
     return str(head.decode("utf-8" if encoding == "utf8" else "cp1252", errors="replace"))
 
 
-def _find_header(file_name: str, head_text: str) -> tuple[int, str, HeaderMapping]:
+def _find_header(file_name: str, head_text: str, spec: HeaderSpec) -> tuple[int, str, HeaderMapping]:
     lines = head_text.splitlines()[:HEADER_SEARCH_ROWS]
     for index, line in enumerate(lines):
         for delimiter in DELIMITERS:
             if delimiter not in line:
                 continue
             cells = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
-            if not looks_like_header(cells):
+            if not looks_like_header(cells, spec):
                 continue
             if len(cells) > MAX_COLUMNS:
                 raise UntrustedFileError(
                     file_name, f"{len(cells)} columns in the header (at most {MAX_COLUMNS})", index + 1
                 )
-            mapping = map_headers(cells)
+            mapping = map_headers(cells, spec)
             if isinstance(mapping, str):
                 raise UntrustedFileError(file_name, mapping, row=index + 1)
             return index, delimiter, mapping
     raise UntrustedFileError(
         file_name,
-        f"no usage header in the first {HEADER_SEARCH_ROWS} rows "
-        "(need at least a 'Date' and a 'Units used' column, separated by , ; or tab)",
+        f"no {spec.what} header in the first {HEADER_SEARCH_ROWS} rows "
+        f"(need {spec.needs}, separated by , ; or tab)",
     )
 
 

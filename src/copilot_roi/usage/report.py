@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from copilot_roi.plans import DEFAULT_PLAN, CapacityPlan
+from copilot_roi.pricebook import Prices, list_prices
 from copilot_roi.usage.agent_names import is_agent_identity
 from copilot_roi.usage.agents import QUANTILE_METHOD, TOP_AGENTS, listed_agents, rate_card
 from copilot_roi.usage.analytics import summarise
 from copilot_roi.usage.ingest import UsageDataset
 from copilot_roi.usage.pseudonymise import alias_map, without_names
+from copilot_roi.usage.workspaces import bill_workspaces, split_by_workspace
 
 
 def usage_payload(
@@ -16,6 +20,9 @@ def usage_payload(
     pseudonymise_key: bytes | None = None,
     rejection_limit: int = 1000,
     agent_limit: int | None = TOP_AGENTS,
+    workspace_plans: Mapping[str, CapacityPlan] | None = None,
+    plan: CapacityPlan = DEFAULT_PLAN,
+    prices: Prices | None = None,
 ) -> dict[str, Any]:
     """Counts, period, peak hour, units per category, plugin, experience and user, agent rate card.
 
@@ -26,6 +33,10 @@ def usage_payload(
     With ``pseudonymise_key`` people appear as stable aliases, in ``by_user`` as in the rate card;
     agents keep their product names. Times are ISO 8601 with the inferred year and the offset of
     the export's time zone.
+
+    ``workspaces`` lists each workspace (rows, sessions, units, busiest hour) with its bill on its
+    own capacity: ``workspace_plans`` by name, else ``plan`` (the case's default plan), at
+    ``prices`` (list prices by default).
     """
     quality = dataset.quality
     summary = summarise(dataset.frame, dataset.hourly)
@@ -77,4 +88,7 @@ def usage_payload(
         "notes": notes,
         "rejections": rejections,
         "rejections_listed": min(len(quality.rejections), rejection_limit),
+        "workspaces": bill_workspaces(
+            split_by_workspace(dataset), workspace_plans or {}, prices or list_prices(), plan
+        ).as_dict()["workspaces"],
     }

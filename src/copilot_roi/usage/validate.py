@@ -18,9 +18,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from copilot_roi.hourly import BoolArray, FloatArray
+from copilot_roi.safe_cells import strip_control
 from copilot_roi.usage.dates import parse_distinct
 from copilot_roi.usage.errors import UntrustedFileError
-from copilot_roi.usage.headers import TEXT_FIELDS
+from copilot_roi.usage.headers import DEFAULT_WORKSPACE, TEXT_FIELDS
 from copilot_roi.usage.raw import RawTable
 
 # One session using more than this is a broken export, not usage (sessions use a few SCUs).
@@ -301,12 +302,33 @@ def _frame(
     for field in TEXT_FIELDS:
         name = raw.mapping.column_for(field)
         data[field] = _one_value(count, "") if name is None else text(name)
+    workspace_name = raw.mapping.column_for("workspace")
+    workspace_id = raw.mapping.column_for("workspace_id")
+    shown = workspace_name or workspace_id
+    data["workspace"] = (
+        _one_value(count, DEFAULT_WORKSPACE) if shown is None else _workspace_names(text(shown))
+    )
     data["source_file"] = _one_value(count, raw.file_name)
     data["source_row"] = raw.row_numbers if all_used else raw.row_numbers[used]
     for name, mapped in zip(raw.mapping.names, raw.mapping.fields, strict=True):
-        if mapped is None:
+        # With a workspace name, its ID is kept beside it as an extra column.
+        if mapped is None or (mapped == "workspace_id" and workspace_name is not None):
             data[f"extra: {name}"] = pd.arrays.ArrowExtensionArray(_as_text(raw.columns[name]).filter(mask))
     return pd.DataFrame(data, copy=False)
+
+
+def _workspace_names(values: pd.api.extensions.ExtensionArray) -> pd.Categorical:
+    """Workspace names as shown: control characters removed, spaces trimmed, a blank cell in
+    the default workspace. Cleaned per distinct name; names that clean alike become one."""
+    names = values if isinstance(values, pd.Categorical) else pd.Categorical(values)
+    cleaned = [" ".join(strip_control(str(c)).split()) or DEFAULT_WORKSPACE for c in names.categories]
+    distinct = sorted({*cleaned, DEFAULT_WORKSPACE} if (names.codes < 0).any() else set(cleaned))
+    index = {name: i for i, name in enumerate(distinct)}
+    # A missing cell (code -1) takes the last entry: the default workspace.
+    position = np.array([index[c] for c in cleaned] + [index.get(DEFAULT_WORKSPACE, 0)], dtype=np.int32)
+    return pd.Categorical.from_codes(
+        position[names.codes], categories=pd.Index(distinct, dtype=object), validate=False
+    )
 
 
 def _one_value(count: int, value: str) -> pd.Categorical:

@@ -18,7 +18,7 @@ import pyarrow as pa
 import python_calamine
 
 from copilot_roi.usage.errors import UntrustedFileError
-from copilot_roi.usage.headers import looks_like_header, map_headers
+from copilot_roi.usage.headers import USAGE_HEADERS, HeaderSpec, looks_like_header, map_headers
 from copilot_roi.usage.raw import HEADER_SEARCH_ROWS, MAX_COLUMNS, Blob, RawTable
 from copilot_roi.usage.workbook_check import check_workbook
 
@@ -38,8 +38,8 @@ def sniff_kind(data: Blob) -> str:
     return "text"
 
 
-def read_workbook(file_name: str, blob: Blob) -> RawTable:
-    """Read the first sheet that holds a usage header into a :class:`RawTable`."""
+def read_workbook(file_name: str, blob: Blob, spec: HeaderSpec = USAGE_HEADERS) -> RawTable:
+    """Read the first sheet that holds a header of ``spec`` (usage by default) into a :class:`RawTable`."""
     data = blob if isinstance(blob, bytes) else blob[:]
     check_workbook(file_name, data)
     try:
@@ -47,35 +47,37 @@ def read_workbook(file_name: str, blob: Blob) -> RawTable:
         sheet_names = list(workbook.sheet_names)
         for sheet_name in sheet_names:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            header_index = _header_row(rows)
+            header_index = _header_row(rows, spec)
             if header_index is not None:
-                return _table(file_name, sheet_name, rows, header_index)
+                return _table(file_name, sheet_name, rows, header_index, spec)
     except python_calamine.CalamineError as error:
         raise UntrustedFileError(file_name, f"an unreadable workbook ({error})") from None
     except (ValueError, OSError) as error:
         raise UntrustedFileError(file_name, f"an unreadable workbook ({error})") from None
     raise UntrustedFileError(
         file_name,
-        f"no sheet has a usage header in its first {HEADER_SEARCH_ROWS} rows "
-        f"(sheets: {', '.join(sheet_names) or 'none'}; need 'Date' and 'Units used' columns)",
+        f"no sheet has a {spec.what} header in its first {HEADER_SEARCH_ROWS} rows "
+        f"(sheets: {', '.join(sheet_names) or 'none'}; need {spec.needs})",
     )
 
 
-def _header_row(rows: list[list[Any]]) -> int | None:
+def _header_row(rows: list[list[Any]], spec: HeaderSpec) -> int | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if looks_like_header([c for c in row if isinstance(c, str)]):
+        if looks_like_header([c for c in row if isinstance(c, str)], spec):
             return index
     return None
 
 
-def _table(file_name: str, sheet: str, rows: list[list[Any]], header_index: int) -> RawTable:
+def _table(
+    file_name: str, sheet: str, rows: list[list[Any]], header_index: int, spec: HeaderSpec
+) -> RawTable:
     header = rows[header_index]
     # Trailing empty header cells are the sheet's padding, not columns.
     while header and (header[-1] is None or str(header[-1]).strip() == ""):
         header = header[:-1]
     if len(header) > MAX_COLUMNS:
         raise UntrustedFileError(file_name, f"{len(header)} columns (at most {MAX_COLUMNS})")
-    mapping = map_headers([_text(c) for c in header])
+    mapping = map_headers([_text(c) for c in header], spec)
     if isinstance(mapping, str):
         raise UntrustedFileError(file_name, mapping, row=header_index + 1)
     body = rows[header_index + 1 :]

@@ -46,12 +46,12 @@ from copilot_roi.pricebook import Prices
 from copilot_roi.usage.agents import AgentRate, RateCard
 from copilot_roi.value.catalogue import AgentDefaults, PresetName, load_catalogue
 from copilot_roi.value.demand import demand_series, month_shares, plan_timezone
+from copilot_roi.value.ledger import MINUTES_NOTE, served_share_of_shape
 from copilot_roi.value.scenario import AGENT_SOURCE_MAX_CHARS, AgentLine, AgentRanges, Band, Scenario
 
 MINUTES_PER_HOUR = 60.0
 # A billing month is 730 hours: 30.42 days, the factor from runs a day to runs a month.
 DAYS_PER_BILLING_MONTH = HOURS_PER_BILLING_MONTH / 24
-MINUTES_NOTE = "; minutes avoided: "
 
 
 class AgentLineResult(BaseModel):
@@ -65,7 +65,9 @@ class AgentLineResult(BaseModel):
     analyst_minutes_avoided_per_run: float
     loaded_cost_per_hour: float
     source: str
+    takes_over: str | None  # the role whose hours it frees; None: nobody's (a new capability)
     demand_units: float  # SCUs the line asks for over the horizon
+    throttled_units: float  # of those, refused in the hours it runs (value.ledger)
     cost_per_run: float | None  # marginal capacity cost (None without runs)
     manual_cost_per_run: float
     hours_freed: tuple[float, ...]  # per month, after throttling
@@ -79,6 +81,10 @@ class AgentLineResult(BaseModel):
     def total_value(self) -> float:
         return float(sum(self.value))
 
+    @property
+    def served_units(self) -> float:
+        return self.demand_units - self.throttled_units
+
     def payload(self) -> dict[str, Any]:
         """One object of ``copilot-roi roi --json``'s ``agents`` list."""
         return {
@@ -89,7 +95,10 @@ class AgentLineResult(BaseModel):
             "loaded_cost_per_hour": self.loaded_cost_per_hour,
             "cost_per_run": None if self.cost_per_run is None else round(self.cost_per_run, 4),
             "manual_cost_per_run": round(self.manual_cost_per_run, 4),
+            "takes_over": self.takes_over,
             "demand_units": round(self.demand_units, 3),
+            "served_units": round(self.served_units, 3),
+            "throttled_units": round(self.throttled_units, 3),
             "hours_freed": round(self.total_hours_freed, 2),
             "value": round(self.total_value, 2),
             "source": self.source,
@@ -97,12 +106,14 @@ class AgentLineResult(BaseModel):
 
 
 def line_cost_per_hour(scenario: Scenario, line: AgentLine) -> float:
-    """The line's own loaded cost per hour, else the scenario's SOC role's, else the catalogue's."""
+    """The line's own loaded cost per hour, else that of the role it takes over (the SOC role's
+    when it takes over nothing) in the scenario, else the catalogue's for that role."""
     if line.loaded_cost_per_hour is not None:
         return line.loaded_cost_per_hour
-    if "soc" in scenario.roles:
-        return scenario.roles["soc"].loaded_cost_per_hour
-    return load_catalogue().roles["soc"].loaded_cost_per_hour.expected
+    role = line.takes_over or "soc"
+    if role in scenario.roles:
+        return scenario.roles[role].loaded_cost_per_hour
+    return load_catalogue().roles[role].loaded_cost_per_hour.expected
 
 
 def manual_cost_per_run(line: AgentLine, loaded_cost_per_hour: float) -> float:
@@ -173,16 +184,33 @@ def mixed_month_shares(scenario: Scenario, people_monthly_scu: FloatArray) -> Fl
     return np.asarray(np.where(totals > 0, blocks / np.where(totals > 0, totals, 1.0), people))
 
 
+def served_shares(scenario: Scenario, refusal_ratio: FloatArray, people_served: FloatArray) -> FloatArray:
+    """Each line's served share per month, (lines, months): one minus its run profile's share of
+    each hour's refusal (``value.ledger``); a working-hours line shares the people's."""
+    months = len(people_served)
+    out = np.empty((len(scenario.agents), months))
+    flat: FloatArray | None = None
+    for i, line in enumerate(scenario.agents):
+        if line.runs_during == "working_hours":
+            out[i] = people_served
+            continue
+        if flat is None:
+            flat = served_share_of_shape(refusal_ratio, line_shares(line, months, "UTC"))
+        out[i] = flat
+    return out
+
+
 def line_results(
     scenario: Scenario,
     prices: Prices,
     people_monthly_scu: FloatArray,
     capacity_cost: float,
     served: FloatArray,
+    hours: FloatArray,
 ) -> tuple[AgentLineResult, ...]:
-    """Each line's figures; ``capacity_cost`` is the plan's cost with every line, ``served`` the
-    served share of each month. Bills the plan once more per line (its marginal cost)."""
-    hours = hours_if_all_served_by_line(scenario) * served[None, :]
+    """Each line's figures; ``capacity_cost`` is the plan's cost with every line, ``served`` each
+    line's served share per month (lines, months), ``hours`` its hours freed after throttling and
+    its role's cap (lines, months). Bills the plan once more per line (its marginal cost)."""
     value = hours * value_weights(scenario)[:, None]
     units = monthly_units_by_line(scenario)
     out = []
@@ -203,7 +231,9 @@ def line_results(
                 analyst_minutes_avoided_per_run=line.analyst_minutes_avoided_per_run,
                 loaded_cost_per_hour=cost_per_hour,
                 source=line.source,
+                takes_over=line.takes_over,
                 demand_units=float(units[i].sum()),
+                throttled_units=float((units[i] * (1.0 - served[i])).sum()),
                 cost_per_run=marginal,
                 manual_cost_per_run=manual_cost_per_run(line, cost_per_hour),
                 hours_freed=tuple(map(float, hours[i])),
@@ -225,6 +255,7 @@ def preset_line(agent_id: str, preset: PresetName = "expected") -> AgentLine:
         runs_per_month=defaults.runs_per_month.preset(preset),
         scu_per_run=defaults.scu_per_run.preset(preset),
         analyst_minutes_avoided_per_run=defaults.analyst_minutes_avoided_per_run.preset(preset),
+        takes_over=defaults.takes_over,
         ranges=AgentRanges(
             scu_per_run=_band(*defaults.scu_per_run.bounds),
             analyst_minutes_avoided_per_run=_band(*defaults.analyst_minutes_avoided_per_run.bounds),
@@ -237,8 +268,10 @@ def preset_source(defaults: AgentDefaults) -> str:
     """The line's ``source``: which catalogue entries its minutes rest on, or that it is assumed."""
     minutes = defaults.analyst_minutes_avoided_per_run
     cited = ", ".join(minutes.evidence) if minutes.evidence else "assumption"
-    claims = f"; context: {', '.join(minutes.context)}" if minutes.context else ""
-    return f"catalogue preset, SCUs per run assumed{MINUTES_NOTE}{cited}{claims}"
+    if minutes.claims:
+        cited += f"; claims (not studies): {', '.join(minutes.claims)}"
+    context = f"; context: {', '.join(minutes.context)}" if minutes.context else ""
+    return f"catalogue preset, SCUs per run assumed{MINUTES_NOTE}{cited}{context}"
 
 
 def catalogue_agent_id(name: str) -> str | None:
@@ -283,6 +316,7 @@ def line_from_rate(rate: AgentRate, days: int, current: AgentLine | None = None)
         scu_per_run=mean,
         analyst_minutes_avoided_per_run=minutes,
         loaded_cost_per_hour=base.loaded_cost_per_hour if base else None,
+        takes_over=base.takes_over if base else "soc",
         runs_during=base.runs_during if base else "all_hours",
         ranges=AgentRanges(
             scu_per_run=Band(low=min(rate.units_per_run_p10, mean), high=max(rate.units_per_run_p90, mean)),

@@ -31,10 +31,13 @@ EDITOR_COLUMNS: dict[str, str] = {
     "analyst_minutes_avoided_per_run": "Analyst minutes avoided per run",
     "minutes_low": "Minutes, low",
     "minutes_high": "Minutes, high",
-    "loaded_cost_per_hour": "Cost per hour (blank: SOC role's)",
+    "loaded_cost_per_hour": "Cost per hour (blank: the role's it takes over)",
+    "takes_over": "Takes over (role)",
     "runs_during": "Runs during",
     "source": "Source",
 }
+# The editor's word for a line taking over nobody's work (``takes_over`` None): it frees no hours.
+NOBODY = "nobody (new work)"
 _BANDS = {"scu_per_run": ("scu_per_run_low", "scu_per_run_high"),
           "analyst_minutes_avoided_per_run": ("minutes_low", "minutes_high")}  # fmt: skip
 
@@ -52,6 +55,7 @@ def lines_table(lines: list[AgentLine]) -> pd.DataFrame:
             "minutes_low": line.ranges.analyst_minutes_avoided_per_run.low,
             "minutes_high": line.ranges.analyst_minutes_avoided_per_run.high,
             "loaded_cost_per_hour": line.loaded_cost_per_hour,
+            "takes_over": NOBODY if line.takes_over is None else line.takes_over,
             "runs_during": line.runs_during,
             "source": line.source,
         }
@@ -108,6 +112,10 @@ def lines_from_table(table: pd.DataFrame) -> list[AgentLine]:
         data["loaded_cost_per_hour"] = (
             None if _blank(cost) else _number(position, "loaded_cost_per_hour", cost)
         )
+        owner = record.get("takes_over")
+        if isinstance(owner, str) and owner:
+            # Blank keeps the model's default (SOC work); an unknown role is refused by the model.
+            data["takes_over"] = None if owner == NOBODY else owner
         if isinstance(record.get("runs_during"), str) and record["runs_during"]:
             data["runs_during"] = str(record["runs_during"])
         source = record.get("source")

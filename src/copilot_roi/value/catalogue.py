@@ -126,8 +126,13 @@ class CitedDefault(_Frozen):
     high: float
     basis: Basis
     evidence: tuple[str, ...] = ()
+    # Vendor claims (kind "claim") an end rests on: used, so listed where used, and graded as claims.
+    claims: tuple[str, ...] = ()
     # Results shown beside the default for context (e.g. incidents resolved faster); never used.
     context: tuple[str, ...] = ()
+    # Which cited entries each end rests on; an end not named here is the reason's assumption.
+    # Required wherever anything is cited, so no end borrows the standing of another end's study.
+    ends: dict[PresetName, tuple[str, ...]] = Field(default_factory=dict)
     reason: str = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -136,8 +141,15 @@ class CitedDefault(_Frozen):
             raise ValueError("a default with basis 'evidence' must name its evidence entries")
         if self.basis == "assumption" and self.evidence:
             raise ValueError("an assumption cites no evidence; use basis 'evidence'")
-        if set(self.evidence) & set(self.context):
-            raise ValueError("an entry is either cited (evidence) or context, not both")
+        listed = self.evidence + self.claims + self.context
+        if len(set(listed)) != len(listed):
+            raise ValueError("an entry is either cited (evidence), a claim used, or context, not two of them")
+        cited = {*self.evidence, *self.claims}
+        named = {e for entries in self.ends.values() for e in entries}
+        if named - cited:
+            raise ValueError(f"ends name {sorted(named - cited)}, which the default does not cite")
+        if cited - named:
+            raise ValueError(f"say which end {sorted(cited - named)} backs (ends = {{ low = [...], ... }})")
         lo, hi = sorted((self.low, self.high))
         if not lo <= self.expected <= hi:
             raise ValueError("the expected value must lie between low and high")
@@ -151,6 +163,35 @@ class CitedDefault(_Frozen):
         """(smallest, largest) of low and high, whichever is pessimistic."""
         lo, hi = sorted((self.low, self.high))
         return lo, hi
+
+    def ends_resting_on(self, entry_id: str) -> list[PresetName]:
+        """The ends (low, expected, high, in that order) that rest on ``entry_id``."""
+        return [end for end in PRESET_NAMES if entry_id in self.ends.get(end, ())]
+
+
+PRESET_NAMES: tuple[PresetName, ...] = ("low", "expected", "high")
+
+
+class MinutesDerivation(_Frozen):
+    """How an agent's minutes avoided per run follow from what a study measured, with the
+    assumptions stated: minutes a person spent on one item before the agent, times the share of
+    them the agent leaves undone.
+
+    ``measured = "task_time"``: ``factor`` is the share of task time saved, so minutes avoided =
+    manual minutes x factor. ``measured = "throughput"``: ``factor`` is how many times more
+    outcomes an analyst-minute yields with the agent; the same outcomes then take 1 / factor of the
+    minutes (assumed: the items needing a verdict are the same), so minutes avoided = manual
+    minutes x (1 - 1 / factor).
+    """
+
+    measured: Literal["task_time", "throughput"]
+    manual_minutes_per_run: CitedDefault
+    factor: CitedDefault
+
+    def minutes(self, end: PresetName) -> float:
+        manual = self.manual_minutes_per_run.preset(end)
+        factor = self.factor.preset(end)
+        return manual * factor if self.measured == "task_time" else manual * (1.0 - 1.0 / factor)
 
 
 class RoleDefaults(_Frozen):
@@ -196,6 +237,9 @@ class ScenarioDefaults(_Frozen):
     usage_multiplier: CitedDefault
     enablement_cost: CitedDefault
     training_cost: CitedDefault
+    # The working year of one person: each role's monthly ceiling on hours freed (value.ledger)
+    # and the hours of one FTE (value.fte).
+    working_hours_per_person_year: CitedDefault
 
 
 class AgentDefaults(_Frozen):
@@ -203,16 +247,44 @@ class AgentDefaults(_Frozen):
 
     agent: str = Field(min_length=1)
     product: str = Field(min_length=1)
+    # The role whose work the agent takes over (TOML has no null: leave the key out for work
+    # nobody did before, which frees no one's hours).
+    takes_over: str | None = None
     runs_per_month: CitedDefault
     scu_per_run: CitedDefault
     analyst_minutes_avoided_per_run: CitedDefault
+    # Required when the minutes cite a study: the study's own measure, converted in the open.
+    minutes_derivation: MinutesDerivation | None = None
+
+    @model_validator(mode="after")
+    def _derived(self) -> AgentDefaults:
+        minutes = self.analyst_minutes_avoided_per_run
+        derivation = self.minutes_derivation
+        if minutes.evidence and derivation is None:
+            raise ValueError(
+                "minutes avoided that cite a study need a minutes_derivation: the study's measure and "
+                "the stated manual minutes it converts"
+            )
+        if derivation is not None:
+            for end in PRESET_NAMES:
+                # The catalogue shows minutes to two decimals; the derivation must give them.
+                if abs(minutes.preset(end) - derivation.minutes(end)) > 0.006:
+                    raise ValueError(
+                        f"minutes avoided ({end}) {minutes.preset(end):g} do not follow from the "
+                        f"derivation ({derivation.minutes(end):.2f})"
+                    )
+        return self
 
     def cited_fields(self) -> dict[str, CitedDefault]:
-        return {
+        fields = {
             "runs_per_month": self.runs_per_month,
             "scu_per_run": self.scu_per_run,
             "analyst_minutes_avoided_per_run": self.analyst_minutes_avoided_per_run,
         }
+        if self.minutes_derivation is not None:
+            fields["manual_minutes_per_run"] = self.minutes_derivation.manual_minutes_per_run
+            fields["minutes_factor"] = self.minutes_derivation.factor
+        return fields
 
 
 class Catalogue(_Frozen):
@@ -227,18 +299,43 @@ class Catalogue(_Frozen):
         missing = [r for r in self.registry.ids if r not in self.roles]
         if missing or list(self.roles) != list(self.registry.ids):
             raise ValueError(f"every registered role needs defaults, in registry order (lacking: {missing})")
-        for role_id, role in self.roles.items():
-            for name, default in role.cited_fields().items():
-                self._check_citations(f"{role_id}.{name}", name, default)
+        for path, name, default in self._all_fields():
+            self._check_citations(path, name, default)
         for agent_id, agent in self.agents.items():
-            for name, default in agent.cited_fields().items():
-                self._check_citations(f"agents.{agent_id}.{name}", name, default)
+            if agent.takes_over is not None and agent.takes_over not in self.registry.ids:
+                raise ValueError(f"agents.{agent_id}.takes_over: {agent.takes_over!r} is not a role")
+            derivation = agent.minutes_derivation
+            if derivation is None:
+                continue
+            for entry_id in derivation.factor.evidence:
+                if self.evidence[entry_id].measures != derivation.measured:
+                    raise ValueError(
+                        f"agents.{agent_id}.minutes_factor cites {entry_id}, which measures "
+                        f"{self.evidence[entry_id].measures}, not {derivation.measured}"
+                    )
+        self._check_same_work_counted_once()
         return self
 
+    def _check_same_work_counted_once(self) -> None:
+        """A study backs a role's time saved or an agent line's minutes, never both: an agent that
+        takes over the work a role's band measured would count the same minutes twice."""
+        role_studies = {e for role in self.roles.values() for e in role.time_saved_share.evidence}
+        for path, _, default in self._agent_fields_named():
+            twice = sorted(role_studies & set(default.evidence))
+            if twice:
+                raise ValueError(
+                    f"{path} cites {twice}, which already backs a role's time saved: a study backs a "
+                    "role's band or an agent line for the same work, not both"
+                )
+
     def _check_citations(self, path: str, name: str, default: CitedDefault) -> None:
-        unknown = [e for e in (*default.evidence, *default.context) if e not in self.evidence]
+        listed = (*default.evidence, *default.claims, *default.context)
+        unknown = [e for e in listed if e not in self.evidence]
         if unknown:
             raise ValueError(f"{path} cites unknown evidence {unknown}")
+        for entry_id in default.claims:
+            if self.evidence[entry_id].kind != "claim":
+                raise ValueError(f"{path} lists {entry_id} under claims, but it is a study: cite it")
         for entry_id in default.evidence:
             entry = self.evidence[entry_id]
             if name == "time_saved_share" and entry.measures not in TIME_SAVED_MEASURES:
@@ -247,7 +344,7 @@ class Catalogue(_Frozen):
                     "may cite only task_time results (list it under context instead)"
                 )
             if entry.kind == "claim":
-                raise ValueError(f"{path} cites {entry_id}, a claim: show it as context, not evidence")
+                raise ValueError(f"{path} cites {entry_id}, a claim: list it under claims, not evidence")
             if name == "analyst_minutes_avoided_per_run" and entry.measures not in AGENT_MINUTES_MEASURES:
                 raise ValueError(f"{path} cites {entry_id}, which measures {entry.measures}")
             if entry.significant is False and "not significant" not in default.reason:
@@ -263,26 +360,57 @@ class Catalogue(_Frozen):
         return [self.evidence[e] for e in default.context]
 
     def used_by(self, evidence_id: str) -> list[str]:
-        """The defaults (``role.field``) that cite ``evidence_id``; context does not count."""
-        return [
-            f"{role_id}.{name}"
-            for role_id, role in self.roles.items()
-            for name, default in role.cited_fields().items()
-            if evidence_id in default.evidence
-        ] + [path for path, default in self._agent_fields() if evidence_id in default.evidence]
+        """The defaults (``role.field``) that rest on ``evidence_id`` (cited, or a claim an end
+        uses); context does not count."""
+        return [use["default"] for use in self.uses(evidence_id)]
+
+    def uses(self, evidence_id: str) -> list[dict[str, Any]]:
+        """Where ``evidence_id`` is used: each default resting on it, the ends it backs, and
+        whether it stands there as a study's result (``evidence``) or a vendor's claim (``claim``).
+        An end that rests on a result that was not significant is listed in ``not_significant``."""
+        entry = self.evidence[evidence_id]
+        found: list[dict[str, Any]] = []
+        for path, _, default in self._all_fields():
+            if evidence_id not in (*default.evidence, *default.claims):
+                continue
+            ends = default.ends_resting_on(evidence_id)
+            found.append(
+                {
+                    "default": path,
+                    "ends": ends,
+                    "as": "claim" if entry.kind == "claim" else "evidence",
+                    "not_significant": ends if entry.significant is False else [],
+                }
+            )
+        return found
 
     def shown_with(self, evidence_id: str) -> list[str]:
         """The defaults (``role.field``) that show ``evidence_id`` as context only."""
+        return [path for path, _, default in self._all_fields() if evidence_id in default.context]
+
+    def not_significant_ends(self, default: CitedDefault) -> list[PresetName]:
+        """The ends of ``default`` resting on a result that was not significant."""
         return [
-            f"{role_id}.{name}"
+            end
+            for end in PRESET_NAMES
+            if any(self.evidence[e].significant is False for e in default.ends.get(end, ()))
+        ]
+
+    def claim_ends(self, default: CitedDefault) -> list[PresetName]:
+        """The ends of ``default`` resting on a vendor's claim rather than a study."""
+        return [end for end in PRESET_NAMES if any(e in default.claims for e in default.ends.get(end, ()))]
+
+    def _all_fields(self) -> list[tuple[str, str, CitedDefault]]:
+        """Every cited default as (path, field name, default), roles first, in catalogue order."""
+        return [
+            (f"{role_id}.{name}", name, default)
             for role_id, role in self.roles.items()
             for name, default in role.cited_fields().items()
-            if evidence_id in default.context
-        ] + [path for path, default in self._agent_fields() if evidence_id in default.context]
+        ] + self._agent_fields_named()
 
-    def _agent_fields(self) -> list[tuple[str, CitedDefault]]:
+    def _agent_fields_named(self) -> list[tuple[str, str, CitedDefault]]:
         return [
-            (f"agents.{agent_id}.{name}", default)
+            (f"agents.{agent_id}.{name}", name, default)
             for agent_id, agent in self.agents.items()
             for name, default in agent.cited_fields().items()
         ]

@@ -34,6 +34,7 @@ keeps them visible apart, with each line's cost per run and manual cost per run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,15 +42,17 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from copilot_roi.billing import BillingTotals, bill
-from copilot_roi.hourly import FloatArray
+from copilot_roi.hourly import FloatArray, HourlySeries
 from copilot_roi.pricebook import Prices, effective_prices, load_price_book
-from copilot_roi.roles import RoleId
-from copilot_roi.value import agent_lines, finance
+from copilot_roi.roles import RoleId, role_label
+from copilot_roi.value import agent_lines, finance, ledger
 from copilot_roi.value.agent_lines import AgentLineResult
 from copilot_roi.value.conventions import Convention, YearRow
+from copilot_roi.value.demand import month_shares, plan_timezone
 from copilot_roi.value.extra_lines import line_matrix, one_offs
 from copilot_roi.value.finance_settings import RiskAdjustment, discounted_summary, npv_by_convention
 from copilot_roi.value.fte import FteView, fte_view
+from copilot_roi.value.ledger import CappedRole, SharedEvidence
 from copilot_roi.value.scenario import Scenario
 
 
@@ -142,6 +145,11 @@ class ScenarioResult(_Result):
     # NPV in each convention (same flows, same risk adjustment); npv is the one of ``convention``.
     # None for annual when the horizon is not whole years.
     npv_by_convention: dict[Convention, float | None] = {}
+    # The ledger (value.ledger): SCUs refused per role (demand_by_role_scu minus served), the
+    # roles whose monthly cap on hours freed bound, and agent lines sharing a study with a band.
+    throttled_by_role_scu: dict[RoleId, tuple[float, ...]] = {}
+    capped_roles: tuple[CappedRole, ...] = ()
+    shared_evidence: tuple[SharedEvidence, ...] = ()
 
     @property
     def payback_fell_back(self) -> bool:
@@ -177,6 +185,11 @@ class ScenarioResult(_Result):
             **self._finance_payload(),
             "agent_hours_freed": round(self.agent_hours_freed, 2),
             "agents": [line.payload() for line in self.agent_lines],
+            "roles": self._roles_payload(),
+            "capped_roles": [c.payload() for c in self.capped_roles],
+            "shared_evidence": [
+                {"agent": e.agent, "role": e.role, "evidence": e.evidence_id} for e in self.shared_evidence
+            ],
             "monthly": [
                 {
                     "month": m.month,
@@ -192,6 +205,29 @@ class ScenarioResult(_Result):
                 for m in self.monthly
             ],
         }
+
+    def _roles_payload(self) -> dict[str, dict[str, float]]:
+        """Per role: SCUs demanded, served and refused, and hours freed (people's and agents')."""
+        out = {}
+        for r, demand in self.demand_by_role_scu.items():
+            throttled = sum(self.throttled_by_role_scu.get(r, ()))
+            out[r] = {
+                "demand_units": round(sum(demand), 3),
+                "served_units": round(sum(demand) - throttled, 3),
+                "throttled_units": round(throttled, 3),
+                "hours_freed": round(self.ledger_hours_by_role.get(r, 0.0), 2),
+            }
+        return out
+
+    @property
+    def ledger_hours_by_role(self) -> dict[str, float]:
+        """Hours freed over the horizon by owner role: its people's plus the agent lines taking
+        over its work (lines taking over nobody's work free none)."""
+        out = {r: float(sum(hours)) for r, hours in self.hours_freed_by_role.items()}
+        for line in self.agent_lines:
+            if line.takes_over is not None:
+                out[line.takes_over] = out.get(line.takes_over, 0.0) + line.total_hours_freed
+        return out
 
     def _finance_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -242,6 +278,20 @@ def throttling_warning(result: ScenarioResult) -> str:
     )
 
 
+def ledger_notes(result: ScenarioResult) -> list[str]:
+    """What the ledger of hours changed, one sentence each, for every page and export: the caps
+    that bound, agent lines freeing no one's hours, and studies that would count twice."""
+    notes = [ledger.cap_sentence(c, role_label(c.role)) for c in result.capped_roles]
+    notes += [
+        f"{line.agent} takes over no one's work (work nobody did before): a capability, its SCUs cost, "
+        "it frees no hours and adds no value."
+        for line in result.agent_lines
+        if line.takes_over is None
+    ]
+    notes += [e.sentence(role_label(e.role)) for e in result.shared_evidence]
+    return notes
+
+
 def throttled_share_text(result: ScenarioResult) -> str:
     """The throttled share of demand as a percentage that never rounds a refusal away.
 
@@ -283,6 +333,14 @@ def role_adoption(scenario: Scenario) -> dict[RoleId, FloatArray]:
     }
 
 
+def role_demand_scu(scenario: Scenario, adoption: dict[RoleId, FloatArray]) -> dict[RoleId, FloatArray]:
+    """SCUs each role's people consume in each month: headcount x SCUs per person x adoption."""
+    return {
+        r: role.headcount * scenario.capacity.scu_per_person_month[r] * adoption[r]
+        for r, role in scenario.roles.items()
+    }
+
+
 def monthly_demand_scu(scenario: Scenario, adoption: dict[RoleId, FloatArray]) -> FloatArray:
     """SCUs consumed in each month: headcount x SCUs per person per month x adoption, summed."""
     total = np.zeros(scenario.horizon_months)
@@ -317,6 +375,58 @@ def served_share(demand_units: FloatArray, throttled_units: FloatArray) -> Float
     return np.asarray(np.where(demand > 0, np.clip((demand - throttled) / safe, 0.0, 1.0), 1.0))
 
 
+@dataclass(frozen=True)
+class Book:
+    """A scenario's ledger of hours (``value.ledger``), month by month."""
+
+    people_hours: dict[RoleId, FloatArray]  # after each role's own throttling and its cap
+    agent_hours: FloatArray  # (lines, months), after each line's own throttling and its role's cap
+    agent_served: FloatArray  # (lines, months): each line's served share
+    people_served: FloatArray  # (months,): the people's served share (one shape for every role)
+    throttled_by_role: dict[RoleId, FloatArray]  # SCUs refused per role and month
+    capped: tuple[CappedRole, ...]
+
+
+def ledger_of(
+    scenario: Scenario, adoption: dict[RoleId, FloatArray], series: HourlySeries, throttled_hourly: FloatArray
+) -> Book:
+    """Share each hour's refused SCUs among the demands present in it, then cap each role's hours.
+
+    ``series`` is the scenario's hourly demand (``agent_lines.hourly_demand``) and
+    ``throttled_hourly`` what the bill refused in each of its hours.
+    """
+    h = scenario.horizon_months
+    ratio = ledger.refusal_ratio(series.units_scu, throttled_hourly)
+    people_served = ledger.served_share_of_shape(
+        ratio, month_shares(h, plan_timezone(scenario.capacity.plan))
+    )
+    agent_served = agent_lines.served_shares(scenario, ratio, people_served)
+    people = {r: hours * people_served for r, hours in hours_if_all_served(scenario, adoption).items()}
+    agents = agent_lines.hours_if_all_served_by_line(scenario).reshape(len(scenario.agents), h) * agent_served
+    owners = ledger.line_owners(scenario)
+    caps = ledger.role_caps(scenario)
+    capped_people, capped_agents, scales = ledger.apply_caps(people, agents, owners, caps)
+    before = {r: people.get(r, np.zeros(h)) for r in scales}
+    for i, owner in enumerate(owners):
+        if owner is not None:
+            before[owner] = before[owner] + agents[i]
+    headcounts = {r: role.headcount for r, role in scenario.roles.items()}
+    return Book(
+        people_hours=capped_people,
+        agent_hours=capped_agents,
+        agent_served=agent_served,
+        people_served=people_served,
+        throttled_by_role={
+            r: role.headcount
+            * scenario.capacity.scu_per_person_month[r]
+            * adoption[r]
+            * (1.0 - people_served)
+            for r, role in scenario.roles.items()
+        },
+        capped=ledger.capped_roles(before, scales, caps, headcounts),
+    )
+
+
 def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     """Price and value ``scenario`` month by month (see the module docstring for the rules).
 
@@ -328,7 +438,8 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     people_demand = monthly_demand_scu(scenario, adoption)
     # Agent lines add their SCUs hour by hour (value.agent_lines); without lines this is the people's.
     demand = people_demand + agent_lines.monthly_units_by_line(scenario).sum(axis=0)
-    billing = bill(agent_lines.hourly_demand(scenario, people_demand), scenario.capacity.plan, prices)
+    series = agent_lines.hourly_demand(scenario, people_demand)
+    billing = bill(series, scenario.capacity.plan, prices)
     capacity_cost = billing.monthly["total_cost"].to_numpy(dtype=np.float64)
     throttled = billing.monthly["throttled_scu"].to_numpy(dtype=np.float64)
     served = served_share(demand, throttled)
@@ -338,12 +449,13 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
     one_off[0] = scenario.one_off_costs.total + float(one_offs(scenario.other_costs).sum())
     cost = capacity_cost + one_off + other_costs
 
-    hours_by_role = {r: hours * served for r, hours in hours_if_all_served(scenario, adoption).items()}
+    book = ledger_of(scenario, adoption, series, billing.hourly["throttled_scu"].to_numpy(dtype=np.float64))
+    hours_by_role = book.people_hours
+    agent_hours = book.agent_hours
     value_by_role = {
         r: hours_by_role[r] * role.loaded_cost_per_hour * scenario.realisation_rate
         for r, role in scenario.roles.items()
     }
-    agent_hours = agent_lines.hours_if_all_served_by_line(scenario) * served[None, :]
     agent_value = agent_hours * agent_lines.value_weights(scenario)[:, None]
     hours = np.sum(list(hours_by_role.values()), axis=0) + agent_hours.sum(axis=0)
     value = np.sum(list(value_by_role.values()), axis=0) + agent_value.sum(axis=0)
@@ -408,13 +520,7 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         hours_freed_by_role={r: tuple(map(float, hours_by_role[r])) for r in order},
         value_by_role={r: tuple(map(float, value_by_role[r])) for r in order},
         demand_by_role_scu={
-            r: tuple(
-                map(
-                    float,
-                    scenario.roles[r].headcount * scenario.capacity.scu_per_person_month[r] * adoption[r],
-                )
-            )
-            for r in order
+            r: tuple(map(float, units)) for r, units in role_demand_scu(scenario, adoption).items()
         },
         total_capacity_cost=float(capacity_cost.sum()),
         total_one_off_cost=float(one_off.sum()),
@@ -443,13 +549,19 @@ def compute(scenario: Scenario, prices: Prices | None = None) -> ScenarioResult:
         yearly=discounted.yearly,
         total_other_benefits=float(other_benefits.sum()),
         total_other_costs=float(other_costs.sum() + one_offs(scenario.other_costs).sum()),
+        # Every freed hour counts, agents' included (their hours are their roles').
         fte=fte_view(
-            {r: float(hours_by_role[r].sum()) for r in order},
-            {r: scenario.roles[r].loaded_cost_per_hour for r in order},
+            {r: float(hours_by_role[r].sum()) for r in order}
+            | {f"agents[{i}]": float(agent_hours[i].sum()) for i in range(len(scenario.agents))},
+            {r: scenario.roles[r].loaded_cost_per_hour for r in order}
+            | {f"agents[{i}]": float(c) for i, c in enumerate(agent_lines.loaded_costs(scenario))},
             h,
             scenario.hours_per_fte_year,
         ),
         agent_lines=agent_lines.line_results(
-            scenario, prices, people_demand, float(capacity_cost.sum()), served
+            scenario, prices, people_demand, float(capacity_cost.sum()), book.agent_served, agent_hours
         ),
+        throttled_by_role_scu={r: tuple(map(float, book.throttled_by_role[r])) for r in order},
+        capped_roles=book.capped,
+        shared_evidence=ledger.shared_evidence(scenario),
     )

@@ -4,7 +4,8 @@ The candidates are the plans a customer can buy for a scenario's demand: a flat 
 1..100 SCUs with overage off or unlimited, plus the E5/E7 pool alone (no capacity, no overage)
 when the scenario has E5/E7 licences; every candidate keeps the scenario's licences. Each is
 priced and valued exactly as ``engine.compute`` would (same hourly demand, pool drawn first in
-time order, overage metered per hour, served share of each month scaling its value), but all
+time order, overage metered per hour, each hour's refusals shared among the demands present and
+each role's hours capped, ``value.ledger``), but all
 levels at once with numpy, so 200 plans take a fraction of a second instead of 200 engine runs.
 
 The best plan has the highest NPV; exact ties (to the cent) go to the higher served share, then
@@ -27,8 +28,8 @@ from copilot_roi.billing import meter_overage, pool_draw
 from copilot_roi.hourly import HOURS_PER_BILLING_MONTH, FloatArray
 from copilot_roi.plans import MAX_PROVISIONED_SCU, CapacityPlan, e5_allowance_scu_per_month
 from copilot_roi.pricebook import Prices
-from copilot_roi.value import agent_lines
-from copilot_roi.value.demand import plan_timezone
+from copilot_roi.value import agent_lines, ledger
+from copilot_roi.value.demand import month_shares, plan_timezone
 from copilot_roi.value.engine import (
     compute,
     hours_if_all_served,
@@ -107,11 +108,35 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
     adoption = role_adoption(scenario)
     people_month = monthly_demand_scu(scenario, adoption)
     demand_month = people_month + agent_lines.monthly_units_by_line(scenario).sum(axis=0)
-    value_if_served = np.zeros(h)
-    for r, hours in hours_if_all_served(scenario, adoption).items():
-        value_if_served += hours * scenario.roles[r].loaded_cost_per_hour * scenario.realisation_rate
-    agent_hours = agent_lines.hours_if_all_served_by_line(scenario)
-    value_if_served += (agent_hours * agent_lines.value_weights(scenario)[:, None]).sum(axis=0)
+    people_hours = hours_if_all_served(scenario, adoption)
+    agent_hours = agent_lines.hours_if_all_served_by_line(scenario).reshape(len(scenario.agents), h)
+    shapes = month_shares(h, plan_timezone(CapacityPlan(provisioned_scu=1)))
+    owners, caps = ledger.line_owners(scenario), ledger.role_caps(scenario)
+    agent_weights = agent_lines.value_weights(scenario)
+
+    def ledger_value(ratio: FloatArray) -> FloatArray:
+        """Realised labour value (plans, months) for each plan's hourly refusal ratio (plans, hours),
+        by the engine's ledger: each demand's own served share, then each role's cap."""
+        people_served = ledger.served_share_of_shape(ratio, shapes)
+        flat_served = ledger.served_share_of_shape(ratio, np.full_like(shapes, 1.0 / HOURS_PER_BILLING_MONTH))
+        people = {r: hours[None, :] * people_served for r, hours in people_hours.items()}
+        agents = (
+            np.stack(
+                [
+                    agent_hours[i][None, :]
+                    * (people_served if line.runs_during == "working_hours" else flat_served)
+                    for i, line in enumerate(scenario.agents)
+                ]
+            )
+            if scenario.agents
+            else np.zeros((0, *people_served.shape))
+        )
+        people, agents, _ = ledger.apply_caps(people, agents, owners, caps)
+        value = np.einsum("lpm,l->pm", agents, agent_weights)
+        for r, hours in people.items():
+            value += hours * (scenario.roles[r].loaded_cost_per_hour * scenario.realisation_rate)
+        return np.asarray(value, dtype=np.float64)
+
     other_benefits = line_matrix(scenario.other_benefits, h).sum(axis=0)
     other_costs = line_matrix(scenario.other_costs, h).sum(axis=0)
     one_off_total = scenario.one_off_costs.total + float(one_offs(scenario.other_costs).sum())
@@ -131,18 +156,20 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
 
     levels = np.arange(1, MAX_PROVISIONED_SCU + 1, dtype=np.float64)
     throttled_none = np.empty((len(levels), h))
+    value_none = np.empty((len(levels), h))
     overage_units = np.empty((len(levels), h))
     for start in range(0, len(levels), LEVELS_PER_BLOCK):
         block = levels[start : start + LEVELS_PER_BLOCK]
         excess = np.maximum(rest[None, :] - block[:, None], 0.0)
         # As in billing: throttled SCUs rounded to 10 places, overage metered per clock hour.
-        throttled_none[start : start + len(block)] = _by_month(np.asarray(np.round(excess, 10)), h)
+        refused = np.asarray(np.round(excess, 10), dtype=np.float64)
+        throttled_none[start : start + len(block)] = _by_month(refused, h)
+        value_none[start : start + len(block)] = ledger_value(ledger.refusal_ratio(series.units_scu, refused))
         metered = meter_overage(excess, prices.overage_step_scu, prices.overage_rounding)
         overage_units[start : start + len(block)] = _by_month(metered, h)
     provisioned_cost = levels[:, None] * hours_in_month[None, :] * prices.provisioned_per_scu_hour
 
-    def outcomes(cost: FloatArray, throttled: FloatArray) -> tuple[FloatArray, ...]:
-        value = value_if_served[None, :] * served_share(demand_month[None, :], throttled)
+    def outcomes(cost: FloatArray, throttled: FloatArray, value: FloatArray) -> tuple[FloatArray, ...]:
         npv = npv_in_settings(
             scenario.finance,
             one_off_total,
@@ -161,7 +188,7 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
                 )
                 for p in levels
             ],
-            outcomes(provisioned_cost, throttled_none),
+            outcomes(provisioned_cost, throttled_none, value_none),
         ),
         (
             "unlimited overage",
@@ -171,15 +198,23 @@ def right_size(scenario: Scenario, prices: Prices | None = None) -> RightSizing:
                 )
                 for p in levels
             ],
-            outcomes(provisioned_cost + overage_units * prices.overage_per_scu, np.zeros((len(levels), h))),
+            outcomes(
+                provisioned_cost + overage_units * prices.overage_per_scu,
+                np.zeros((len(levels), h)),
+                np.repeat(ledger_value(np.zeros((1, len(rest)))), len(levels), axis=0),
+            ),
         ),
     ]
     if licences > 0:
         pool_alone = CapacityPlan(
             provisioned_scu=0, overage="none", e5_licences=licences, e5_pay_as_you_go=payg
         )
-        throttled_pool = _by_month(np.round(rest, 10)[None, :], h)
-        families.insert(0, ("E5/E7 pool alone", [pool_alone], outcomes(np.zeros((1, h)), throttled_pool)))
+        refused_pool = np.asarray(np.round(rest, 10), dtype=np.float64)[None, :]
+        throttled_pool = _by_month(refused_pool, h)
+        value_pool = ledger_value(ledger.refusal_ratio(series.units_scu, refused_pool))
+        families.insert(
+            0, ("E5/E7 pool alone", [pool_alone], outcomes(np.zeros((1, h)), throttled_pool, value_pool))
+        )
 
     demanded = float(demand_month.sum())
     candidates: list[PlanOutcome] = []

@@ -195,7 +195,11 @@ class AgentLine(_Frozen):
     """One agent the scenario runs: its runs a month, SCUs per run and the analyst time a run avoids.
 
     ``agent`` is free text (the customer's file or the user): every output escapes it.
-    ``loaded_cost_per_hour`` None means the SOC role's. ``runs_during`` "all_hours" spreads its
+    ``takes_over`` is the role whose work the line takes over: its hours freed are that role's
+    hours and count against that role's ceiling (``value.ledger``); None is work nobody did
+    before, which frees no one's hours. A line without the key takes over SOC work (what every
+    line did before the field existed). ``loaded_cost_per_hour`` None means the role's it takes
+    over (the SOC role's when it takes over nothing). ``runs_during`` "all_hours" spreads its
     SCUs evenly over every hour of the month (agents run around the clock); "working_hours" gives
     them the people's working-hours shape.
     """
@@ -205,6 +209,7 @@ class AgentLine(_Frozen):
     scu_per_run: float = Field(ge=0, le=100)
     analyst_minutes_avoided_per_run: float = Field(ge=0, le=480)
     loaded_cost_per_hour: float | None = Field(default=None, ge=0, le=100_000)
+    takes_over: RoleId | None = "soc"
     runs_during: AgentHours = "all_hours"
     ranges: AgentRanges
     source: str = Field(default="assumption", max_length=AGENT_SOURCE_MAX_CHARS)
@@ -350,6 +355,7 @@ def scenario_template(preset: PresetName = "expected", catalogue: Catalogue | No
             discount_rate_annual=_band(d.discount_rate_annual),
             capacity_price_multiplier=_multipliers(d.capacity_price_multiplier),
         ),
+        hours_per_fte_year=d.working_hours_per_person_year.preset(preset),
     )
 
 

@@ -9,7 +9,10 @@ are not modelled per variant, but per-month corrections make the unperturbed sce
 ``engine.compute``'s billed cost and throttled SCUs exactly, so only the perturbation is
 approximate. Agent lines add two inputs each (SCUs per run, minutes avoided per run); their SCUs
 join each variant's demand, and every variant keeps the base scenario's mix of people's and
-agents' hourly shapes in each month (``agent_lines.mixed_month_shares``).
+agents' hourly shapes in each month (``agent_lines.mixed_month_shares``). The engine's ledger
+(``value.ledger``: each demand's own served share, each role's monthly cap) enters as a factor
+per month, the engine's labour value over this one-share value at the base case: exact there,
+kept as a ratio for the variants (so a variant does not move a cap: approximate like the rest).
 
 Monte Carlo inputs are drawn independently from PERT distributions (low, value, high); real
 inputs co-move (a team that adopts fast also tends to save more), so the spread is understated
@@ -223,7 +226,9 @@ class _Evaluator:
             scenario, monthly_demand_scu(scenario, role_adoption(scenario))
         )
         self.agent_runs = np.array([line.runs_per_month for line in scenario.agents], dtype=np.float64)
-        self.agent_cost_per_hour = agent_lines.loaded_costs(scenario)
+        # A line taking over nobody's work, or that of a role absent from the case, frees no hours.
+        frees = [line.takes_over in scenario.roles for line in scenario.agents]
+        self.agent_cost_per_hour = agent_lines.loaded_costs(scenario) * np.array(frees, dtype=np.float64)
         if plan.schedule is None:
             # The same level every hour: no calendar (an hourly series) needed.
             self.provisioned = np.full((self.horizon, HOURS_PER_BILLING_MONTH), float(plan.provisioned_scu))
@@ -256,6 +261,14 @@ class _Evaluator:
         self.correction = billed - approx_cost[:, 0]
         self.throttled_correction = throttled - approx_throttled[:, 0]
         self.can_throttle = self._kinks[1].any_active or bool(np.any(self.throttled_correction))
+        # The engine's ledger (value.ledger: each demand's own served share, each role's cap)
+        # differs from one served share for all; variants keep the base case's ratio of the two
+        # month by month, so the base case's value is the engine's exactly.
+        self.ledger_factor = np.ones(self.horizon)
+        approx_value, _ = self._labour_and_capacity(self.base_row()[None, :])
+        labour = np.array([m.value for m in result.monthly])
+        approx = approx_value[:, 0]
+        self.ledger_factor = np.divide(labour, approx, out=np.ones_like(labour), where=approx != 0)
 
     def base_row(self) -> FloatArray:
         return np.array([p.value for p in self.params])
@@ -338,8 +351,8 @@ class _Evaluator:
                 out[m - 1] += (m - 1) * later_per_step
         return out.transpose(1, 0, 2)
 
-    def npv(self, rows: FloatArray) -> FloatArray:
-        """NPV of each row of ``rows`` (columns in ``self.params`` order, found by key).
+    def _labour_and_capacity(self, rows: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Realised labour value and capacity cost ``(months, variants)`` of each row.
 
         Monthly arrays are ``(months, variants)``: a month's variants sit together, so the
         capacity excess, the ramps and the discounting each work on whole rows.
@@ -352,7 +365,6 @@ class _Evaluator:
         cost_per_hour = rows[:, by_role["loaded_cost_per_hour"]]
         months = rows[:, by_role["adoption_months_to_full"]]
         realisation = rows[:, by_global["realisation_rate"]]
-        discount = rows[:, by_global["discount_rate_annual"]]
         price = rows[:, by_global["capacity_price_multiplier"]]
         usage = rows[:, by_global["usage_multiplier"]]
         scu_per_run = rows[:, by_agent["scu_per_run"]]
@@ -380,8 +392,16 @@ class _Evaluator:
             np.clip(throttled, 0.0, demand, out=throttled)
             # The engine's rule: a month's value counts only its served share of demand.
             value *= served_share(demand, throttled)
+        value *= self.ledger_factor[:, None]
         cost += self.correction[:, None]
         cost *= price
+        return value, cost
+
+    def npv(self, rows: FloatArray) -> FloatArray:
+        """NPV of each row of ``rows`` (columns in ``self.params`` order, found by key)."""
+        value, cost = self._labour_and_capacity(rows)
+        by_global = self.columns.by_global
+        discount = rows[:, by_global["discount_rate_annual"]]
         benefits, recurring, one_off = value, cost, np.full(len(rows), self.one_off)
         if len(self.benefit_lines):
             benefits += np.einsum("lm,nl->mn", self.benefit_lines, rows[:, self.columns.benefit_lines])

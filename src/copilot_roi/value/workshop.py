@@ -13,7 +13,7 @@ from typing import Any
 from copilot_roi.pricebook import PriceBook, PriceOverrides, Prices
 from copilot_roi.roles import RoleId, role_label
 from copilot_roi.value.bounds import field_bounds, percent_bounds
-from copilot_roi.value.catalogue import Evidence, load_catalogue
+from copilot_roi.value.catalogue import Catalogue, CitedDefault, Evidence, load_catalogue
 from copilot_roi.value.engine import ScenarioResult
 from copilot_roi.value.scenario import Adoption, RoleScenario, Scenario
 from copilot_roi.value.sensitivity import Sensitivity
@@ -202,7 +202,7 @@ def evidence_notes(role_id: RoleId) -> list[EvidenceNote]:
     for name, (label, fmt) in labels.items():
         default = role.cited_fields()[name]
         expected, low, high = (fmt.format(v) for v in (default.expected, default.low, default.high))
-        shown = f"{label}: {expected} (range {low} to {high})"
+        shown = f"{label}: {expected} (range {low} to {high}{_end_flags(catalogue, default)})"
         context = tuple(_context_line(e) for e in catalogue.context_for(default))
         if default.basis == "evidence":
             cited = catalogue.evidence_for(default)
@@ -218,6 +218,13 @@ def evidence_notes(role_id: RoleId) -> list[EvidenceNote]:
             summary = lines[0]
         notes.append(EvidenceNote(name, shown, default.basis, lines, summary))
     return notes
+
+
+def _end_flags(catalogue: Catalogue, default: CitedDefault) -> str:
+    """``; low end not significant`` or ``; high end a vendor's claim``: ends whose standing is weak."""
+    flags = [f"{end} end not significant" for end in catalogue.not_significant_ends(default)]
+    flags += [f"{end} end a vendor's claim, not a study" for end in catalogue.claim_ends(default)]
+    return "".join(f"; {flag}" for flag in flags)
 
 
 def _context_line(entry: Evidence) -> str:
