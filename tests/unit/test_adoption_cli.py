@@ -98,8 +98,9 @@ def test_readable_output_puts_each_definition_beside_its_figure(
 def test_bad_input_is_one_line_never_a_traceback(
     capsys: pytest.CaptureFixture[str], files: list[str], tmp_path: Path
 ) -> None:
-    code, _, err = run(capsys, "adoption")
-    assert code == 2 and "FILE" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["adoption"])
+    assert exit_info.value.code == 2 and "FILE --history" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"Date,Units used,Initiated by\nnot a date,1,Ann\n")
     code, _, err = run(capsys, "adoption", str(bad), "--json")
@@ -111,3 +112,25 @@ def test_bad_input_is_one_line_never_a_traceback(
     roster.write_bytes(b"\x00\x01binary")
     code, _, err = run(capsys, "adoption", *files, "--roster", str(roster))
     assert code == 1 and "roster.bin" in err and "Traceback" not in err
+
+
+def test_a_customers_history_gives_the_figures_of_its_exports(
+    capsys: pytest.CaptureFixture[str], files: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COPILOT_ROI_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("COPILOT_ROI_HISTORY_URL", raising=False)
+    assert main(["history", "add", "--customer", "Contoso", *files, "--as-of", LAST_DAY]) == 0
+    capsys.readouterr()
+    roster = str(tmp_path / "roster.csv")
+    code, out, err = run(capsys, "adoption", "--history", "Contoso", "--roster", roster, "--json")
+    assert code == 0, err
+    from_history = json.loads(out)
+    code, out, err = run(capsys, "adoption", *files, "--as-of", LAST_DAY, "--roster", roster, "--json")
+    from_files = json.loads(out)
+    assert from_history.pop("history") == "Contoso" and from_files.pop("files")
+    assert from_history == from_files  # names kept apart match the roster again
+    code, _, err = run(capsys, "adoption", "--history", "Nobody")
+    assert code == 2 and "no history kept" in err
+    with pytest.raises(SystemExit) as exit_info:  # argparse's mutually exclusive group
+        main(["adoption", *files, "--history", "Contoso"])
+    assert exit_info.value.code == 2 and "not allowed with argument" in capsys.readouterr().err

@@ -25,7 +25,11 @@ def register(sub: Any) -> None:
     )
     # Where the usage comes from: exports now; a customer's stored history is one more option here.
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("files", nargs="*", type=Path, default=None, metavar="FILE", help="usage export(s)")
+    # default=[]: argparse then counts an empty FILE list as not given, so --history alone is allowed.
+    source.add_argument("files", nargs="*", type=Path, default=[], metavar="FILE", help="usage export(s)")
+    source.add_argument(
+        "--history", metavar="NAME", help="the customer's usage history (see `copilot-roi history list`)"
+    )
     parser.add_argument(
         "--as-of",
         type=_date,
@@ -48,23 +52,38 @@ def run_adoption(args: argparse.Namespace) -> None:
     from copilot_roi.usage.adoption import measure_adoption
 
     files: list[Path] = args.files or []
-    if not files:
-        raise CliError("give the usage exports to measure (FILE...)")
     for path in files:
         if not path.is_file():
             raise CliError(f"{path}: no such file", exit_code=1)
     roster = _roster(args.roster) if args.roster is not None else None
-    try:
-        dataset = ingest_paths(files, IngestOptions(as_of=args.as_of, timezone=args.tz))
-    except UntrustedFileError as error:
-        raise CliError(str(error), exit_code=1) from error
+    if args.history:
+        dataset = _history(args.history, args.tz)
+    else:
+        try:
+            dataset = ingest_paths(files, IngestOptions(as_of=args.as_of, timezone=args.tz))
+        except UntrustedFileError as error:
+            raise CliError(str(error), exit_code=1) from error
     # The year comes from the as-of day when given; the windows end on it only then.
     adoption = measure_adoption(dataset.frame, as_of=args.as_of, roster=roster)
-    payload = {"files": [p.name for p in files], "timezone": dataset.timezone, **adoption.as_dict()}
+    source = {"history": args.history} if args.history else {"files": [p.name for p in files]}
+    payload = {**source, "timezone": dataset.timezone, **adoption.as_dict()}
     if args.json:
         emit_json(payload)
     else:
         sys.stdout.write(human(payload))
+
+
+def _history(customer: str, timezone: str) -> Any:
+    """The customer's stored history (names where kept, so a roster matches them)."""
+    from copilot_roi.history import HistoryStore
+
+    try:
+        store = HistoryStore()
+        if not store.has(customer):
+            raise CliError(f"no history kept for customer {customer!r} (see `copilot-roi history list`)")
+        return store.load(customer, timezone)
+    except ValueError as error:
+        raise CliError(str(error)) from None
 
 
 def _roster(path: Path) -> Any:
@@ -81,7 +100,8 @@ def human(p: dict[str, Any]) -> str:
     d = p["definitions"]
     ends = p["window_ends_on"]
     lines = [
-        f"Adoption from {', '.join(p['files'])} ({p['timezone']}), {p['first_day']} to {ends} "
+        f"Adoption from {p['history'] + ' history' if 'history' in p else ', '.join(p['files'])} "
+        f"({p['timezone']}), {p['first_day']} to {ends} "
         f"({p['days_of_data']} days); people only, agent runs apart.",
     ]
     lines += [f"Note: {flag}" for flag in p["flags"]]
