@@ -304,3 +304,12 @@ def test_arrow_rows_in_chunks_with_their_own_dictionaries_give_the_same_figures(
     read = pa.concat_tables([pq.read_table(p, read_dictionary=list(TEXT_COLUMNS)) for p in paths])
     assert read.column("user").num_chunks == 2
     assert measure_adoption_table(read).as_dict() == measure_adoption(frame).as_dict()
+
+
+def test_an_export_of_agents_only_has_no_people_and_no_error() -> None:
+    frame = ingest_files(exports(), IngestOptions(as_of=AS_OF)).frame
+    agents = frame[frame["user"].astype(str).str.endswith("Agent")]
+    a = measure_adoption(agents)
+    assert (a.people, a.active_people_28d, a.habitual_people, a.time_to_habitual_days) == (0, 0, 0, ())
+    assert all(w.active_people == 0 for w in a.weekly) and a.funnel == () and a.intensity == ()
+    assert len(a.agent_weeks) == 3

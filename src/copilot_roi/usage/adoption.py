@@ -444,6 +444,14 @@ def _person_days(codes: npt.NDArray[np.int32], days: npt.NDArray[Any]) -> npt.ND
     return pairs[order]
 
 
+def _group_starts(*keys: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """True where a row starts a new group of equal ``keys`` (rows sorted by them); empty stays empty."""
+    starts = np.ones(len(keys[0]), dtype=bool)
+    if len(starts) > 1:
+        starts[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in keys])
+    return starts
+
+
 class _Activity:
     """People's active days (sorted by person, then day) and the counts every figure is made of."""
 
@@ -453,9 +461,9 @@ class _Activity:
         self.people: int = people
         self.first: int = int(first)
         self.end: int = int(end)
-        same_person = np.r_[False, self.person[1:] == self.person[:-1]]
+        same_person = ~_group_starts(self.person)
         # The person's previous active day (a large negative number for their first).
-        self.previous = np.where(same_person, np.r_[0, self.day[:-1]], -(10**9))
+        self.previous = np.where(same_person, np.r_[0, self.day[:-1]][: len(self.day)], -(10**9))
         self.first_day = np.full(people, end + 1, dtype=np.int64)
         np.minimum.at(self.first_day, self.person, self.day)
 
@@ -499,7 +507,7 @@ class _Activity:
         first_monday = int(_week_start(np.array([self.first]))[0])
         mondays = np.arange(first_monday, self.end + 1, 7, dtype=np.int64)
         week_of = (self.day - first_monday) // 7
-        new_week = np.r_[True, (self.person[1:] != self.person[:-1]) | (week_of[1:] != week_of[:-1])]
+        new_week = _group_starts(self.person, week_of)
         # The person's last active day before their first active day in each week.
         before = self.previous[new_week]
         weeks_index = week_of[new_week]
@@ -552,17 +560,19 @@ class _Activity:
     def time_to_habitual(self, starts: npt.NDArray[np.int64] | None) -> tuple[int, ...]:
         """Days to habitual use per person who got there (see ``time_to_habitual_days``)."""
         week = _week_start(self.day)
-        first_of_week = np.r_[True, (self.person[1:] != self.person[:-1]) | (week[1:] != week[:-1])]
+        first_of_week = _group_starts(self.person, week)
         person, monday, day = self.person[first_of_week], week[first_of_week], self.day[first_of_week]
         # An active week completes the rule when at least 2 of the person's 3 weeks before it were
         # active: its active-week predecessors 1 and 2 back, if within 3 weeks (21 days).
+        if len(monday) < HABITUAL_ACTIVE_WEEKS:
+            return ()
         back2 = np.r_[-(10**9), -(10**9), monday[:-2]]
         same2 = np.r_[False, False, person[2:] == person[:-2]]
         completes = same2 & (monday - back2 <= 21)
         if not completes.any():
             return ()
         reached_person, reached_day = person[completes], day[completes]
-        keep = np.r_[True, reached_person[1:] != reached_person[:-1]]
+        keep = _group_starts(reached_person)
         reached_person, reached_day = reached_person[keep], reached_day[keep]
         origin = self.first_day[reached_person]
         if starts is not None:
@@ -592,6 +602,9 @@ def _roles_of_people(
     to by the rules (a person is in one role's funnel, not several), and the team NOT_IN_ROSTER.
     """
     listed = roster.by_user() if roster is not None else {}
+    if not names:  # agents only: no person to place in a role or team
+        empty = np.array([], dtype=object)
+        return empty, empty, None
     # The rules test plugins and experience: one row per person and distinct pair, not per usage row.
     plugin_codes, plugins = _codes(raw.column("plugins"))
     experience_codes, experiences = _codes(raw.column("experience"))
