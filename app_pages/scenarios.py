@@ -28,6 +28,7 @@ from copilot_roi.value.workshop import (
     scenario_from_values,
 )
 from ui import case_state, scenario_state
+from ui.adoption_ramp import measured_ramp_section
 from ui.agent_lines_editor import agent_lines_section
 from ui.compare_panel import comparison_panel
 from ui.finance_inputs import EditedRows, draw_finance_figures, finance_inputs
@@ -330,6 +331,7 @@ base = current_base()
 benefit_rows, cost_rows = finance_inputs(base, money)
 measured_now = case_state.effective()[1]
 plan_and_usage({str(r): v for r, v in measured_now.scu_per_person_month.items()} if measured_now else {})
+measured_ramp_section()
 lines_checked(base, agent_lines_section(base, case_state.usage()), benefit_rows, cost_rows)
 comparison_panel(prices, big=big_view())
 survey_section()

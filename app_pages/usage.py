@@ -8,6 +8,7 @@ from copilot_roi.charts.usage_charts import breakdown_figure, daily_trend_figure
 from copilot_roi.usage import IngestOptions, UntrustedFileError
 from copilot_roi.usage import analytics as ua
 from ui import case_state
+from ui.adoption_section import adoption_section
 from ui.agent_rates import agent_rate_card_tab
 from ui.history_panel import history_dataset, history_section
 from ui.plan_inputs import TIMEZONES
@@ -254,3 +255,6 @@ for tab, dimension, title in zip(
 with tabs[-1]:
     # Computed on the unaliased rows the filter kept, so agents keep their product names.
     agent_rate_card_tab(dataset.frame.loc[filtered.index], tuple(days))
+
+# On every row the export holds (people only), not on the filters above: its windows are the data's.
+adoption_section(dataset)

@@ -34,6 +34,7 @@ from copilot_roi.survey.statistics import SurveySummary
 from copilot_roi.timezones import check_timezone
 from copilot_roi.usage import UsageDataset
 from copilot_roi.usage.chargeback import DEFAULT_RULES, RoleRule, Roster
+from copilot_roi.value.adoption_fit import MeasuredAdoption
 from copilot_roi.value.calibration import UsageMeasurement, calibrated, measure_usage
 from copilot_roi.value.scenario import Scenario, scenario_template
 
@@ -106,6 +107,9 @@ class Case(_Frozen):
     )
     scenario: Scenario
     price_book: PriceBook
+    measured_adoption: MeasuredAdoption | None = Field(
+        default=None, description="the adoption ramps were fitted to measured months (None: assumed)"
+    )
     # The team's survey (identity only) and each role whose time saved was taken from it; a role
     # whose time saved was moved since cites its studies again (see ``time_saved_sources``).
     survey: FileIdentity | None = None

@@ -55,7 +55,8 @@ def test_usage_page_shows_the_engine_numbers_for_the_sample(sample: UsageDataset
     assert metric(at, "Hours above 90 % of capacity") == f"{kpis.hours_above_90pct:,}"
     # The sample stands in for an export: it is not the case's data.
     assert "usage_dataset" not in at.session_state
-    assert len(at.get("plotly_chart")) == 10  # heatmap, daily trend, six breakdowns, two agent charts
+    # heatmap, daily trend, six breakdowns, two agent charts; adoption: weekly, agents drift
+    assert len(at.get("plotly_chart")) == 12
     assert any("bundled sample" in i.value for i in at.info)
 
 

@@ -38,6 +38,7 @@ _COMMANDS: tuple[str, ...] = (
     "pricing_commands",
     "value_commands",
     "usage_commands",
+    "adoption_commands",
     "report_commands",
     "handoff_commands",
     "evidence_commands",

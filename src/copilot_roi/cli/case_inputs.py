@@ -200,6 +200,14 @@ def _roster(case: Case, path: Path | None) -> Roster | None:
         raise CliError(str(error), exit_code=1) from error
 
 
+def read_roster_path(path: Path) -> Roster:
+    """A roster file given on the command line; a CliError (exit 1) when it cannot be read or trusted."""
+    try:
+        return read_roster(path.name, _read_bounded(path, MAX_ROSTER_BYTES, "a roster"))
+    except UntrustedFileError as error:
+        raise CliError(str(error), exit_code=1) from error
+
+
 def _read_bounded(path: Path, limit_bytes: int, what: str) -> bytes:
     """The file's bytes; a CliError (exit 1) when it cannot be read or is too large for ``what``."""
     try:

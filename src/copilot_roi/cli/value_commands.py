@@ -8,14 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from copilot_roi.case import case_line
+from copilot_roi.case import case_line, effective_scenario
 from copilot_roi.cli.arguments import add_timezone_argument
-from copilot_roi.cli.case_inputs import CaseInputs, add_case_arguments, read_case
+from copilot_roi.cli.case_inputs import CaseInputs, add_case_arguments, read_case, read_roster_path
 from copilot_roi.cli.errors import CliError
 from copilot_roi.cli.json_output import emit_json
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.usage import IngestOptions, UntrustedFileError, ingest_paths
+from copilot_roi.usage.adoption import Adoption, measure_adoption
 from copilot_roi.usage.agents import RateCard, rate_card
+from copilot_roi.usage.chargeback import Roster
+from copilot_roi.value.adoption_fit import AdoptionCalibration, calibrate_adoption
 from copilot_roi.value.agent_lines import lines_from_rate_card
 from copilot_roi.value.engine import ScenarioResult, compute, ledger_notes, throttling_warning
 from copilot_roi.value.finance_text import convention_sentence, discounted_figures
@@ -70,6 +73,13 @@ def register(sub: Any) -> None:
     roi.add_argument(
         "--usage", type=Path, nargs="+", metavar="FILE", help="with --case: the usage exports it records"
     )
+    roi.add_argument(
+        "--calibrate-adoption",
+        action="store_true",
+        help="fit each role's adoption ramp (starting share, months to full) to the share of its people "
+        "active in each complete month of the usage (--usage, with --roster for the people per role; "
+        "else the scenario's headcount); with --case, its own exports",
+    )
     add_case_arguments(roi)
     roi.set_defaults(handler=run_roi)
 
@@ -90,11 +100,18 @@ def run_roi(args: argparse.Namespace) -> None:
         return
     if not args.scenario:
         raise CliError("give --scenario FILE.json (repeat to compare) or --case case.json")
-    if args.usage or args.roster or args.reprice:
-        raise CliError("--usage, --roster and --reprice go with --case")
+    if args.reprice or (not args.calibrate_adoption and (args.usage or args.roster)):
+        raise CliError("--usage and --roster go with --case or --calibrate-adoption; --reprice with --case")
     paths: list[Path] = args.scenario
     # Every file is validated before any is computed: a bad third file fails fast, naming it.
     scenarios = [load_scenario(path) for path in paths]
+    calibrations: list[AdoptionCalibration] = []
+    if args.calibrate_adoption:
+        if not args.usage:
+            raise CliError("--calibrate-adoption: give the usage exports to measure (--usage FILE...)")
+        adoption, roster = _measured_adoption(args)
+        calibrations = [_calibrated(s, adoption, roster) for s in scenarios]
+        scenarios = [c.scenario for c in calibrations]
     if args.agent_rates:
         card = _rate_card(args)
         scenarios = [
@@ -106,15 +123,49 @@ def run_roi(args: argparse.Namespace) -> None:
     evaluated = [_evaluate(scenario, args.right_size) for scenario in scenarios]
     if args.json:
         payloads = [_payload(result, sizing) for result, sizing in evaluated]
+        for payload, calibration in zip(payloads, calibrations, strict=False):
+            payload["measured_adoption"] = _adoption_payload(calibration)
         if len(payloads) == 1:
             emit_json(payloads[0])
         else:
             emit_json([{"scenario_file": p.name, **d} for p, d in zip(paths, payloads, strict=True)])
         return
-    for path, (result, sizing) in zip(paths, evaluated, strict=True):
+    for number, (path, (result, sizing)) in enumerate(zip(paths, evaluated, strict=True)):
         if len(evaluated) > 1:
             sys.stdout.write(f"== {path.name}\n")
+        if calibrations:
+            _print_adoption(calibrations[number])
         _print_result(result, sizing)
+
+
+def _measured_adoption(args: argparse.Namespace) -> tuple[Adoption, Roster | None]:
+    roster = read_roster_path(args.roster) if args.roster else None
+    try:
+        usage = ingest_paths(args.usage, IngestOptions(as_of=args.as_of, timezone=args.tz or "UTC"))
+    except UntrustedFileError as error:
+        raise CliError(str(error), exit_code=1) from error
+    return measure_adoption(usage.frame, roster=roster), roster
+
+
+def _calibrated(scenario: Scenario, adoption: Adoption, roster: Roster | None) -> AdoptionCalibration:
+    try:
+        return calibrate_adoption(scenario, adoption, roster)
+    except ValueError as error:
+        raise CliError(f"--calibrate-adoption: {error}") from error
+
+
+def _adoption_payload(calibration: AdoptionCalibration) -> dict[str, Any]:
+    return {**calibration.record.model_dump(mode="json"), "measured_months": calibration.months_payload()}
+
+
+def _print_adoption(calibration: AdoptionCalibration) -> None:
+    sys.stdout.write(f"Adoption fitted: {calibration.record.describe()}\n")
+    for role, fitted in calibration.record.roles.items():
+        shares = ", ".join(f"{s:.0%}" for s in calibration.ramps[role].shares)
+        sys.stdout.write(
+            f"  {role}: {fitted.starting_share:.0%} in month 1, everyone from month {fitted.months_to_full} "
+            f"(measured {shares} of {fitted.people:,} {'person' if fitted.people == 1 else 'people'})\n"
+        )
 
 
 def _run_case(args: argparse.Namespace) -> None:
@@ -125,6 +176,17 @@ def _run_case(args: argparse.Namespace) -> None:
             "--case carries the scenario and its plan: drop --scenario, --agent-rates, --right-size"
         )
     inputs = read_case(args)
+    calibration = None
+    if args.calibrate_adoption:
+        if inputs.usage is None:
+            raise CliError("--calibrate-adoption: the case records no usage export to measure")
+        adoption = measure_adoption(inputs.usage.frame, roster=inputs.roster, rules=inputs.case.role_rules)
+        calibration = _calibrated(inputs.case.scenario, adoption, inputs.roster)
+        case = inputs.case.with_scenario(calibration.scenario).model_copy(
+            update={"measured_adoption": calibration.record}
+        )
+        scenario, measured = effective_scenario(case, inputs.usage, inputs.roster)
+        inputs = CaseInputs(case, inputs.usage, inputs.roster, scenario, measured)
     prices = inputs.case.prices()
     result = compute(inputs.scenario, prices)
     realised = (
@@ -137,12 +199,16 @@ def _run_case(args: argparse.Namespace) -> None:
         payload["case"] = case_payload(inputs)
         if realised is not None:
             payload["realised_to_date"] = realised.payload()
+        if calibration is not None:
+            payload["measured_adoption"] = _adoption_payload(calibration)
         emit_json(payload)
         return
     sys.stdout.write(case_line(inputs.case, *_period(inputs)) + "\n")
     if inputs.measured is not None:
         for note in inputs.measured.notes:
             sys.stdout.write(f"Measured from the usage (roles by {inputs.measured.roles_from}): {note}\n")
+    if calibration is not None:
+        _print_adoption(calibration)
     _print_result(result, None)
     if realised is not None:
         sys.stdout.write(f"Realised to date: {realised.sentence()}\n")
@@ -166,6 +232,9 @@ def case_payload(inputs: CaseInputs) -> dict[str, Any]:
         "measured_scu_per_person_month": dict(inputs.measured.scu_per_person_month)
         if inputs.measured
         else {},
+        "measured_adoption": case.measured_adoption.model_dump(mode="json")
+        if case.measured_adoption
+        else None,
         "time_saved_sources": {r: s.source() for r, s in case.time_saved_sources().items()},
     }
 

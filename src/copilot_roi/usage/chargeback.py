@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Literal
@@ -47,6 +48,22 @@ class RosterEntry(BaseModel):
     role: RoleId
     team: str = Field(default="", max_length=200)
     seniority: str = Field(default="", max_length=100)
+    start_date: dt.date | None = Field(
+        default=None, description="when the person started in the role (time to habitual use counts from it)"
+    )
+
+    @field_validator("start_date", mode="before")
+    @classmethod
+    def _start(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None
+            try:
+                return dt.date.fromisoformat(text[:10])
+            except ValueError:
+                raise ValueError(f"start date {text!r} is not a date (YYYY-MM-DD)") from None
+        return value
 
     @field_validator("role", mode="before")
     @classmethod
@@ -102,7 +119,8 @@ class Roster:
 
 
 def read_roster(file_name: str, data: bytes) -> Roster:
-    """Parse a roster CSV (``user, role[, team][, seniority]``); bad rows are listed, not guessed."""
+    """Parse a roster CSV (``user, role[, team][, seniority][, start date]``); bad rows are listed,
+    not guessed. The start date (YYYY-MM-DD) is when the person started in the role."""
     if len(data) > MAX_ROSTER_BYTES:
         raise UntrustedFileError(file_name, f"a roster over {MAX_ROSTER_BYTES // 2**20} MiB")
     if b"\x00" in data:
@@ -122,6 +140,7 @@ def read_roster(file_name: str, data: bytes) -> Roster:
         "role": ("role",),
         "team": ("team",),
         "seniority": ("seniority", "level", "grade"),
+        "start_date": ("startdate", "start", "started", "startedon", "since", "joined", "joinedon"),
     }
     positions: dict[str, int] = {}
     for field, names in aliases.items():
