@@ -87,7 +87,7 @@ def _history(customer: str, timezone: str) -> Any:
 
 
 def _roster(path: Path) -> Any:
-    from copilot_roi.cli.case_inputs import read_roster_path
+    from copilot_roi.cli.input_files import read_roster_path
 
     roster = read_roster_path(path)
     for row, reason in roster.rejections[:5]:

@@ -27,6 +27,7 @@ from copilot_roi.case import (
     with_survey_time_saved,
 )
 from copilot_roi.cli.errors import CliError, describe_validation_error
+from copilot_roi.cli.input_files import read_bounded
 from copilot_roi.pricebook import load_price_book
 from copilot_roi.survey.statistics import MIN_RESPONSES, summarise
 from copilot_roi.usage import IngestOptions, UntrustedFileError, UsageDataset, ingest_paths
@@ -81,7 +82,7 @@ class CaseInputs:
 def read_case(args: argparse.Namespace) -> CaseInputs:
     """The case of ``--case`` with the files it records; a CliError names what does not match."""
     path: Path = args.case
-    raw = _read_bounded(path, MAX_CASE_BYTES, "a case")
+    raw = read_bounded(path, MAX_CASE_BYTES, "a case")
     try:
         case = open_case(raw)
     except ValidationError as error:
@@ -191,28 +192,10 @@ def _roster(case: Case, path: Path | None) -> Roster | None:
         return None
     if path is None:
         raise CliError(f"--roster: the case was built with the roster {case.roster.file_name}; give it")
-    data = _read_bounded(path, MAX_ROSTER_BYTES, "a roster")
+    data = read_bounded(path, MAX_ROSTER_BYTES, "a roster")
     if FileIdentity.of(path.name, data).sha256 != case.roster.sha256:
         raise CliError(f"--roster: {path.name}: its content differs from the roster the case records")
     try:
         return read_roster(path.name, data)
     except UntrustedFileError as error:
         raise CliError(str(error), exit_code=1) from error
-
-
-def read_roster_path(path: Path) -> Roster:
-    """A roster file given on the command line; a CliError (exit 1) when it cannot be read or trusted."""
-    try:
-        return read_roster(path.name, _read_bounded(path, MAX_ROSTER_BYTES, "a roster"))
-    except UntrustedFileError as error:
-        raise CliError(str(error), exit_code=1) from error
-
-
-def _read_bounded(path: Path, limit_bytes: int, what: str) -> bytes:
-    """The file's bytes; a CliError (exit 1) when it cannot be read or is too large for ``what``."""
-    try:
-        if path.stat().st_size > limit_bytes:
-            raise CliError(f"{path}: too large for {what} (limit {limit_bytes:,} bytes)", exit_code=1)
-        return path.read_bytes()
-    except OSError as error:
-        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error

@@ -9,6 +9,7 @@ from typing import Any
 
 from copilot_roi.case import FileIdentity
 from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.input_files import read_bounded, read_roster_path
 from copilot_roi.cli.json_output import emit_json
 from copilot_roi.cli.output_files import write_outputs
 from copilot_roi.roles import role_label
@@ -23,7 +24,6 @@ from copilot_roi.survey.template import (
     template_csv,
     template_xlsx,
 )
-from copilot_roi.usage.chargeback import MAX_ROSTER_BYTES, Roster, read_roster
 from copilot_roi.usage.errors import UntrustedFileError
 from copilot_roi.wording import counted
 
@@ -61,7 +61,7 @@ def run_survey(args: argparse.Namespace) -> None:
     if args.file is None:
         raise CliError("give the survey FILE, or --template DIR")
     answers, _ = read_survey_file(args.file)
-    roster = _roster(args.roster) if args.roster is not None else None
+    roster = read_roster_path(args.roster) if args.roster is not None else None
     summary = summarise(answers, roster)
     if args.json:
         emit_json(survey_payload(answers, summary))
@@ -71,7 +71,7 @@ def run_survey(args: argparse.Namespace) -> None:
 
 def read_survey_file(path: Path) -> tuple[SurveyAnswers, FileIdentity]:
     """The checked answers of a survey file and its identity; a CliError (exit 1) when untrusted."""
-    data = _read_bounded(path, MAX_SURVEY_BYTES, "a survey")
+    data = read_bounded(path, MAX_SURVEY_BYTES, "a survey")
     try:
         return read_survey(path.name, data), FileIdentity.of(path.name, data)
     except UntrustedFileError as error:
@@ -119,20 +119,3 @@ def _lines(answers: SurveyAnswers, summary: SurveySummary) -> list[str]:
     if summary.response_rate is not None:
         lines.append(f"Response rate against the roster: {summary.response_rate:.0%}")
     return lines
-
-
-def _roster(path: Path) -> Roster:
-    data = _read_bounded(path, MAX_ROSTER_BYTES, "a roster")
-    try:
-        return read_roster(path.name, data)
-    except UntrustedFileError as error:
-        raise CliError(str(error), exit_code=1) from error
-
-
-def _read_bounded(path: Path, limit_bytes: int, what: str) -> bytes:
-    try:
-        if path.stat().st_size > limit_bytes:
-            raise CliError(f"{path}: too large for {what} (limit {limit_bytes:,} bytes)", exit_code=1)
-        return path.read_bytes()
-    except OSError as error:
-        raise CliError(f"{path}: cannot read ({error.strerror})", exit_code=1) from error

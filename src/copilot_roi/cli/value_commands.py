@@ -10,8 +10,9 @@ from typing import Any
 
 from copilot_roi.case import case_line, effective_scenario
 from copilot_roi.cli.arguments import add_timezone_argument
-from copilot_roi.cli.case_inputs import CaseInputs, add_case_arguments, read_case, read_roster_path
+from copilot_roi.cli.case_inputs import CaseInputs, add_case_arguments, read_case
 from copilot_roi.cli.errors import CliError
+from copilot_roi.cli.input_files import read_roster_path
 from copilot_roi.cli.json_output import emit_json
 from copilot_roi.cli.model_files import load_model
 from copilot_roi.usage import IngestOptions, UntrustedFileError, ingest_paths
