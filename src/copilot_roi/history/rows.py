@@ -56,7 +56,7 @@ STORED_SCHEMA = pa.schema(
     ]
 )
 NAMES_SCHEMA = pa.schema([("alias", pa.string()), ("name", pa.string())])
-# 48 bits: among 100,000 people the chance that two share an alias is about 2 in 100 million
+# 48 bits: among 100,000 people two share an alias about 2 times in 100 million tenants
 # (the session aliases' 32 bits would merge two people about once per 10,000-person tenant).
 _ALIAS_HEX_DIGITS = 12
 
