@@ -27,9 +27,9 @@ Per run (``roi --json`` key ``agents``):
 >>> from copilot_roi.value.scenario import scenario_template
 >>> line = preset_line("phishing_triage")
 >>> line.agent, line.scu_per_run, line.analyst_minutes_avoided_per_run
-('Phishing Triage Agent', 0.5, 8.5)
+('Phishing Triage Agent', 0.5, 6.92)
 >>> round(manual_cost_per_run(line, 75.0), 4)
-10.625
+8.65
 """
 
 from __future__ import annotations
