@@ -124,3 +124,21 @@ def test_the_sentence_names_the_gap_and_why(realised) -> None:  # type: ignore[n
     assert f"USD {abs(gap):,.0f}" in text
     assert "Adoption: 1 person active in Nov 2026 against" in text
     assert "Partly covered months (Nov 2026)" in text
+
+
+def test_a_kept_history_gives_the_same_months_by_hand(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The same export kept in a customer's history (pseudonymised at rest, names kept apart) and
+    read back: the same bill, people and hours as worked by hand above."""
+    from copilot_roi.history.store import HistoryStore
+
+    monkeypatch.setenv("COPILOT_ROI_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("COPILOT_ROI_HISTORY_URL", raising=False)
+    store = HistoryStore()
+    store.add("Contoso", ingest_files([("usage.csv", export())], IngestOptions(as_of=dt.date(2026, 11, 20))))
+    kept = realised_to_date(case_scenario(), store.load("Contoso", "UTC"), read_roster("roster.csv", ROSTER))
+    s = case_scenario()
+    minutes = s.agents[0].analyst_minutes_avoided_per_run
+    assert [m.actual_capacity_cost for m in kept.months] == pytest.approx([2_880.0, 2_976.0, 960.0])
+    assert [(m.people_active["soc"], m.people_active["iam"]) for m in kept.months] == [(2, 1), (1, 1), (1, 0)]
+    september = people_hours(s, "soc", 2, 1) + people_hours(s, "iam", 1, 1) + 3 * minutes / 60
+    assert kept.months[0].actual_hours_freed == pytest.approx(september)
