@@ -352,7 +352,9 @@ def _agent_runs(
         for rate in rate_card(rows).agents:
             line = wanted.get(rate.agent.casefold())
             if line is not None and not rate.is_person:
-                found.setdefault(str(label), {})[line] = found.get(str(label), {}).get(line, 0) + rate.runs
+                # Two rate-card agents can match one line (names differing only in case): add them.
+                month = found.setdefault(str(label), {})
+                month[line] = month.get(line, 0) + rate.runs
     return found
 
 
